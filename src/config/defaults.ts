@@ -1,0 +1,33 @@
+import type { Config } from './model.js';
+
+/**
+ * The settings used when no configuration file sets them. Kept apart from the zod schema so
+ * that a run without a configuration file never loads zod (about 100 ms to import).
+ */
+export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
+  coverage: Object.freeze(['coverage.json']) as unknown as string[],
+  threshold: 80,
+  include: Object.freeze(['**/*.py']) as unknown as string[],
+  exclude: Object.freeze([]) as unknown as string[],
+  sourceRoots: Object.freeze(['src', '.']) as unknown as string[],
+  testsDir: 'tests',
+  placeholder: 'test_value',
+  maxFunctions: 25,
+  staleCoverage: 'warn',
+  onGenerate: 'fail',
+  python: null,
+});
+
+/** Every setting name, in the order the documentation lists them. */
+export const CONFIG_KEYS = Object.freeze(Object.keys(DEFAULT_CONFIG)) as readonly (keyof Config)[];
+
+/** A fresh, mutable copy of the defaults (callers may change it, e.g. for --threshold). */
+export function defaultConfig(): Config {
+  return {
+    ...DEFAULT_CONFIG,
+    coverage: [...DEFAULT_CONFIG.coverage],
+    include: [...DEFAULT_CONFIG.include],
+    exclude: [...DEFAULT_CONFIG.exclude],
+    sourceRoots: [...DEFAULT_CONFIG.sourceRoots],
+  };
+}

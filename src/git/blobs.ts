@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import { SmartTestError } from '../errors.js';
+import { batchOutputMalformed, gitCommandFailed, gitNotFound } from '../report/messages/git.js';
+import { gitConfigArgs } from './client.js';
+import type { Repo } from './repo.js';
+
+const OBJECT_ID = /^[0-9a-fA-F]{4,64}$/;
+
+/**
+ * Reads blobs by object id with ONE `git cat-file --batch --buffer` process (simple-git
+ * decodes output as text, so this spawns git directly, at the repository root and with the
+ * same environment as every other git command). Contents stay Buffers: staged files need not
+ * be UTF-8. Ids git does not have (or that are not valid ids) are absent from the result.
+ */
+export async function readBlobs(repo: Repo, blobIds: readonly string[]): Promise<Map<string, Buffer>> {
+  const ids = [...new Set(blobIds.filter((id) => OBJECT_ID.test(id)))];
+  if (ids.length === 0) return new Map();
+  const output = await runCatFileBatch(repo, `${ids.join('\n')}\n`);
+  return parseBatchOutput(output, ids);
+}
+
+function runCatFileBatch(repo: Repo, input: string): Promise<Buffer> {
+  const args = [...gitConfigArgs(), 'cat-file', '--batch', '--buffer'];
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd: repo.root, env: repo.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let failed = false;
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      failed = true;
+      reject(new SmartTestError(error.code === 'ENOENT' || error.code === 'EACCES' ? gitNotFound(error.message) : gitCommandFailed(args, error.message)));
+    });
+    child.on('close', (code) => {
+      if (failed) return;
+      if (code !== 0) reject(new SmartTestError(gitCommandFailed(args, Buffer.concat(err).toString('utf8'))));
+      else resolve(Buffer.concat(out));
+    });
+    // EPIPE when git exits early is reported through 'close' with its exit code.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
+  });
+}
+
+/**
+ * Parses `git cat-file --batch` output for `ids`, in the order they were sent: per id either
+ * `<oid> <type> <size>\n<size bytes>\n` or `<id> missing\n` (also `ambiguous`). Exported for tests.
+ */
+export function parseBatchOutput(output: Buffer, ids: readonly string[]): Map<string, Buffer> {
+  const result = new Map<string, Buffer>();
+  let pos = 0;
+  for (const id of ids) {
+    const eol = output.indexOf(0x0a, pos);
+    if (eol < 0) throw new SmartTestError(batchOutputMalformed(`no header for ${id}`));
+    const header = output.subarray(pos, eol).toString('latin1');
+    pos = eol + 1;
+    const parts = header.split(' ');
+    if (parts.length === 2 && (parts[1] === 'missing' || parts[1] === 'ambiguous')) continue;
+    const size = parts.length === 3 ? Number(parts[2]) : NaN;
+    if (!Number.isSafeInteger(size) || size < 0) throw new SmartTestError(batchOutputMalformed(`unexpected header "${header}"`));
+    if (pos + size > output.length) throw new SmartTestError(batchOutputMalformed(`${id} is cut short`));
+    result.set(id, output.subarray(pos, pos + size));
+    pos += size;
+    if (output[pos] !== 0x0a) throw new SmartTestError(batchOutputMalformed(`no newline after ${id}`));
+    pos += 1;
+  }
+  return result;
+}

@@ -1,0 +1,123 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { GitConstructError, type SimpleGit } from 'simple-git';
+import { SmartTestError } from '../errors.js';
+import {
+  directoryMissing,
+  gitCommandFailed,
+  gitNotFound,
+  indexFileMissing,
+  notARepository,
+  notAWorkTree,
+} from '../report/messages/git.js';
+import { createGitClient, gitEnvironment, type GitEnv } from './client.js';
+
+/** The tree of an empty commit, per object format: what the first commit is compared with. */
+export const EMPTY_TREE: Readonly<Record<string, string>> = {
+  sha1: '4b825dc642cb6eb9a060e54bf8d69288fbee4904',
+  sha256: '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321',
+};
+
+export interface Repo {
+  /** Absolute path of the top of the working tree. */
+  readonly root: string;
+  /** Absolute directory smart-test was started in (may be below `root`). */
+  readonly cwd: string;
+  /** Absolute git directory (`.git`, or `.git/worktrees/<name>` for a linked worktree). */
+  readonly gitDir: string;
+  /** False before the first commit. */
+  readonly hasHead: boolean;
+  /** Object id of HEAD, or null before the first commit. */
+  readonly head: string | null;
+  /** `sha1` or `sha256`. */
+  readonly objectFormat: string;
+  /** What staged changes are compared with: HEAD's commit id, or the empty tree before the first commit. */
+  readonly baseTree: string;
+  /** Absolute index file from GIT_INDEX_FILE (set by git inside hooks), or null for the default index. */
+  readonly indexFile: string | null;
+  /** The environment every git child process gets (see client.ts). */
+  readonly env: GitEnv;
+  /** simple-git client rooted at `root`, with `env`. */
+  readonly git: SimpleGit;
+  /** Runs `git <args>` at the root and returns stdout; failures become SmartTestError. */
+  raw(args: readonly string[]): Promise<string>;
+}
+
+export interface OpenRepoOptions {
+  /** Environment to take git variables from (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Finds the repository containing `cwd` with one `git rev-parse` (toplevel, git dir, object
+ * format and HEAD in a single process). Works from any subdirectory and inside hooks.
+ */
+export async function openRepo(cwd: string, options: OpenRepoOptions = {}): Promise<Repo> {
+  const base = options.env ?? process.env;
+  const absCwd = path.resolve(cwd);
+  const probeArgs = ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--show-object-format', '--verify', '-q', 'HEAD'];
+  let out: string;
+  try {
+    // GIT_INDEX_FILE is left out here: rev-parse does not read the index and the root is not known yet.
+    const probe = createGitClient(absCwd, gitEnvironment(base, absCwd, null));
+    // With --verify -q, a missing HEAD (no commit yet) exits 1 with no output and no error text,
+    // which simple-git does not treat as a failure; only the first three lines are printed then.
+    out = await probe.raw(probeArgs);
+  } catch (error) {
+    throw classifyOpenError(error, absCwd, probeArgs);
+  }
+  const lines = out.split('\n').filter((l) => l.length > 0);
+  const [rootLine, gitDirLine, formatLine, headLine] = lines;
+  if (rootLine === undefined || gitDirLine === undefined) {
+    throw new SmartTestError(gitCommandFailed(['rev-parse', ...probeArgs.slice(1)], out));
+  }
+  const root = path.resolve(rootLine);
+  const gitDir = path.resolve(gitDirLine);
+  const head = headLine !== undefined && /^[0-9a-f]{40,64}$/.test(headLine) ? headLine : null;
+  const objectFormat = formatLine === 'sha256' || (formatLine !== 'sha1' && head?.length === 64) ? 'sha256' : 'sha1';
+  const env = gitEnvironment(base, absCwd, root);
+  const indexFile = env.GIT_INDEX_FILE ?? null;
+  if (indexFile !== null && indexFile !== path.join(gitDir, 'index')) {
+    const exists = await stat(indexFile).then((s) => s.isFile(), () => false);
+    if (!exists) throw new SmartTestError(indexFileMissing(base.GIT_INDEX_FILE ?? '', indexFile));
+  }
+  const git = createGitClient(root, env);
+  return {
+    root,
+    cwd: absCwd,
+    gitDir,
+    hasHead: head !== null,
+    head,
+    objectFormat,
+    baseTree: head ?? EMPTY_TREE[objectFormat] ?? EMPTY_TREE.sha1!,
+    indexFile,
+    env,
+    git,
+    raw: (args) => runGit(git, args),
+  };
+}
+
+/** Runs `git <args>` through `git`, mapping every failure to a SmartTestError. */
+export async function runGit(git: SimpleGit, args: readonly string[]): Promise<string> {
+  try {
+    return await git.raw([...args]);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (isSpawnFailure(message)) throw new SmartTestError(gitNotFound(message));
+    throw new SmartTestError(gitCommandFailed(args, message));
+  }
+}
+
+function isSpawnFailure(message: string): boolean {
+  return /\bspawn\b.*\b(ENOENT|EACCES)\b/.test(message);
+}
+
+function classifyOpenError(error: unknown, cwd: string, args: readonly string[]): SmartTestError {
+  if (error instanceof SmartTestError) return error;
+  if (error instanceof GitConstructError) return new SmartTestError(directoryMissing(cwd));
+  const message = error instanceof Error ? error.message : String(error);
+  if (isSpawnFailure(message)) return new SmartTestError(gitNotFound(message));
+  if (/not a git repository/i.test(message)) return new SmartTestError(notARepository(cwd));
+  if (/must be run in a work tree/i.test(message)) return new SmartTestError(notAWorkTree(cwd));
+  return new SmartTestError(gitCommandFailed(args, message));
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { findJsonSyntaxError } from '../../../src/config/json-error.js';
+import { CONFIG_KEYS, DEFAULT_CONFIG, configSchema, describeValue, validateConfig } from '../../../src/config/schema.js';
+import { closestKey } from '../../../src/config/suggest.js';
+import { SmartTestError } from '../../../src/errors.js';
+
+describe('configSchema', () => {
+  it('fills every default from an empty object', () => {
+    expect(configSchema.parse({})).toEqual(DEFAULT_CONFIG);
+    expect(CONFIG_KEYS).toHaveLength(11);
+  });
+
+  it('does not share default arrays between results', () => {
+    const a = configSchema.parse({});
+    a.include.push('x');
+    expect(configSchema.parse({}).include).toEqual(['**/*.py']);
+    expect(DEFAULT_CONFIG.include).toEqual(['**/*.py']);
+  });
+
+  it('accepts the boundaries and null python', () => {
+    expect(validateConfig({ threshold: 0, maxFunctions: 1, python: null }, '"x"')).toMatchObject({ threshold: 0, maxFunctions: 1, python: null });
+    expect(validateConfig({ threshold: 100 }, '"x"').threshold).toBe(100);
+  });
+
+  it('rejects what is not a mapping', () => {
+    for (const raw of [null, 5, 'threshold', [1], new Date(0)]) expect(() => validateConfig(raw, '"x"')).toThrow(SmartTestError);
+  });
+});
+
+describe('describeValue', () => {
+  it.each([
+    [null, 'null'],
+    ['', 'an empty string'],
+    ['80', 'the string "80"'],
+    [3, 'the number 3'],
+    [true, 'the value true'],
+    [[], 'an empty list'],
+    [['a'], 'a list of 1 item'],
+    [{ a: 1 }, 'a table (nested settings)'],
+  ])('%j -> %s', (value, text) => {
+    expect(describeValue(value)).toBe(text);
+  });
+});
+
+describe('closestKey', () => {
+  it.each([
+    ['treshold', 'threshold'],
+    ['Threshold', 'threshold'],
+    ['max_functions', 'maxFunctions'],
+    ['max-functions', 'maxFunctions'],
+    ['test_dir', 'testsDir'],
+    ['stale_coverage', 'staleCoverage'],
+    ['includes', 'include'],
+    ['flavour', null],
+    ['x', null],
+  ])('%s -> %s', (key, expected) => {
+    expect(closestKey(key, CONFIG_KEYS)).toBe(expected);
+  });
+});
+
+describe('findJsonSyntaxError', () => {
+  it('is null for valid JSON', () => {
+    expect(findJsonSyntaxError('{"a": [1, -2.5e3, true, null, "x\\n\\u00e9"], "b": {}}')).toBeNull();
+    expect(findJsonSyntaxError('\ufeff  []  ')).toBeNull();
+  });
+
+  it.each([
+    ['{"a": 1,}', 1, 9, 'trailing comma'],
+    ['{\n  "a": 1\n  "b": 2\n}', 3, 3, 'expected "," or "}"'],
+    ["{'a': 1}", 1, 2, 'quoted key'],
+    ['{"a": tru}', 1, 7, 'unexpected'],
+    ['{"a": 1', 1, 8, 'end of file'],
+    ['{"a": 1} x', 1, 10, 'after the end'],
+    ['', 1, 1, 'end of file'],
+  ])('%j -> line %i, column %i', (text, line, column, reason) => {
+    const error = findJsonSyntaxError(text);
+    expect(error).toMatchObject({ line, column });
+    expect(error?.reason).toContain(reason);
+  });
+});

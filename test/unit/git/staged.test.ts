@@ -1,0 +1,94 @@
+import { symlinkSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openRepo } from '../../../src/git/repo.js';
+import { parseRawZ, stagedFiles } from '../../../src/git/staged.js';
+import { cleanEnv, cleanupTempDirs, commitAll, git, makeRepo, write } from './helpers.js';
+
+afterAll(cleanupTempDirs);
+
+const open = (cwd: string) => openRepo(cwd, { env: cleanEnv() });
+const blobOf = (root: string, rel: string) => git(root, ['rev-parse', `:${rel}`]).trim();
+
+describe('stagedFiles', () => {
+  it('lists every file of the first commit as added (no HEAD yet)', async () => {
+    const root = makeRepo();
+    write(root, 'src/app.py', 'def f():\n    return 1\n');
+    write(root, 'README.md', 'hi\n');
+    git(root, ['add', '-A']);
+    const files = await stagedFiles(await open(root));
+    expect(files).toEqual([
+      { path: 'README.md', status: 'A', oldPath: null, blob: blobOf(root, 'README.md') },
+      { path: 'src/app.py', status: 'A', oldPath: null, blob: blobOf(root, 'src/app.py') },
+    ]);
+  });
+
+  it('keeps paths with spaces, non-ASCII characters, quotes and tabs intact', async () => {
+    const root = makeRepo();
+    const names = ['src/é x.py', 'src/we"ird\\name.py', 'src/tab\there.py', 'données/ünï cödé.py'];
+    for (const n of names) write(root, n, 'x = 1\n');
+    git(root, ['add', '-A']);
+    const files = await stagedFiles(await open(root));
+    expect(files.map((f) => f.path).sort()).toEqual([...names].sort());
+    for (const f of files) expect(f.blob).toBe(blobOf(root, f.path));
+  });
+
+  it('follows renames to the new path, reports modifications, ignores deletions', async () => {
+    const root = makeRepo();
+    const body = Array.from({ length: 20 }, (_, i) => `value_${i} = ${i}\n`).join('');
+    write(root, 'old name.py', body);
+    write(root, 'keep.py', 'k = 1\n');
+    write(root, 'gone.py', 'g = 1\n');
+    commitAll(root);
+    unlinkSync(path.join(root, 'old name.py'));
+    write(root, 'pkg/new é.py', `${body}extra = 1\n`);
+    write(root, 'keep.py', 'k = 2\n');
+    git(root, ['rm', '-q', 'gone.py']);
+    git(root, ['add', '-A']);
+    const files = await stagedFiles(await open(root));
+    expect(files).toEqual([
+      { path: 'keep.py', status: 'M', oldPath: null, blob: blobOf(root, 'keep.py') },
+      { path: 'pkg/new é.py', status: 'R', oldPath: 'old name.py', blob: blobOf(root, 'pkg/new é.py') },
+    ]);
+  });
+
+  it('ignores submodules (gitlinks) and symbolic links, keeps a symlink turned into a file (T)', async () => {
+    const root = makeRepo();
+    write(root, 'target.py', 't = 1\n');
+    symlinkSync('target.py', path.join(root, 'link.py'));
+    symlinkSync('target.py', path.join(root, 'was_link.py'));
+    commitAll(root);
+    const sha = git(root, ['rev-parse', 'HEAD']).trim();
+    git(root, ['update-index', '--add', '--cacheinfo', `160000,${sha},sub`]);
+    symlinkSync('target.py', path.join(root, 'new_link.py'));
+    unlinkSync(path.join(root, 'was_link.py'));
+    write(root, 'was_link.py', 'w = 1\n');
+    git(root, ['add', 'new_link.py', 'was_link.py']);
+    const files = await stagedFiles(await open(root));
+    expect(files).toEqual([{ path: 'was_link.py', status: 'T', oldPath: null, blob: blobOf(root, 'was_link.py') }]);
+  });
+
+  it('returns nothing when nothing is staged', async () => {
+    const root = makeRepo();
+    write(root, 'a.py', 'a = 1\n');
+    commitAll(root);
+    write(root, 'a.py', 'a = 2\n');
+    expect(await stagedFiles(await open(root))).toEqual([]);
+  });
+});
+
+describe('parseRawZ', () => {
+  it('reads copies and skips unmerged entries', () => {
+    const z = (s: string) => s.replace(/\|/g, '\0');
+    const oid = 'a'.repeat(40);
+    const out = z(
+      `:100644 100644 ${oid} ${oid} C75|from.py|to.py|` +
+        `:000000 000000 ${'0'.repeat(40)} ${'0'.repeat(40)} U|conflict.py|` +
+        `:100644 100755 ${oid} ${'b'.repeat(40)} M|exec.py|`,
+    );
+    expect(parseRawZ(out)).toEqual([
+      { path: 'to.py', status: 'C', oldPath: 'from.py', blob: oid },
+      { path: 'exec.py', status: 'M', oldPath: null, blob: 'b'.repeat(40) },
+    ]);
+  });
+});
