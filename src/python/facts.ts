@@ -1,0 +1,334 @@
+import type { Node } from 'web-tree-sitter';
+import { withPythonTree } from './parser.js';
+import type { PyFunction } from './model.js';
+
+/**
+ * What a function's body reveals about each parameter: the literals it is compared with, the
+ * prefixes it is tested for, the keys read from it, the types `isinstance` checks, and how it is
+ * used (string methods, arithmetic, iteration). Input inference builds candidate values from these.
+ * Literal values are kept as Python source text.
+ */
+export interface ParamFacts {
+  /** Literals compared with the parameter (`==`, `!=`, `in (...)`, `is`), as source. */
+  literals: string[];
+  /** Numbers on both sides of ordering comparisons (`x > 10` gives 10 and 11). */
+  boundaries: string[];
+  prefixes: string[];
+  suffixes: string[];
+  /** Substrings tested with `"lit" in param`. */
+  contains: string[];
+  /** Type names from `isinstance(param, T)`. */
+  isinstanceTypes: string[];
+  /** Literal keys read with `param["k"]` or `param.get("k")`, as source. */
+  keys: string[];
+  /** Usage hints. */
+  uses: Set<UseHint>;
+  /** Smallest length a comparison with `len(param)` asks for, or null. */
+  minLength: number | null;
+}
+
+export type UseHint = 'str' | 'number' | 'int' | 'list' | 'dict' | 'iterable' | 'bytes' | 'none' | 'attribute' | 'callable' | 'path';
+
+export interface BodyFacts {
+  params: Map<string, ParamFacts>;
+  /** Plain string literals in the body (not docstrings), in order of appearance, unique. */
+  strings: string[];
+}
+
+const STR_METHODS = new Set(['lower', 'upper', 'strip', 'lstrip', 'rstrip', 'split', 'rsplit', 'splitlines', 'replace', 'startswith', 'endswith', 'find', 'rfind', 'format', 'encode', 'isdigit', 'isalpha', 'isalnum', 'isspace', 'isupper', 'islower', 'title', 'capitalize', 'casefold', 'partition', 'rpartition', 'zfill', 'center', 'ljust', 'rjust', 'expandtabs', 'swapcase', 'isdecimal', 'isnumeric', 'isidentifier']);
+const LIST_METHODS = new Set(['append', 'extend', 'insert', 'pop', 'sort', 'reverse', 'index', 'count', 'remove']);
+const DICT_METHODS = new Set(['items', 'keys', 'values', 'get', 'setdefault', 'update']);
+const PATH_METHODS = new Set(['exists', 'is_file', 'is_dir', 'read_text', 'read_bytes', 'open', 'iterdir', 'glob', 'rglob', 'resolve', 'stat', 'suffix', 'stem', 'parent', 'with_suffix', 'joinpath']);
+const LITERAL_TYPES = new Set(['integer', 'float', 'string', 'true', 'false', 'none', 'concatenated_string']);
+
+export function emptyFacts(): ParamFacts {
+  return { literals: [], boundaries: [], prefixes: [], suffixes: [], contains: [], isinstanceTypes: [], keys: [], uses: new Set(), minLength: null };
+}
+
+/** Facts for each function, from one parse of the module source. */
+export async function functionFacts(source: string, functions: readonly PyFunction[]): Promise<Map<PyFunction, BodyFacts>> {
+  return withPythonTree(source, (tree) => {
+    const byLine = new Map<number, Node>();
+    collectDefinitions(tree.rootNode, byLine);
+    const out = new Map<PyFunction, BodyFacts>();
+    for (const fn of functions) {
+      const node = byLine.get(fn.defLine);
+      out.set(fn, node ? analyse(node, fn) : { params: new Map(), strings: [] });
+    }
+    return out;
+  });
+}
+
+function collectDefinitions(node: Node, byLine: Map<number, Node>): void {
+  if (node.type === 'function_definition') byLine.set(node.startPosition.row + 1, node);
+  for (const child of node.namedChildren) if (child) collectDefinitions(child, byLine);
+}
+
+function analyse(def: Node, fn: PyFunction): BodyFacts {
+  const names = new Set(fn.parameters.map((p) => p.name));
+  const params = new Map<string, ParamFacts>();
+  for (const name of names) params.set(name, emptyFacts());
+  const strings: string[] = [];
+  const body = def.childForFieldName('body');
+  if (!body) return { params, strings };
+  const firstStatement = body.namedChildren[0];
+  const docstring = firstStatement?.type === 'expression_statement' && firstStatement.namedChildren[0]?.type === 'string' ? firstStatement.namedChildren[0] : null;
+  const factsFor = (node: Node | null | undefined): ParamFacts | undefined =>
+    node && node.type === 'identifier' && names.has(node.text) ? params.get(node.text) : undefined;
+
+  const visit = (node: Node): void => {
+    switch (node.type) {
+      case 'comparison_operator':
+        comparison(node, factsFor);
+        break;
+      case 'call':
+        call(node, factsFor);
+        break;
+      case 'subscript': {
+        const facts = factsFor(node.childForFieldName('value'));
+        const key = node.childForFieldName('subscript');
+        if (facts && key) {
+          if (key.type === 'string' && !hasInterpolation(key)) push(facts.keys, key.text), facts.uses.add('dict');
+          else if (key.type === 'integer' || key.type === 'slice') facts.uses.add('list');
+        }
+        break;
+      }
+      case 'attribute': {
+        const facts = factsFor(node.childForFieldName('object'));
+        const attr = node.childForFieldName('attribute')?.text ?? '';
+        if (facts) {
+          if (STR_METHODS.has(attr)) facts.uses.add('str');
+          else if (LIST_METHODS.has(attr)) facts.uses.add('list');
+          else if (DICT_METHODS.has(attr)) facts.uses.add('dict');
+          else if (PATH_METHODS.has(attr)) facts.uses.add('path');
+          else facts.uses.add('attribute');
+        }
+        break;
+      }
+      case 'for_statement':
+      case 'for_in_clause': {
+        const facts = factsFor(node.childForFieldName('right'));
+        if (facts) facts.uses.add('iterable');
+        break;
+      }
+      case 'binary_operator': {
+        const left = node.childForFieldName('left');
+        const right = node.childForFieldName('right');
+        const op = node.childForFieldName('operator')?.text ?? '';
+        for (const [side, other] of [[left, right], [right, left]] as const) {
+          const facts = factsFor(side);
+          if (!facts || !other) continue;
+          if (other.type === 'integer' || other.type === 'float') facts.uses.add(op === '%' && side === left ? 'number' : 'number');
+          else if (other.type === 'string' && op === '+') facts.uses.add('str');
+          else if (other.type === 'string' && op === '%' && side === right) facts.uses.add('none');
+        }
+        break;
+      }
+      case 'string':
+        if (node !== docstring && !hasInterpolation(node) && !node.text.match(/^[A-Za-z]*[bB]/)) push(strings, node.text);
+        break;
+    }
+    for (const child of node.namedChildren) if (child) visit(child);
+  };
+  visit(body);
+  return { params, strings };
+}
+
+function comparison(node: Node, factsFor: (n: Node | null | undefined) => ParamFacts | undefined): void {
+  const operands = node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  const operators = node.children.filter((c): c is Node => !!c && !c.isNamed).map((c) => c.text);
+  // `not in` and `is not` come as two tokens; join them back.
+  const ops: string[] = [];
+  for (let i = 0; i < operators.length; i++) {
+    const op = operators[i]!;
+    if ((op === 'not' && operators[i + 1] === 'in') || (op === 'is' && operators[i + 1] === 'not')) {
+      ops.push(`${op} ${operators[i + 1]}`);
+      i++;
+    } else ops.push(op);
+  }
+  for (let i = 0; i + 1 < operands.length; i++) {
+    const left = operands[i]!;
+    const right = operands[i + 1]!;
+    const op = ops[i] ?? '';
+    for (const [side, other, mine] of [[left, right, true], [right, left, false]] as const) {
+      const facts = factsFor(side);
+      if (facts) {
+        compareWith(facts, other, op, mine);
+        continue;
+      }
+      // len(param) > n
+      if (side.type === 'call' && side.childForFieldName('function')?.text === 'len') {
+        const arg = side.childForFieldName('arguments')?.namedChildren[0];
+        const lenFacts = factsFor(arg);
+        const n = other.type === 'integer' ? Number(other.text) : NaN;
+        if (lenFacts && Number.isFinite(n)) {
+          const wanted = /[>]/.test(op) ? n + 1 : n;
+          lenFacts.minLength = Math.max(lenFacts.minLength ?? 0, wanted);
+          lenFacts.uses.add('iterable');
+        }
+      }
+    }
+    // "lit" in param
+    if ((op === 'in' || op === 'not in') && right.type === 'identifier') {
+      const facts = factsFor(right);
+      if (facts && left.type === 'string' && !hasInterpolation(left)) {
+        push(facts.contains, left.text);
+        facts.uses.add('str');
+      }
+    }
+  }
+}
+
+function compareWith(facts: ParamFacts, other: Node, op: string, paramOnLeft: boolean): void {
+  if (op === 'in' || op === 'not in') {
+    if (!paramOnLeft) return;
+    if (['tuple', 'list', 'set'].includes(other.type)) {
+      for (const el of other.namedChildren) if (el && isLiteral(el)) push(facts.literals, el.text);
+    } else if (other.type === 'string' && !hasInterpolation(other)) {
+      facts.uses.add('str');
+    }
+    return;
+  }
+  if (op === 'is' || op === 'is not') {
+    if (other.type === 'none') facts.uses.add('none');
+    else if (isLiteral(other)) push(facts.literals, other.text);
+    return;
+  }
+  if (!isLiteral(other)) return;
+  if (op === '==' || op === '!=') {
+    push(facts.literals, other.text);
+    return;
+  }
+  const n = numericValue(other);
+  if (n === null) {
+    if (other.type === 'string') push(facts.literals, other.text);
+    return;
+  }
+  const isInt = other.type === 'integer' || (other.type === 'unary_operator' && other.namedChildren[0]?.type === 'integer');
+  const step = isInt ? 1 : 0.5;
+  facts.uses.add(isInt ? 'int' : 'number');
+  for (const v of [n, n + step, n - step]) push(facts.boundaries, formatNumber(v, isInt));
+}
+
+function call(node: Node, factsFor: (n: Node | null | undefined) => ParamFacts | undefined): void {
+  const fn = node.childForFieldName('function');
+  const args = node.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c) ?? [];
+  if (!fn) return;
+  if (fn.type === 'identifier' && fn.text === 'isinstance' && args.length === 2) {
+    const facts = factsFor(args[0]);
+    if (!facts) return;
+    const types = args[1]!.type === 'tuple' ? args[1]!.namedChildren.filter((c): c is Node => !!c) : [args[1]!];
+    for (const t of types) push(facts.isinstanceTypes, t.text);
+    return;
+  }
+  if (fn.type === 'identifier' && ['int', 'float', 'str', 'len', 'list', 'dict', 'bytes', 'callable', 'iter', 'sorted'].includes(fn.text) && args.length >= 1) {
+    const facts = factsFor(args[0]);
+    if (!facts) return;
+    if (fn.text === 'len' || fn.text === 'sorted' || fn.text === 'iter' || fn.text === 'list') facts.uses.add('iterable');
+    if (fn.text === 'callable') facts.uses.add('callable');
+    return;
+  }
+  if (fn.type === 'attribute') {
+    const facts = factsFor(fn.childForFieldName('object'));
+    const method = fn.childForFieldName('attribute')?.text;
+    if (!facts || !method) return;
+    const first = args[0];
+    const strings = !first ? [] : first.type === 'tuple' ? first.namedChildren.filter((c): c is Node => !!c && c.type === 'string') : first.type === 'string' ? [first] : [];
+    if (method === 'startswith') for (const s of strings) push(facts.prefixes, s.text);
+    if (method === 'endswith') for (const s of strings) push(facts.suffixes, s.text);
+    if (method === 'get' && first && (first.type === 'string' || first.type === 'integer') && !hasInterpolation(first)) push(facts.keys, first.text);
+  }
+  // A parameter called like a function.
+  const facts = factsFor(fn);
+  if (facts) facts.uses.add('callable');
+}
+
+function isLiteral(node: Node): boolean {
+  if (node.type === 'string') return !hasInterpolation(node);
+  if (LITERAL_TYPES.has(node.type)) return true;
+  if (node.type === 'unary_operator') return ['integer', 'float'].includes(node.namedChildren[0]?.type ?? '');
+  return false;
+}
+
+function numericValue(node: Node): number | null {
+  if (node.type === 'integer' || node.type === 'float') {
+    const n = Number(node.text.replace(/_/g, ''));
+    return Number.isFinite(n) ? n : null;
+  }
+  if (node.type === 'unary_operator' && node.namedChildren[0]) {
+    const inner = numericValue(node.namedChildren[0]);
+    return inner === null ? null : node.text.trim().startsWith('-') ? -inner : inner;
+  }
+  return null;
+}
+
+function formatNumber(v: number, isInt: boolean): string {
+  if (isInt) return String(Math.round(v));
+  const text = String(v);
+  return text.includes('.') || text.includes('e') ? text : `${text}.0`;
+}
+
+function hasInterpolation(node: Node): boolean {
+  return node.namedChildren.some((c) => c?.type === 'interpolation') || /^[A-Za-z]*[fFtT]/.test(node.text);
+}
+
+function push(list: string[], value: string): void {
+  if (!list.includes(value)) list.push(value);
+}
+
+/** Classes of a module that inference can build values of. */
+export interface ModuleTypes {
+  /** Enum classes and their member names. */
+  enums: Map<string, string[]>;
+  /** How to construct a class: the parameters of its __init__ (self left out), or its dataclass / NamedTuple fields. */
+  constructors: Map<string, import('./model.js').Parameter[]>;
+}
+
+const ENUM_BASES = /(^|\.)(Enum|IntEnum|StrEnum|Flag|IntFlag)$/;
+const RECORD_DECORATORS = /^(dataclasses\.)?dataclass\b|^(attr\.)?(s|attrs|define|frozen)\b|^attr\.dataclass/;
+
+/** Enum members, dataclass and NamedTuple fields, and __init__ signatures, by class qualname. */
+export async function moduleTypes(source: string, parsed: import('./model.js').ParsedModule): Promise<ModuleTypes> {
+  const enums = new Map<string, string[]>();
+  const constructors = new Map<string, import('./model.js').Parameter[]>();
+  const byLine = new Map(parsed.classes.map((c) => [c.defLine, c]));
+  for (const fn of parsed.functions) {
+    if (fn.name === '__init__' && fn.className) constructors.set(fn.className, fn.parameters.slice(1));
+  }
+  await withPythonTree(source, (tree) => {
+    const visit = (node: Node): void => {
+      if (node.type === 'class_definition') {
+        const cls = byLine.get(node.startPosition.row + 1);
+        const body = node.childForFieldName('body');
+        if (cls && body) {
+          if (cls.bases.some((b) => ENUM_BASES.test(b))) {
+            const members: string[] = [];
+            for (const stmt of body.namedChildren) {
+              const assign = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : null;
+              const left = assign?.type === 'assignment' ? assign.childForFieldName('left') : null;
+              if (left?.type === 'identifier' && !left.text.startsWith('_')) members.push(left.text);
+            }
+            if (members.length > 0) enums.set(cls.qualname, members);
+          } else if (!constructors.has(cls.qualname) && (cls.decorators.some((d) => RECORD_DECORATORS.test(d)) || cls.bases.some((b) => /(^|\.)NamedTuple$/.test(b)))) {
+            const fields: import('./model.js').Parameter[] = [];
+            for (const stmt of body.namedChildren) {
+              const assign = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : null;
+              if (assign?.type !== 'assignment') continue;
+              const left = assign.childForFieldName('left');
+              const type = assign.childForFieldName('type');
+              const right = assign.childForFieldName('right');
+              if (left?.type !== 'identifier' || !type || /ClassVar|InitVar/.test(type.text)) continue;
+              const factory = right && /^(dataclasses\.)?field\(/.test(right.text);
+              const hasDefault = right !== null && (!factory || /default(_factory)?\s*=/.test(right.text));
+              fields.push({ name: left.text, kind: 'positional_or_keyword', annotation: type.text, default: hasDefault ? (factory ? 'None' : right!.text) : null });
+            }
+            constructors.set(cls.qualname, fields);
+          }
+        }
+      }
+      for (const child of node.namedChildren) if (child) visit(child);
+    };
+    visit(tree.rootNode);
+  });
+  return { enums, constructors };
+}

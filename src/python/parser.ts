@@ -1,0 +1,66 @@
+import { createRequire } from 'node:module';
+import { Language, Parser, type Tree } from 'web-tree-sitter';
+import { PYTHON_PARSE_FAILED, pythonGrammarLoadFailed } from '../report/messages/python.js';
+
+/** Absolute path of tree-sitter-python.wasm in the installed tree-sitter-python package. */
+export function pythonGrammarPath(): string {
+  return createRequire(import.meta.url).resolve('tree-sitter-python/tree-sitter-python.wasm');
+}
+
+let parserPromise: Promise<Parser> | null = null;
+
+async function createParser(): Promise<Parser> {
+  try {
+    await Parser.init();
+    const language = await Language.load(pythonGrammarPath());
+    const parser = new Parser();
+    parser.setLanguage(language);
+    return parser;
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new Error(pythonGrammarLoadFailed(detail), { cause: err });
+  }
+}
+
+/**
+ * The shared Python parser: the wasm runtime and grammar are loaded on the first call only
+ * (about 30 ms), later calls get the same instance. A failed load is not cached, so a later
+ * call retries. Parsing is synchronous, so sharing one parser is safe.
+ */
+export function getPythonParser(): Promise<Parser> {
+  if (!parserPromise) {
+    parserPromise = createParser();
+    parserPromise.catch(() => {
+      parserPromise = null;
+    });
+  }
+  return parserPromise;
+}
+
+/**
+ * The text parsePython() hands to tree-sitter: a leading BOM dropped, CRLF and lone CR turned
+ * into LF. Python ends lines at all three but tree-sitter counts LF only; with this, tree-sitter
+ * rows are Python's line numbers minus one. Each line keeps its columns.
+ */
+export function normaliseSource(source: string): string {
+  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+}
+
+/** Parses `text` with `parser`; the caller owns the tree and must call `tree.delete()`. */
+export function parseWith(parser: Parser, text: string): Tree {
+  const tree = parser.parse(text);
+  if (!tree) throw new Error(PYTHON_PARSE_FAILED);
+  return tree;
+}
+
+/** Parses `text`, runs `fn` on the tree and frees the tree (wasm memory) afterwards. */
+export async function withPythonTree<T>(text: string, fn: (tree: Tree, parser: Parser) => T): Promise<T> {
+  const parser = await getPythonParser();
+  const tree = parseWith(parser, text);
+  try {
+    return fn(tree, parser);
+  } finally {
+    tree.delete();
+  }
+}
