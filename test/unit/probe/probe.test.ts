@@ -1,0 +1,425 @@
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProbeError, probeScriptPath, runProbe } from '../../../src/generate/probe.js';
+import type {
+  ProbeCandidate,
+  ProbeCandidateResult,
+  ProbeRequest,
+  ProbeResponse,
+  ProbeTarget,
+} from '../../../src/generate/probe-model.js';
+import { requirePython } from '../../helpers/python.js';
+
+const FIXTURE_SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/probe/src');
+const SAMPLE = path.join(FIXTURE_SRC, 'probepkg', 'sample.py');
+const SAMPLE_LINES = readFileSync(SAMPLE, 'utf8').split('\n');
+
+/** 1-based line of the first line of sample.py containing `text` (after `after`, when given). */
+function lineOf(text: string, after = 0): number {
+  const index = SAMPLE_LINES.findIndex((line, i) => i >= after && line.includes(text));
+  if (index < 0) throw new Error(`no line with ${JSON.stringify(text)} in sample.py`);
+  return index + 1;
+}
+
+/** [first, last] lines of a function or method of sample.py ("f", "Class.method"), decorators included. */
+function rangeOf(qualname: string): [number, number] {
+  let from = 0;
+  let def = -1;
+  for (const part of qualname.split('.')) {
+    def = SAMPLE_LINES.findIndex((line, i) => i >= from && new RegExp(`^\\s*(async def|def|class) ${part}\\b`).test(line));
+    if (def < 0) throw new Error(`no ${qualname} in sample.py`);
+    from = def + 1;
+  }
+  const indent = (SAMPLE_LINES[def] ?? '').search(/\S/);
+  let first = def;
+  while (first > 0 && /^\s*@/.test(SAMPLE_LINES[first - 1] ?? '')) first--;
+  let last = def;
+  for (let i = def + 1; i < SAMPLE_LINES.length; i++) {
+    const line = SAMPLE_LINES[i] ?? '';
+    if (line.trim() === '') continue;
+    if (line.search(/\S/) <= indent) break;
+    last = i;
+  }
+  return [first + 1, last + 1];
+}
+
+let candidateCounter = 0;
+function target(qualname: string, calls: Array<string | { setup: string[]; expr: string }>, module = 'probepkg.sample'): ProbeTarget {
+  const [firstLine, lastLine] = rangeOf(qualname);
+  const candidates: ProbeCandidate[] = calls.map((call) => ({
+    id: `c${++candidateCounter}`,
+    ...(typeof call === 'string' ? { setup: [], expr: call } : call),
+  }));
+  return { id: `${qualname}#${candidateCounter}`, module, file: SAMPLE, qualname, firstLine, lastLine, candidates };
+}
+
+let python: string;
+let work: string;
+const outsideFile = path.join(tmpdir(), `smart-test-probe-outside-${process.pid}.txt`);
+
+function request(targets: ProbeTarget[], overrides: Partial<ProbeRequest> = {}): ProbeRequest {
+  return {
+    sysPath: [FIXTURE_SRC],
+    cwd: work,
+    timeoutSeconds: 1,
+    allowSideEffects: false,
+    tmpPath: path.join(work, 'tmp_path'),
+    targets,
+    ...overrides,
+  };
+}
+
+// One probe process runs most candidates; the tests below look their results up by expression.
+const TARGETS = (): ProbeTarget[] => [
+  target('add', ['add(1, 2)', 'add(0.1, 0.2)', 'isinstance(add(1, 2), int)', 'y = add(1, 2)', 'print("hi") or add(2, 2)']),
+  target('scale', ['scale([1, 2])']),
+  target('greet', ["greet('')", "greet('bo')"]),
+  target('pairs', ['pairs(3)']),
+  target('parse_positive', [
+    "parse_positive('-3')",
+    "parse_positive('abc')",
+    "parse_positive('1', 2)",
+    'parse_positve("1")',
+    { setup: ['x = 1 / 0'], expr: 'parse_positive(x)' },
+    'parse_positive(',
+  ]),
+  target('lengths', ['lengths([1, 2])']),
+  target('spin', ['spin()']),
+  target('stubborn_spin', ['stubborn_spin()']),
+  target('write_outside', [`write_outside(${JSON.stringify(outsideFile)})`]),
+  target('write_in', ['write_in(tmp_path)', "tmp_path / 'a.txt'", "__import__('tempfile').mkstemp()[1]"]),
+  target('run_tool', ['run_tool()']),
+  target('set_env', ["set_env('x')", "os.environ.get('SMART_TEST_PROBE_FIXTURE')"]),
+  target('swallow_env', [
+    "swallow_env('x')",
+    "os.environ._data[os.environ.encodekey('SMART_TEST_PROBE_RAW')] = os.environ.encodevalue('1')",
+  ]),
+  target('roll', ['roll()', "__import__('socket').getaddrinfo('example.com', 80)", "__import__('shutil').rmtree('/nonexistent-smart-test')"]),
+  target('now', ['now()']),
+  target('fetch', ['fetch(2)']),
+  target('ordered', ['ordered()']),
+  target('nan', ['nan()']),
+  target('chatty', ['chatty(1000)']),
+  target('leave', ['leave(3)', 'sys.exit(4)']),
+  target('hijack_stdout', ['hijack_stdout()']),
+  target('read_stdin', ['read_stdin()']),
+  target('recurse', ['recurse(0)']),
+  target('remember', ["remember('k')"]),
+  target('Cart.add', [
+    { setup: ['obj = Cart()'], expr: "obj.add('tea', 3.5, 2)" },
+    { setup: ['obj = Cart()'], expr: "obj.add('tea', 3.5, 0)" },
+  ]),
+  target('Cart.total', [{ setup: ['obj = Cart()', "obj.add('a', 2.5, 2)"], expr: 'obj.total' }]),
+  target('Cart.__init__', ['Cart()', 'RATE * 2']),
+  target('make_hidden', ['make_hidden()', '_Hidden()']),
+  target('add', ['add(1, 2)'], 'probepkg.broken'),
+  target('add', ['add(1, 2)'], 'probepkg.missing'),
+];
+
+let sent: ProbeTarget[];
+let response: ProbeResponse;
+let probeMs: number;
+const byExpr = new Map<string, ProbeCandidateResult>();
+
+function result(expr: string): ProbeCandidateResult {
+  const found = byExpr.get(expr);
+  if (!found) throw new Error(`no result for ${expr}`);
+  return found;
+}
+
+function returned(expr: string) {
+  const r = result(expr);
+  if (r.outcome !== 'return') throw new Error(`${expr}: expected return, got ${JSON.stringify(r)}`);
+  return r;
+}
+
+function raisedOrError(expr: string, outcome: 'raise' | 'error') {
+  const r = result(expr);
+  if (r.outcome !== outcome) throw new Error(`${expr}: expected ${outcome}, got ${JSON.stringify(r)}`);
+  return r;
+}
+
+function blocked(expr: string) {
+  const r = result(expr);
+  if (r.outcome !== 'blocked') throw new Error(`${expr}: expected blocked, got ${JSON.stringify(r)}`);
+  return r;
+}
+
+beforeAll(async () => {
+  // SMART_TEST_PROBE_PYTHON runs these tests with another interpreter (the probe needs no pytest).
+  python = process.env.SMART_TEST_PROBE_PYTHON || requirePython();
+  work = realpathSync(mkdtempSync(path.join(tmpdir(), 'smart-test-probe-')));
+  rmSync(outsideFile, { force: true });
+  const targets = (sent = TARGETS());
+  const started = Date.now();
+  response = await runProbe(python, request(targets), { timeoutMs: 30_000 });
+  probeMs = Date.now() - started;
+  const exprs = new Map(targets.flatMap((t) => t.candidates.map((c) => [c.id, c.expr] as const)));
+  for (const t of response.targets) {
+    for (const c of t.candidates) byExpr.set(exprs.get(c.id) ?? '?', c);
+  }
+});
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+  rmSync(outsideFile, { force: true });
+});
+
+describe('runProbe: the response', () => {
+  it('answers every target and candidate, in request order, within a few seconds', () => {
+    expect(response.complete).toBe(true);
+    expect(response.targets.map((t) => t.id)).toEqual(sent.map((t) => t.id));
+    // stubborn_spin made the first process give up; the rest ran in a second one.
+    expect(response.targets.map((t) => t.candidates.map((c) => c.id))).toEqual(
+      sent.map((t) => (t.module.endsWith('sample') ? t.candidates.map((c) => c.id) : [])),
+    );
+    expect(response.python).toMatch(/^3\.\d+\.\d+/);
+    expect(response.probeVersion).toBe(1);
+    // Two candidates time out after 1 s each; everything else is quick.
+    expect(probeMs).toBeLessThan(10_000);
+  });
+
+  it('reports import failures per target and skips their candidates', () => {
+    const broken = response.targets.at(-2);
+    const missing = response.targets.at(-1);
+    expect(broken?.importError).toEqual({ type: 'RuntimeError', message: 'broken on purpose' });
+    expect(broken?.candidates).toEqual([]);
+    expect(missing?.importError?.type).toBe('ModuleNotFoundError');
+    expect(missing?.importError?.message).toContain('probepkg.missing');
+    expect(response.targets[0]?.importError).toBeNull();
+  });
+});
+
+describe('runProbe: returned values', () => {
+  it('an int: literal, deterministic, with the executed lines and the names to import', () => {
+    const r = returned('add(1, 2)');
+    expect(r).toMatchObject({
+      repr: '3',
+      reprTruncated: false,
+      literal: true,
+      type: { module: 'builtins', qualname: 'int' },
+      hasFloat: false,
+      isNone: false,
+      isBool: false,
+      deterministic: true,
+      mentionsTmpPath: false,
+      stdout: '',
+      stderr: '',
+    });
+    expect(r.lines).toEqual([lineOf('return a + b')]);
+    expect(r.names).toEqual([{ name: 'add', kind: 'module_attr' }]);
+    expect(r.seconds).toBeGreaterThan(0);
+    expect(r.seconds).toBeLessThan(0.5);
+  });
+
+  it('floats anywhere set hasFloat; bools, None and statements are flagged', () => {
+    expect(returned('add(0.1, 0.2)')).toMatchObject({ repr: '0.30000000000000004', literal: true, hasFloat: true });
+    expect(returned('scale([1, 2])')).toMatchObject({ repr: '[1.5, 3.0]', literal: true, hasFloat: true });
+    expect(returned('isinstance(add(1, 2), int)')).toMatchObject({ repr: 'True', isBool: true, literal: true });
+    expect(returned('y = add(1, 2)')).toMatchObject({ repr: 'None', isNone: true, literal: true, lines: [lineOf('return a + b')] });
+  });
+
+  it('strings, containers, and the branch taken', () => {
+    const empty = returned("greet('')");
+    expect(empty).toMatchObject({ repr: "'hello, stranger'", literal: true, type: { qualname: 'str' } });
+    expect(empty.lines).toEqual([lineOf('if not name'), lineOf('return "hello, stranger"')]);
+    expect(returned("greet('bo')").lines).toEqual([lineOf('if not name'), lineOf('return "hello, " + name')]);
+    const dict = returned('pairs(3)');
+    expect(dict).toMatchObject({ repr: '{0: [], 1: [1], 2: [2, 2]}', literal: true, type: { qualname: 'dict' } });
+    expect(dict.lines).toEqual([lineOf('out = {}'), lineOf('for i in range(n)'), lineOf('out[i] = [i] * i'), lineOf('return out')]);
+  });
+
+  it('objects: not literal, typed by module and qualname, deterministic despite their address', () => {
+    const cart = returned('Cart()');
+    expect(cart.repr).toMatch(/^<probepkg\.sample\.Cart object at 0x[0-9a-f]+>$/);
+    expect(cart).toMatchObject({ literal: false, type: { module: 'probepkg.sample', qualname: 'Cart' }, deterministic: true });
+    expect(cart.lines).toEqual([lineOf('self.items = []')]);
+    expect(returned('ordered()')).toMatchObject({ literal: false, type: { module: 'collections', qualname: 'OrderedDict' } });
+    expect(returned('nan()')).toMatchObject({ repr: 'nan', literal: false, hasFloat: true });
+  });
+
+  it('methods and properties run against setup state; private names are importable too', () => {
+    const add = returned("obj.add('tea', 3.5, 2)");
+    expect(add).toMatchObject({ repr: '1', literal: true, deterministic: true });
+    expect(add.names).toEqual([{ name: 'Cart', kind: 'module_attr' }]);
+    const addStart = rangeOf('Cart.add')[0];
+    expect(add.lines).toEqual([lineOf('if qty <= 0', addStart), lineOf('self.items.append', addStart), lineOf('return len(self.items)', addStart)]);
+    const total = returned('obj.total');
+    expect(total).toMatchObject({ repr: '5.0', hasFloat: true, literal: true });
+    expect(total.lines).toEqual([lineOf('return sum(price * qty')]);
+    expect(returned('_Hidden()')).toMatchObject({ repr: '_Hidden()', literal: false, names: [{ name: '_Hidden', kind: 'module_attr' }] });
+    expect(returned('RATE * 2')).toMatchObject({ repr: '0.4', names: [{ name: 'RATE', kind: 'module_attr' }] });
+  });
+
+  it('async functions are awaited', () => {
+    const r = returned('fetch(2)');
+    expect(r).toMatchObject({ repr: "{'x': 2, 'ok': True}", literal: true, deterministic: true });
+    expect(r.lines).toEqual([lineOf('await asyncio.sleep(0)'), lineOf('return {"x": x')]);
+  });
+
+  it('detects nondeterminism: random, time, and module state mutated by the first run', () => {
+    expect(returned('roll()')).toMatchObject({ deterministic: false, hasFloat: true });
+    expect(returned('now()')).toMatchObject({ deterministic: false });
+    expect(returned("remember('k')")).toMatchObject({ repr: '1', deterministic: false });
+  });
+
+  it('captures prints without corrupting the response; stdin is at EOF', () => {
+    const r = returned('chatty(1000)');
+    expect(r.repr).toBe('1000');
+    expect(r.stdout.startsWith('line 0\nline 1\n')).toBe(true);
+    expect(r.stdout.length).toBeLessThanOrEqual(2000);
+    expect(r.stderr).toBe('warned\n');
+    expect(returned('print("hi") or add(2, 2)')).toMatchObject({ repr: '4', stdout: 'hi\n' });
+    expect(returned('hijack_stdout()')).toMatchObject({ repr: '1' });
+    expect(returned('read_stdin()')).toMatchObject({ repr: "''", literal: true });
+  });
+});
+
+describe('runProbe: exceptions', () => {
+  it("a raise statement in the target is a 'raise' with its message", () => {
+    const r = raisedOrError("parse_positive('-3')", 'raise');
+    expect(r).toMatchObject({
+      phase: 'expr',
+      excType: { module: 'builtins', qualname: 'ValueError' },
+      excMessage: 'not positive: -3',
+      raisedInTarget: true,
+      raiseStatement: true,
+      enteredTarget: true,
+      deterministic: true,
+    });
+    expect(r.lines).toEqual([lineOf('value = int(text)'), lineOf('if value <= 0'), lineOf('raise ValueError("not positive')]);
+    const cart = raisedOrError("obj.add('tea', 3.5, 0)", 'raise');
+    expect(cart).toMatchObject({ excMessage: 'qty must be positive', raiseStatement: true });
+  });
+
+  it('an exception from an operation in the target is a raise, but not from a raise statement', () => {
+    expect(raisedOrError("parse_positive('abc')", 'raise')).toMatchObject({
+      excType: { qualname: 'ValueError' },
+      raisedInTarget: true,
+      raiseStatement: false,
+    });
+    expect(raisedOrError('lengths([1, 2])', 'raise')).toMatchObject({ excType: { qualname: 'TypeError' }, raiseStatement: false });
+  });
+
+  it("a bad call, a bad name, a failing setup and a syntax error are 'error's", () => {
+    expect(raisedOrError("parse_positive('1', 2)", 'error')).toMatchObject({
+      phase: 'expr',
+      excType: { qualname: 'TypeError' },
+      enteredTarget: false,
+      raisedInTarget: false,
+      lines: [],
+    });
+    expect(raisedOrError('parse_positve("1")', 'error')).toMatchObject({ excType: { qualname: 'NameError' }, names: [] });
+    expect(raisedOrError('parse_positive(x)', 'error')).toMatchObject({ phase: 'setup', excType: { qualname: 'ZeroDivisionError' } });
+    expect(raisedOrError('parse_positive(', 'error')).toMatchObject({ phase: 'compile', excType: { qualname: 'SyntaxError' } });
+    expect(raisedOrError('recurse(0)', 'error')).toMatchObject({ excType: { qualname: 'RecursionError' }, enteredTarget: true });
+  });
+
+  it('sys.exit is a SystemExit raise when the target calls it, an error when the snippet does', () => {
+    expect(raisedOrError('leave(3)', 'raise')).toMatchObject({
+      excType: { module: 'builtins', qualname: 'SystemExit' },
+      excMessage: '3',
+      raisedInTarget: true,
+    });
+    expect(raisedOrError('sys.exit(4)', 'error')).toMatchObject({ excType: { qualname: 'SystemExit' }, excMessage: '4' });
+  });
+
+  it('runaway candidates time out, even when they swallow the interruption', () => {
+    for (const expr of ['spin()', 'stubborn_spin()']) {
+      const r = result(expr);
+      expect(r).toMatchObject({ outcome: 'timeout', phase: 'expr', deterministic: null });
+      expect(r.seconds).toBeGreaterThanOrEqual(0.9);
+      expect(r.seconds).toBeLessThan(6);
+    }
+    expect(result('spin()').lines).toEqual(expect.arrayContaining([lineOf('n += 1')]));
+  });
+});
+
+describe('runProbe: side effects', () => {
+  it('blocks writing outside tmp_path, and nothing is written', () => {
+    const r = blocked(`write_outside(${JSON.stringify(outsideFile)})`);
+    expect(r.blockedBy).toBe('open');
+    expect(r.blockedDetail).toContain(outsideFile);
+    expect(r.deterministic).toBe(true);
+    expect(existsSync(outsideFile)).toBe(false);
+  });
+
+  it('allows writing in tmp_path (a fresh directory per run) and tempfile goes there too', () => {
+    expect(returned('write_in(tmp_path)')).toMatchObject({ repr: "'data'", literal: true, deterministic: true });
+    const p = returned("tmp_path / 'a.txt'");
+    expect(p.repr).toContain(path.join(work, 'tmp_path'));
+    expect(p).toMatchObject({ mentionsTmpPath: true, deterministic: true, type: { qualname: 'PosixPath' } });
+    expect(returned("__import__('tempfile').mkstemp()[1]")).toMatchObject({ mentionsTmpPath: true });
+  });
+
+  it('blocks processes, network and file removal outside tmp_path', () => {
+    expect(blocked('run_tool()')).toMatchObject({ blockedBy: 'subprocess.Popen' });
+    expect(blocked("__import__('socket').getaddrinfo('example.com', 80)")).toMatchObject({ blockedBy: 'socket.getaddrinfo' });
+    expect(blocked("__import__('shutil').rmtree('/nonexistent-smart-test')")).toMatchObject({ blockedBy: 'shutil.rmtree' });
+  });
+
+  it('blocks environment changes, even swallowed ones, and restores os.environ', () => {
+    expect(blocked("set_env('x')")).toMatchObject({ blockedBy: 'os.putenv' });
+    expect(blocked("swallow_env('x')")).toMatchObject({ blockedBy: 'os.putenv' });
+    expect(returned("os.environ.get('SMART_TEST_PROBE_FIXTURE')")).toMatchObject({ isNone: true, names: [{ name: 'os', kind: 'module_attr' }] });
+    expect(
+      blocked("os.environ._data[os.environ.encodekey('SMART_TEST_PROBE_RAW')] = os.environ.encodevalue('1')"),
+    ).toMatchObject({ blockedBy: 'os.environ changed' });
+  });
+
+  it('with allowSideEffects, side effects happen, and os.environ is still restored', async () => {
+    const file = path.join(work, 'allowed.txt');
+    const res = await runProbe(
+      python,
+      request([
+        target('write_outside', [`write_outside(${JSON.stringify(file)})`]),
+        target('set_env', ["set_env('x')", "os.environ.get('SMART_TEST_PROBE_FIXTURE')"]),
+      ], { allowSideEffects: true }),
+      { timeoutMs: 20_000 },
+    );
+    const [write, env] = res.targets;
+    expect(write?.candidates[0]).toMatchObject({ outcome: 'return', repr: 'True' });
+    expect(readFileSync(file, 'utf8')).toBe('data');
+    expect(env?.candidates.map((c) => (c.outcome === 'return' ? c.repr : c.outcome))).toEqual(["'x'", 'None']);
+  });
+});
+
+describe('runProbe: failures', () => {
+  it('kills the probe and rejects when the overall timeout expires', async () => {
+    const started = Date.now();
+    const run = runProbe(python, request([target('spin', ['spin()'])], { timeoutSeconds: 60 }), { timeoutMs: 1000 });
+    await expect(run).rejects.toThrow(/did not finish within 1000 ms and was killed/);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('rejects an invalid request before starting Python', async () => {
+    await expect(runProbe(python, request([], { timeoutSeconds: -1 }), { timeoutMs: 5000 })).rejects.toThrow(
+      /Invalid probe request: timeoutSeconds/,
+    );
+  });
+
+  it("reports the probe's own stderr when it exits non-zero", async () => {
+    const run = runProbe(python, request([], { tmpPath: 'relative/tmp' }), { timeoutMs: 10_000 });
+    await expect(run).rejects.toThrow(ProbeError);
+    await expect(run).rejects.toThrow(/exited with status 2; stderr:\n.*tmpPath must be absolute/);
+  });
+
+  it('rejects a missing interpreter and a non-JSON answer clearly', async () => {
+    await expect(runProbe('/nonexistent/python3', request([]), { timeoutMs: 5000 })).rejects.toThrow(
+      /Could not start Python for the execution probe \(\/nonexistent\/python3\): not found/,
+    );
+    await expect(runProbe('/bin/echo', request([]), { timeoutMs: 5000 })).rejects.toThrow(/printed ".*probe\.py\\n" instead of a JSON response/);
+  });
+});
+
+describe('probeScriptPath', () => {
+  it('finds probe.py beside the module: src/generate in the sources, dist/ beside the bundle', () => {
+    expect(existsSync(probeScriptPath())).toBe(true);
+    expect(probeScriptPath().endsWith(path.join('src', 'generate', 'probe.py'))).toBe(true);
+    expect(probeScriptPath('file:///pkg/dist/cli.js')).toBe('/pkg/dist/probe.py');
+    expect(probeScriptPath('file:///pkg/src/generate/probe.ts')).toBe('/pkg/src/generate/probe.py');
+  });
+});
