@@ -15,7 +15,11 @@ rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 await build({
   entryPoints: [path.join(root, 'src', 'cli.ts')],
-  outfile: path.join(dist, 'cli.js'),
+  outdir: dist,
+  // Dynamic imports (cosmiconfig, only when a config file exists) become chunks loaded on demand.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  minify: true,
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -106,7 +106,9 @@ async function loadFile(explorer: PublicExplorer, file: string, display: string)
 }
 
 async function createExplorer(): Promise<PublicExplorer> {
-  const { cosmiconfig } = await import('cosmiconfig');
+  // cosmiconfig is CommonJS: Node gives its exports as named exports, the bundle under `default`.
+  const mod = (await import('cosmiconfig')) as typeof import('cosmiconfig') & { default?: typeof import('cosmiconfig') };
+  const cosmiconfig = mod.default?.cosmiconfig ?? mod.cosmiconfig;
   return cosmiconfig(MODULE_NAME, {
     searchPlaces: [...SEARCH_PLACES],
     loaders: { '.toml': loadToml },

@@ -13,7 +13,8 @@
 import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+// zod/mini: the same validation with a tree-shakable API, so the commit hook loads only what it uses.
+import * as z from 'zod/mini';
 import { SmartTestError } from '../errors.js';
 import {
   coverageEmpty,
@@ -61,24 +62,24 @@ const lineNumbers = z.custom<number[]>(isLineList);
 const regionSchema = z.looseObject({
   executed_lines: lineNumbers,
   missing_lines: lineNumbers,
-  excluded_lines: lineNumbers.optional(),
+  excluded_lines: z.optional(lineNumbers),
 });
 
 /** One entry of `files`. Branch data, contexts, summary and classes pass through unchecked. */
 const fileSchema = z.looseObject({
   executed_lines: lineNumbers,
   missing_lines: lineNumbers,
-  excluded_lines: lineNumbers.optional(),
-  summary: z.looseObject({}).optional(),
-  functions: z.record(z.string(), regionSchema).optional(),
+  excluded_lines: z.optional(lineNumbers),
+  summary: z.optional(z.looseObject({})),
+  functions: z.optional(z.record(z.string(), regionSchema)),
 });
 
 const metaSchema = z.looseObject({
-  format: z.int().optional(),
-  version: z.string().optional(),
-  timestamp: z.string().optional(),
-  branch_coverage: z.boolean().optional(),
-  show_contexts: z.boolean().optional(),
+  format: z.optional(z.int()),
+  version: z.optional(z.string()),
+  timestamp: z.optional(z.string()),
+  branch_coverage: z.optional(z.boolean()),
+  show_contexts: z.optional(z.boolean()),
 });
 
 type FileEntry = z.infer<typeof fileSchema>;
@@ -203,7 +204,7 @@ function expectedFor(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-function shapeError(display: string, prefix: ReadonlyArray<PropertyKey>, value: unknown, error: z.ZodError): SmartTestError {
+function shapeError(display: string, prefix: ReadonlyArray<PropertyKey>, value: unknown, error: z.core.$ZodError): SmartTestError {
   const issue = error.issues[0]!;
   const at = [...issue.path];
   let found: unknown = value;

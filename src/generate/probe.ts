@@ -3,6 +3,7 @@
  * (values, exceptions, executed lines, blocked side effects) come out. See probe-model.ts.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   ProbeRequestSchema,
@@ -13,11 +14,13 @@ import {
 } from './probe-model.js';
 
 /**
- * Absolute path of probe.py. The build copies it beside the bundle (dist/cli.js -> dist/probe.py);
- * from the sources (tests) it is src/generate/probe.py, beside this file.
+ * Absolute path of probe.py. From the sources (tests) it is src/generate/probe.py, beside this
+ * file; the build copies it to dist/probe.py, and the bundle's code runs from dist/ or one of
+ * its chunk folders.
  */
 export function probeScriptPath(moduleUrl: string | URL = import.meta.url): string {
-  return fileURLToPath(new URL('./probe.py', moduleUrl));
+  const candidates = ['./probe.py', '../probe.py'].map((rel) => fileURLToPath(new URL(rel, moduleUrl)));
+  return candidates.find((file) => existsSync(file)) ?? candidates[0]!;
 }
 
 /** The probe could not produce a valid response. `stderr` is what Python wrote there. */

@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PROJECT_ROOT } from '../../helpers/repo.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProbeError, probeScriptPath, runProbe } from '../../../src/generate/probe.js';
 import type {
@@ -416,10 +417,11 @@ describe('runProbe: failures', () => {
 });
 
 describe('probeScriptPath', () => {
-  it('finds probe.py beside the module: src/generate in the sources, dist/ beside the bundle', () => {
+  it('finds probe.py beside the module in the sources, and in dist/ from the bundle and its chunks (after npm run build)', () => {
     expect(existsSync(probeScriptPath())).toBe(true);
     expect(probeScriptPath().endsWith(path.join('src', 'generate', 'probe.py'))).toBe(true);
-    expect(probeScriptPath('file:///pkg/dist/cli.js')).toBe('/pkg/dist/probe.py');
-    expect(probeScriptPath('file:///pkg/src/generate/probe.ts')).toBe('/pkg/src/generate/probe.py');
+    const dist = path.join(PROJECT_ROOT, 'dist');
+    expect(probeScriptPath(pathToFileURL(path.join(dist, 'chunks', 'run-XXXX.js')))).toBe(path.join(dist, 'probe.py'));
+    expect(probeScriptPath(pathToFileURL(path.join(dist, 'cli.js')))).toBe(path.join(dist, 'probe.py'));
   });
 });

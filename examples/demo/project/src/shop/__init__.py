@@ -1,0 +1,1 @@
+"""A tiny shop, the example project smart-test's demo runs on."""

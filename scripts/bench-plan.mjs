@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// npm run bench: times `smart-test plan` on the large synthetic repository from
+// ../shared/bench/synth_repo.py (2,000 modules, 17 MB coverage.json, 10 staged files)
+// and reports the median wall time next to a bare `node -e 0`. A benchmark, not a test:
+// quote medians; the machine is shared.
+//   node scripts/bench-plan.mjs [--runs 15] [--dir /tmp/smart-test-bench-synth] [--rebuild]
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, dir: { type: 'string', default: '/tmp/smart-test-bench-synth' }, rebuild: { type: 'boolean', default: false } } });
+const runs = Number(values.runs);
+const dir = values.dir;
+const synth = path.resolve(root, '..', 'shared', 'bench', 'synth_repo.py');
+const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+
+if (values.rebuild || !existsSync(path.join(dir, 'coverage.json'))) {
+  if (!existsSync(synth)) {
+    console.error(`bench: ${synth} not found; it comes with the shared benchmark folder beside the project.`);
+    process.exit(2);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  console.log(`building ${dir} with ${path.relative(root, synth)} ...`);
+  const built = spawnSync(python, [synth, dir], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (built.status !== 0) process.exit(2);
+  console.log(built.stdout.trim());
+}
+
+function time(cmd, args, cwd) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) {
+    console.error(`bench: ${cmd} ${args.join(' ')} exited ${r.status}\n${r.stderr}`);
+    process.exit(2);
+  }
+  return { seconds, stdout: r.stdout };
+}
+
+function measure(label, cmd, args, cwd) {
+  time(cmd, args, cwd); // warm the file cache
+  const samples = [];
+  for (let i = 0; i < runs; i++) samples.push(time(cmd, args, cwd).seconds);
+  samples.sort((a, b) => a - b);
+  const median = samples[Math.floor(samples.length / 2)];
+  console.log(`${label.padEnd(28)} median ${median.toFixed(3)} s  (min ${samples[0].toFixed(3)}, max ${samples.at(-1).toFixed(3)}, ${runs} runs)`);
+  return median;
+}
+
+const cli = path.join(root, 'bin', 'smart-test.js');
+const plan = JSON.parse(time(process.execPath, [cli, 'plan', '--format', 'json'], dir).stdout);
+console.log(`plan: ${plan.functions.length} touched functions, ${plan.functions.filter((f) => f.selected).length} selected, ${plan.warnings.length} warnings`);
+measure('node -e 0', process.execPath, ['-e', '0'], dir);
+measure('smart-test plan', process.execPath, [cli, 'plan'], dir);
+measure('smart-test plan --format json', process.execPath, [cli, 'plan', '--format', 'json'], dir);

@@ -1,0 +1,215 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../config/model.js';
+import type { CoverageReport } from '../coverage/model.js';
+import { loadCoverage, type LoadedCoverage } from '../coverage/locate.js';
+import { buildLineMap } from '../coverage/line-map.js';
+import { functionCoverage } from '../coverage/function-coverage.js';
+import { checkStale } from '../coverage/staleness.js';
+import type { Repo } from '../git/repo.js';
+import type { Hunk, StagedFile } from '../git/model.js';
+import { stagedFiles } from '../git/staged.js';
+import { readBlobs } from '../git/blobs.js';
+import { changedLines, stagedHunks, worktreeHunks } from '../git/hunks.js';
+import { selectSources } from '../git/files-filter.js';
+import { decodeSource } from '../python/decode.js';
+import { parsePython } from '../python/structure.js';
+import type { FunctionKind, ParsedModule, PyFunction } from '../python/model.js';
+import { SmartTestError } from '../errors.js';
+import { reasons, warnings as warn } from '../report/messages/plan.js';
+import { touchedFunctions } from './touched.js';
+import { decide, type CoverageVerdict } from './select.js';
+
+export interface PlannedFunction {
+  /** Repo-relative POSIX path. */
+  file: string;
+  qualname: string;
+  kind: FunctionKind;
+  line: number;
+  endLine: number;
+  /** Line coverage in percent, or null when unknown. */
+  coverage: number | null;
+  /** Statements coverage.py counted in the function (null when unknown). */
+  statements: number | null;
+  selected: boolean;
+  decision: 'selected' | 'covered' | 'capped';
+  reason: string;
+}
+
+export interface PlanSource {
+  file: string;
+  /** Staged text of the file. */
+  text: string;
+  module: ParsedModule;
+  touched: PyFunction[];
+}
+
+export interface Plan {
+  /** The coverage.json used (repo-relative when inside the repository), or null when none was needed. */
+  coverageFile: string | null;
+  coverageTimestamp: string | null;
+  threshold: number;
+  /** Staged Python source files analysed. */
+  filesChecked: number;
+  functions: PlannedFunction[];
+  warnings: string[];
+  /** Parsed staged sources, for the stages after the plan (not part of the JSON output). */
+  sources: PlanSource[];
+}
+
+export interface PlanOptions {
+  repo: Repo;
+  config: Config;
+}
+
+/** The first half of the pipeline: staged changes -> touched functions -> coverage joined -> selection. */
+export async function buildPlan({ repo, config }: PlanOptions): Promise<Plan> {
+  const staged = selectSources(await stagedFiles(repo), config);
+  const warnings: string[] = [];
+  if (staged.length === 0) {
+    return { coverageFile: null, coverageTimestamp: null, threshold: config.threshold, filesChecked: 0, functions: [], warnings, sources: [] };
+  }
+  // Independent reads run side by side; coverage is awaited only when a touched function needs it,
+  // so a commit that touches no function never fails for want of a coverage file.
+  const coveragePromise = loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage });
+  coveragePromise.catch(() => undefined);
+  const [blobs, hunks] = await Promise.all([
+    readBlobs(repo, staged.map((f) => f.blob)),
+    stagedHunks(repo, staged),
+  ]);
+
+  const sources: PlanSource[] = [];
+  for (const file of staged) {
+    const decoded = decodeSource(blobs.get(file.blob) ?? Buffer.alloc(0));
+    if (!decoded.ok) {
+      warnings.push(warn.undecodable(file.path, decoded.reason));
+      continue;
+    }
+    const module = await parsePython(decoded.text);
+    if (module.firstError) warnings.push(warn.syntaxError(file.path, module.firstError.line, module.firstError.column));
+    const changed = changedLines(hunks.get(file.path) ?? []);
+    const touched = touchedFunctions(module.functions, changed, file.status === 'A' || file.status === 'C');
+    for (const skipped of module.skipped) warnings.push(warn.skippedDefinition(file.path, skipped.line, skipped.qualname, skipped.reason));
+    sources.push({ file: file.path, text: decoded.text, module, touched });
+  }
+
+  const withTouched = sources.filter((s) => s.touched.length > 0);
+  let joined: JoinedCoverage = { coverageFile: null, coverageTimestamp: null, verdicts: new Map() };
+  if (withTouched.length > 0) {
+    const loaded = await coveragePromise;
+    const wtHunks = await worktreeHunks(repo, withTouched.map((s) => s.file));
+    joined = await joinCoverage(repo, config, loaded, withTouched, (file) => wtHunks.get(file) ?? [], warnings);
+  }
+  return finishPlan(config, joined, sources, warnings);
+}
+
+/** Plans for files named on the command line, read from disk: every function of each, or those named. */
+export async function buildFilePlan(opts: PlanOptions & { files: Array<{ file: string; text: string }>; all: boolean; functionNames: string[] }): Promise<Plan> {
+  const { repo, config } = opts;
+  const warnings: string[] = [];
+  const sources: PlanSource[] = [];
+  for (const { file, text } of opts.files) {
+    const module = await parsePython(text);
+    if (module.firstError) warnings.push(warn.syntaxError(file, module.firstError.line, module.firstError.column));
+    for (const skipped of module.skipped) warnings.push(warn.skippedDefinition(file, skipped.line, skipped.qualname, skipped.reason));
+    const wanted = module.functions.filter((fn) => opts.functionNames.length === 0 || opts.functionNames.some((n) => n === fn.qualname || n === fn.name));
+    sources.push({ file, text, module, touched: wanted });
+  }
+  let joined: JoinedCoverage = { coverageFile: null, coverageTimestamp: null, verdicts: new Map() };
+  if (!opts.all && sources.some((s) => s.touched.length > 0)) {
+    const loaded = await loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage });
+    joined = await joinCoverage(repo, config, loaded, sources.filter((s) => s.touched.length > 0), () => [], warnings);
+  }
+  if (opts.all) {
+    // --all takes every function, whatever its coverage, with no cap.
+    const everything = { ...config, threshold: Number.POSITIVE_INFINITY, maxFunctions: Number.MAX_SAFE_INTEGER };
+    const plan = finishPlan(everything, joined, sources, warnings);
+    plan.threshold = config.threshold;
+    for (const f of plan.functions) f.reason = reasons.requestedAll;
+    return plan;
+  }
+  return finishPlan(config, joined, sources, warnings);
+}
+
+interface JoinedCoverage {
+  coverageFile: string | null;
+  coverageTimestamp: string | null;
+  verdicts: Map<PyFunction, CoverageVerdict>;
+}
+
+/**
+ * Joins the touched functions with the coverage report. `hunksOf` maps each file's analysed text
+ * to the working tree coverage measured (index -> working tree for staged content; none for files
+ * read from disk).
+ */
+async function joinCoverage(repo: Repo, config: Config, loaded: LoadedCoverage, sources: PlanSource[], hunksOf: (file: string) => Hunk[], warnings: string[]): Promise<JoinedCoverage> {
+  const report: CoverageReport = loaded.report;
+  const coverageFile = displayPath(repo.root, report.path);
+  const others = loaded.considered.map((c) => displayPath(repo.root, c.path)).filter((p) => p !== coverageFile);
+  if (others.length > 0) warnings.push(warn.coverageChosen(coverageFile, others));
+  const verdicts = new Map<PyFunction, CoverageVerdict>();
+  await Promise.all(sources.map(async (source) => {
+    const entry = report.file(source.file);
+    if (!entry) {
+      for (const fn of source.touched) verdicts.set(fn, { coverage: null, unknownReason: reasons.fileNotMeasured(coverageFile) });
+      return;
+    }
+    const absolute = path.join(repo.root, source.file);
+    const [worktreeText, info] = await Promise.all([readFile(absolute, 'utf8').catch(() => null), stat(absolute).catch(() => null)]);
+    const stale = worktreeText === null || info === null
+      ? { stale: true, reason: 'the file is missing from the working tree' }
+      : checkStale({ worktreeText, worktreeMtimeMs: info.mtimeMs, report, file: entry });
+    if (stale.stale) {
+      const why = stale.reason ?? 'changed since the coverage run';
+      if (config.staleCoverage === 'error') throw new SmartTestError(warn.staleCoverage(source.file, coverageFile, why));
+      warnings.push(warn.staleCoverage(source.file, coverageFile, why));
+      for (const fn of source.touched) verdicts.set(fn, { coverage: null, unknownReason: reasons.staleFile(why) });
+      return;
+    }
+    const map = buildLineMap(hunksOf(source.file));
+    const indexLines = source.text.split(/\r?\n/);
+    for (const fn of source.touched) {
+      const result = functionCoverage(fn, entry, map, indexLines);
+      verdicts.set(fn, { coverage: result.percent, unknownReason: result.reason, statements: result.statements });
+    }
+  }));
+  return { coverageFile, coverageTimestamp: report.timestampText ?? null, verdicts };
+}
+
+function finishPlan(config: Config, joined: JoinedCoverage, sources: PlanSource[], warnings: string[]): Plan {
+  const withTouched = sources.filter((s) => s.touched.length > 0);
+  const verdicts = joined.verdicts;
+  const touched = withTouched.flatMap((s) => s.touched.map((fn) => ({ file: s.file, fn })));
+  const list = touched.map(({ fn }) => verdicts.get(fn) ?? { coverage: null, unknownReason: reasons.noCoverageFile });
+  const decisions = decide(list, config.threshold, config.maxFunctions);
+  const functions = touched.map(({ file, fn }, i): PlannedFunction => ({
+    file,
+    qualname: fn.qualname,
+    kind: fn.kind,
+    line: fn.defLine,
+    endLine: fn.endLine,
+    coverage: roundCoverage(list[i]!.coverage),
+    statements: list[i]!.statements ?? null,
+    ...decisions[i]!,
+  }));
+  return {
+    coverageFile: joined.coverageFile,
+    coverageTimestamp: joined.coverageTimestamp,
+    threshold: config.threshold,
+    filesChecked: sources.length,
+    functions,
+    warnings,
+    sources,
+  };
+}
+
+function roundCoverage(value: number | null): number | null {
+  return value === null ? null : Math.round(value * 100) / 100;
+}
+
+function displayPath(root: string, absolute: string): string {
+  const rel = path.relative(root, absolute);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? absolute : rel.split(path.sep).join('/');
+}
+
+export type { StagedFile };
