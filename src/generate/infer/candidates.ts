@@ -1,0 +1,191 @@
+import type { BodyFacts, ModuleTypes } from '../../python/facts.js';
+import type { Parameter, PyClass, PyFunction } from '../../python/model.js';
+import { parseDoctest } from './doctest.js';
+import { parameterValues, type InferContext, type Value } from './values.js';
+
+/** One way to call a target: statements to run first, then the expression whose outcome is asserted. */
+export interface Candidate {
+  setup: string[];
+  expr: string;
+  origin: 'doctest' | 'inferred';
+  /** The candidate passes the placeholder string: its result must not be asserted. */
+  placeholder: boolean;
+  /** The doctest's expected output, for the static fallback. */
+  want?: string;
+}
+
+export interface TargetContext {
+  fn: PyFunction;
+  /** The class that holds a method, or null. */
+  cls: PyClass | null;
+  /** Module name, for doctests that call through it (`semver.parse(...)`). */
+  module: string;
+  facts: Map<PyFunction, BodyFacts>;
+  types: ModuleTypes;
+  /** Every function of the module, to find a class's __init__. */
+  functions: readonly PyFunction[];
+  placeholder: string;
+}
+
+const MAX_INFERRED = 64;
+const MAX_PER_PARAMETER = 6;
+
+/** Why a function gets no candidates, or null when it can be called. */
+export function uncallableReason(fn: PyFunction): string | null {
+  if (fn.kind === 'nested') return 'a nested function: it is tested through the function that defines it';
+  if (fn.decorators.some((d) => /(^|\.)(setter|deleter)$/.test(d))) return 'a property setter or deleter: tested through the property';
+  if (fn.decorators.some((d) => /(^|\.)(overload|abstractmethod)$/.test(d))) return 'an overload stub or abstract method: it has no behaviour of its own';
+  return null;
+}
+
+/** Candidates for one target: its doctest examples first, then calls built from inferred values. */
+export function buildCandidates(target: TargetContext): Candidate[] {
+  const out: Candidate[] = [];
+  const seen = new Set<string>();
+  const push = (c: Candidate) => {
+    const key = `${c.setup.join('\n')}\n${c.expr}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(c);
+    }
+  };
+  for (const c of doctestCandidates(target)) push(c);
+  for (const c of inferredCandidates(target)) push(c);
+  return out;
+}
+
+function doctestCandidates({ fn, cls, module }: TargetContext): Candidate[] {
+  const examples = [...parseDoctest(fn.docstring), ...(fn.name === '__init__' && cls ? parseDoctest(cls.docstring) : [])];
+  const mentions = new RegExp(fn.name === '__init__' && cls ? `\\b${escape(cls.name)}\\s*\\(` : `\\b${escape(fn.name)}\\b`);
+  const top = module.split('.')[0]!;
+  const out: Candidate[] = [];
+  const setup: string[] = [];
+  for (const example of examples) {
+    const raises = /^Traceback \(most recent call last\)/m.test(example.want);
+    const isStatement = /^\s*(from\s+\S+\s+import|import\s|[\w.]+\s*(\[[^\]]*\])?\s*[+\-*/]?=(?!=)|for\s|with\s|if\s|def\s|class\s|del\s)/.test(example.source);
+    if (!isStatement && mentions.test(example.source)) {
+      const imports = new RegExp(`\\b${escape(top)}\\.`).test(example.source) || setup.some((s) => new RegExp(`\\b${escape(top)}\\.`).test(s)) ? [`import ${module}`] : [];
+      out.push({ setup: [...imports, ...setup], expr: example.source, origin: 'doctest', placeholder: false, want: example.want });
+    }
+    if (!raises && (isStatement || example.want === '')) setup.push(example.source);
+  }
+  return out;
+}
+
+function inferredCandidates(target: TargetContext): Candidate[] {
+  const { fn, cls } = target;
+  if (uncallableReason(fn)) return [];
+  const ctx: InferContext = { placeholder: target.placeholder, types: target.types };
+  const facts = target.facts.get(fn);
+  const params = callParameters(fn);
+  const pools = params.map((p) => usable(parameterValues(p, facts?.params.get(p.name), ctx)).slice(0, MAX_PER_PARAMETER));
+
+  // How the call is made, by kind.
+  const className = cls?.qualname ?? fn.className ?? '';
+  const ctorVariants = fn.kind === 'method' || fn.kind === 'property' ? constructorVariants(target, className) : [['']];
+  const wrap = (call: string) => (fn.isAsync ? `asyncio.run(${call})` : call);
+  const callee = fn.kind === 'method' || fn.kind === 'property' ? `obj.${fn.name}` : fn.kind === 'classmethod' || fn.kind === 'staticmethod' ? `${className}.${fn.name}` : fn.name;
+
+  const out: Candidate[] = [];
+  const emit = (setup: string[], choice: Array<Value | null>) => {
+    if (out.length >= MAX_INFERRED) return;
+    const placeholder = choice.some((v) => v?.placeholder) || setup.some((s) => s.includes(target.placeholder));
+    if (fn.name === '__init__' && cls) {
+      out.push({ setup: [], expr: `${className}(${renderArgs(params, choice)})`, origin: 'inferred', placeholder });
+      return;
+    }
+    const expr = fn.kind === 'property' ? callee : wrap(`${callee}(${renderArgs(params, choice)})`);
+    out.push({ setup, expr, origin: 'inferred', placeholder });
+  };
+
+  for (const ctor of ctorVariants) {
+    const setup = ctor[0] === '' ? [] : ctor;
+    // The base call: each required parameter's most trusted value, optional ones left to their defaults.
+    const base = params.map((p, i) => (p.default === null && p.kind !== 'var_positional' && p.kind !== 'var_keyword' ? pools[i]![0] ?? null : null));
+    emit(setup, base);
+    if (fn.kind === 'property') continue;
+    // Every combination when there are few; else one parameter at a time around the base, and
+    // again around a second base of each parameter's next values (so a base that raises early
+    // does not hide the other parameters' branches).
+    const options = pools.map((pool, i) => (base[i] === null ? [null, ...pool] : pool));
+    const combinations = options.reduce((n, o) => n * Math.max(1, o.length), 1);
+    if (combinations <= MAX_INFERRED) {
+      for (const choice of cartesian(options)) emit(setup, choice);
+      continue;
+    }
+    const second = pools.map((pool, i) => (base[i] === null ? pool[0] ?? null : pool[1] ?? pool[0] ?? null));
+    for (const around of [base, second]) {
+      params.forEach((_, i) => {
+        for (const value of options[i]!) {
+          if (value === around[i]) continue;
+          const choice = [...around];
+          choice[i] = value;
+          emit(setup, choice);
+        }
+      });
+    }
+  }
+  return out;
+}
+
+function* cartesian<T>(options: ReadonlyArray<ReadonlyArray<T>>): Generator<T[]> {
+  if (options.length === 0) {
+    yield [];
+    return;
+  }
+  const [first, ...rest] = options;
+  for (const tail of [...cartesian(rest)]) for (const head of first!.length > 0 ? first! : [null as T]) yield [head, ...tail];
+}
+
+/** Parameters the call passes: `self`/`cls` of methods left out. */
+function callParameters(fn: PyFunction): Parameter[] {
+  const implicit = (fn.kind === 'method' || fn.kind === 'property' || fn.kind === 'classmethod') && fn.parameters.length > 0;
+  return implicit ? fn.parameters.slice(1) : fn.parameters;
+}
+
+/** Without the placeholder when anything else was inferred. */
+function usable(values: Value[]): Value[] {
+  const real = values.filter((v) => !v.placeholder);
+  return real.length > 0 ? real : values;
+}
+
+/** Setup statements that build `obj`, from the class's constructor: one with the first values, one with alternatives. */
+function constructorVariants(target: TargetContext, className: string): string[][] {
+  const ctorParams = target.types.constructors.get(className);
+  const init = target.functions.find((f) => f.name === '__init__' && f.className === className);
+  const ctx: InferContext = { placeholder: target.placeholder, types: target.types };
+  if (!ctorParams || ctorParams.length === 0) return [[`obj = ${className}()`]];
+  const facts = init ? target.facts.get(init) : undefined;
+  const pools = ctorParams.map((p) => usable(parameterValues(p, facts?.params.get(p.name), ctx)));
+  const first = ctorParams.map((p, i) => (p.default === null && p.kind !== 'var_positional' && p.kind !== 'var_keyword' ? pools[i]![0] ?? null : null));
+  const second = ctorParams.map((p, i) => (p.kind === 'var_positional' || p.kind === 'var_keyword' ? null : pools[i]![1] ?? first[i] ?? null));
+  const variants = [[`obj = ${className}(${renderArgs(ctorParams, first)})`]];
+  const alt = `obj = ${className}(${renderArgs(ctorParams, second)})`;
+  if (alt !== variants[0]![0]) variants.push([alt]);
+  return variants;
+}
+
+/** Arguments as Python source: positional while nothing is skipped, keywords after. */
+export function renderArgs(params: readonly Parameter[], values: ReadonlyArray<Value | null>): string {
+  const parts: string[] = [];
+  let positional = true;
+  params.forEach((p, i) => {
+    const v = values[i];
+    if (p.kind === 'var_positional') {
+      if (v && positional) parts.push(v.src);
+      return;
+    }
+    if (p.kind === 'var_keyword') return;
+    if (!v) {
+      if (p.kind !== 'positional_only') positional = false;
+      return;
+    }
+    if (p.kind === 'keyword_only' || (!positional && p.kind === 'positional_or_keyword')) parts.push(`${p.name}=${v.src}`);
+    else parts.push(v.src);
+  });
+  return parts.join(', ');
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,46 @@
+/** Doctest examples in a docstring, parsed as the doctest module does. */
+
+export interface DoctestExample {
+  /** The example's source: `>>> ` and `... ` prompts removed, lines joined with newlines. */
+  source: string;
+  /** The expected output as written (may be empty: the example is a statement). */
+  want: string;
+}
+
+const PROMPT = /^(\s*)>>>(?: |$)(.*)$/;
+
+/** Examples in order; a docstring without `>>>` gives none. */
+export function parseDoctest(docstring: string | null): DoctestExample[] {
+  if (!docstring || !docstring.includes('>>>')) return [];
+  const lines = docstring.replace(/\r\n?/g, '\n').split('\n');
+  const examples: DoctestExample[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const match = PROMPT.exec(lines[i]!);
+    if (!match) {
+      i++;
+      continue;
+    }
+    const indent = match[1]!.length;
+    const source = [match[2]!];
+    i++;
+    const continuation = new RegExp(`^\\s{${indent}}\\.\\.\\.(?: |$)(.*)$`);
+    while (i < lines.length) {
+      const more = continuation.exec(lines[i]!);
+      if (!more) break;
+      source.push(more[1]!);
+      i++;
+    }
+    const want: string[] = [];
+    while (i < lines.length && lines[i]!.trim() !== '' && !PROMPT.test(lines[i]!)) {
+      want.push(lines[i]!.slice(Math.min(indent, leadingSpaces(lines[i]!))));
+      i++;
+    }
+    examples.push({ source: source.join('\n').replace(/\s+$/, ''), want: want.join('\n') });
+  }
+  return examples;
+}
+
+function leadingSpaces(line: string): number {
+  return line.length - line.trimStart().length;
+}

@@ -1,0 +1,30 @@
+/** Python source text for values smart-test writes into tests. */
+
+/** A str literal as Python's repr() writes it (single quotes unless the text holds one and no double). */
+export function pyStr(value: string): string {
+  const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
+  let out = '';
+  for (const ch of value) {
+    const code = ch.codePointAt(0)!;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === quote) out += `\\${quote}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return `${quote}${out}${quote}`;
+}
+
+/** The value of a plain (non-f, non-byte) single-line string literal's source, or null. */
+export function strValue(source: string): string | null {
+  const m = /^([rRuU]?)('''|"""|'|")([\s\S]*)\2$/.exec(source);
+  if (!m) return null;
+  const body = m[3]!;
+  if (m[1]!.toLowerCase() === 'r') return body;
+  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|[\\'"nrt0])/g, (_, esc: string) => {
+    if (esc[0] === 'x' || esc[0] === 'u') return String.fromCharCode(Number.parseInt(esc.slice(1), 16));
+    return ({ n: '\n', r: '\r', t: '\t', '0': '\0' } as Record<string, string>)[esc] ?? esc;
+  });
+}

@@ -1,0 +1,238 @@
+import type { Parameter } from '../../python/model.js';
+import type { ModuleTypes, ParamFacts } from '../../python/facts.js';
+import { baseName, parseAnnotation, type TypeExpr } from './annotation.js';
+import { pyStr, strValue } from './python-literal.js';
+
+/** Where a candidate value came from, most trusted first. */
+export type Origin = 'body' | 'annotation' | 'default' | 'name' | 'fallback' | 'placeholder';
+
+export interface Value {
+  /** Python expression. May use `tmp_path` (pytest's fixture). */
+  src: string;
+  origin: Origin;
+  /** True when the value is (or holds) the placeholder string: nothing better could be inferred. */
+  placeholder?: boolean;
+}
+
+export interface InferContext {
+  placeholder: string;
+  types: ModuleTypes;
+}
+
+const MAX_VALUES = 8;
+
+/**
+ * Candidate values for one parameter, most trusted first: literals the body compares it with
+ * and branch boundaries, `isinstance` partitions, prefixes and keys; then its annotation; its
+ * default; its name; and only then, for a string nothing else describes, the placeholder.
+ */
+export function parameterValues(param: Parameter, facts: ParamFacts | undefined, ctx: InferContext, depth = 0): Value[] {
+  const out: Value[] = [];
+  const add = (src: string, origin: Origin, placeholder = false) => {
+    if (!out.some((v) => v.src === src)) out.push(placeholder ? { src, origin, placeholder } : { src, origin });
+  };
+  const type = param.annotation ? parseAnnotation(param.annotation) : null;
+  const nameHint = fromName(param.name);
+
+  if (facts) {
+    for (const lit of facts.literals) add(lit, 'body');
+    for (const b of facts.boundaries) add(b, 'body');
+    for (const p of facts.prefixes) {
+      const v = strValue(p);
+      if (v !== null) add(pyStr(`${v}${nameHint.word ?? 'value'}`), 'body');
+    }
+    for (const s of facts.suffixes) {
+      const v = strValue(s);
+      if (v !== null) add(pyStr(`${nameHint.word ?? 'value'}${v}`), 'body');
+    }
+    for (const c of facts.contains) {
+      const v = strValue(c);
+      if (v !== null) add(pyStr(`a${v}b`), 'body');
+    }
+    if (facts.keys.length > 0) add(`{${facts.keys.map((k) => `${k}: ${k.startsWith("'") || k.startsWith('"') ? "'value'" : '1'}`).join(', ')}}`, 'body');
+    for (const t of facts.isinstanceTypes) for (const v of valuesOfType({ kind: 'name', name: t, args: [] }, param.name, ctx, depth).slice(0, 2)) add(v.src, 'body', v.placeholder);
+    if (facts.minLength !== null && facts.uses.has('iterable') && !facts.uses.has('str')) {
+      add(`[${Array.from({ length: facts.minLength + 1 }, (_, i) => i + 1).join(', ')}]`, 'body');
+    }
+  }
+
+  if (type) for (const v of valuesOfType(type, param.name, ctx, depth)) add(v.src, v.placeholder ? 'placeholder' : 'annotation', v.placeholder);
+  if (param.default !== null && param.default !== 'None') add(param.default, 'default');
+
+  if (!type) {
+    const uses = facts?.uses ?? new Set();
+    if (nameHint.values.length > 0) for (const v of nameHint.values) add(v, 'name');
+    if (uses.has('str')) {
+      if (nameHint.word) add(pyStr(nameHint.word), 'name');
+    } else if (uses.has('dict')) add("{'key': 'value'}", 'fallback');
+    else if (uses.has('list') || uses.has('iterable')) add('[1, 2, 3]', 'fallback');
+    else if (uses.has('int') || uses.has('number')) add('3', 'fallback');
+    else if (uses.has('callable')) add('len', 'fallback');
+    if (out.length === 0) {
+      // Nothing describes it: try a number and a word, and let running the candidates decide.
+      add('1', 'fallback');
+      add(pyStr(nameHint.word ?? 'text'), 'fallback');
+    }
+  }
+  if (param.default === 'None' || (facts?.uses.has('none') ?? false)) add('None', 'default');
+  if (out.length === 0) add(pyStr(ctx.placeholder), 'placeholder', true);
+  return out.slice(0, MAX_VALUES);
+}
+
+function valuesOfType(type: TypeExpr, name: string, ctx: InferContext, depth: number): Value[] {
+  const v = (src: string, origin: Origin = 'annotation'): Value => ({ src, origin });
+  switch (type.kind) {
+    case 'literal':
+      return type.values.map((s) => v(s));
+    case 'union': {
+      const lists = type.options.map((o) => valuesOfType(o, name, ctx, depth));
+      const merged: Value[] = [];
+      for (let i = 0; merged.length < MAX_VALUES && lists.some((l) => i < l.length); i++) {
+        for (const l of lists) if (l[i] && !merged.some((m) => m.src === l[i]!.src)) merged.push(l[i]!);
+      }
+      return merged;
+    }
+    case 'ellipsis':
+    case 'unknown':
+      return [];
+    case 'name':
+      break;
+  }
+  const base = baseName(type.name);
+  const arg = (i: number) => (type.args[i] ? valuesOfType(type.args[i]!, singular(name), ctx, depth + 1) : []);
+  const first = (i: number, fallback: string) => arg(i)[0]?.src ?? fallback;
+  const hint = fromName(name);
+  switch (base) {
+    case 'None':
+    case 'NoneType':
+      return [v('None')];
+    case 'int':
+      return (hint.ints ?? ['3', '0', '-1', '100']).map((s) => v(s));
+    case 'float':
+      return (hint.floats ?? ['1.5', '0.0', '-2.5', '1000.0']).map((s) => v(s));
+    case 'complex':
+      return [v('1+2j')];
+    case 'Decimal':
+      return [v("Decimal('1.5')")];
+    case 'bool':
+      return [v('True'), v('False')];
+    case 'str':
+    case 'AnyStr':
+    case 'LiteralString': {
+      if (hint.strings.length > 0) return hint.strings.map((s) => v(s, 'name'));
+      return [{ src: pyStr(ctx.placeholder), origin: 'placeholder', placeholder: true }];
+    }
+    case 'bytes':
+    case 'bytearray':
+      return [v("b'abc'"), v("b''")];
+    case 'list':
+    case 'List':
+    case 'Sequence':
+    case 'MutableSequence':
+    case 'Iterable':
+    case 'Collection':
+    case 'Iterator':
+      return [v(`[${first(0, '1')}, ${arg(0)[1]?.src ?? first(0, '2')}]`), v('[]')];
+    case 'set':
+    case 'Set':
+    case 'frozenset':
+    case 'FrozenSet':
+    case 'AbstractSet':
+    case 'MutableSet':
+      return [v(`{${first(0, '1')}}`), v('set()')];
+    case 'tuple':
+    case 'Tuple':
+      if (type.args.length === 2 && type.args[1]!.kind === 'ellipsis') return [v(`(${first(0, '1')},)`), v('()')];
+      if (type.args.length > 0) return [v(`(${type.args.map((_, i) => first(i, '1')).join(', ')}${type.args.length === 1 ? ',' : ''})`)];
+      return [v('(1, 2)')];
+    case 'dict':
+    case 'Dict':
+    case 'Mapping':
+    case 'MutableMapping':
+    case 'OrderedDict':
+    case 'defaultdict':
+      return [v(`{${first(0, "'key'")}: ${first(1, '1')}}`), v('{}')];
+    case 'Path':
+    case 'PurePath':
+    case 'PathLike':
+      return [v("tmp_path / 'example.txt'")];
+    case 'Callable':
+      return [v('lambda *args, **kwargs: None')];
+    case 'Any':
+    case 'object':
+      return [v('1'), v(pyStr(hint.word ?? 'text'))];
+  }
+  const enumMembers = ctx.types.enums.get(type.name) ?? ctx.types.enums.get(base);
+  if (enumMembers) return enumMembers.slice(0, MAX_VALUES).map((m) => v(`${type.name}.${m}`));
+  const ctor = ctx.types.constructors.get(type.name) ?? ctx.types.constructors.get(base);
+  if (ctor && depth < 2) {
+    const args: string[] = [];
+    for (const p of ctor) {
+      if (p.kind === 'var_positional' || p.kind === 'var_keyword' || p.default !== null) continue;
+      const value = parameterValues(p, undefined, ctx, depth + 1)[0];
+      if (!value) return [];
+      args.push(p.kind === 'keyword_only' ? `${p.name}=${value.src}` : value.src);
+    }
+    return [v(`${type.name}(${args.join(', ')})`)];
+  }
+  return [];
+}
+
+interface NameHint {
+  /** Readable str values for this name, as Python source. */
+  strings: string[];
+  /** Values of any type the name suggests, for unannotated parameters. */
+  values: string[];
+  ints?: string[];
+  floats?: string[];
+  /** A plain word to build strings from. */
+  word?: string;
+}
+
+const NAME_RULES: Array<[RegExp, Omit<NameHint, 'values'> & { values?: string[] }]> = [
+  [/^(e?mail|email_address|.*_email)$/, { strings: ["'user@example.com'"], word: 'user@example.com' }],
+  [/^(url|uri|href|link|endpoint|.*_url)$/, { strings: ["'https://example.com/path?q=1'"], word: 'https://example.com' }],
+  [/^(host|hostname|domain)$/, { strings: ["'example.com'"], word: 'example.com' }],
+  [/^(path|file|filename|filepath|fname|file_path|file_name|.*_path|.*_file)$/, { strings: ["str(tmp_path / 'example.txt')"], values: ["tmp_path / 'example.txt'"], word: 'example.txt' }],
+  [/^(dir|directory|folder|dirname|root|.*_dir)$/, { strings: ['str(tmp_path)'], values: ['tmp_path'], word: 'folder' }],
+  [/^(first_name|last_name|name|username|user|author|owner|person)$/, { strings: ["'Alice'"], word: 'Alice' }],
+  [/^(word|noun|singular|plural|term|token)$/, { strings: ["'apple'", "'category'"], word: 'apple' }],
+  [/^(text|string|s|msg|message|content|body|line|sentence|phrase|description|title|label|value|val|input|data|raw)$/, { strings: ["'Hello world'", "'hello_world'"], word: 'Hello world' }],
+  [/^(sep|separator|delimiter|delim|joiner)$/, { strings: ["', '"], word: ',' }],
+  [/^(char|ch|c|character)$/, { strings: ["'a'"], word: 'a' }],
+  [/^(prefix)$/, { strings: ["'pre'"], word: 'pre' }],
+  [/^(suffix|ending|ext|extension)$/, { strings: ["'.txt'"], word: '.txt' }],
+  [/^(lang|language|locale)$/, { strings: ["'en'"], word: 'en' }],
+  [/^(encoding|charset)$/, { strings: ["'utf-8'"], word: 'utf-8' }],
+  [/^(pattern|regex|regexp|re)$/, { strings: ["'[a-z]+'"], word: 'abc' }],
+  [/^(version|ver)$/, { strings: ["'1.2.3'"], word: '1.2.3' }],
+  [/^(date|day)$/, { strings: ["'2024-01-31'"], word: '2024-01-31' }],
+  [/^(key|field|attr|attribute|column|col|header)$/, { strings: ["'key'"], word: 'key' }],
+  [/^(color|colour)$/, { strings: ["'red'"], word: 'red' }],
+  [/^(code|country|currency)$/, { strings: ["'US'"], word: 'US' }],
+  [/^(phone|phone_number|tel)$/, { strings: ["'+1 555 0100'"], word: '+1 555 0100' }],
+  [/^(ip|ip_address|address|addr)$/, { strings: ["'192.0.2.1'"], word: '192.0.2.1' }],
+  [/^(uuid|id|identifier|slug)$/, { strings: ["'item-1'"], word: 'item-1' }],
+  [/^(json|json_str|json_string|payload)$/, { strings: ['\'{"a": 1}\''], word: '{"a": 1}' }],
+  [/^(html|markup)$/, { strings: ["'<p>Hello</p>'"], word: '<p>Hello</p>' }],
+  [/^(n|num|number|count|size|length|len|limit|width|height|index|idx|i|j|k|times|depth|level|retries|precision|digits|places|ndigits|port|max_\w+|min_\w+|num_\w+|\w+_count|\w+_size|\w+_len|\w+_length|\w+_index|year|month|hours?|minutes?|seconds?|days?|age|step|offset|start|stop|end|pos|position)$/, { strings: [], ints: ['3', '0', '1', '10', '-1'], values: ['3', '0', '10'] }],
+  [/^(x|y|z|a|b|value|amount|price|cost|total|ratio|rate|percent|percentage|fraction|factor|scale|weight|threshold|tolerance|delta|score|temperature|lat|lon|latitude|longitude)$/, { strings: [], floats: ['2.5', '0.0', '-1.5', '100.0'], values: ['2.5', '3', '0'] }],
+  [/^(is_|has_|should_|use_|enable|allow|include_|with_|strict|force|verbose|debug|flag|recursive|reverse|quiet|dry_run|capitalize|upper|lower)/, { strings: [], values: ['True', 'False'] }],
+  [/^(items|values|elements|seq|sequence|iterable|nums|numbers|lst|list|array|arr|xs|collection)$/, { strings: [], values: ['[3, 1, 2]', '[]'] }],
+  [/^(names|words|strings|lines|tags|keys|labels|parts|tokens)$/, { strings: [], values: ["['alpha', 'beta']", '[]'] }],
+  [/^(mapping|dict|d|options|opts|config|conf|settings|params|headers|attrs|kwargs|context|ctx|meta|metadata)$/, { strings: [], values: ["{'key': 'value'}", '{}'] }],
+  [/^(callback|func|fn|f|function|key_func|keyfunc|predicate|pred|handler|transform)$/, { strings: [], values: ['len'] }],
+];
+
+/** What a parameter's name suggests. */
+export function fromName(name: string): NameHint {
+  const lower = name.toLowerCase().replace(/^_+/, '');
+  for (const [pattern, hint] of NAME_RULES) {
+    if (pattern.test(lower)) return { values: hint.values ?? hint.strings, ...hint };
+  }
+  return { strings: [], values: [] };
+}
+
+function singular(name: string): string {
+  return name.endsWith('s') ? name.slice(0, -1) : name;
+}

@@ -1,0 +1,104 @@
+import type { ProbeRaise, ProbeReturn } from './probe-model.js';
+import type { Candidate } from './infer/candidates.js';
+import { pyStr } from './infer/python-literal.js';
+import { placeholderComment } from '../report/messages/generate.js';
+
+/** A test to write: the candidate call and what it was seen to do (null when not run). */
+export interface TestCase {
+  candidate: Candidate;
+  outcome: ProbeReturn | ProbeRaise | StaticOutcome;
+  /** Names of the target module the snippet uses, to import in the test. */
+  names: string[];
+}
+
+/** What a test asserts when the code was not run: a doctest's expected value or exception, or a return type. */
+export type StaticOutcome =
+  | { outcome: 'static-value'; value: string }
+  | { outcome: 'static-raise'; excType: string }
+  | { outcome: 'static-type'; type: string };
+
+const BUILTIN_TYPES = new Set(['int', 'float', 'str', 'bytes', 'bool', 'list', 'dict', 'tuple', 'set', 'frozenset', 'complex', 'bytearray', 'range', 'slice', 'type', 'object']);
+
+export interface RenderOptions {
+  testName: string;
+  module: string;
+  placeholder: string;
+}
+
+/** The lines of one test function (no marker), indented with four spaces. */
+export function renderTest(test: TestCase, opts: RenderOptions): string[] {
+  const { candidate, outcome } = test;
+  const imports = new Set(test.names);
+  const extraImports: string[] = [];
+  const body: string[] = [];
+  for (const stmt of candidate.setup) body.push(...stmt.split('\n'));
+  const usesAsyncio = /\basyncio\./.test(candidate.expr) || candidate.setup.some((s) => /\basyncio\./.test(s));
+  if (usesAsyncio) extraImports.push('import asyncio');
+  const exprLines = candidate.expr.split('\n');
+  const placeholderNote = candidate.placeholder ? `  ${placeholderComment(opts.placeholder)}` : '';
+
+  if (outcome.outcome === 'raise' || outcome.outcome === 'static-raise') {
+    const excName = outcome.outcome === 'raise' ? exceptionName(outcome.excType, opts.module, imports, extraImports) : outcome.excType;
+    const match = outcome.outcome === 'raise' && outcome.deterministic && !candidate.placeholder ? matchPattern(outcome.excMessage) : null;
+    body.push(`with pytest.raises(${excName}${match ? `, match=${match}` : ''}):`);
+    body.push(`    ${exprLines[0]}${placeholderNote}`, ...exprLines.slice(1).map((l) => `    ${l}`));
+  } else {
+    body.push(`result = ${exprLines[0]}${placeholderNote}`, ...exprLines.slice(1));
+    body.push(...assertion(test, opts, imports, extraImports));
+  }
+
+  const usesTmpPath = /\btmp_path\b/.test([...candidate.setup, candidate.expr].join('\n'));
+  const head = [`def ${opts.testName}(${usesTmpPath ? 'tmp_path' : ''}):`];
+  const importLines = [...extraImports.sort()];
+  if (imports.size > 0) importLines.push(`from ${opts.module} import ${[...imports].sort().join(', ')}`);
+  const lines = [...importLines, ...(importLines.length > 0 ? [''] : []), ...body];
+  return [...head, ...lines.map((l) => (l === '' ? '' : `    ${l}`))];
+}
+
+function assertion(test: TestCase, opts: RenderOptions, imports: Set<string>, extraImports: string[]): string[] {
+  const { outcome, candidate } = test;
+  if (outcome.outcome === 'static-value') return [`assert result == ${outcome.value}`];
+  if (outcome.outcome === 'static-type') return [`assert isinstance(result, ${outcome.type})`];
+  if (outcome.outcome !== 'return') return [];
+  const typeCheck = () => {
+    const { module, qualname } = outcome.type;
+    if (module === 'builtins' && BUILTIN_TYPES.has(qualname)) return `assert isinstance(result, ${qualname})`;
+    if (module === opts.module && !qualname.includes('.')) {
+      imports.add(qualname);
+      return `assert isinstance(result, ${qualname})`;
+    }
+    return `assert type(result).__qualname__ == ${pyStr(qualname)}`;
+  };
+  // A result computed from the placeholder is not asserted: only its type.
+  if (candidate.placeholder || !outcome.deterministic) return [outcome.isNone ? 'assert result is None' : typeCheck()];
+  if (outcome.isNone) return ['assert result is None'];
+  if (outcome.isBool) return [`assert result is ${outcome.repr}`];
+  if (outcome.literal && !outcome.reprTruncated && outcome.repr.length <= 2000) {
+    const flat = outcome.type.module === 'builtins' && (outcome.type.qualname === 'float' || !/[[({].*[[({]/.test(outcome.repr.slice(1)));
+    if (outcome.hasFloat && flat) return [`assert result == pytest.approx(${outcome.repr})`];
+    return [`assert result == ${outcome.repr}`];
+  }
+  if (!outcome.reprTruncated && !outcome.mentionsTmpPath && !/ at 0x[0-9a-fA-F]+/.test(outcome.repr) && outcome.repr.length <= 300 && !outcome.reprError) {
+    return [typeCheck(), `assert repr(result) == ${pyStr(outcome.repr)}`];
+  }
+  void extraImports;
+  return [typeCheck()];
+}
+
+function exceptionName(type: { module: string; qualname: string }, module: string, imports: Set<string>, extraImports: string[]): string {
+  if (type.module === 'builtins') return type.qualname;
+  if (type.module === module && !type.qualname.includes('.')) {
+    imports.add(type.qualname);
+    return type.qualname;
+  }
+  const line = `import ${type.module}`;
+  if (!extraImports.includes(line)) extraImports.push(line);
+  return `${type.module}.${type.qualname}`;
+}
+
+/** A `match=` pattern: the message's first line (at most 80 characters), regex-escaped. */
+function matchPattern(message: string): string | null {
+  const first = message.split('\n')[0]!.trim().slice(0, 80);
+  if (first === '') return null;
+  return pyStr(first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+}

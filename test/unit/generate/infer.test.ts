@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { parseDoctest } from '../../../src/generate/infer/doctest.js';
+import { parseAnnotation } from '../../../src/generate/infer/annotation.js';
+import { parameterValues, fromName } from '../../../src/generate/infer/values.js';
+import { buildCandidates, renderArgs } from '../../../src/generate/infer/candidates.js';
+import { pyStr, strValue } from '../../../src/generate/infer/python-literal.js';
+import { functionFacts, moduleTypes } from '../../../src/python/facts.js';
+import { parsePython } from '../../../src/python/structure.js';
+import type { Parameter } from '../../../src/python/model.js';
+
+const param = (name: string, annotation: string | null = null, def: string | null = null): Parameter => ({ name, kind: 'positional_or_keyword', annotation, default: def });
+const noTypes = { enums: new Map(), constructors: new Map() };
+const ctx = { placeholder: 'test_value', types: noTypes };
+
+describe('doctest examples', () => {
+  it('reads sources, continuations and expected output', () => {
+    const examples = parseDoctest('Add.\n\n    >>> add(1,\n    ...     2)\n    3\n    >>> x = 5\n    >>> add(x, 1)\n    6\n');
+    expect(examples).toEqual([
+      { source: 'add(1,\n    2)', want: '3' },
+      { source: 'x = 5', want: '' },
+      { source: 'add(x, 1)', want: '6' },
+    ]);
+    expect(parseDoctest('no examples here')).toEqual([]);
+  });
+});
+
+describe('annotations', () => {
+  it('reads Optional, unions, generics, Literal and quoted names', () => {
+    expect(parseAnnotation('Optional[int]')).toEqual({ kind: 'union', options: [{ kind: 'name', name: 'int', args: [] }, { kind: 'name', name: 'None', args: [] }] });
+    expect(parseAnnotation('dict[str, "Widget"]')).toEqual({ kind: 'name', name: 'dict', args: [{ kind: 'name', name: 'str', args: [] }, { kind: 'name', name: 'Widget', args: [] }] });
+    expect(parseAnnotation("Literal['a', 'b']")).toEqual({ kind: 'literal', values: ["'a'", "'b'"] });
+    expect(parseAnnotation('int | None')).toMatchObject({ kind: 'union' });
+    expect(parseAnnotation('typing.Tuple[int, ...]')).toMatchObject({ kind: 'name', name: 'typing.Tuple', args: [{ kind: 'name' }, { kind: 'ellipsis' }] });
+  });
+});
+
+describe('parameter values', () => {
+  it('puts the body\'s literals and branch boundaries first', async () => {
+    const src = 'def f(x, mode):\n    if x > 10:\n        return 1\n    if mode in ("fast", "slow"):\n        return 2\n    return 0\n';
+    const mod = await parsePython(src);
+    const facts = await functionFacts(src, mod.functions);
+    const fn = mod.functions[0]!;
+    const xs = parameterValues(fn.parameters[0]!, facts.get(fn)!.params.get('x'), ctx).map((v) => v.src);
+    expect(xs.slice(0, 3)).toEqual(['10', '11', '9']);
+    const modes = parameterValues(fn.parameters[1]!, facts.get(fn)!.params.get('mode'), ctx).map((v) => v.src);
+    expect(modes.slice(0, 2)).toEqual(['"fast"', '"slow"']);
+  });
+
+  it('uses annotations, prefixes, names, and the placeholder only for a string nothing describes', async () => {
+    const src = 'def g(s: str):\n    if s.startswith("ab"):\n        return 1\n';
+    const mod = await parsePython(src);
+    const facts = await functionFacts(src, mod.functions);
+    const fn = mod.functions[0]!;
+    expect(parameterValues(fn.parameters[0]!, facts.get(fn)!.params.get('s'), ctx)[0]!.src).toBe("'abHello world'");
+    expect(parameterValues(param('email', 'str'), undefined, ctx).map((v) => v.src)).toEqual(["'user@example.com'"]);
+    expect(parameterValues(param('zorp', 'str'), undefined, ctx)).toEqual([{ src: "'test_value'", origin: 'placeholder', placeholder: true }]);
+    expect(parameterValues(param('n', 'int'), undefined, ctx)[0]!.src).toBe('3');
+    expect(parameterValues(param('items', 'list[int]'), undefined, ctx)[0]!.src).toBe('[3, 0]');
+    expect(parameterValues(param('flag', 'bool'), undefined, ctx).map((v) => v.src)).toEqual(['True', 'False']);
+    expect(fromName('path').values).toEqual(["tmp_path / 'example.txt'"]);
+  });
+
+  it('builds enum members and dataclass instances from the module', async () => {
+    const src = 'import enum\nfrom dataclasses import dataclass\n\nclass Color(enum.Enum):\n    RED = 1\n    BLUE = 2\n\n@dataclass\nclass Point:\n    x: int\n    y: int = 0\n\ndef paint(c: Color, p: Point):\n    return c, p\n';
+    const mod = await parsePython(src);
+    const types = await moduleTypes(src, mod);
+    expect(types.enums.get('Color')).toEqual(['RED', 'BLUE']);
+    const fn = mod.functions.find((f) => f.name === 'paint')!;
+    const withTypes = { placeholder: 'test_value', types };
+    expect(parameterValues(fn.parameters[0]!, undefined, withTypes).map((v) => v.src)).toEqual(['Color.RED', 'Color.BLUE']);
+    expect(parameterValues(fn.parameters[1]!, undefined, withTypes)[0]!.src).toBe('Point(3)');
+  });
+});
+
+describe('candidates', () => {
+  it('takes doctest examples first, then calls of methods on built instances, properties as attributes', async () => {
+    const src = 'class Cart:\n    def __init__(self, owner: str):\n        self.owner = owner\n\n    def add(self, qty: int) -> int:\n        """\n        >>> Cart("ann").add(2)\n        2\n        """\n        return qty\n\n    @property\n    def size(self) -> int:\n        return 0\n';
+    const mod = await parsePython(src);
+    const facts = await functionFacts(src, mod.functions);
+    const types = await moduleTypes(src, mod);
+    const base = { cls: mod.classes[0]!, module: 'shop', facts, types, functions: mod.functions, placeholder: 'test_value' };
+    const add = buildCandidates({ ...base, fn: mod.functions.find((f) => f.name === 'add')! });
+    expect(add[0]).toMatchObject({ origin: 'doctest', expr: 'Cart("ann").add(2)', want: '2' });
+    expect(add[1]).toMatchObject({ origin: 'inferred', setup: ["obj = Cart('Alice')"], expr: 'obj.add(3)' });
+    const size = buildCandidates({ ...base, fn: mod.functions.find((f) => f.name === 'size')! });
+    expect(size.map((c) => c.expr)).toContain('obj.size');
+  });
+
+  it('renders positional arguments until one is skipped, keywords after', () => {
+    const params = [param('a'), param('b', null, '1'), param('c', null, '2'), { ...param('d'), kind: 'keyword_only' as const }];
+    const v = (src: string) => ({ src, origin: 'body' as const });
+    expect(renderArgs(params, [v('x'), null, v('y'), v('z')])).toBe('x, c=y, d=z');
+    expect(renderArgs(params, [v('x'), v('w'), null, null])).toBe('x, w');
+  });
+});
+
+describe('Python literals', () => {
+  it('writes and reads str literals as Python does', () => {
+    expect(pyStr("it's")).toBe('"it\'s"');
+    expect(pyStr('a\nb\\')).toBe("'a\\nb\\\\'");
+    expect(strValue("'a\\tb'")).toBe('a\tb');
+    expect(strValue("r'a\\tb'")).toBe('a\\tb');
+    expect(strValue("f'x'")).toBeNull();
+  });
+});
