@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, readFile, realpath, rename, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config/model.js';
@@ -58,6 +58,9 @@ export interface GenerationOptions {
 
 const MAX_TESTS_PER_TARGET = 8;
 const CALL_TIMEOUT_SECONDS = 2;
+
+/** What the probe said about a job's candidates, or why it could not run them. */
+type Observed = { results: ProbeCandidateResult[]; tmpRoot: string } | { importError: string };
 
 interface Job {
   source: GenerationSource;
@@ -128,7 +131,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
 
   // Run the candidates: one probe process for every target of the run.
   const toRun = options.execute ? allJobs.filter((j) => !j.staticOnly && j.candidates.length > 0) : [];
-  let observed = new Map<Job, ProbeCandidateResult[] | { importError: string }>();
+  let observed = new Map<Job, Observed>();
   if (toRun.length > 0) {
     const sysPath = sysPathFor(repoRoot, config.sourceRoots);
     const firstModule = files.find((f) => f.jobs.length > 0)!.module;
@@ -152,7 +155,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       job.report.detail = status.importFailed(files.find((f) => f.source === job.source)!.module, seen.importError);
       continue;
     }
-    job.cases = seen ? chooseCases(job, seen) : staticCases(job);
+    job.cases = seen ? chooseCases(job, seen.results, seen.tmpRoot) : staticCases(job);
     if (job.cases.length === 0) job.report.detail = seen ? status.noPassingCall : status.noStaticTest;
   }
 
@@ -194,7 +197,7 @@ function sysPathFor(repoRoot: string, sourceRoots: readonly string[]): string[] 
 }
 
 async function probeAll(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string) {
-  const work = await mkdtemp(path.join(tmpdir(), 'smart-test-probe-'));
+  const work = await realpath(await mkdtemp(path.join(tmpdir(), 'smart-test-probe-')));
   try {
     const targets: ProbeTarget[] = jobs.map((job, i) => ({
       id: String(i),
@@ -206,11 +209,11 @@ async function probeAll(python: string, jobs: Job[], files: Array<{ module: stri
       candidates: job.candidates.map((c, k) => ({ id: String(k), setup: c.setup, expr: c.expr })),
     }));
     const response = await runProbe(python, { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects: false, tmpPath: path.join(work, 'tmp'), targets }, { timeoutMs: 60_000 + jobs.length * 10_000 });
-    const out = new Map<Job, ProbeCandidateResult[] | { importError: string }>();
+    const out = new Map<Job, Observed>();
     for (const target of response.targets) {
       const job = jobs[Number(target.id)]!;
       if (target.importError) out.set(job, { importError: `${target.importError.type}: ${target.importError.message}` });
-      else out.set(job, target.candidates);
+      else out.set(job, { results: target.candidates, tmpRoot: work });
     }
     return out;
   } finally {
@@ -224,7 +227,7 @@ async function probeAll(python: string, jobs: Job[], files: Array<{ module: stri
  * target's own `raise`, timed out, were blocked, or rest on the placeholder while a real call
  * exists are dropped.
  */
-function chooseCases(job: Job, results: ProbeCandidateResult[]): TestCase[] {
+function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoot: string): TestCase[] {
   const covered = new Set<number>();
   const kept: TestCase[] = [];
   const usable = results
@@ -237,7 +240,8 @@ function chooseCases(job: Job, results: ProbeCandidateResult[]): TestCase[] {
     const fresh = r.lines.filter((l) => !covered.has(l));
     if (kept.length > 0 && fresh.length === 0) continue;
     for (const l of r.lines) covered.add(l);
-    kept.push({ candidate: c, outcome: r as ProbeReturn | ProbeRaise, names: r.names.map((n) => n.name) });
+    const text = r.outcome === 'return' ? r.repr : r.outcome === 'raise' ? r.excMessage : '';
+    kept.push({ candidate: c, outcome: r as ProbeReturn | ProbeRaise, names: r.names.map((n) => n.name), pathDependent: text.includes(tmpRoot) });
   }
   return kept;
 }

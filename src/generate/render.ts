@@ -9,6 +9,8 @@ export interface TestCase {
   outcome: ProbeReturn | ProbeRaise | StaticOutcome;
   /** Names of the target module the snippet uses, to import in the test. */
   names: string[];
+  /** The observed value or message holds the run's temporary path: it differs in every run of the test. */
+  pathDependent?: boolean;
 }
 
 /** What a test asserts when the code was not run: a doctest's expected value or exception, or a return type. */
@@ -39,7 +41,7 @@ export function renderTest(test: TestCase, opts: RenderOptions): string[] {
 
   if (outcome.outcome === 'raise' || outcome.outcome === 'static-raise') {
     const excName = outcome.outcome === 'raise' ? exceptionName(outcome.excType, opts.module, imports, extraImports) : outcome.excType;
-    const match = outcome.outcome === 'raise' && outcome.deterministic && !candidate.placeholder ? matchPattern(outcome.excMessage) : null;
+    const match = outcome.outcome === 'raise' && outcome.deterministic && !candidate.placeholder && !test.pathDependent ? matchPattern(outcome.excMessage) : null;
     body.push(`with pytest.raises(${excName}${match ? `, match=${match}` : ''}):`);
     body.push(`    ${exprLines[0]}${placeholderNote}`, ...exprLines.slice(1).map((l) => `    ${l}`));
   } else {
@@ -69,8 +71,8 @@ function assertion(test: TestCase, opts: RenderOptions, imports: Set<string>, ex
     }
     return `assert type(result).__qualname__ == ${pyStr(qualname)}`;
   };
-  // A result computed from the placeholder is not asserted: only its type.
-  if (candidate.placeholder || !outcome.deterministic) return [outcome.isNone ? 'assert result is None' : typeCheck()];
+  // A result computed from the placeholder is not asserted, nor one that holds the run's tmp_path: only its type.
+  if (candidate.placeholder || !outcome.deterministic || outcome.mentionsTmpPath || test.pathDependent) return [outcome.isNone ? 'assert result is None' : typeCheck()];
   if (outcome.isNone) return ['assert result is None'];
   if (outcome.isBool) return [`assert result is ${outcome.repr}`];
   if (outcome.literal && !outcome.reprTruncated && outcome.repr.length <= 2000) {

@@ -14,6 +14,7 @@ import { changedLines, stagedHunks, worktreeHunks } from '../git/hunks.js';
 import { selectSources } from '../git/files-filter.js';
 import { decodeSource } from '../python/decode.js';
 import { parsePython } from '../python/structure.js';
+import { getPythonParser } from '../python/parser.js';
 import type { FunctionKind, ParsedModule, PyFunction } from '../python/model.js';
 import { SmartTestError } from '../errors.js';
 import { reasons, warnings as warn } from '../report/messages/plan.js';
@@ -64,19 +65,20 @@ export interface PlanOptions {
 
 /** The first half of the pipeline: staged changes -> touched functions -> coverage joined -> selection. */
 export async function buildPlan({ repo, config }: PlanOptions): Promise<Plan> {
+  // Independent work runs side by side: the grammar loads and the staged hunks are computed
+  // while git lists the staged files; the index -> working tree hunks and the coverage report
+  // are read while the sources are parsed. Coverage is awaited only when a touched function
+  // needs it, so a commit that touches no function never fails for want of a coverage file.
+  const parserReady = quiet(getPythonParser());
+  const hunksPromise = quiet(stagedHunks(repo));
   const staged = selectSources(await stagedFiles(repo), config);
   const warnings: string[] = [];
   if (staged.length === 0) {
     return { coverageFile: null, coverageTimestamp: null, threshold: config.threshold, filesChecked: 0, functions: [], warnings, sources: [] };
   }
-  // Independent reads run side by side; coverage is awaited only when a touched function needs it,
-  // so a commit that touches no function never fails for want of a coverage file.
-  const coveragePromise = loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage });
-  coveragePromise.catch(() => undefined);
-  const [blobs, hunks] = await Promise.all([
-    readBlobs(repo, staged.map((f) => f.blob)),
-    stagedHunks(repo, staged),
-  ]);
+  const coveragePromise = quiet(loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage }));
+  const worktreePromise = quiet(worktreeHunks(repo, staged.map((f) => f.path)));
+  const [blobs, hunks] = await Promise.all([readBlobs(repo, staged.map((f) => f.blob)), hunksPromise, parserReady]);
 
   const sources: PlanSource[] = [];
   for (const file of staged) {
@@ -96,8 +98,7 @@ export async function buildPlan({ repo, config }: PlanOptions): Promise<Plan> {
   const withTouched = sources.filter((s) => s.touched.length > 0);
   let joined: JoinedCoverage = { coverageFile: null, coverageTimestamp: null, verdicts: new Map() };
   if (withTouched.length > 0) {
-    const loaded = await coveragePromise;
-    const wtHunks = await worktreeHunks(repo, withTouched.map((s) => s.file));
+    const [loaded, wtHunks] = await Promise.all([coveragePromise, worktreePromise]);
     joined = await joinCoverage(repo, config, loaded, withTouched, (file) => wtHunks.get(file) ?? [], warnings);
   }
   return finishPlan(config, joined, sources, warnings);
@@ -201,6 +202,12 @@ function finishPlan(config: Config, joined: JoinedCoverage, sources: PlanSource[
     warnings,
     sources,
   };
+}
+
+/** Marks a promise started ahead of its use as handled; its rejection still reaches whoever awaits it. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 function roundCoverage(value: number | null): number | null {

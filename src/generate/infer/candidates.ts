@@ -62,7 +62,7 @@ function doctestCandidates({ fn, cls, module }: TargetContext): Candidate[] {
   const setup: string[] = [];
   for (const example of examples) {
     const raises = /^Traceback \(most recent call last\)/m.test(example.want);
-    const isStatement = /^\s*(from\s+\S+\s+import|import\s|[\w.]+\s*(\[[^\]]*\])?\s*[+\-*/]?=(?!=)|for\s|with\s|if\s|def\s|class\s|del\s)/.test(example.source);
+    const isStatement = /^\s*(from\s+\S+\s+import|import|for|while|with|if|def|class|del|assert|raise|return|pass|print\s)\b/.test(example.source) || isAssignment(example.source);
     if (!isStatement && mentions.test(example.source)) {
       const imports = new RegExp(`\\b${escape(top)}\\.`).test(example.source) || setup.some((s) => new RegExp(`\\b${escape(top)}\\.`).test(s)) ? [`import ${module}`] : [];
       out.push({ setup: [...imports, ...setup], expr: example.source, origin: 'doctest', placeholder: false, want: example.want });
@@ -87,11 +87,12 @@ function inferredCandidates(target: TargetContext): Candidate[] {
   const callee = fn.kind === 'method' || fn.kind === 'property' ? `obj.${fn.name}` : fn.kind === 'classmethod' || fn.kind === 'staticmethod' ? `${className}.${fn.name}` : fn.name;
 
   const out: Candidate[] = [];
-  const emit = (setup: string[], choice: Array<Value | null>) => {
+  const emit = (ctorSetup: string[], choice: Array<Value | null>) => {
     if (out.length >= MAX_INFERRED) return;
+    const setup = [...new Set([...choice.flatMap((v) => v?.setup ?? []), ...ctorSetup])];
     const placeholder = choice.some((v) => v?.placeholder) || setup.some((s) => s.includes(target.placeholder));
     if (fn.name === '__init__' && cls) {
-      out.push({ setup: [], expr: `${className}(${renderArgs(params, choice)})`, origin: 'inferred', placeholder });
+      out.push({ setup: setup.filter((s) => !s.startsWith('obj = ')), expr: `${className}(${renderArgs(params, choice)})`, origin: 'inferred', placeholder });
       return;
     }
     const expr = fn.kind === 'property' ? callee : wrap(`${callee}(${renderArgs(params, choice)})`);
@@ -184,6 +185,38 @@ export function renderArgs(params: readonly Parameter[], values: ReadonlyArray<V
     else parts.push(v.src);
   });
   return parts.join(', ');
+}
+
+/** True when the source is an assignment statement: an `=` (or `+=` ...) outside brackets and strings. */
+export function isAssignment(source: string): boolean {
+  let depth = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i]!;
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (source.startsWith(quote, i)) {
+        i += quote.length - 1;
+        quote = null;
+      }
+      continue;
+    }
+    if (ch === '#') return false;
+    if (ch === '"' || ch === "'") quote = source.startsWith(ch.repeat(3), i) ? ch.repeat(3) : ch;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    else if (ch === '=' && depth === 0) {
+      const prev = source[i - 1] ?? '';
+      const next = source[i + 1] ?? '';
+      if (next === '=' ) {
+        i++;
+        continue;
+      }
+      if ('=!<>:'.includes(prev)) continue;
+      return true;
+    } else if (ch === '\n' && depth === 0) return false;
+  }
+  return false;
 }
 
 function escape(text: string): string {

@@ -12,7 +12,12 @@ export interface Value {
   origin: Origin;
   /** True when the value is (or holds) the placeholder string: nothing better could be inferred. */
   placeholder?: boolean;
+  /** Statements the value needs first (an import, a file to exist). */
+  setup?: string[];
 }
+
+/** A small text file in the test's tmp_path, for parameters that name a file to read. */
+const EXAMPLE_FILE = ["(tmp_path / 'example.txt').write_text('hello world\\n')"];
 
 export interface InferContext {
   placeholder: string;
@@ -28,8 +33,12 @@ const MAX_VALUES = 8;
  */
 export function parameterValues(param: Parameter, facts: ParamFacts | undefined, ctx: InferContext, depth = 0): Value[] {
   const out: Value[] = [];
-  const add = (src: string, origin: Origin, placeholder = false) => {
-    if (!out.some((v) => v.src === src)) out.push(placeholder ? { src, origin, placeholder } : { src, origin });
+  const add = (src: string, origin: Origin, placeholder = false, setup?: string[]) => {
+    if (out.some((v) => v.src === src && (v.setup ?? []).join() === (setup ?? []).join())) return;
+    const value: Value = { src, origin };
+    if (placeholder) value.placeholder = true;
+    if (setup) value.setup = setup;
+    out.push(value);
   };
   const type = param.annotation ? parseAnnotation(param.annotation) : null;
   const nameHint = fromName(param.name);
@@ -56,12 +65,12 @@ export function parameterValues(param: Parameter, facts: ParamFacts | undefined,
     }
   }
 
-  if (type) for (const v of valuesOfType(type, param.name, ctx, depth)) add(v.src, v.placeholder ? 'placeholder' : 'annotation', v.placeholder);
+  if (type) for (const v of valuesOfType(type, param.name, ctx, depth)) add(v.src, v.placeholder ? 'placeholder' : 'annotation', v.placeholder, v.setup);
   if (param.default !== null && param.default !== 'None') add(param.default, 'default');
 
   if (!type) {
     const uses = facts?.uses ?? new Set();
-    if (nameHint.values.length > 0) for (const v of nameHint.values) add(v, 'name');
+    if (nameHint.values.length > 0) for (const v of nameHint.values) add(v, 'name', false, nameHint.file ? EXAMPLE_FILE : undefined);
     if (uses.has('str')) {
       if (nameHint.word) add(pyStr(nameHint.word), 'name');
     } else if (uses.has('dict')) add("{'key': 'value'}", 'fallback');
@@ -119,7 +128,7 @@ function valuesOfType(type: TypeExpr, name: string, ctx: InferContext, depth: nu
     case 'str':
     case 'AnyStr':
     case 'LiteralString': {
-      if (hint.strings.length > 0) return hint.strings.map((s) => v(s, 'name'));
+      if (hint.strings.length > 0) return hint.strings.flatMap((s) => (hint.file ? [{ src: s, origin: 'name' as const, setup: EXAMPLE_FILE }, v(s, 'name')] : [v(s, 'name')]));
       return [{ src: pyStr(ctx.placeholder), origin: 'placeholder', placeholder: true }];
     }
     case 'bytes':
@@ -155,7 +164,19 @@ function valuesOfType(type: TypeExpr, name: string, ctx: InferContext, depth: nu
     case 'Path':
     case 'PurePath':
     case 'PathLike':
-      return [v("tmp_path / 'example.txt'")];
+      return [{ src: "tmp_path / 'example.txt'", origin: 'annotation', setup: EXAMPLE_FILE }, v("tmp_path / 'example.txt'"), v('tmp_path')];
+    case 'IO':
+    case 'BinaryIO':
+    case 'BytesIO':
+    case 'TextIO':
+    case 'StringIO':
+    case 'TextIOWrapper':
+    case 'BufferedReader': {
+      const binary = base === 'BinaryIO' || base === 'BytesIO' || base === 'BufferedReader' || (base === 'IO' && type.args[0]?.kind === 'name' && type.args[0].name === 'bytes');
+      return binary
+        ? [{ src: "io.BytesIO(b'#!/usr/bin/env python3\\nprint(1)\\n')", origin: 'annotation', setup: ['import io'] }, { src: "io.BytesIO(b'')", origin: 'annotation', setup: ['import io'] }]
+        : [{ src: "io.StringIO('hello world\\n')", origin: 'annotation', setup: ['import io'] }, { src: "io.StringIO('')", origin: 'annotation', setup: ['import io'] }];
+    }
     case 'Callable':
       return [v('lambda *args, **kwargs: None')];
     case 'Any':
@@ -187,13 +208,15 @@ interface NameHint {
   floats?: string[];
   /** A plain word to build strings from. */
   word?: string;
+  /** The name is a file to read: its values come with an example file in tmp_path. */
+  file?: boolean;
 }
 
 const NAME_RULES: Array<[RegExp, Omit<NameHint, 'values'> & { values?: string[] }]> = [
   [/^(e?mail|email_address|.*_email)$/, { strings: ["'user@example.com'"], word: 'user@example.com' }],
   [/^(url|uri|href|link|endpoint|.*_url)$/, { strings: ["'https://example.com/path?q=1'"], word: 'https://example.com' }],
   [/^(host|hostname|domain)$/, { strings: ["'example.com'"], word: 'example.com' }],
-  [/^(path|file|filename|filepath|fname|file_path|file_name|.*_path|.*_file)$/, { strings: ["str(tmp_path / 'example.txt')"], values: ["tmp_path / 'example.txt'"], word: 'example.txt' }],
+  [/^(path|file|filename|filepath|fname|file_path|file_name|.*_path|.*_file)$/, { strings: ["str(tmp_path / 'example.txt')"], values: ["tmp_path / 'example.txt'"], word: 'example.txt', file: true }],
   [/^(dir|directory|folder|dirname|root|.*_dir)$/, { strings: ['str(tmp_path)'], values: ['tmp_path'], word: 'folder' }],
   [/^(first_name|last_name|name|username|user|author|owner|person)$/, { strings: ["'Alice'"], word: 'Alice' }],
   [/^(word|noun|singular|plural|term|token)$/, { strings: ["'apple'", "'category'"], word: 'apple' }],

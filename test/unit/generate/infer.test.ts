@@ -103,3 +103,17 @@ describe('Python literals', () => {
     expect(strValue("f'x'")).toBeNull();
   });
 });
+
+describe('doctest statements', () => {
+  it('tells assignments from expressions', async () => {
+    const { isAssignment } = await import('../../../src/generate/infer/candidates.js');
+    expect(isAssignment('a, b = partition(x)')).toBe(true);
+    expect(isAssignment('total += 1')).toBe(true);
+    expect(isAssignment('x[0] = 1')).toBe(true);
+    expect(isAssignment('f(key=1)')).toBe(false);
+    expect(isAssignment('a == b')).toBe(false);
+    expect(isAssignment('a <= b')).toBe(false);
+    expect(isAssignment("f('=')")).toBe(false);
+    expect(isAssignment('(y := 2)')).toBe(false);
+  });
+});
