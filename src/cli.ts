@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { SmartTestError } from './errors.js';
 import { USAGE, badArguments, badFormat, badThreshold, missingCommand, unexpectedFailure, unknownCommand } from './report/messages/cli.js';
 
-export const COMMANDS = ['plan', 'run', 'generate', 'check'] as const;
+export const COMMANDS = ['plan', 'run', 'generate', 'check', 'install', 'uninstall'] as const;
 export const FORMATS = ['text', 'json'] as const;
 export type Format = (typeof FORMATS)[number];
 
@@ -58,6 +58,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await (await import('./commands/generate.js')).runGenerate(options, io, { files: rest, all: values.all === true, functions: values.function ?? [], execute: values['no-execute'] !== true });
       case 'check':
         return await (await import('./commands/check.js')).runCheck(options, io, rest);
+      case 'install':
+      case 'uninstall':
+        if (rest.length > 0) throw new SmartTestError(badArguments(`"${command}" takes no file arguments (got ${rest.join(' ')})`));
+        return await (await import('./commands/install.js')).runInstall(options, io, { force: values.force === true, uninstall: command === 'uninstall' });
       default:
         throw new SmartTestError(unknownCommand(command, COMMANDS));
     }
@@ -89,6 +93,7 @@ function parseCli(argv: string[]) {
         'no-execute': { type: 'boolean' },
         all: { type: 'boolean' },
         function: { type: 'string', multiple: true },
+        force: { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -102,6 +107,7 @@ const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   'no-execute': ['run', 'generate'],
   all: ['generate'],
   function: ['generate'],
+  force: ['install'],
 };
 
 function misplacedOptions(command: string, values: Record<string, unknown>): string | null {

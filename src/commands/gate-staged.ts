@@ -13,8 +13,7 @@ export interface StagedGate {
 
 /** The placeholder gate on the staged test files: how `run` ends. */
 export async function gateStaged(repo: Repo, config: Config): Promise<StagedGate> {
-  void config;
-  const result = await runPlaceholderCheck({ cwd: repo.cwd, env: repo.env, files: [] });
+  const result = await runPlaceholderCheck({ cwd: repo.cwd, env: repo.env, files: [], repo, config });
   return {
     findings: result.findings.map((f) => ({ file: f.file, line: f.line, column: f.column, function: f.function, text: f.text })),
     warnings: result.warnings,

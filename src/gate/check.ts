@@ -51,10 +51,9 @@ export interface CheckOptions {
  * `smart-test check`: gathers the files (the staged test files from the index, or the given
  * files from disk), then scans each once. Costs `git rev-parse` and `git diff-index` side by
  * side then one `git cat-file --batch` in staged mode (see index-reader.ts), no git process
- * with files, and at most one parse
- * per file: a file that does not contain the placeholder text at all is not parsed (so its
- * syntax errors, if any, are not reported: there is nothing in it to miss), and when no file
- * contains it the Python grammar is never loaded.
+ * with files, and at most one parse per file: a file that does not contain the placeholder
+ * text at all is not parsed (so its syntax errors, if any, are not reported: there is nothing
+ * in it to miss), and when no file contains it the Python grammar is never loaded.
  */
 export async function runPlaceholderCheck(options: CheckOptions): Promise<CheckResult> {
   const staged = options.files.length === 0;
@@ -187,7 +186,7 @@ async function findRootOnDisk(cwd: string): Promise<string> {
 /** Relative to cwd when the file is below it; otherwise as the user wrote it. */
 function displayPath(cwd: string, abs: string, given: string): string {
   const rel = path.relative(cwd, abs);
-  if (rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) return toPosix(rel);
+  if (rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel)) return toPosix(rel);
   return toPosix(given);
 }
 

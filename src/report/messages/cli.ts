@@ -1,4 +1,5 @@
 /** User-facing text of the command line itself: usage, help, argument errors. */
+import { FORCE_OPTION_USAGE, INSTALL_USAGE } from './install.js';
 
 export const USAGE = `Usage: smart-test <command> [options]
 
@@ -11,6 +12,7 @@ Commands:
                         threshold; --all: every function; --function NAME: that one).
   check [FILE...]       The placeholder gate: staged test files (or the named files) must not
                         hold the placeholder string in a Python string.
+${INSTALL_USAGE}
 
 Options:
   --config PATH          Use this configuration file instead of searching for one.
@@ -21,6 +23,7 @@ Options:
   --no-execute           run, generate: do not run project code; static tests only.
   --all                  generate: every function of the files, whatever its coverage.
   --function NAME        generate: only this function (repeatable).
+${FORCE_OPTION_USAGE}
   -h, --help             Show this help.
   -v, --version          Show the version.
 

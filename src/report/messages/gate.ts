@@ -3,13 +3,6 @@
  * commit, warnings about files it could only partly read, and its input errors.
  */
 
-/** For the lead's USAGE text in messages/cli.ts. */
-export const CHECK_USAGE = `  check [FILE...]
-              Block the commit while staged test files still hold the placeholder
-              ("test_value") in a string. Without FILEs: the staged content of staged test
-              files. With FILEs (pre-commit, lint-staged): those files as they are on disk.
-              Exit 1 when a placeholder is left; quiet when none is.`;
-
 export function placeholderFinding(placeholder: string, fn: string | null): string {
   const where = fn === null ? 'at module level' : `in ${fn}`;
   return `placeholder "${placeholder}" left ${where}: replace it with a real value before committing`;
