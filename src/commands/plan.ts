@@ -1,12 +1,13 @@
 import type { GlobalOptions, Io } from '../cli.js';
 import { loadConfig } from '../config/load.js';
 import { openRepo } from '../git/repo.js';
-import { buildPlan } from '../pipeline/plan.js';
+import { buildPlan, prewarmPlan } from '../pipeline/plan.js';
 import { planJson, planLines, planSummary } from '../report/plan-output.js';
 import { colourEnabled, makeStyle } from '../report/style.js';
 
 /** `smart-test plan`: which touched functions need tests. Writes nothing; exits 0. */
 export async function runPlan(options: GlobalOptions, io: Io): Promise<number> {
+  prewarmPlan();
   const repo = await openRepo(options.cwd);
   const { config } = await loadConfig({ cwd: options.cwd, repoRoot: repo.root, explicitPath: options.config });
   if (options.threshold !== undefined) config.threshold = options.threshold;

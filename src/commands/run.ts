@@ -2,7 +2,7 @@ import type { GlobalOptions, Io } from '../cli.js';
 import { loadConfig } from '../config/load.js';
 import { openRepo } from '../git/repo.js';
 import { generateTests, type GenerationSource } from '../generate/engine.js';
-import { buildPlan } from '../pipeline/plan.js';
+import { buildPlan, prewarmPlan } from '../pipeline/plan.js';
 import { planJson, planLines } from '../report/plan-output.js';
 import { colourEnabled, makeStyle } from '../report/style.js';
 import { runMessages } from '../report/messages/run.js';
@@ -22,6 +22,7 @@ export interface RunOptions {
  */
 export async function runRun(options: GlobalOptions, io: Io, runOptions: RunOptions): Promise<number> {
   const started = performance.now();
+  prewarmPlan();
   const repo = await openRepo(options.cwd);
   const { config } = await loadConfig({ cwd: options.cwd, repoRoot: repo.root, explicitPath: options.config });
   if (options.threshold !== undefined) config.threshold = options.threshold;

@@ -13,8 +13,9 @@
 import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
-// zod/mini: the same validation with a tree-shakable API, so the commit hook loads only what it uses.
-import * as z from 'zod/mini';
+// zod/mini: the same validation with a tree-shakable API. It is imported when a report is
+// read (loadCoverageSchemas), not at start-up, so its loading overlaps the hook's git work.
+import type * as z from 'zod/mini';
 import { SmartTestError } from '../errors.js';
 import {
   coverageEmpty,
@@ -57,33 +58,46 @@ function isLineList(v: unknown): v is number[] {
   return true;
 }
 
-const lineNumbers = z.custom<number[]>(isLineList);
+function makeSchemas(z: typeof import('zod/mini')) {
+  const lineNumbers = z.custom<number[]>(isLineList);
+  const regionSchema = z.looseObject({
+    executed_lines: lineNumbers,
+    missing_lines: lineNumbers,
+    excluded_lines: z.optional(lineNumbers),
+  });
+  /** One entry of `files`. Branch data, contexts, summary and classes pass through unchecked. */
+  const fileSchema = z.looseObject({
+    executed_lines: lineNumbers,
+    missing_lines: lineNumbers,
+    excluded_lines: z.optional(lineNumbers),
+    summary: z.optional(z.looseObject({})),
+    functions: z.optional(z.record(z.string(), regionSchema)),
+  });
+  const metaSchema = z.looseObject({
+    format: z.optional(z.int()),
+    version: z.optional(z.string()),
+    timestamp: z.optional(z.string()),
+    branch_coverage: z.optional(z.boolean()),
+    show_contexts: z.optional(z.boolean()),
+  });
+  return { fileSchema, metaSchema };
+}
 
-const regionSchema = z.looseObject({
-  executed_lines: lineNumbers,
-  missing_lines: lineNumbers,
-  excluded_lines: z.optional(lineNumbers),
-});
+type Schemas = ReturnType<typeof makeSchemas>;
+let schemas: Schemas | null = null;
 
-/** One entry of `files`. Branch data, contexts, summary and classes pass through unchecked. */
-const fileSchema = z.looseObject({
-  executed_lines: lineNumbers,
-  missing_lines: lineNumbers,
-  excluded_lines: z.optional(lineNumbers),
-  summary: z.optional(z.looseObject({})),
-  functions: z.optional(z.record(z.string(), regionSchema)),
-});
+/** Imports zod and builds the schemas; readCoverageReport and readCoverageMeta call it first. */
+export async function loadCoverageSchemas(): Promise<void> {
+  schemas ??= makeSchemas(await import('zod/mini'));
+}
 
-const metaSchema = z.looseObject({
-  format: z.optional(z.int()),
-  version: z.optional(z.string()),
-  timestamp: z.optional(z.string()),
-  branch_coverage: z.optional(z.boolean()),
-  show_contexts: z.optional(z.boolean()),
-});
+function requireSchemas(): Schemas {
+  if (!schemas) throw new Error('coverage schemas used before loadCoverageSchemas()');
+  return schemas;
+}
 
-type FileEntry = z.infer<typeof fileSchema>;
-type Meta = z.infer<typeof metaSchema>;
+type FileEntry = z.infer<Schemas['fileSchema']>;
+type Meta = z.infer<Schemas['metaSchema']>;
 
 // ---------------------------------------------------------------- public types
 
@@ -257,7 +271,7 @@ function readMeta(buf: Buffer, scan: TopLevelScan, display: string): CoverageMet
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
       throw new SmartTestError(coverageWrongShape(display, 'meta', shapeProblem(shapeExpected.object, describeValue(raw))));
     }
-    const parsed = metaSchema.safeParse(raw);
+    const parsed = requireSchemas().metaSchema.safeParse(raw);
     if (!parsed.success) throw shapeError(display, ['meta'], raw, parsed.error);
     meta = parsed.data;
   }
@@ -328,7 +342,7 @@ class LazyCoverageReport implements LoadedCoverageReport {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
       throw new SmartTestError(coverageWrongShape(this.display, formatKeyPath(['files', key]), shapeProblem(shapeExpected.object, describeValue(raw))));
     }
-    const result = fileSchema.safeParse(raw);
+    const result = requireSchemas().fileSchema.safeParse(raw);
     if (!result.success) throw shapeError(this.display, ['files', key], raw, result.error);
     const cov = toFileCoverage(result.data);
     this.parsed.set(i, cov);
@@ -413,6 +427,7 @@ function readWhole(abs: string): { buf: Buffer; mtimeMs: number; skipContainer?:
 export async function readCoverageReport(file: string, options: ReadOptions = {}): Promise<LoadedCoverageReport> {
   const abs = path.resolve(file);
   const display = options.displayPath ?? abs;
+  await loadCoverageSchemas();
   let whole: ReturnType<typeof readWhole>;
   try {
     whole = readWhole(abs);
@@ -431,6 +446,7 @@ const META_PREFIX_BYTES = 64 * 1024;
 export async function readCoverageMeta(file: string, options: { displayPath?: string } = {}): Promise<CoverageMeta & { mtimeMs: number }> {
   const abs = path.resolve(file);
   const display = options.displayPath ?? abs;
+  await loadCoverageSchemas();
   let handle;
   try {
     handle = await open(abs, 'r');

@@ -3,14 +3,15 @@ import path from 'node:path';
 import type { Config } from '../config/model.js';
 import type { CoverageReport } from '../coverage/model.js';
 import { loadCoverage, type LoadedCoverage } from '../coverage/locate.js';
+import { loadCoverageSchemas } from '../coverage/read.js';
 import { buildLineMap } from '../coverage/line-map.js';
 import { functionCoverage } from '../coverage/function-coverage.js';
 import { checkStale } from '../coverage/staleness.js';
 import type { Repo } from '../git/repo.js';
 import type { Hunk, StagedFile } from '../git/model.js';
-import { stagedFiles } from '../git/staged.js';
+import { stagedChanges, type ChangeSet } from '../git/changes.js';
 import { readBlobs } from '../git/blobs.js';
-import { changedLines, stagedHunks, worktreeHunks } from '../git/hunks.js';
+import { changedLines } from '../git/hunks.js';
 import { selectSources } from '../git/files-filter.js';
 import { decodeSource } from '../python/decode.js';
 import { parsePython } from '../python/structure.js';
@@ -61,23 +62,34 @@ export interface Plan {
 export interface PlanOptions {
   repo: Repo;
   config: Config;
+  /** The changes to plan for; default: the staged change. */
+  changes?: ChangeSet;
+}
+
+/**
+ * Starts loading the parser and the coverage schemas (modules, wasm) so that it overlaps the
+ * repository and configuration reads that come first. Call it before openRepo.
+ */
+export function prewarmPlan(): void {
+  quiet(getPythonParser());
+  quiet(loadCoverageSchemas());
 }
 
 /** The first half of the pipeline: staged changes -> touched functions -> coverage joined -> selection. */
-export async function buildPlan({ repo, config }: PlanOptions): Promise<Plan> {
+export async function buildPlan({ repo, config, changes = stagedChanges(repo) }: PlanOptions): Promise<Plan> {
   // Independent work runs side by side: the grammar loads and the staged hunks are computed
   // while git lists the staged files; the index -> working tree hunks and the coverage report
   // are read while the sources are parsed. Coverage is awaited only when a touched function
   // needs it, so a commit that touches no function never fails for want of a coverage file.
   const parserReady = quiet(getPythonParser());
-  const hunksPromise = quiet(stagedHunks(repo));
-  const staged = selectSources(await stagedFiles(repo), config);
+  const hunksPromise = quiet(changes.hunks());
+  const staged = selectSources(await changes.files(), config);
   const warnings: string[] = [];
   if (staged.length === 0) {
     return { coverageFile: null, coverageTimestamp: null, threshold: config.threshold, filesChecked: 0, functions: [], warnings, sources: [] };
   }
   const coveragePromise = quiet(loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage }));
-  const worktreePromise = quiet(worktreeHunks(repo, staged.map((f) => f.path)));
+  const worktreePromise = quiet(changes.worktreeHunks(staged.map((f) => f.path)));
   const [blobs, hunks] = await Promise.all([readBlobs(repo, staged.map((f) => f.blob)), hunksPromise, parserReady]);
 
   const sources: PlanSource[] = [];

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Language, Parser, type Tree } from 'web-tree-sitter';
+import type { Parser, Tree } from 'web-tree-sitter';
 import { PYTHON_PARSE_FAILED, pythonGrammarLoadFailed } from '../report/messages/python.js';
 
 /** Absolute path of tree-sitter-python.wasm in the installed tree-sitter-python package. */
@@ -11,6 +11,9 @@ let parserPromise: Promise<Parser> | null = null;
 
 async function createParser(): Promise<Parser> {
   try {
+    // Imported here rather than at start-up: the caller starts this early, and the module's
+    // loading then overlaps the git processes the hook waits for.
+    const { Language, Parser } = await import('web-tree-sitter');
     await Parser.init();
     const language = await Language.load(pythonGrammarPath());
     const parser = new Parser();

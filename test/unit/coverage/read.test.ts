@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { formatKeyPath, parseCoverageReport, readCoverageMeta, readCoverageReport } from '../../../src/coverage/read.js';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { formatKeyPath, loadCoverageSchemas, parseCoverageReport, readCoverageMeta, readCoverageReport } from '../../../src/coverage/read.js';
 import { SmartTestError } from '../../../src/errors.js';
 import { fixture, py65Dir, tempDir, v7Dir } from './helpers.js';
 
@@ -28,6 +28,9 @@ async function asyncErrorOf(p: Promise<unknown>): Promise<SmartTestError> {
   }
   throw new Error('expected a SmartTestError');
 }
+
+// parseCoverageReport is synchronous: the schemas (zod, imported lazily) are loaded once here.
+beforeAll(loadCoverageSchemas);
 
 const parse = (text: string) => parseCoverageReport(Buffer.from(text), '/repo/coverage.json', { displayPath: 'coverage.json', repoRoot: '/repo' });
 

@@ -1,0 +1,30 @@
+import type { Hunk, StagedFile } from './model.js';
+import type { Repo } from './repo.js';
+import { stagedFiles } from './staged.js';
+import { stagedHunks, worktreeHunks } from './hunks.js';
+
+/**
+ * The changes a run looks at: the files, their hunks (old side = the base, new side = the
+ * content analysed), and the hunks from the analysed content to the working tree that coverage
+ * measured. For a commit that is the index against HEAD; for a branch in CI (issue: code-review
+ * mode) the committed range against a merge base.
+ */
+export interface ChangeSet {
+  /** What is analysed, for messages: "staged" or "range". */
+  kind: 'staged' | 'range';
+  files(): Promise<StagedFile[]>;
+  /** Hunks per new path; started before files() resolves, so it must not depend on it. */
+  hunks(): Promise<Map<string, Hunk[]>>;
+  /** Analysed content -> working tree hunks for these paths (coverage measured the working tree). */
+  worktreeHunks(paths: readonly string[]): Promise<Map<string, Hunk[]>>;
+}
+
+/** The staged change: the index (the temporary one inside `git commit -a` / `<path>` hooks) against HEAD. */
+export function stagedChanges(repo: Repo): ChangeSet {
+  return {
+    kind: 'staged',
+    files: () => stagedFiles(repo),
+    hunks: () => stagedHunks(repo),
+    worktreeHunks: (paths) => worktreeHunks(repo, paths),
+  };
+}
