@@ -5,6 +5,7 @@ import type { Config } from '../config/model.js';
 import { functionFacts, moduleTypes, type BodyFacts, type ModuleTypes } from '../python/facts.js';
 import type { ParsedModule, PyFunction } from '../python/model.js';
 import { withPythonTree } from '../python/parser.js';
+import { parsePython } from '../python/structure.js';
 import { TEST_FILE_HEADER, status, warnings as warn } from '../report/messages/generate.js';
 import { buildCandidates, uncallableReason, type Candidate } from './infer/candidates.js';
 import { codeFingerprint, findBlocks, markerLine, type ManagedBlock } from './managed.js';
@@ -85,7 +86,8 @@ export async function generateTests(sources: GenerationSource[], options: Genera
   const files: Array<{ testFile: string; module: string; existing: string | null; blocks: ManagedBlock[]; jobs: Job[]; source: GenerationSource }> = [];
   const allJobs: Job[] = [];
 
-  for (const source of sources) {
+  for (const planned of sources) {
+    const source = await completeModule(planned);
     const named = moduleNameFor(source.file, config.sourceRoots);
     if (!named) {
       for (const fn of source.targets) result.targets.push(report(source.file, fn.qualname, null, 'none', status.noModule(source.file)));
@@ -180,6 +182,14 @@ export async function generateTests(sources: GenerationSource[], options: Genera
     }
   }
   return result;
+}
+
+/** Generation needs the whole module (constructors, enums, every function): parse it again when the plan parsed only the touched parts. */
+async function completeModule(source: GenerationSource): Promise<GenerationSource> {
+  if (!source.module.partial) return source;
+  const module = await parsePython(source.text);
+  const targets = source.targets.map((t) => module.functions.find((f) => f.qualname === t.qualname && f.defLine === t.defLine) ?? t);
+  return { ...source, module, targets };
 }
 
 function report(file: string, qualname: string, testFile: string | null, st: TargetReport['status'], detail: string): TargetReport {

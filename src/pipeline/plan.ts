@@ -1,7 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/model.js';
-import type { CoverageReport } from '../coverage/model.js';
 import { loadCoverage, type LoadedCoverage } from '../coverage/locate.js';
 import { loadCoverageSchemas } from '../coverage/read.js';
 import { buildLineMap } from '../coverage/line-map.js';
@@ -20,6 +19,7 @@ import type { FunctionKind, ParsedModule, PyFunction } from '../python/model.js'
 import { SmartTestError } from '../errors.js';
 import { reasons, warnings as warn } from '../report/messages/plan.js';
 import { touchedFunctions } from './touched.js';
+import { mark } from '../report/timing.js';
 import { decide, type CoverageVerdict } from './select.js';
 
 export interface PlannedFunction {
@@ -84,6 +84,7 @@ export async function buildPlan({ repo, config, changes = stagedChanges(repo) }:
   const parserReady = quiet(getPythonParser());
   const hunksPromise = quiet(changes.hunks());
   const staged = selectSources(await changes.files(), config);
+  mark('files');
   const warnings: string[] = [];
   if (staged.length === 0) {
     return { coverageFile: null, coverageTimestamp: null, threshold: config.threshold, filesChecked: 0, functions: [], warnings, sources: [] };
@@ -92,6 +93,7 @@ export async function buildPlan({ repo, config, changes = stagedChanges(repo) }:
   const worktreePromise = quiet(changes.worktreeHunks(staged.map((f) => f.path)));
   const [blobs, hunks] = await Promise.all([readBlobs(repo, staged.map((f) => f.blob)), hunksPromise, parserReady]);
 
+  mark('blobs');
   const sources: PlanSource[] = [];
   for (const file of staged) {
     const decoded = decodeSource(blobs.get(file.blob) ?? Buffer.alloc(0));
@@ -99,10 +101,12 @@ export async function buildPlan({ repo, config, changes = stagedChanges(repo) }:
       warnings.push(warn.undecodable(file.path, decoded.reason));
       continue;
     }
-    const module = await parsePython(decoded.text);
-    if (module.firstError) warnings.push(warn.syntaxError(file.path, module.firstError.line, module.firstError.column));
+    const added = file.status === 'A' || file.status === 'C';
     const changed = changedLines(hunks.get(file.path) ?? []);
-    const touched = touchedFunctions(module.functions, changed, file.status === 'A' || file.status === 'C');
+    // Only the definitions around the changed lines are walked (an added file is all changed).
+    const module = await parsePython(decoded.text, added ? {} : { focus: changed });
+    if (module.firstError) warnings.push(warn.syntaxError(file.path, module.firstError.line, module.firstError.column));
+    const touched = touchedFunctions(module.functions, changed, added);
     for (const skipped of module.skipped) warnings.push(warn.skippedDefinition(file.path, skipped.line, skipped.qualname, skipped.reason));
     sources.push({ file: file.path, text: decoded.text, module, touched });
   }
@@ -110,9 +114,12 @@ export async function buildPlan({ repo, config, changes = stagedChanges(repo) }:
   const withTouched = sources.filter((s) => s.touched.length > 0);
   let joined: JoinedCoverage = { coverageFile: null, coverageTimestamp: null, verdicts: new Map() };
   if (withTouched.length > 0) {
+    mark('parsed');
     const [loaded, wtHunks] = await Promise.all([coveragePromise, worktreePromise]);
+    mark('coverage');
     joined = await joinCoverage(repo, config, loaded, withTouched, (file) => wtHunks.get(file) ?? [], warnings);
   }
+  mark('joined');
   return finishPlan(config, joined, sources, warnings);
 }
 
@@ -130,8 +137,9 @@ export async function buildFilePlan(opts: PlanOptions & { files: Array<{ file: s
   }
   let joined: JoinedCoverage = { coverageFile: null, coverageTimestamp: null, verdicts: new Map() };
   if (!opts.all && sources.some((s) => s.touched.length > 0)) {
+    const wanted = sources.filter((s) => s.touched.length > 0);
     const loaded = await loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage });
-    joined = await joinCoverage(repo, config, loaded, sources.filter((s) => s.touched.length > 0), () => [], warnings);
+    joined = await joinCoverage(repo, config, loaded, wanted, () => [], warnings);
   }
   if (opts.all) {
     // --all takes every function, whatever its coverage, with no cap.
@@ -156,7 +164,7 @@ interface JoinedCoverage {
  * read from disk).
  */
 async function joinCoverage(repo: Repo, config: Config, loaded: LoadedCoverage, sources: PlanSource[], hunksOf: (file: string) => Hunk[], warnings: string[]): Promise<JoinedCoverage> {
-  const report: CoverageReport = loaded.report;
+  const report = loaded.report;
   const coverageFile = displayPath(repo.root, report.path);
   const others = loaded.considered.map((c) => displayPath(repo.root, c.path)).filter((p) => p !== coverageFile);
   if (others.length > 0) warnings.push(warn.coverageChosen(coverageFile, others));

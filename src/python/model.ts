@@ -84,4 +84,6 @@ export interface ParsedModule {
   hasSyntaxErrors: boolean;
   /** First syntax error position, for messages. */
   firstError: { line: number; column: number } | null;
+  /** Parsed with a focus: only the definitions meeting some lines are listed (see ParseOptions). */
+  partial?: boolean;
 }

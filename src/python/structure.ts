@@ -264,7 +264,11 @@ function raiseSite(node: Node): RaiseSite {
 }
 
 class Walker {
-  constructor(private readonly out: Collected) {}
+  /** With a focus, definitions that do not meet it are neither recorded nor walked. */
+  constructor(
+    private readonly out: Collected,
+    private readonly focus: ((first: number, last: number) => boolean) | null = null,
+  ) {}
 
   /**
    * Visits the statements under `node` (a container). A cursor reads each child's type without
@@ -392,6 +396,7 @@ class Walker {
     const defRow = def.startPosition.row;
     const lastRow = lastCodeRow(outer);
     for (const acc of ctx.enclosing) acc.fn.nestedRanges.push([line(startRow), line(lastRow)]);
+    if (this.focus && ctx.errorLine === null && !this.focus(line(startRow), line(lastRow))) return;
 
     let reason: string | null = null;
     if (ctx.errorLine !== null) {
@@ -565,12 +570,22 @@ function byLine<T>(key: (x: T) => number): (a: T, b: T) => number {
   return (a, b) => key(a) - key(b);
 }
 
+export interface ParseOptions {
+  /**
+   * Only the definitions that meet these lines (1-based, inclusive), with everything inside
+   * them: the others are not walked. The commit path needs only the touched functions, and
+   * walking every body of a large file costs more than parsing it. The result is `partial`.
+   */
+  focus?: ReadonlyArray<{ start: number; end: number }>;
+}
+
 /** Parses Python source and lists its functions, methods and classes (see model.ts). */
-export async function parsePython(source: string): Promise<ParsedModule> {
+export async function parsePython(source: string, options: ParseOptions = {}): Promise<ParsedModule> {
   const text = normaliseSource(source);
   const lines = text.split('\n');
   const out: Collected = { functions: [], classes: [], skipped: [], segments: [] };
-  const walker = new Walker(out);
+  const ranges = options.focus;
+  const walker = new Walker(out, ranges ? (first, last) => ranges.some((r) => r.start <= last && r.end >= first) : null);
 
   const { hasSyntaxErrors, firstError } = await withPythonTree(text, (tree, parser) => {
     const root = tree.rootNode;
@@ -605,5 +620,7 @@ export async function parsePython(source: string): Promise<ParsedModule> {
   out.functions.sort(byLine((f) => f.startLine));
   out.classes.sort(byLine((c) => c.startLine));
   out.skipped.sort(byLine((s) => s.line));
-  return { functions: out.functions, classes: out.classes, skipped: out.skipped, hasSyntaxErrors, firstError };
+  const parsed: ParsedModule = { functions: out.functions, classes: out.classes, skipped: out.skipped, hasSyntaxErrors, firstError };
+  if (ranges) parsed.partial = true;
+  return parsed;
 }

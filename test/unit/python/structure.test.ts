@@ -636,3 +636,37 @@ describe('parsePython: unreadable definitions', () => {
     expect(mod.skipped).toEqual([{ qualname: null, line: 1, reason: 'inside a syntax error region (line 1)' }]);
   });
 });
+
+describe('parsePython with a focus', () => {
+  const src = [
+    'def a():', //            1
+    '    return 1', //        2
+    '', //                    3
+    '', //                    4
+    'def b():', //            5
+    '    x = 1', //           6
+    '    def inner():', //    7
+    '        return 2', //    8
+    '    return x', //        9
+    '', //                    10
+    '', //                    11
+    'class C:', //            12
+    '    def m(self):', //    13
+    '        return 3', //    14
+    '', //                    15
+    '    def n(self):', //    16
+    '        return 4', //    17
+  ].join('\n');
+
+  it('lists only the definitions that meet the lines, keeping nested ranges of the ones it lists', async () => {
+    const full = await parsePython(src);
+    const focused = await parsePython(src, { focus: [{ start: 6, end: 6 }, { start: 17, end: 17 }] });
+    expect(full.partial).toBeUndefined();
+    expect(focused.partial).toBe(true);
+    expect(focused.functions.map((f) => f.qualname)).toEqual(['b', 'C.n']);
+    expect(focused.classes.map((c) => c.qualname)).toEqual(['C']);
+    const b = focused.functions[0]!;
+    expect(b.nestedRanges).toEqual([[7, 8]]);
+    expect(b).toEqual(full.functions.find((f) => f.qualname === 'b'));
+  });
+});
