@@ -57,7 +57,7 @@ export async function runRun(options: GlobalOptions, io: Io, runOptions: RunOpti
   for (const line of generationLines(generation, repo.root, options.cwd, out)) io.stdout.write(`${line}\n`);
   for (const line of gate.lines(options.cwd, out)) io.stdout.write(`${line}\n`);
   if (generation.written.length > 0) {
-    const message = staged ? runMessages.staged(generation.written) : onGenerate === 'warn' ? runMessages.writtenNotStaged(generation.written) : runMessages.reviewAndStage(generation.written);
+    const message = staged ? runMessages.staged(generation.written) : onGenerate === 'warn' ? runMessages.writtenNotStaged(generation.written) : runMessages.reviewAndStage(generation.written, config.placeholder);
     io.stdout.write(`${staged || onGenerate === 'warn' ? message : out.yellow(message)}\n`);
   }
   const selected = plan.functions.filter((f) => f.selected).length;

@@ -14,7 +14,7 @@ import {
   describeConfigSource,
 } from '../report/messages/config.js';
 import { defaultConfig } from './defaults.js';
-import { findJsonSyntaxError } from './json-error.js';
+import { describeByteAt, findFirstJsonError, lineColumn } from '../coverage/json-scan.js';
 import type { LoadedConfig } from './model.js';
 import { SEARCH_PLACES, findCandidates, searchDirectories } from './search.js';
 
@@ -143,7 +143,7 @@ async function loadError(error: unknown, file: string, display: string): Promise
   const ext = path.extname(file).toLowerCase();
   if (ext === '.json') {
     const text = await readFile(file, 'utf8').catch(() => null);
-    const located = text === null ? null : findJsonSyntaxError(text);
+    const located = text === null ? null : locateJsonError(text);
     if (located) return new SmartTestError(configSyntaxError(display, 'JSON', located.reason, located.line, located.column));
     return new SmartTestError(configSyntaxError(display, 'JSON', firstLine(message.replace(/^JSON Error in [^\n]*:\n/, '')), null, null));
   }
@@ -177,4 +177,12 @@ async function realpathOr(p: string): Promise<string> {
   } catch {
     return p;
   }
+}
+
+/** Where a JSON text first breaks, with the same locator that explains broken coverage reports. */
+function locateJsonError(text: string): { reason: string; line: number; column: number } | null {
+  const buf = Buffer.from(text, 'utf8');
+  const brk = findFirstJsonError(buf);
+  if (!brk) return null;
+  return { reason: `expected ${brk.expected} but found ${describeByteAt(buf, brk.offset)}`, ...lineColumn(buf, brk.offset) };
 }

@@ -1,8 +1,8 @@
 /** Text of `smart-test run` and `smart-test generate`: what was written and what to do next. */
 
 export const runMessages = {
-  reviewAndStage: (files: string[]) =>
-    `smart-test wrote ${files.length} test file${files.length === 1 ? '' : 's'} (${files.join(', ')}): review ${files.length === 1 ? 'it' : 'them'}, replace any "placeholder" values, then \`git add\` ${files.length === 1 ? 'it' : 'them'} and commit again. (Set onGenerate to "stage" to stage generated tests automatically, or "warn" to commit without them.)`,
+  reviewAndStage: (files: string[], placeholder: string) =>
+    `smart-test wrote ${files.length} test file${files.length === 1 ? '' : 's'} (${files.join(', ')}): review ${files.length === 1 ? 'it' : 'them'}, replace any "${placeholder}" left in ${files.length === 1 ? 'it' : 'them'}, then \`git add\` ${files.length === 1 ? 'it' : 'them'} and commit again. (Set onGenerate to "stage" to stage generated tests automatically, or "warn" to commit without them.)`,
   staged: (files: string[]) => `smart-test wrote and staged ${files.join(', ')}.`,
   writtenNotStaged: (files: string[]) => `smart-test wrote ${files.join(', ')} (not staged; onGenerate is "warn").`,
   nothingToWrite: 'smart-test: no tests to write.',

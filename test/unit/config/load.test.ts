@@ -197,7 +197,7 @@ describe('loadConfig: errors name the file and the key', () => {
     const root = project({ 'sub/.smarttestrc.json': '{\n  "threshold": 80,\n  "include": ["a",]\n}\n', 'sub/deeper/x': '' });
     const message = await loadError({ cwd: path.join(root, 'sub', 'deeper'), repoRoot: root });
     // Paths in messages are relative to where smart-test was started.
-    expect(message).toContain('"../.smarttestrc.json" is not valid JSON at line 3, column 19: trailing comma before "]"');
+    expect(message).toContain('"../.smarttestrc.json" is not valid JSON at line 3, column 19: expected a value but found \'\]\'');
   });
 
   it('package.json syntax error, with line and column', async () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { findJsonSyntaxError } from '../../../src/config/json-error.js';
 import { CONFIG_KEYS, DEFAULT_CONFIG, configSchema, describeValue, validateConfig } from '../../../src/config/schema.js';
 import { closestKey } from '../../../src/config/suggest.js';
 import { SmartTestError } from '../../../src/errors.js';
@@ -58,23 +57,4 @@ describe('closestKey', () => {
   });
 });
 
-describe('findJsonSyntaxError', () => {
-  it('is null for valid JSON', () => {
-    expect(findJsonSyntaxError('{"a": [1, -2.5e3, true, null, "x\\n\\u00e9"], "b": {}}')).toBeNull();
-    expect(findJsonSyntaxError('\ufeff  []  ')).toBeNull();
-  });
 
-  it.each([
-    ['{"a": 1,}', 1, 9, 'trailing comma'],
-    ['{\n  "a": 1\n  "b": 2\n}', 3, 3, 'expected "," or "}"'],
-    ["{'a': 1}", 1, 2, 'quoted key'],
-    ['{"a": tru}', 1, 7, 'unexpected'],
-    ['{"a": 1', 1, 8, 'end of file'],
-    ['{"a": 1} x', 1, 10, 'after the end'],
-    ['', 1, 1, 'end of file'],
-  ])('%j -> line %i, column %i', (text, line, column, reason) => {
-    const error = findJsonSyntaxError(text);
-    expect(error).toMatchObject({ line, column });
-    expect(error?.reason).toContain(reason);
-  });
-});
