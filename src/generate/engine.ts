@@ -354,8 +354,8 @@ export function snake(qualname: string): string {
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
     .toLowerCase()
-    .replace(/^_+/, '')
-    .replace(/__+/g, '_');
+    .replace(/__+/g, '_')
+    .replace(/^_+|_+$/g, '');
 }
 
 async function writeAtomically(file: string, text: string): Promise<void> {

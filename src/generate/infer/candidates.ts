@@ -56,14 +56,22 @@ export function buildCandidates(target: TargetContext): Candidate[] {
 
 function doctestCandidates({ fn, cls, module }: TargetContext): Candidate[] {
   const examples = [...parseDoctest(fn.docstring), ...(fn.name === '__init__' && cls ? parseDoctest(cls.docstring) : [])];
-  const mentions = new RegExp(fn.name === '__init__' && cls ? `\\b${escape(cls.name)}\\s*\\(` : `\\b${escape(fn.name)}\\b`);
+  const target = new RegExp(fn.name === '__init__' && cls ? `\\b${escape(cls.name)}\\s*\\(` : `\\b${escape(fn.name)}\\b`);
+  // Names the examples assign from a call of the target (`v = parse("1.2.3")`) make the
+  // examples that use them (`v["major"]`) examples of the target too.
+  const derived: string[] = [];
+  const mentions = (source: string) => target.test(source) || derived.some((name) => new RegExp(`\\b${escape(name)}\\b`).test(source));
   const top = module.split('.')[0]!;
   const out: Candidate[] = [];
   const setup: string[] = [];
   for (const example of examples) {
     const raises = /^Traceback \(most recent call last\)/m.test(example.want);
     const isStatement = /^\s*(from\s+\S+\s+import|import|for|while|with|if|def|class|del|assert|raise|return|pass|print\s)\b/.test(example.source) || isAssignment(example.source);
-    if (!isStatement && mentions.test(example.source)) {
+    if (isStatement && isAssignment(example.source) && mentions(example.source)) {
+      const left = example.source.slice(0, example.source.search(/[+\-*/]?=/));
+      for (const m of left.matchAll(/[A-Za-z_]\w*/g)) if (!derived.includes(m[0])) derived.push(m[0]);
+    }
+    if (!isStatement && mentions(example.source)) {
       const imports = new RegExp(`\\b${escape(top)}\\.`).test(example.source) || setup.some((s) => new RegExp(`\\b${escape(top)}\\.`).test(s)) ? [`import ${module}`] : [];
       out.push({ setup: [...imports, ...setup], expr: example.source, origin: 'doctest', placeholder: false, want: example.want });
     }

@@ -117,3 +117,14 @@ describe('doctest statements', () => {
     expect(isAssignment('(y := 2)')).toBe(false);
   });
 });
+
+describe('doctest sessions', () => {
+  it('examples that use a value the target returned are examples of the target', async () => {
+    const src = 'def parse(v):\n    """\n    >>> ver = parse("1.2.3")\n    >>> ver["major"]\n    1\n    >>> other = 5\n    >>> other + 1\n    6\n    """\n    return {"major": 1}\n';
+    const mod = await parsePython(src);
+    const fn = mod.functions[0]!;
+    const c = buildCandidates({ fn, cls: null, module: 'semver', facts: await functionFacts(src, mod.functions), types: noTypes, functions: mod.functions, placeholder: 'test_value' });
+    const doctests = c.filter((x) => x.origin === 'doctest');
+    expect(doctests).toEqual([{ setup: ['ver = parse("1.2.3")'], expr: 'ver["major"]', origin: 'doctest', placeholder: false, want: '1' }]);
+  });
+});
