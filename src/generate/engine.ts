@@ -6,7 +6,7 @@ import { functionFacts, moduleTypes, type BodyFacts, type ModuleTypes } from '..
 import type { ParsedModule, PyFunction } from '../python/model.js';
 import { withPythonTree } from '../python/parser.js';
 import { parsePython } from '../python/structure.js';
-import { TEST_FILE_HEADER, status, warnings as warn } from '../report/messages/generate.js';
+import { TEST_FILE_HEADER, progressLine, status, warnings as warn } from '../report/messages/generate.js';
 import { buildCandidates, uncallableReason, type Candidate } from './infer/candidates.js';
 import { codeFingerprint, findBlocks, markerLine, type ManagedBlock } from './managed.js';
 import { moduleNameFor } from './module-name.js';
@@ -142,11 +142,15 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       result.warnings.push(warn.noPython(found.tried));
     } else {
       result.python = found.python;
-      if (toRun.reduce((n, j) => n + j.candidates.length, 0) > 40) options.progress?.(`running ${toRun.reduce((n, j) => n + j.candidates.length, 0)} candidate calls for ${toRun.length} functions in ${found.python}`);
+      // A progress line only when running the candidates takes more than about a second.
+      const calls = toRun.reduce((n, j) => n + j.candidates.length, 0);
+      const slow = setTimeout(() => options.progress?.(progressLine(calls, toRun.length, found.python!)), 1000);
       try {
         observed = await probeAll(found.python, toRun, files, sysPath, repoRoot);
       } catch (error) {
         result.warnings.push(warn.probeFailed(error instanceof Error ? error.message.split('\n')[0]! : String(error)));
+      } finally {
+        clearTimeout(slow);
       }
     }
   }

@@ -8,6 +8,9 @@ export const TEST_FILE_HEADER = (module: string) => [
   '"""',
 ];
 
+export const progressLine = (calls: number, functions: number, python: string) =>
+  `running ${calls} candidate calls for ${functions} function${functions === 1 ? '' : 's'} in ${python}`;
+
 export const placeholderComment = (placeholder: string) =>
   `# smart-test: "${placeholder}" is a placeholder; replace it with a real value and assert the exact result`;
 
