@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -28,6 +28,26 @@ export async function findProjectPython(opts: {
     if (await canFind(python, opts.module, opts.sysPath)) return { python, tried };
   }
   return { python: null, tried };
+}
+
+/**
+ * Whether pytest, started at the repository root, is likely to import `module`: the module is
+ * importable from the root as it is (installed, or a flat layout), or a pytest configuration
+ * file sets `pythonpath`. The probe puts the source roots on sys.path itself; the generated
+ * tests rely on the project's own pytest setup.
+ */
+export async function pytestCanImport(python: string, module: string, repoRoot: string): Promise<boolean> {
+  for (const name of ['pytest.ini', 'pyproject.toml', 'setup.cfg', 'tox.ini']) {
+    const text = (() => {
+      try {
+        return readFileSync(path.join(repoRoot, name), 'utf8');
+      } catch {
+        return '';
+      }
+    })();
+    if (/^\s*pythonpath\s*=/m.test(text)) return true;
+  }
+  return canFind(python, module, [repoRoot]);
 }
 
 function canFind(python: string, module: string, sysPath: string[]): Promise<boolean> {

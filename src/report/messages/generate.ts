@@ -34,4 +34,6 @@ export const warnings = {
   probeFailed: (detail: string) => `running the candidate calls failed (${detail}); tests were generated without running the code`,
   invalidOutput: (file: string) => `${file}: the generated file did not parse back as Python; it was not written. This is a bug in smart-test`,
   sideEffects: (qualname: string, what: string) => `${qualname}: not run because it ${what}; static tests only`,
+  notOnPytestPath: (module: string, roots: readonly string[]) =>
+    `the generated tests import ${module}, which pytest may not find from the repository root: no pytest configuration sets \`pythonpath\` and the package is not installed. Add \`pythonpath = ${roots.find((r) => r !== '.') ?? '.'}\` under [pytest] (or [tool.pytest.ini_options]), or \`pip install -e .\``,
 };
