@@ -1,17 +1,23 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { SmartTestError } from './errors.js';
-import { USAGE, badArguments, badFormat, badThreshold, missingCommand, unexpectedFailure, unknownCommand } from './report/messages/cli.js';
+import { USAGE, badArguments, badBase, badFormat, badThreshold, baseWithFiles, formatNotForCommand, missingCommand, stageWithBase, unexpectedFailure, unknownCommand } from './report/messages/cli.js';
 
 export const COMMANDS = ['plan', 'run', 'generate', 'check', 'install', 'uninstall'] as const;
-export const FORMATS = ['text', 'json'] as const;
+export const FORMATS = ['text', 'json', 'github', 'sarif', 'markdown'] as const;
 export type Format = (typeof FORMATS)[number];
+/** The reviewer formats (GitHub annotations, SARIF, Markdown) go with these commands only. */
+const REVIEW_COMMANDS = ['plan', 'check', 'run'] as const;
 
 export interface GlobalOptions {
   config?: string;
   format: Format;
   threshold?: number;
+  /** --base REF (plan, check, run): the changes of the branch since it left REF, not the staged ones. */
+  base?: string;
   cwd: string;
+  /** smart-test's version (package.json), read when asked (SARIF names it). */
+  toolVersion: () => string;
 }
 
 export interface Io {
@@ -43,10 +49,17 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       config: values.config,
       format: parseFormat(values.format),
       threshold: values.threshold === undefined ? undefined : parseThreshold(values.threshold),
+      base: values.base === undefined ? undefined : parseBase(values.base),
       cwd: process.cwd(),
+      toolVersion: readVersion,
     };
     const misplaced = misplacedOptions(command, values);
     if (misplaced) throw new SmartTestError(badArguments(misplaced));
+    if (options.format !== 'text' && options.format !== 'json' && (COMMANDS as readonly string[]).includes(command) && !(REVIEW_COMMANDS as readonly string[]).includes(command)) {
+      throw new SmartTestError(formatNotForCommand(options.format, command, REVIEW_COMMANDS));
+    }
+    if (options.base !== undefined && command === 'check' && rest.length > 0) throw new SmartTestError(baseWithFiles(options.base, rest));
+    if (options.base !== undefined && values.stage === true) throw new SmartTestError(stageWithBase());
     switch (command) {
       case 'plan':
         if (rest.length > 0) throw new SmartTestError(badArguments(`"plan" takes no file arguments (got ${rest.join(' ')})`));
@@ -89,6 +102,7 @@ function parseCli(argv: string[]) {
         config: { type: 'string' },
         format: { type: 'string' },
         threshold: { type: 'string' },
+        base: { type: 'string' },
         stage: { type: 'boolean' },
         'no-execute': { type: 'boolean' },
         all: { type: 'boolean' },
@@ -103,6 +117,7 @@ function parseCli(argv: string[]) {
 
 /** Options that belong to one command only. */
 const COMMAND_OPTIONS: Record<string, readonly string[]> = {
+  base: REVIEW_COMMANDS,
   stage: ['run'],
   'no-execute': ['run', 'generate'],
   all: ['generate'],
@@ -123,13 +138,18 @@ function parseFormat(value: string | undefined): Format {
   throw new SmartTestError(badFormat(value, FORMATS));
 }
 
+function parseBase(value: string): string {
+  if (value.trim() === '' || value.startsWith('-')) throw new SmartTestError(badBase(value));
+  return value;
+}
+
 function parseThreshold(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 100) throw new SmartTestError(badThreshold(value));
   return n;
 }
 
-function readVersion(): string {
+export function readVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }

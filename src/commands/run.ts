@@ -1,13 +1,20 @@
 import type { GlobalOptions, Io } from '../cli.js';
 import { loadConfig } from '../config/load.js';
-import { openRepo } from '../git/repo.js';
+import type { Config } from '../config/model.js';
+import { rangeChanges, type ResolvedRange } from '../git/range.js';
+import { openRepo, type Repo } from '../git/repo.js';
+import { runPlaceholderCheck } from '../gate/check.js';
 import { generateTests, type GenerationSource } from '../generate/engine.js';
 import { buildPlan, prewarmPlan } from '../pipeline/plan.js';
 import { planJson, planLines } from '../report/plan-output.js';
 import { colourEnabled, makeStyle } from '../report/style.js';
 import { runMessages } from '../report/messages/run.js';
+import { rangeRunMessages } from '../report/messages/review.js';
+import { isReviewFormat } from '../report/formats/kinds.js';
 import { generationJson, generationLines } from './generate-output.js';
-import { gateStaged } from './gate-staged.js';
+import { gateStaged, type StagedGate } from './gate-staged.js';
+import { gateLines, gateSummary } from './check.js';
+import { rangeSummary } from './plan.js';
 
 export interface RunOptions {
   stage: boolean;
@@ -19,11 +26,17 @@ export interface RunOptions {
  * placeholder gate on the staged set. Exits 1 when it wrote files (review and stage them; the
  * pre-commit convention) unless onGenerate says "stage" or "warn", and 1 when a staged test
  * still holds the placeholder.
+ *
+ * With --base REF (code-review mode) it plans for the branch's changes since it left REF,
+ * writes tests as usual but stages nothing, then gates the test files the branch changed as
+ * committed at HEAD (tests it just wrote are not in the branch). Exits 1 when a committed test
+ * holds the placeholder, or when it wrote tests unless onGenerate is "warn".
  */
 export async function runRun(options: GlobalOptions, io: Io, runOptions: RunOptions): Promise<number> {
   const started = performance.now();
   prewarmPlan();
   const repo = await openRepo(options.cwd);
+  const changes = options.base === undefined ? undefined : rangeChanges(repo, options.base);
   const { config } = await loadConfig({ cwd: options.cwd, repoRoot: repo.root, explicitPath: options.config });
   if (options.threshold !== undefined) config.threshold = options.threshold;
   const onGenerate = runOptions.stage ? 'stage' : config.onGenerate;
@@ -31,7 +44,8 @@ export async function runRun(options: GlobalOptions, io: Io, runOptions: RunOpti
   const out = makeStyle(colourEnabled(io.stdout, io.env));
   const progress = options.format === 'text' ? (line: string) => io.stderr.write(`${err.dim(`smart-test: ${line}...`)}\n`) : undefined;
 
-  const plan = await buildPlan({ repo, config });
+  const plan = await buildPlan({ repo, config, changes });
+  const range = changes ? await changes.range() : null;
   const sources: GenerationSource[] = plan.sources
     .map((s) => ({ file: s.file, text: s.text, module: s.module, targets: s.touched.filter((fn) => plan.functions.some((f) => f.selected && f.file === s.file && f.qualname === fn.qualname)) }))
     .filter((s) => s.targets.length > 0);
@@ -39,30 +53,66 @@ export async function runRun(options: GlobalOptions, io: Io, runOptions: RunOpti
   const warnings = [...plan.warnings, ...generation.warnings];
 
   let staged = false;
-  if (generation.written.length > 0 && onGenerate === 'stage') {
+  if (generation.written.length > 0 && onGenerate === 'stage' && !range) {
     await repo.raw(['add', '--', ...generation.written]);
     staged = true;
   }
-  const gate = await gateStaged(repo, config);
+  const gate = range ? await gateRange(repo, config, range) : await gateStaged(repo, config);
   warnings.push(...gate.warnings);
 
-  const wroteUnstaged = generation.written.length > 0 && onGenerate === 'fail';
+  // In a range nothing is staged: tests written are not in the branch unless onGenerate is "warn".
+  const wroteUnstaged = generation.written.length > 0 && (range ? onGenerate !== 'warn' : onGenerate === 'fail');
   const code = gate.findings.length > 0 || wroteUnstaged ? 1 : 0;
   if (options.format === 'json') {
-    io.stdout.write(`${JSON.stringify({ ...planJson({ ...plan, warnings }), ...generationJson(generation), staged, placeholders: gate.findings }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ ...planJson({ ...plan, warnings }), ...generationJson(generation), staged, placeholders: gate.findings, ...(range ? { range } : {}) }, null, 2)}\n`);
+    return code;
+  }
+  const summaryParts = () => {
+    const selected = plan.functions.filter((f) => f.selected).length;
+    const tests = generation.targets.reduce((n, t) => n + (t.status === 'written' ? t.tests : 0), 0);
+    return [`${plan.filesChecked} file${plan.filesChecked === 1 ? '' : 's'} checked`, `${selected} function${selected === 1 ? '' : 's'} selected`, `${tests} test${tests === 1 ? '' : 's'} written`, `${gate.findings.length} placeholder${gate.findings.length === 1 ? '' : 's'} left`];
+  };
+  if (isReviewFormat(options.format)) {
+    const summary = `${range ? `${rangeSummary(plan, range)} ` : ''}${runMessages.summary(summaryParts(), (performance.now() - started) / 1000)}`;
+    const [{ writeReview }, { runReview }] = await Promise.all([import('../report/formats/emit.js'), import('../report/formats/review.js')]);
+    const review = runReview({
+      plan,
+      warnings: generation.warnings,
+      generation: { written: generation.written, generated: generation.targets },
+      gate: { placeholder: config.placeholder, findings: gate.findings, warnings: gate.warnings, root: repo.root, cwd: repo.cwd },
+      range,
+      severity: config.belowThreshold,
+      summary,
+      failed: code === 1,
+    });
+    await writeReview(options.format, review, io, options.toolVersion);
     return code;
   }
   for (const warning of warnings) io.stderr.write(`${err.yellow('warning:')} ${warning}\n`);
   for (const line of planLines(plan, repo.root, options.cwd, out)) io.stdout.write(`${line}\n`);
   for (const line of generationLines(generation, repo.root, options.cwd, out)) io.stdout.write(`${line}\n`);
   for (const line of gate.lines(options.cwd, out)) io.stdout.write(`${line}\n`);
-  if (generation.written.length > 0) {
+  if (generation.written.length > 0 && range) {
+    const message = rangeRunMessages.written(generation.written, wroteUnstaged);
+    io.stdout.write(`${wroteUnstaged ? out.yellow(message) : message}\n`);
+  } else if (generation.written.length > 0) {
     const message = staged ? runMessages.staged(generation.written) : onGenerate === 'warn' ? runMessages.writtenNotStaged(generation.written) : runMessages.reviewAndStage(generation.written, config.placeholder);
     io.stdout.write(`${staged || onGenerate === 'warn' ? message : out.yellow(message)}\n`);
   }
-  const selected = plan.functions.filter((f) => f.selected).length;
-  const tests = generation.targets.reduce((n, t) => n + (t.status === 'written' ? t.tests : 0), 0);
-  const parts = [`${plan.filesChecked} file${plan.filesChecked === 1 ? '' : 's'} checked`, `${selected} function${selected === 1 ? '' : 's'} selected`, `${tests} test${tests === 1 ? '' : 's'} written`, `${gate.findings.length} placeholder${gate.findings.length === 1 ? '' : 's'} left`];
-  io.stdout.write(`${out.dim(runMessages.summary(parts, (performance.now() - started) / 1000))}\n`);
+  if (range) io.stdout.write(`${out.dim(rangeSummary(plan, range))}\n`);
+  io.stdout.write(`${out.dim(runMessages.summary(summaryParts(), (performance.now() - started) / 1000))}\n`);
   return code;
+}
+
+/** The placeholder gate on the test files the branch changed, as committed at HEAD: how `run --base` ends. */
+async function gateRange(repo: Repo, config: Config, range: ResolvedRange): Promise<StagedGate> {
+  const result = await runPlaceholderCheck({ cwd: repo.cwd, env: repo.env, files: [], repo, config, base: range });
+  return {
+    findings: result.findings.map((f) => ({ file: f.file, line: f.line, column: f.column, function: f.function, text: f.text })),
+    warnings: result.warnings,
+    lines: (_cwd, style) => {
+      const summary = gateSummary(result);
+      return [...gateLines(result, style), ...(summary ? [style.red(summary)] : [])];
+    },
+  };
 }

@@ -16,6 +16,8 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   staleCoverage: 'warn',
   onGenerate: 'fail',
   python: null,
+  belowThreshold: 'warn',
+  allowSideEffects: false,
 });
 
 /** Every setting name, in the order the documentation lists them. */

@@ -1,5 +1,6 @@
 export type StaleCoverage = 'warn' | 'error';
 export type OnGenerate = 'fail' | 'stage' | 'warn';
+export type BelowThreshold = 'warn' | 'error';
 
 /** Settings after defaults are applied. See .smarttestrc.example for what each does. */
 export interface Config {
@@ -16,6 +17,10 @@ export interface Config {
   onGenerate: OnGenerate;
   /** Python interpreter for running candidates, or null to find one. */
   python: string | null;
+  /** A touched function below the threshold (or of unknown coverage): a warning, or an error that makes `plan` exit 1. */
+  belowThreshold: BelowThreshold;
+  /** Run functions with visible side effects (processes, network, environment) and let candidates have them. */
+  allowSideEffects: boolean;
 }
 
 export interface LoadedConfig {

@@ -37,6 +37,8 @@ export const configSchema = z.strictObject({
   staleCoverage: z.enum(['warn', 'error']).default(DEFAULT_CONFIG.staleCoverage),
   onGenerate: z.enum(['fail', 'stage', 'warn']).default(DEFAULT_CONFIG.onGenerate),
   python: text.nullable().default(DEFAULT_CONFIG.python),
+  belowThreshold: z.enum(['warn', 'error']).default(DEFAULT_CONFIG.belowThreshold),
+  allowSideEffects: z.boolean().default(DEFAULT_CONFIG.allowSideEffects),
 });
 
 /** Compile-time proof that the schema produces exactly a Config. */

@@ -5,6 +5,7 @@ import type { Config } from '../config/model.js';
 import { SmartTestError } from '../errors.js';
 import { isTestFile } from '../git/files-filter.js';
 import type { StagedFile } from '../git/model.js';
+import type { ResolvedRange } from '../git/range.js';
 import type { Repo } from '../git/repo.js';
 import { decodeSource } from '../python/decode.js';
 import { checkPathIsDirectory, checkPathUnreadable, checkPathsMissing, gateWarnings } from '../report/messages/gate.js';
@@ -24,8 +25,14 @@ export interface FileFinding extends PlaceholderFinding {
 
 export interface CheckResult {
   placeholder: string;
-  /** True when the index was checked (no files given). */
+  /** True when the index was checked (no files given, no --base). */
   staged: boolean;
+  /** The branch range whose test files were checked (at HEAD) with --base, else null. */
+  range: ResolvedRange | null;
+  /** Top of the working tree (found on disk with files), to turn the displayed paths into repo-relative ones. */
+  root: string;
+  /** Absolute directory the displayed paths are relative to. */
+  cwd: string;
   findings: FileFinding[];
   /** Files scanned (skipped files are not counted). */
   filesChecked: number;
@@ -41,7 +48,12 @@ export interface CheckOptions {
   configPath?: string;
   /** Files given on the command line (relative to cwd, or absolute); empty for the staged test files. */
   files: readonly string[];
-  /** An already opened repository to reuse (staged mode): saves the `git rev-parse`. */
+  /**
+   * --base: check the test files added or changed between the merge base of this ref and HEAD,
+   * as committed at HEAD (range mode; no files may be given). A resolved range is reused as is.
+   */
+  base?: string | ResolvedRange;
+  /** An already opened repository to reuse (staged and range modes): saves the `git rev-parse`. */
   repo?: Repo;
   /** Already loaded settings to reuse: no configuration search. */
   config?: Config;
@@ -56,9 +68,10 @@ export interface CheckOptions {
  * in it to miss), and when no file contains it the Python grammar is never loaded.
  */
 export async function runPlaceholderCheck(options: CheckOptions): Promise<CheckResult> {
-  const staged = options.files.length === 0;
-  const { placeholder, inputs, warnings } = staged ? await stagedInputs(options) : await fileInputs(options);
-  const result: CheckResult = { placeholder, staged, findings: [], filesChecked: 0, filesWithFindings: 0, warnings };
+  const ranged = options.base !== undefined;
+  const staged = !ranged && options.files.length === 0;
+  const { placeholder, inputs, warnings, root, range } = ranged ? await rangeInputs(options) : staged ? await stagedInputs(options) : await fileInputs(options);
+  const result: CheckResult = { placeholder, staged, range, root, cwd: path.resolve(options.cwd), findings: [], filesChecked: 0, filesWithFindings: 0, warnings };
   for (const input of inputs) {
     const decoded = decodeSource(input.content);
     if (!decoded.ok) {
@@ -95,6 +108,33 @@ interface Gathered {
   placeholder: string;
   inputs: CheckInput[];
   warnings: string[];
+  root: string;
+  range: ResolvedRange | null;
+}
+
+/**
+ * Range mode (--base): the test files the branch adds or changes between the merge base and
+ * HEAD, read at HEAD (committed content: what the pull request holds), whatever the index or
+ * the working tree hold. A placeholder a later commit of the branch removed is not found.
+ */
+async function rangeInputs(options: CheckOptions): Promise<Gathered> {
+  const cwd = path.resolve(options.cwd);
+  const [{ openRepo }, { resolveRange, rangeFiles }, { readBlobs }] = await Promise.all([import('../git/repo.js'), import('../git/range.js'), import('../git/blobs.js')]);
+  const repo = options.repo ?? (await openRepo(cwd, { env: options.env }));
+  const base = options.base!;
+  const [config, range] = await Promise.all([
+    options.config ?? loadConfig({ cwd, repoRoot: repo.root, explicitPath: options.configPath }).then((l) => l.config),
+    typeof base === 'string' ? resolveRange(repo, base) : Promise.resolve(base),
+  ]);
+  const files = await rangeFiles(repo, range);
+  const tests = files.filter((f) => f.path.endsWith('.py') && isTestFile(f.path, config.testsDir));
+  const blobs = await readBlobs(repo, tests.map((f) => f.blob));
+  const inputs: CheckInput[] = [];
+  for (const f of tests) {
+    const content = blobs.get(f.blob);
+    if (content) inputs.push({ file: toPosix(path.relative(cwd, path.join(repo.root, f.path))), content });
+  }
+  return { placeholder: config.placeholder, inputs, warnings: [], root: repo.root, range };
 }
 
 /** Staged test files (added, modified, renamed, copied) ending in .py, read from the index git commits. */
@@ -124,7 +164,7 @@ async function stagedInputs(options: CheckOptions): Promise<Gathered> {
     const content = blobs.get(f.blob);
     if (content) inputs.push({ file: toPosix(path.relative(cwd, path.join(root, f.path))), content });
   }
-  return { placeholder: config.placeholder, inputs, warnings: [] };
+  return { placeholder: config.placeholder, inputs, warnings: [], root, range: null };
 }
 
 /** The given files as they are on disk. A missing path or a directory is an input error (exit 2). */
@@ -149,8 +189,9 @@ async function fileInputs(options: CheckOptions): Promise<Gathered> {
   }
   if (missing.length > 0) throw new SmartTestError(checkPathsMissing(missing, cwd));
 
+  const root = await findRootOnDisk(cwd);
   const [config, contents] = await Promise.all([
-    options.config ?? loadConfig({ cwd, repoRoot: await findRootOnDisk(cwd), explicitPath: options.configPath }).then((l) => l.config),
+    options.config ?? loadConfig({ cwd, repoRoot: root, explicitPath: options.configPath }).then((l) => l.config),
     Promise.all(
       wanted.map((w) =>
         w.abs.endsWith('.py') ? readFile(w.abs).catch((error: NodeJS.ErrnoException) => error) : null,
@@ -166,13 +207,14 @@ async function fileInputs(options: CheckOptions): Promise<Gathered> {
     else if (content instanceof Error) throw new SmartTestError(checkPathUnreadable(w.given, content.message));
     else inputs.push({ file, content });
   }
-  return { placeholder: config.placeholder, inputs, warnings };
+  return { placeholder: config.placeholder, inputs, warnings, root, range: null };
 }
 
 /**
  * The top of the working tree holding `cwd`, found on disk (the nearest folder with a `.git`
- * entry), or `cwd` itself outside a repository. Only bounds the configuration search: checking
- * files on disk needs no git process.
+ * entry), or `cwd` itself outside a repository. Bounds the configuration search and anchors the
+ * repo-relative paths of the review formats (SARIF, GitHub annotations); checking files on disk
+ * needs no git process.
  */
 async function findRootOnDisk(cwd: string): Promise<string> {
   for (let dir = cwd; ; ) {

@@ -121,7 +121,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       }
       const cls = fn.className ? source.module.classes.find((c) => c.qualname === fn.className) ?? null : null;
       const candidates = buildCandidates({ fn, cls, module: named.module, facts, types, functions: source.module.functions, placeholder: config.placeholder });
-      const effect = sideEffectOf(source.text.split('\n').slice(fn.startLine - 1, fn.endLine).join('\n'));
+      const effect = config.allowSideEffects ? null : sideEffectOf(source.text.split('\n').slice(fn.startLine - 1, fn.endLine).join('\n'));
       const job: Job = { source, fn, codeHash, candidates, report: rep, cases: [], staticOnly: effect };
       if (effect) result.warnings.push(warn.sideEffects(`${source.file}:${fn.defLine}:1: ${fn.qualname}`, effect));
       entry.jobs.push(job);
@@ -147,7 +147,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       const calls = toRun.reduce((n, j) => n + j.candidates.length, 0);
       const slow = setTimeout(() => options.progress?.(progressLine(calls, toRun.length, found.python!)), 1000);
       try {
-        observed = await probeAll(found.python, toRun, files, sysPath, repoRoot);
+        observed = await probeAll(found.python, toRun, files, sysPath, repoRoot, config.allowSideEffects);
       } catch (error) {
         result.warnings.push(warn.probeFailed(error instanceof Error ? error.message.split('\n')[0]! : String(error)));
       } finally {
@@ -211,7 +211,7 @@ function sysPathFor(repoRoot: string, sourceRoots: readonly string[]): string[] 
   return [...new Set(dirs)];
 }
 
-async function probeAll(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string) {
+async function probeAll(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, allowSideEffects: boolean) {
   const work = await realpath(await mkdtemp(path.join(tmpdir(), 'smart-test-probe-')));
   try {
     const targets: ProbeTarget[] = jobs.map((job, i) => ({
@@ -223,7 +223,7 @@ async function probeAll(python: string, jobs: Job[], files: Array<{ module: stri
       lastLine: job.fn.endLine,
       candidates: job.candidates.map((c, k) => ({ id: String(k), setup: c.setup, expr: c.expr })),
     }));
-    const response = await runProbe(python, { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects: false, tmpPath: path.join(work, 'tmp'), targets }, { timeoutMs: 60_000 + jobs.length * 10_000 });
+    const response = await runProbe(python, { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects, tmpPath: path.join(work, 'tmp'), targets }, { timeoutMs: 60_000 + jobs.length * 10_000 });
     const out = new Map<Job, Observed>();
     for (const target of response.targets) {
       const job = jobs[Number(target.id)]!;

@@ -6,8 +6,8 @@ import { stagedHunks, worktreeHunks } from './hunks.js';
 /**
  * The changes a run looks at: the files, their hunks (old side = the base, new side = the
  * content analysed), and the hunks from the analysed content to the working tree that coverage
- * measured. For a commit that is the index against HEAD; for a branch in CI (issue: code-review
- * mode) the committed range against a merge base.
+ * measured. For a commit that is the index against HEAD (stagedChanges, below); for a branch in
+ * CI the committed range from the merge base to HEAD (rangeChanges in range.ts, `--base REF`).
  */
 export interface ChangeSet {
   /** What is analysed, for messages: "staged" or "range". */

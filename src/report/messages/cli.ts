@@ -16,7 +16,12 @@ ${INSTALL_USAGE}
 
 Options:
   --config PATH          Use this configuration file instead of searching for one.
-  --format text|json     Output format (default: text). json prints only JSON on stdout.
+  --format FORMAT        text (default) or json (only JSON on stdout); plan, check and run also
+                         write github (workflow commands: annotations on a pull request, plus
+                         a Markdown step summary), sarif (SARIF 2.1.0) or markdown.
+  --base REF             plan, check, run: code-review mode. The changes are the commits between
+                         the merge base of REF and HEAD (as committed, not the index), e.g.
+                         --base origin/main in a pull-request job.
   --threshold N          Line coverage (0-100) below which a touched function needs tests
                          (default: 80, or the configured threshold).
   --stage                run: stage the test files it writes (config onGenerate: "stage").
@@ -27,7 +32,10 @@ ${FORCE_OPTION_USAGE}
   -h, --help             Show this help.
   -v, --version          Show the version.
 
-Exit codes: 0 ok, 1 commit blocked, 2 usage, configuration or input error.
+Exit codes: 0 ok, 1 commit blocked, 2 usage, configuration or input error. With --base, 1 means
+the branch fails review (a placeholder left; tests run wrote; with belowThreshold "error", plan
+also fails on a touched function below the threshold), and a clone that lacks REF or the merge
+base exits 2 with the fetch to run.
 Configuration: .smarttestrc, .smarttestrc.json|.yaml|.yml|.js|.cjs|.mjs, smarttest.config.js,
 package.json "smarttest", or pyproject.toml [tool.smarttest]. See .smarttestrc.example.`;
 
@@ -53,4 +61,20 @@ export function badThreshold(value: string): string {
 
 export function unexpectedFailure(detail: string): string {
   return `smart-test failed unexpectedly: ${detail}. This is a bug in smart-test, not in your repository; please report it with the command you ran. Set SMART_TEST_DEBUG=1 to see the stack trace.`;
+}
+
+export function badBase(value: string): string {
+  return `--base "${value}" is not a git ref: name the branch the changes are reviewed against, e.g. --base origin/main.`;
+}
+
+export function formatNotForCommand(format: string, command: string, commands: readonly string[]): string {
+  return `--format ${format} goes with ${commands.map((c) => `"${c}"`).join(', ')}, not "${command}": use --format text or json with "${command}".`;
+}
+
+export function baseWithFiles(base: string, files: readonly string[]): string {
+  return `"check" takes either files or --base, not both (got --base ${base} and ${files.join(' ')}). With --base it checks the test files the branch changed since ${base}; leave the files out, or drop --base to check the files named.`;
+}
+
+export function stageWithBase(): string {
+  return `--stage goes with "run" on staged changes, not with --base: a branch range is committed already, so there is nothing to stage. Drop --stage, or commit the tests smart-test writes.`;
 }

@@ -90,4 +90,6 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   staleCoverage: 'one of "warn" or "error"',
   onGenerate: 'one of "fail", "stage" or "warn"',
   python: 'the name or path of a Python interpreter (a non-empty string), or null to find one',
+  belowThreshold: 'one of "warn" or "error"',
+  allowSideEffects: 'true or false',
 };

@@ -172,8 +172,8 @@ export const noStatementsInFunction = 'coverage.py recorded no statements in thi
 
 export function stagedDiffersFromWorktree(lines: readonly number[]): string {
   const shown = lines.slice(0, 5).join(', ') + (lines.length > 5 ? `, … (${lines.length} lines)` : '');
-  const which = lines.length === 1 ? `line ${shown} of the staged file is` : `lines ${shown} of the staged file are`;
-  return `the staged version of this function differs from the working tree that coverage measured (${which} not in the working tree); stage the whole file or re-run coverage on the staged version`;
+  const which = lines.length === 1 ? `line ${shown} of the analysed file is` : `lines ${shown} of the analysed file are`;
+  return `the version of this function being checked (staged, or committed with --base) differs from the working tree that coverage measured (${which} not in the working tree); stage the whole file or re-run coverage on that version`;
 }
 
 // ---------------------------------------------------------------- stale coverage

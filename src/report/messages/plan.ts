@@ -21,7 +21,7 @@ export const reasons = {
 
 export const warnings = {
   syntaxError: (file: string, line: number, column: number) =>
-    `${file}:${line}:${column}: syntax error in the staged version; definitions inside the broken region are skipped, the rest is analysed`,
+    `${file}:${line}:${column}: syntax error; definitions inside the broken region are skipped, the rest is analysed`,
   skippedDefinition: (file: string, line: number, name: string | null, why: string) =>
     `${file}:${line}:1: ${name ?? 'a definition'} skipped: ${why}`,
   undecodable: (file: string, why: string) => `${file}:1:1: skipped: ${why}; smart-test reads Python source as UTF-8`,

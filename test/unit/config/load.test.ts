@@ -105,6 +105,8 @@ describe('loadConfig: sources', () => {
       staleCoverage: 'error',
       onGenerate: 'stage',
       python: '.venv/bin/python',
+      belowThreshold: 'warn',
+      allowSideEffects: false,
     });
   });
 

@@ -104,7 +104,7 @@ describe('the staged version differs from the measured working tree', () => {
     const c = functionCoverage(fns.area!, v65, map, lines);
     expect(c).toMatchObject({ percent: null, executed: 2, statements: 2, unmeasuredLines: [12] });
     expect(c.reason).toBe(
-      'the staged version of this function differs from the working tree that coverage measured (line 12 of the staged file is not in the working tree); stage the whole file or re-run coverage on the staged version',
+      'the version of this function being checked (staged, or committed with --base) differs from the working tree that coverage measured (line 12 of the analysed file is not in the working tree); stage the whole file or re-run coverage on that version',
     );
   });
 
