@@ -1,7 +1,8 @@
 import type { Config } from '../config/model.js';
+import type { ResolvedRange } from '../git/range.js';
 import type { Repo } from '../git/repo.js';
 import { runPlaceholderCheck, type FileFinding } from '../gate/check.js';
-import { checkLines, checkSummary } from '../gate/report.js';
+import { gateLines, gateSummary } from './check.js';
 import type { Style } from '../report/style.js';
 
 export interface StagedGate {
@@ -11,15 +12,18 @@ export interface StagedGate {
   lines(cwd: string, style: Style): string[];
 }
 
-/** The placeholder gate on the staged test files: how `run` ends. */
-export async function gateStaged(repo: Repo, config: Config): Promise<StagedGate> {
-  const result = await runPlaceholderCheck({ cwd: repo.cwd, env: repo.env, files: [], repo, config });
+/**
+ * The placeholder gate that ends `run`: on the staged test files, or with a range (`run --base`)
+ * on the test files the branch changed, as committed at HEAD.
+ */
+export async function gateStaged(repo: Repo, config: Config, range?: ResolvedRange): Promise<StagedGate> {
+  const result = await runPlaceholderCheck({ cwd: repo.cwd, env: repo.env, files: [], repo, config, ...(range ? { base: range } : {}) });
   return {
     findings: result.findings.map((f) => ({ file: f.file, line: f.line, column: f.column, function: f.function, text: f.text })),
     warnings: result.warnings,
     lines: (_cwd, style) => {
-      const summary = checkSummary(result);
-      return [...checkLines(result, style), ...(summary ? [style.red(summary)] : [])];
+      const summary = gateSummary(result);
+      return [...gateLines(result, style), ...(summary ? [style.red(summary)] : [])];
     },
   };
 }

@@ -1,9 +1,7 @@
 import type { GlobalOptions, Io } from '../cli.js';
 import { loadConfig } from '../config/load.js';
-import type { Config } from '../config/model.js';
-import { rangeChanges, type ResolvedRange } from '../git/range.js';
-import { openRepo, type Repo } from '../git/repo.js';
-import { runPlaceholderCheck } from '../gate/check.js';
+import { rangeChanges } from '../git/range.js';
+import { openRepo } from '../git/repo.js';
 import { generateTests, type GenerationSource } from '../generate/engine.js';
 import { buildPlan, prewarmPlan } from '../pipeline/plan.js';
 import { planJson, planLines } from '../report/plan-output.js';
@@ -12,8 +10,7 @@ import { runMessages } from '../report/messages/run.js';
 import { rangeRunMessages } from '../report/messages/review.js';
 import { isReviewFormat } from '../report/formats/kinds.js';
 import { generationJson, generationLines } from './generate-output.js';
-import { gateStaged, type StagedGate } from './gate-staged.js';
-import { gateLines, gateSummary } from './check.js';
+import { gateStaged } from './gate-staged.js';
 import { rangeSummary } from './plan.js';
 
 export interface RunOptions {
@@ -57,7 +54,7 @@ export async function runRun(options: GlobalOptions, io: Io, runOptions: RunOpti
     await repo.raw(['add', '--', ...generation.written]);
     staged = true;
   }
-  const gate = range ? await gateRange(repo, config, range) : await gateStaged(repo, config);
+  const gate = await gateStaged(repo, config, range ?? undefined);
   warnings.push(...gate.warnings);
 
   // In a range nothing is staged: tests written are not in the branch unless onGenerate is "warn".
@@ -102,17 +99,4 @@ export async function runRun(options: GlobalOptions, io: Io, runOptions: RunOpti
   if (range) io.stdout.write(`${out.dim(rangeSummary(plan, range))}\n`);
   io.stdout.write(`${out.dim(runMessages.summary(summaryParts(), (performance.now() - started) / 1000))}\n`);
   return code;
-}
-
-/** The placeholder gate on the test files the branch changed, as committed at HEAD: how `run --base` ends. */
-async function gateRange(repo: Repo, config: Config, range: ResolvedRange): Promise<StagedGate> {
-  const result = await runPlaceholderCheck({ cwd: repo.cwd, env: repo.env, files: [], repo, config, base: range });
-  return {
-    findings: result.findings.map((f) => ({ file: f.file, line: f.line, column: f.column, function: f.function, text: f.text })),
-    warnings: result.warnings,
-    lines: (_cwd, style) => {
-      const summary = gateSummary(result);
-      return [...gateLines(result, style), ...(summary ? [style.red(summary)] : [])];
-    },
-  };
 }

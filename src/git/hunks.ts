@@ -22,7 +22,7 @@ export interface FilePatch {
 export const PATHSPEC_LIMIT = 200;
 
 /** Options that make a patch the same whatever the user's diff.* settings are. */
-const PATCH_OPTIONS = ['-p', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/'];
+export const PATCH_OPTIONS = ['-p', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/'];
 
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 
@@ -232,11 +232,20 @@ export class WorktreeHunks extends Map<string, Hunk[]> {
 }
 
 /** One process: `git diff-files -p -U0 -- <paths>` (reads the same index as stagedHunks). */
-export async function worktreeHunks(repo: Repo, paths: readonly string[]): Promise<WorktreeHunks> {
+export function worktreeHunks(repo: Repo, paths: readonly string[]): Promise<WorktreeHunks> {
+  return hunksToWorktree(repo, ['diff-files'], paths);
+}
+
+/**
+ * Hunks from some content to the working tree, per requested path, in one process:
+ * `git <command> -p -U0 --no-renames -- <paths>` (diff-files: from the index; diff-index <commit>:
+ * from a commit). Every requested path gets an entry; deleted ones are also listed in `deleted`.
+ */
+export async function hunksToWorktree(repo: Repo, command: string[], paths: readonly string[]): Promise<WorktreeHunks> {
   const result = new WorktreeHunks();
   if (paths.length === 0) return result;
   const wanted = new Set(paths);
-  const args = ['diff-files', ...PATCH_OPTIONS, '--no-renames', '--'];
+  const args = [command[0]!, ...PATCH_OPTIONS, '--no-renames', ...command.slice(1), '--'];
   if (wanted.size <= PATHSPEC_LIMIT) args.push(...literalPathspecs(wanted));
   const out = await repo.raw(args);
   for (const patch of parseUnifiedDiff(out)) {

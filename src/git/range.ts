@@ -1,7 +1,7 @@
 import { SmartTestError } from '../errors.js';
 import { rangeMessages } from '../report/messages/review.js';
 import type { ChangeSet } from './changes.js';
-import { WorktreeHunks, literalPathspecs, parseUnifiedDiff, PATHSPEC_LIMIT } from './hunks.js';
+import { PATCH_OPTIONS, WorktreeHunks, hunksToWorktree, parseUnifiedDiff } from './hunks.js';
 import type { Hunk, StagedFile } from './model.js';
 import type { Repo } from './repo.js';
 import { parseRawZ } from './staged.js';
@@ -32,7 +32,6 @@ export interface RangeChangeSet extends ChangeSet {
 }
 
 /** Same as src/git/hunks.ts: patches that do not depend on the user's diff.* settings. */
-const PATCH_OPTIONS = ['-p', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/'];
 
 /** The changes of `base...HEAD`. `base` is a ref to resolve, or a range resolved already with resolveRange. */
 export function rangeChanges(repo: Repo, base: string | ResolvedRange): RangeChangeSet {
@@ -87,21 +86,8 @@ export async function rangeHunks(repo: Repo, range: ResolvedRange): Promise<Map<
  * CI is HEAD itself (every entry empty). One process: `git diff-index -p -U0 <head> -- <paths>`
  * (the plumbing form of `git diff -U0 HEAD`, so no diff.* setting changes it).
  */
-export async function headWorktreeHunks(repo: Repo, head: string, paths: readonly string[]): Promise<WorktreeHunks> {
-  const result = new WorktreeHunks();
-  if (paths.length === 0) return result;
-  const wanted = new Set(paths);
-  const args = ['diff-index', ...PATCH_OPTIONS, '--no-renames', head, '--'];
-  if (wanted.size <= PATHSPEC_LIMIT) args.push(...literalPathspecs(wanted));
-  const out = await repo.raw(args);
-  for (const patch of parseUnifiedDiff(out)) {
-    const key = patch.oldPath ?? patch.newPath;
-    if (key === null || !wanted.has(key)) continue;
-    result.set(key, patch.hunks);
-    if (patch.status === 'deleted') result.deleted.add(key);
-  }
-  for (const p of wanted) if (!result.has(p)) result.set(p, []);
-  return result;
+export function headWorktreeHunks(repo: Repo, head: string, paths: readonly string[]): Promise<WorktreeHunks> {
+  return hunksToWorktree(repo, ['diff-index', head], paths);
 }
 
 /** The commit `ref` names, or null when this repository does not have it. */
