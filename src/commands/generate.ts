@@ -53,8 +53,8 @@ export async function runGenerate(options: GlobalOptions, io: Io, gen: GenerateO
   const out = makeStyle(colourEnabled(io.stdout, io.env));
   const progress = options.format === 'text' ? (line: string) => io.stderr.write(`${err.dim(`smart-test: ${line}...`)}\n`) : undefined;
   const sources: GenerationSource[] = plan.sources
-    .map((s) => ({ file: s.file, text: s.text, module: s.module, targets: s.touched.filter((fn) => plan.functions.some((f) => f.selected && f.file === s.file && f.qualname === fn.qualname)) }))
-    .filter((s) => s.targets.length > 0);
+    // Every analysed module goes: those without targets only have their tests' targets checked.
+    .map((s) => ({ file: s.file, text: s.text, module: s.module, targets: s.touched.filter((fn) => plan.functions.some((f) => f.selected && f.file === s.file && f.qualname === fn.qualname)) }));
   const generation = await generateTests(sources, { repoRoot: repo.root, config, execute: gen.execute, env: io.env, progress });
   const warnings = [...plan.warnings, ...generation.warnings];
   if (options.format === 'json') {

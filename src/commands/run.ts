@@ -44,8 +44,8 @@ export async function runRun(options: GlobalOptions, io: Io, runOptions: RunOpti
   const plan = await buildPlan({ repo, config, changes });
   const range = changes ? await changes.range() : null;
   const sources: GenerationSource[] = plan.sources
-    .map((s) => ({ file: s.file, text: s.text, module: s.module, targets: s.touched.filter((fn) => plan.functions.some((f) => f.selected && f.file === s.file && f.qualname === fn.qualname)) }))
-    .filter((s) => s.targets.length > 0);
+    // Every analysed module goes: those without targets only have their tests' targets checked.
+    .map((s) => ({ file: s.file, text: s.text, module: s.module, targets: s.touched.filter((fn) => plan.functions.some((f) => f.selected && f.file === s.file && f.qualname === fn.qualname)) }));
   const generation = await generateTests(sources, { repoRoot: repo.root, config, execute: runOptions.execute, env: io.env, progress });
   const warnings = [...plan.warnings, ...generation.warnings];
 

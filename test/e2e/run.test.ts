@@ -195,3 +195,28 @@ describe('smart-test generate', () => {
     expect(missing.stderr).toMatch(/"src\/nope\.py" does not exist/);
   });
 });
+
+describe('smart-test run: tests whose target is gone', () => {
+  let repo: TempRepo;
+  beforeEach(() => {
+    repo = makeRepo();
+  });
+  afterEach(() => repo.cleanup());
+
+  it('reports generated tests of a function that no longer exists, and leaves them', () => {
+    const python = requirePython();
+    setUp(repo, python);
+    expect(runCli(['run', '--stage'], repo.root).code).toBe(0);
+    repo.git('commit', '-qm', 'with tests');
+    const before = readFileSync(path.join(repo.root, 'tests/test_shapes.py'), 'utf8');
+    // label is removed; area changes so that the module is analysed again.
+    repo.write('src/shapes.py', SHAPES.replace(/\ndef label[\s\S]*?return name \+ " " \+ unit\.value\n/, '\n').replace('return width * height', 'return width * height * 1'));
+    repo.git('add', 'src/shapes.py');
+    const result = runCli(['run', '--format', 'json'], repo.root);
+    const out = JSON.parse(result.stdout) as RunJson & { warnings: string[] };
+    expect(out.warnings).toContainEqual(expect.stringMatching(/^tests\/test_shapes\.py:1:1: tests generated for label remain, but label no longer exists/));
+    const after = readFileSync(path.join(repo.root, 'tests/test_shapes.py'), 'utf8');
+    expect(after).toContain('# smart-test: target=label ');
+    expect(after).not.toBe(before);
+  });
+});

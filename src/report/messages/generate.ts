@@ -25,7 +25,6 @@ export const status = {
   noModule: (file: string) =>
     `no test written: ${file} is not importable as a module under the configured sourceRoots; add its root to "sourceRoots"`,
   importFailed: (module: string, error: string) => `no test written: importing ${module} failed (${error})`,
-  targetGone: (target: string, file: string) => `${file}: tests for ${target} remain, but ${target} no longer exists; delete them or point them at its replacement`,
 };
 
 export const warnings = {
@@ -34,6 +33,8 @@ export const warnings = {
   probeFailed: (detail: string) => `running the candidate calls failed (${detail}); tests were generated without running the code`,
   invalidOutput: (file: string) => `${file}: the generated file did not parse back as Python; it was not written. This is a bug in smart-test`,
   sideEffects: (qualname: string, what: string) => `${qualname}: not run because it ${what}; static tests only`,
+  targetGone: (target: string, file: string) =>
+    `${file}:1:1: tests generated for ${target} remain, but ${target} no longer exists; delete them or point them at its replacement`,
   notOnPytestPath: (module: string, roots: readonly string[]) =>
     `the generated tests import ${module}, which pytest may not find from the repository root: no pytest configuration sets \`pythonpath\` and the package is not installed. Add \`pythonpath = ${roots.find((r) => r !== '.') ?? '.'}\` under [pytest] (or [tool.pytest.ini_options]), or \`pip install -e .\``,
 };
