@@ -33,10 +33,12 @@ const MAX_VALUES = 8;
  */
 export function parameterValues(param: Parameter, facts: ParamFacts | undefined, ctx: InferContext, depth = 0): Value[] {
   const out: Value[] = [];
+  const placeholderLiteral = pyStr(ctx.placeholder);
   const add = (src: string, origin: Origin, placeholder = false, setup?: string[]) => {
     if (out.some((v) => v.src === src && (v.setup ?? []).join() === (setup ?? []).join())) return;
     const value: Value = { src, origin };
-    if (placeholder) value.placeholder = true;
+    // A container built around the placeholder rests on it too.
+    if (placeholder || src.includes(placeholderLiteral)) value.placeholder = true;
     if (setup) value.setup = setup;
     out.push(value);
   };
@@ -65,10 +67,12 @@ export function parameterValues(param: Parameter, facts: ParamFacts | undefined,
     }
   }
 
-  if (type) for (const v of valuesOfType(type, param.name, ctx, depth)) add(v.src, v.placeholder ? 'placeholder' : 'annotation', v.placeholder, v.setup);
+  const typed = type ? valuesOfType(type, param.name, ctx, depth) : [];
+  for (const v of typed) add(v.src, v.placeholder ? 'placeholder' : 'annotation', v.placeholder, v.setup);
   if (param.default !== null && param.default !== 'None') add(param.default, 'default');
 
-  if (!type) {
+  // Unannotated, or an annotation this reader cannot build a value of: the name and the body's use decide.
+  if (typed.length === 0) {
     const uses = facts?.uses ?? new Set();
     if (nameHint.values.length > 0) for (const v of nameHint.values) add(v, 'name', false, nameHint.file ? EXAMPLE_FILE : undefined);
     if (uses.has('str')) {
@@ -122,7 +126,15 @@ function valuesOfType(type: TypeExpr, name: string, ctx: InferContext, depth: nu
     case 'complex':
       return [v('1+2j')];
     case 'Decimal':
-      return [v("Decimal('1.5')")];
+      return [{ src: "decimal.Decimal('1.5')", origin: 'annotation', setup: ['import decimal'] }];
+    case 'date':
+      return [{ src: 'datetime.date(2024, 1, 31)', origin: 'annotation', setup: ['import datetime'] }];
+    case 'datetime':
+      return [{ src: 'datetime.datetime(2024, 1, 31, 12, 30)', origin: 'annotation', setup: ['import datetime'] }];
+    case 'time':
+      return [{ src: 'datetime.time(12, 30)', origin: 'annotation', setup: ['import datetime'] }];
+    case 'timedelta':
+      return [{ src: 'datetime.timedelta(days=1, hours=2)', origin: 'annotation', setup: ['import datetime'] }, { src: 'datetime.timedelta(seconds=30)', origin: 'annotation', setup: ['import datetime'] }];
     case 'bool':
       return [v('True'), v('False')];
     case 'str':

@@ -128,3 +128,17 @@ describe('doctest sessions', () => {
     expect(doctests).toEqual([{ setup: ['ver = parse("1.2.3")'], expr: 'ver["major"]', origin: 'doctest', placeholder: false, want: '1' }]);
   });
 });
+
+describe('placeholder values', () => {
+  it('a container built around the placeholder is a placeholder value too', () => {
+    const values = parameterValues(param('zorps', 'tuple[str, ...]'), undefined, ctx);
+    expect(values[0]).toMatchObject({ src: "('test_value',)", placeholder: true });
+  });
+
+  it('dates and times get real values, with their import', () => {
+    expect(parameterValues(param('when', 'dt.date | dt.datetime'), undefined, ctx).slice(0, 2)).toEqual([
+      { src: 'datetime.date(2024, 1, 31)', origin: 'annotation', setup: ['import datetime'] },
+      { src: 'datetime.datetime(2024, 1, 31, 12, 30)', origin: 'annotation', setup: ['import datetime'] },
+    ]);
+  });
+});
