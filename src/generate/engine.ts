@@ -83,7 +83,7 @@ interface Job {
 export async function generateTests(sources: GenerationSource[], options: GenerationOptions): Promise<GenerationResult> {
   const { config, repoRoot } = options;
   const result: GenerationResult = { written: [], targets: [], warnings: [], python: null };
-  const files: Array<{ testFile: string; module: string; existing: string | null; blocks: ManagedBlock[]; jobs: Job[]; source: GenerationSource }> = [];
+  const files: Array<{ testFile: string; module: string; existing: string | null; jobs: Job[]; source: GenerationSource }> = [];
   const allJobs: Job[] = [];
 
   for (const planned of sources) {
@@ -101,7 +101,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
     const known = new Set(source.module.functions.map((f) => f.qualname));
     for (const gone of new Set(blocks.map((b) => b.target).filter((t) => !known.has(t)))) result.warnings.push(warn.targetGone(gone, testFile));
     if (source.targets.length === 0) continue;
-    const entry = { testFile, module: named.module, existing, blocks, jobs: [] as Job[], source };
+    const entry = { testFile, module: named.module, existing, jobs: [] as Job[], source };
     files.push(entry);
     const facts = await functionFacts(source.text, source.module.functions);
     const types = await moduleTypes(source.text, source.module);
@@ -173,7 +173,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
   for (const file of files) {
     const jobs = file.jobs.filter((j) => j.cases.length > 0);
     if (jobs.length === 0) continue;
-    const next = await mergeFile(file.existing, file.blocks, file.module, jobs, config.placeholder);
+    const next = mergeFile(file.existing, file.module, jobs, config.placeholder);
     if (next === file.existing) continue;
     const valid = await withPythonTree(next, (tree) => !tree.rootNode.hasError);
     if (!valid) {
@@ -297,13 +297,14 @@ function namesIn(c: Candidate, job: Job): string[] {
   return [...used];
 }
 
-async function mergeFile(existing: string | null, blocks: ManagedBlock[], module: string, jobs: Job[], placeholder: string): Promise<string> {
+function mergeFile(existing: string | null, module: string, jobs: Job[], placeholder: string): string {
   let lines = existing === null ? [...TEST_FILE_HEADER(module), '', 'import pytest'] : existing.replace(/\n$/, '').split('\n');
   if (existing !== null && !/^import pytest\b/m.test(existing)) lines = insertImport(lines, 'import pytest');
   const taken = new Set<string>();
   for (const m of (existing ?? '').matchAll(/^\s*(?:async\s+)?def\s+(test\w*)/gm)) taken.add(m[1]!);
   // Blocks being replaced give up their names.
   const replaced = new Set(jobs.map((j) => j.fn.qualname));
+  // Blocks are found again: inserting `import pytest` may have moved them.
   const current = existing ? findBlocks(lines.join('\n')) : [];
   for (const b of current) if (replaced.has(b.target)) taken.delete(testName(b));
 
@@ -337,7 +338,6 @@ async function mergeFile(existing: string | null, blocks: ManagedBlock[], module
   result.push(...lines.slice(i));
   for (const [target, out] of rendered) if (!done.has(target)) result.push(...out);
   while (result.length > 0 && result[result.length - 1]!.trim() === '') result.pop();
-  void blocks;
   return `${result.join('\n')}\n`;
 }
 

@@ -46,7 +46,7 @@ export function renderTest(test: TestCase, opts: RenderOptions): string[] {
     body.push(`    ${exprLines[0]}${placeholderNote}`, ...exprLines.slice(1).map((l) => `    ${l}`));
   } else {
     body.push(`result = ${exprLines[0]}${placeholderNote}`, ...exprLines.slice(1));
-    body.push(...assertion(test, opts, imports, extraImports));
+    body.push(...assertion(test, opts, imports));
   }
 
   const usesTmpPath = /\btmp_path\b/.test([...candidate.setup, candidate.expr].join('\n'));
@@ -57,7 +57,7 @@ export function renderTest(test: TestCase, opts: RenderOptions): string[] {
   return [...head, ...lines.map((l) => (l === '' ? '' : `    ${l}`))];
 }
 
-function assertion(test: TestCase, opts: RenderOptions, imports: Set<string>, extraImports: string[]): string[] {
+function assertion(test: TestCase, opts: RenderOptions, imports: Set<string>): string[] {
   const { outcome, candidate } = test;
   if (outcome.outcome === 'static-value') return [`assert result == ${outcome.value}`];
   if (outcome.outcome === 'static-type') return [`assert isinstance(result, ${outcome.type})`];
@@ -83,7 +83,6 @@ function assertion(test: TestCase, opts: RenderOptions, imports: Set<string>, ex
   if (!outcome.reprTruncated && !outcome.mentionsTmpPath && !/ at 0x[0-9a-fA-F]+/.test(outcome.repr) && outcome.repr.length <= 300 && !outcome.reprError) {
     return [typeCheck(), `assert repr(result) == ${pyStr(outcome.repr)}`];
   }
-  void extraImports;
   return [typeCheck()];
 }
 
