@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/model.js';
 import { loadCoverage, type LoadedCoverage } from '../coverage/locate.js';
+import { displayPath } from '../coverage/paths.js';
 import { loadCoverageSchemas } from '../coverage/read.js';
 import { buildLineMap } from '../coverage/line-map.js';
 import { functionCoverage } from '../coverage/function-coverage.js';
@@ -165,8 +166,8 @@ interface JoinedCoverage {
  */
 async function joinCoverage(repo: Repo, config: Config, loaded: LoadedCoverage, sources: PlanSource[], hunksOf: (file: string) => Hunk[], warnings: string[]): Promise<JoinedCoverage> {
   const report = loaded.report;
-  const coverageFile = displayPath(repo.root, report.path);
-  const others = loaded.considered.map((c) => displayPath(repo.root, c.path)).filter((p) => p !== coverageFile);
+  const coverageFile = displayPath(report.path, repo.root);
+  const others = loaded.considered.map((c) => displayPath(c.path, repo.root)).filter((p) => p !== coverageFile);
   if (others.length > 0) warnings.push(warn.coverageChosen(coverageFile, others));
   const verdicts = new Map<PyFunction, CoverageVerdict>();
   await Promise.all(sources.map(async (source) => {
@@ -232,11 +233,6 @@ function quiet<T>(promise: Promise<T>): Promise<T> {
 
 function roundCoverage(value: number | null): number | null {
   return value === null ? null : Math.round(value * 100) / 100;
-}
-
-function displayPath(root: string, absolute: string): string {
-  const rel = path.relative(root, absolute);
-  return rel.startsWith('..') || path.isAbsolute(rel) ? absolute : rel.split(path.sep).join('/');
 }
 
 export type { StagedFile };

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Plan, PlannedFunction } from '../pipeline/plan.js';
 import { formatPercent } from './messages/plan.js';
 import type { Style } from './style.js';
+import { plural } from './messages/plural.js';
 
 /** The plan as JSON: stable keys that later commands extend. */
 export function planJson(plan: Plan): Record<string, unknown> {
@@ -61,6 +62,3 @@ export function displayFromCwd(repoRoot: string, cwd: string, repoPath: string):
   return rel.split(path.sep).join('/');
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}

@@ -2,15 +2,13 @@
  * Text of the placeholder gate (`smart-test check`): findings, the summary that blocks the
  * commit, warnings about files it could only partly read, and its input errors.
  */
+import { plural } from './plural.js';
 
 export function placeholderFinding(placeholder: string, fn: string | null): string {
   const where = fn === null ? 'at module level' : `in ${fn}`;
   return `placeholder "${placeholder}" left ${where}: replace it with a real value before committing`;
 }
 
-function plural(n: number, word: string, many = `${word}s`): string {
-  return `${n} ${n === 1 ? word : many}`;
-}
 
 /** The closing line when placeholders are left (the commit is blocked). */
 export function placeholderSummary(found: number, filesWithFindings: number, filesChecked: number, placeholder: string, allowComment: string, staged: boolean): string {

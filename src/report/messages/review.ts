@@ -3,10 +3,8 @@
  * history, and the reviewer-facing formats (GitHub annotations, SARIF rules, Markdown).
  */
 import { formatPercent } from './plan.js';
+import { plural } from './plural.js';
 
-function plural(n: number, word: string, many = `${word}s`): string {
-  return `${n} ${n === 1 ? word : many}`;
-}
 
 export interface RangeLabel {
   base: string;
