@@ -2,6 +2,11 @@ import type { GenerationResult } from '../generate/engine.js';
 import { displayFromCwd } from '../report/plan-output.js';
 import type { Style } from '../report/style.js';
 
+/** The progress line generation prints on stderr when it is slow; none unless the output is text. */
+export function progressWriter(format: string, stderr: NodeJS.WritableStream, style: Style): ((line: string) => void) | undefined {
+  return format === 'text' ? (line) => stderr.write(`${style.dim(`smart-test: ${line}...`)}\n`) : undefined;
+}
+
 /** JSON of what generation did, added to the plan object. */
 export function generationJson(result: GenerationResult): Record<string, unknown> {
   return {

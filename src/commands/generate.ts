@@ -5,13 +5,13 @@ import { loadConfig } from '../config/load.js';
 import { SmartTestError } from '../errors.js';
 import { isTestFile } from '../git/files-filter.js';
 import { openRepo } from '../git/repo.js';
-import { generateTests, type GenerationSource } from '../generate/engine.js';
+import { generateTests, sourcesFromPlan } from '../generate/engine.js';
 import { decodeSource } from '../python/decode.js';
 import { buildFilePlan } from '../pipeline/plan.js';
 import { planJson, planLines } from '../report/plan-output.js';
 import { colourEnabled, makeStyle } from '../report/style.js';
 import { runMessages } from '../report/messages/run.js';
-import { generationJson, generationLines } from './generate-output.js';
+import { generationJson, generationLines, progressWriter } from './generate-output.js';
 
 export interface GenerateOptions {
   files: string[];
@@ -51,11 +51,8 @@ export async function runGenerate(options: GlobalOptions, io: Io, gen: GenerateO
 
   const err = makeStyle(colourEnabled(io.stderr, io.env));
   const out = makeStyle(colourEnabled(io.stdout, io.env));
-  const progress = options.format === 'text' ? (line: string) => io.stderr.write(`${err.dim(`smart-test: ${line}...`)}\n`) : undefined;
-  const sources: GenerationSource[] = plan.sources
-    // Every analysed module goes: those without targets only have their tests' targets checked.
-    .map((s) => ({ file: s.file, text: s.text, module: s.module, targets: s.touched.filter((fn) => plan.functions.some((f) => f.selected && f.file === s.file && f.qualname === fn.qualname)) }));
-  const generation = await generateTests(sources, { repoRoot: repo.root, config, execute: gen.execute, env: io.env, progress });
+  const progress = progressWriter(options.format, io.stderr, err);
+  const generation = await generateTests(sourcesFromPlan(plan), { repoRoot: repo.root, config, execute: gen.execute, env: io.env, progress });
   const warnings = [...plan.warnings, ...generation.warnings];
   if (options.format === 'json') {
     io.stdout.write(`${JSON.stringify({ ...planJson({ ...plan, warnings }), ...generationJson(generation) }, null, 2)}\n`);

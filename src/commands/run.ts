@@ -2,14 +2,14 @@ import type { GlobalOptions, Io } from '../cli.js';
 import { loadConfig } from '../config/load.js';
 import { rangeChanges } from '../git/range.js';
 import { openRepo } from '../git/repo.js';
-import { generateTests, type GenerationSource } from '../generate/engine.js';
+import { generateTests, sourcesFromPlan } from '../generate/engine.js';
 import { buildPlan, prewarmPlan } from '../pipeline/plan.js';
 import { planJson, planLines } from '../report/plan-output.js';
 import { colourEnabled, makeStyle } from '../report/style.js';
 import { runMessages } from '../report/messages/run.js';
 import { rangeRunMessages } from '../report/messages/review.js';
 import { isReviewFormat } from '../report/formats/kinds.js';
-import { generationJson, generationLines } from './generate-output.js';
+import { generationJson, generationLines, progressWriter } from './generate-output.js';
 import { gateStaged } from './gate-staged.js';
 import { rangeSummary } from './plan.js';
 
@@ -39,14 +39,11 @@ export async function runRun(options: GlobalOptions, io: Io, runOptions: RunOpti
   const onGenerate = runOptions.stage ? 'stage' : config.onGenerate;
   const err = makeStyle(colourEnabled(io.stderr, io.env));
   const out = makeStyle(colourEnabled(io.stdout, io.env));
-  const progress = options.format === 'text' ? (line: string) => io.stderr.write(`${err.dim(`smart-test: ${line}...`)}\n`) : undefined;
+  const progress = progressWriter(options.format, io.stderr, err);
 
   const plan = await buildPlan({ repo, config, changes });
   const range = changes ? await changes.range() : null;
-  const sources: GenerationSource[] = plan.sources
-    // Every analysed module goes: those without targets only have their tests' targets checked.
-    .map((s) => ({ file: s.file, text: s.text, module: s.module, targets: s.touched.filter((fn) => plan.functions.some((f) => f.selected && f.file === s.file && f.qualname === fn.qualname)) }));
-  const generation = await generateTests(sources, { repoRoot: repo.root, config, execute: runOptions.execute, env: io.env, progress });
+  const generation = await generateTests(sourcesFromPlan(plan), { repoRoot: repo.root, config, execute: runOptions.execute, env: io.env, progress });
   const warnings = [...plan.warnings, ...generation.warnings];
 
   let staged = false;

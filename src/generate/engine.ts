@@ -2,6 +2,7 @@ import { mkdir, readFile, realpath, rename, writeFile, mkdtemp, rm } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config/model.js';
+import type { Plan } from '../pipeline/plan.js';
 import { functionFacts, moduleTypes } from '../python/facts.js';
 import type { ParsedModule, PyFunction } from '../python/model.js';
 import { withPythonTree } from '../python/parser.js';
@@ -25,6 +26,19 @@ export interface GenerationSource {
   text: string;
   module: ParsedModule;
   targets: PyFunction[];
+}
+
+/**
+ * What generation takes from a plan: every analysed module, with its selected functions as
+ * targets. Modules without targets only have the targets of their existing tests checked.
+ */
+export function sourcesFromPlan(plan: Plan): GenerationSource[] {
+  return plan.sources.map((s) => ({
+    file: s.file,
+    text: s.text,
+    module: s.module,
+    targets: s.touched.filter((fn) => plan.functions.some((f) => f.selected && f.file === s.file && f.qualname === fn.qualname)),
+  }));
 }
 
 export interface TargetReport {
