@@ -13,8 +13,8 @@
 import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
-// zod/mini: the same validation with a tree-shakable API. It is imported when a report is
-// read (loadCoverageSchemas), not at start-up, so its loading overlaps the hook's git work.
+// The zod schemas (schemas.ts) are imported when a report is read (loadCoverageSchemas), not
+// at start-up, so their loading overlaps the hook's git work.
 import type * as z from 'zod/mini';
 import { SmartTestError } from '../errors.js';
 import {
@@ -51,44 +51,12 @@ import { wasmBytes } from './wasm-skip.js';
 
 // ---------------------------------------------------------------- schemas
 
-/** A list of integer line numbers. One check per list: zod's per-element checks cost ~1 ms per file entry. */
-function isLineList(v: unknown): v is number[] {
-  if (!Array.isArray(v)) return false;
-  for (const x of v) if (!Number.isSafeInteger(x)) return false;
-  return true;
-}
-
-function makeSchemas(z: typeof import('zod/mini')) {
-  const lineNumbers = z.custom<number[]>(isLineList);
-  const regionSchema = z.looseObject({
-    executed_lines: lineNumbers,
-    missing_lines: lineNumbers,
-    excluded_lines: z.optional(lineNumbers),
-  });
-  /** One entry of `files`. Branch data, contexts, summary and classes pass through unchecked. */
-  const fileSchema = z.looseObject({
-    executed_lines: lineNumbers,
-    missing_lines: lineNumbers,
-    excluded_lines: z.optional(lineNumbers),
-    summary: z.optional(z.looseObject({})),
-    functions: z.optional(z.record(z.string(), regionSchema)),
-  });
-  const metaSchema = z.looseObject({
-    format: z.optional(z.int()),
-    version: z.optional(z.string()),
-    timestamp: z.optional(z.string()),
-    branch_coverage: z.optional(z.boolean()),
-    show_contexts: z.optional(z.boolean()),
-  });
-  return { fileSchema, metaSchema };
-}
-
-type Schemas = ReturnType<typeof makeSchemas>;
+type Schemas = typeof import('./schemas.js');
 let schemas: Schemas | null = null;
 
 /** Imports zod and builds the schemas; readCoverageReport and readCoverageMeta call it first. */
 export async function loadCoverageSchemas(): Promise<void> {
-  schemas ??= makeSchemas(await import('zod/mini'));
+  schemas ??= await import('./schemas.js');
 }
 
 function requireSchemas(): Schemas {

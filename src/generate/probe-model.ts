@@ -2,7 +2,8 @@
  * The execution probe's wire format: the JSON request written to src/generate/probe.py's stdin
  * and the JSON response it prints. Lines are 1-based and inclusive, in the target file.
  */
-import { z } from 'zod';
+// zod/mini, as everywhere in smart-test: the classic `zod` entry point bundles every locale.
+import * as z from 'zod/mini';
 
 export const ProbeCandidateSchema = z.object({
   id: z.string(),
@@ -19,8 +20,8 @@ export const ProbeTargetSchema = z.object({
   /** Absolute path of the module's file (traced lines and tracebacks are matched against it). */
   file: z.string(),
   qualname: z.string(),
-  firstLine: z.number().int().positive(),
-  lastLine: z.number().int().positive(),
+  firstLine: z.int().check(z.positive()),
+  lastLine: z.int().check(z.positive()),
   candidates: z.array(ProbeCandidateSchema),
 });
 
@@ -30,7 +31,7 @@ export const ProbeRequestSchema = z.object({
   /** Existing directory: the working directory of every run. */
   cwd: z.string(),
   /** Per run of a candidate (imports get max(10, 5 x this)). */
-  timeoutSeconds: z.number().positive(),
+  timeoutSeconds: z.number().check(z.positive()),
   /** When false, writes outside tmp_path, processes, network and environment changes are blocked. */
   allowSideEffects: z.boolean(),
   /** Absolute directory under which each run gets a fresh `tmp_path` (created when missing). */
@@ -49,7 +50,7 @@ export const ProbeNameSchema = z.object({
 const common = {
   id: z.string(),
   /** Lines of the target file within [firstLine, lastLine] executed during the first run. */
-  lines: z.array(z.number().int()),
+  lines: z.array(z.int()),
   /** Free names of setup + expr found in the module's namespace (to import in the test). */
   names: z.array(ProbeNameSchema),
   /** Wall time of the first run. */
@@ -59,7 +60,7 @@ const common = {
    * event, with object addresses and the tmp_path directory masked). Null when not run twice
    * (a timeout).
    */
-  deterministic: z.boolean().nullable(),
+  deterministic: z.nullable(z.boolean()),
   /** What the first run printed (first 2,000 characters each). */
   stdout: z.string(),
   stderr: z.string(),
@@ -83,7 +84,7 @@ export const ProbeReturnSchema = z.object({
   /** The repr contains the run's tmp_path directory: it cannot be asserted literally. */
   mentionsTmpPath: z.boolean(),
   /** Set when repr() itself raised ("Type: message"); repr is then a placeholder. */
-  reprError: z.string().optional(),
+  reprError: z.optional(z.string()),
 });
 
 const exceptionFields = {
@@ -112,7 +113,7 @@ export const ProbeErrorSchema = z.object({ ...common, outcome: z.literal('error'
 export const ProbeTimeoutSchema = z.object({
   ...common,
   outcome: z.literal('timeout'),
-  phase: ProbePhaseSchema.nullable(),
+  phase: z.nullable(ProbePhaseSchema),
 });
 
 export const ProbeBlockedSchema = z.object({
@@ -141,12 +142,12 @@ export const ProbeImportErrorSchema = z.object({
 export const ProbeTargetResultSchema = z.object({
   id: z.string(),
   /** Set when the module failed to import; its candidates were then not run. */
-  importError: ProbeImportErrorSchema.nullable(),
+  importError: z.nullable(ProbeImportErrorSchema),
   candidates: z.array(ProbeCandidateResultSchema),
 });
 
 export const ProbeResponseSchema = z.object({
-  probeVersion: z.number().int(),
+  probeVersion: z.int(),
   /** platform.python_version() of the interpreter that ran the probe. */
   python: z.string(),
   /**

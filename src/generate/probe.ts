@@ -185,9 +185,21 @@ function spawnProbe(python: string, request: ProbeRequest, opts: RunProbeOptions
   });
 }
 
-function formatIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string {
+/**
+ * zod/mini's issues carry no English message (that needs the locale bundle), so say what was
+ * expected from the issue's own fields.
+ */
+function describeIssue(issue: { code: string; message: string; expected?: unknown; values?: unknown; keys?: unknown }): string {
+  if (issue.code === 'invalid_type') return `expected ${String(issue.expected)}`;
+  if (issue.code === 'invalid_value' && Array.isArray(issue.values)) return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (issue.code === 'invalid_union') return 'matches none of the expected shapes';
+  if (issue.code === 'unrecognized_keys' && Array.isArray(issue.keys)) return `unexpected keys ${issue.keys.join(', ')}`;
+  return `${issue.message} (${issue.code})`;
+}
+
+function formatIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; code: string; message: string }>): string {
   return issues
     .slice(0, 5)
-    .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`)
+    .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${describeIssue(issue)}`)
     .join('; ');
 }
