@@ -20,6 +20,8 @@ export interface LoadCoverageOptions {
   cwd: string;
   /** Config values: paths relative to repoRoot, or absolute. Empty: ["coverage.json"]. */
   candidates: string[];
+  /** Where the chosen report's layout is remembered between runs (read.ts); none: not remembered. */
+  cacheDir?: string;
 }
 
 export interface ConsideredReport {
@@ -65,7 +67,7 @@ function findDataFile(dirs: readonly string[]): string | null {
   return null;
 }
 
-export async function loadCoverage({ repoRoot, cwd, candidates }: LoadCoverageOptions): Promise<LoadedCoverage> {
+export async function loadCoverage({ repoRoot, cwd, candidates, cacheDir }: LoadCoverageOptions): Promise<LoadedCoverage> {
   const wanted = candidates.length > 0 ? candidates : ['coverage.json'];
   const tried = resolveAll(wanted, repoRoot, false);
   let existing: string[] = [];
@@ -87,7 +89,7 @@ export async function loadCoverage({ repoRoot, cwd, candidates }: LoadCoverageOp
   let chosen = existing[0]!;
   const considered: ConsideredReport[] = [];
   if (existing.length === 1) {
-    const report = await readCoverageReport(chosen, { repoRoot, displayPath: show(chosen) });
+    const report = await readCoverageReport(chosen, { repoRoot, displayPath: show(chosen), ...(cacheDir ? { cacheDir } : {}) });
     considered.push({ path: chosen, timestampText: report.timestampText, timeMs: report.timestampMs ?? report.mtimeMs });
     return { report, considered, tried };
   }
@@ -101,6 +103,6 @@ export async function loadCoverage({ repoRoot, cwd, candidates }: LoadCoverageOp
       chosen = p;
     }
   }
-  const report = await readCoverageReport(chosen, { repoRoot, displayPath: show(chosen) });
+  const report = await readCoverageReport(chosen, { repoRoot, displayPath: show(chosen), ...(cacheDir ? { cacheDir } : {}) });
   return { report, considered, tried };
 }

@@ -10,7 +10,7 @@
  * Supported: reports without `meta.format` (coverage 5.x to 7.4.0), format 2 (7.4.1+) and
  * format 3 (7.6+, per-file `functions` / `classes` regions). Newer formats are read the same way.
  */
-import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, realpathSync, type BigIntStats } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 // The zod schemas (schemas.ts) are imported when a report is read (loadCoverageSchemas), not
@@ -45,6 +45,7 @@ import {
   type TopLevelScan,
 } from './json-scan.js';
 import type { CoverageReport, FileCoverage, RegionCoverage } from './model.js';
+import { fileIdentity, layoutCacheFile, readLayout, readRange, writeLayout } from './layout-cache.js';
 import { CoverageKeyIndex } from './paths.js';
 import { parseCoverageTimestamp } from './timestamp.js';
 import { wasmBytes } from './wasm-skip.js';
@@ -87,6 +88,8 @@ export interface ReadOptions {
   runDir?: string;
   /** How to name the file in messages. Default: its absolute path. */
   displayPath?: string;
+  /** Directory to remember the file's layout in (layout-cache.ts); none: no cache. */
+  cacheDir?: string;
 }
 
 /** The report as read.ts returns it: the model plus what the rest of smart-test may want. */
@@ -224,18 +227,37 @@ function scanOrThrow(buf: Uint8Array, display: string, skipContainer?: (start: n
   return scan;
 }
 
-function parseSlice(buf: Buffer, start: number, end: number, display: string): unknown {
+/**
+ * Where a report's bytes come from: memory (the whole file was read to scan it), or the file
+ * itself, read range by range (its layout was remembered: layout-cache.ts).
+ */
+interface ByteSource {
+  /** Bytes [start, end) as text. */
+  text(start: number, end: number): string;
+  /** Every byte, for messages that locate a syntax error. */
+  whole(): Uint8Array;
+}
+
+function memorySource(buf: Buffer): ByteSource {
+  return { text: (start, end) => buf.toString('utf8', start, end), whole: () => buf };
+}
+
+function fileSource(absPath: string): ByteSource {
+  return { text: (start, end) => readRange(absPath, start, end).toString('utf8'), whole: () => readFileSync(absPath) };
+}
+
+function parseSlice(source: ByteSource, start: number, end: number, display: string): unknown {
   try {
-    return JSON.parse(buf.toString('utf8', start, end));
+    return JSON.parse(source.text(start, end));
   } catch {
-    throw notJsonError(buf, display, new JsonSyntaxBreak(start, jsonExpected.value));
+    throw notJsonError(source.whole(), display, new JsonSyntaxBreak(start, jsonExpected.value));
   }
 }
 
-function readMeta(buf: Buffer, scan: TopLevelScan, display: string): CoverageMeta {
+function readMeta(source: ByteSource, scan: TopLevelScan, display: string): CoverageMeta {
   let meta: Meta = {};
   if (scan.meta) {
-    const raw = parseSlice(buf, scan.meta.start, scan.meta.end, display);
+    const raw = parseSlice(source, scan.meta.start, scan.meta.end, display);
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
       throw new SmartTestError(coverageWrongShape(display, 'meta', shapeProblem(shapeExpected.object, describeValue(raw))));
     }
@@ -280,7 +302,7 @@ class LazyCoverageReport implements LoadedCoverageReport {
 
   constructor(
     readonly path: string,
-    private readonly buf: Buffer,
+    private readonly source: ByteSource,
     scan: TopLevelScan,
     meta: CoverageMeta,
     readonly mtimeMs: number,
@@ -306,7 +328,7 @@ class LazyCoverageReport implements LoadedCoverageReport {
     const done = this.parsed.get(i);
     if (done) return done;
     const key = this.files.keys[i]!;
-    const raw = parseSlice(this.buf, this.files.starts[i]!, this.files.ends[i]!, this.display);
+    const raw = parseSlice(this.source, this.files.starts[i]!, this.files.ends[i]!, this.display);
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
       throw new SmartTestError(coverageWrongShape(this.display, formatKeyPath(['files', key]), shapeProblem(shapeExpected.object, describeValue(raw))));
     }
@@ -364,45 +386,65 @@ export function parseCoverageReport(buf: Buffer, file: string, options: ParseOpt
   const abs = path.resolve(file);
   const display = options.displayPath ?? abs;
   const scan = scanOrThrow(buf, display, options.skipContainer);
-  const meta = readMeta(buf, scan, display);
+  return reportFrom(abs, memorySource(buf), scan, options);
+}
+
+function reportFrom(abs: string, source: ByteSource, scan: TopLevelScan, options: ParseOptions): LoadedCoverageReport {
+  const display = options.displayPath ?? abs;
+  const meta = readMeta(source, scan, display);
   const dir = path.dirname(abs);
-  return new LazyCoverageReport(abs, buf, scan, meta, options.mtimeMs ?? 0, display, options.repoRoot ?? dir, options.runDir ?? dir);
+  return new LazyCoverageReport(abs, source, scan, meta, options.mtimeMs ?? 0, display, options.repoRoot ?? dir, options.runDir ?? dir);
 }
 
-/** The whole file, in WebAssembly memory when possible (for the fast skip), else in a Buffer. */
-function readWhole(abs: string): { buf: Buffer; mtimeMs: number; skipContainer?: (start: number) => number } {
-  const fd = openSync(abs, 'r');
-  try {
-    const st = fstatSync(fd);
-    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    const size = st.size;
-    const fast = wasmBytes(size);
-    const buf = fast ? fast.bytes : Buffer.allocUnsafe(size);
-    let got = 0;
-    while (got < size) {
-      const n = readSync(fd, buf, got, size - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    if (got < size) return { buf: Buffer.from(buf.subarray(0, got)), mtimeMs: st.mtimeMs }; // it shrank while read
-    return fast ? { buf, mtimeMs: st.mtimeMs, skipContainer: fast.skip } : { buf, mtimeMs: st.mtimeMs };
-  } finally {
-    closeSync(fd);
+/** The whole file from an open descriptor, in WebAssembly memory when possible (for the fast skip), else in a Buffer. */
+function readWhole(fd: number, size: number): { buf: Buffer; skipContainer?: (start: number) => number } {
+  const fast = wasmBytes(size);
+  const buf = fast ? fast.bytes : Buffer.allocUnsafe(size);
+  let got = 0;
+  while (got < size) {
+    const n = readSync(fd, buf, got, size - got, got);
+    if (n === 0) break;
+    got += n;
   }
+  if (got < size) return { buf: Buffer.from(buf.subarray(0, got)) }; // it shrank while read
+  return fast ? { buf, skipContainer: fast.skip } : { buf };
 }
 
-/** Reads a coverage.json: one read of the bytes, a scan of its structure, no parse of the file entries. */
+/**
+ * Reads a coverage.json: one read of the bytes, a scan of its structure, no parse of the file
+ * entries. With `cacheDir`, the layout found by the scan is remembered there, and a later read
+ * of the same unchanged file skips the read and the scan (layout-cache.ts).
+ */
 export async function readCoverageReport(file: string, options: ReadOptions = {}): Promise<LoadedCoverageReport> {
   const abs = path.resolve(file);
   const display = options.displayPath ?? abs;
   await loadCoverageSchemas();
-  let whole: ReturnType<typeof readWhole>;
+  let fd: number;
+  let st: BigIntStats;
   try {
-    whole = readWhole(abs);
+    fd = openSync(abs, 'r');
   } catch (err) {
     throw fsError(err, display);
   }
-  return parseCoverageReport(whole.buf, abs, { ...options, ...whole });
+  try {
+    st = fstatSync(fd, { bigint: true });
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    const mtimeMs = Number(st.mtimeNs) / 1e6;
+    const identity = options.cacheDir ? fileIdentity(abs, st) : null;
+    const cacheFile = options.cacheDir ? layoutCacheFile(options.cacheDir, abs) : null;
+    const known = cacheFile && identity ? readLayout(cacheFile, identity) : null;
+    if (known) return reportFrom(abs, fileSource(abs), known, { ...options, mtimeMs });
+    const whole = readWhole(fd, Number(st.size));
+    const scan = scanOrThrow(whole.buf, display, whole.skipContainer);
+    if (cacheFile && identity && whole.buf.length === Number(st.size)) writeLayout(cacheFile, identity, scan);
+    return reportFrom(abs, memorySource(whole.buf), scan, { ...options, mtimeMs });
+  } catch (err) {
+    // file system errors become messages; anything else is a fault of smart-test's own
+    if (err instanceof SmartTestError || typeof (err as NodeJS.ErrnoException | null)?.code !== 'string') throw err;
+    throw fsError(err, display);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 const META_PREFIX_BYTES = 64 * 1024;
@@ -453,7 +495,7 @@ export async function readCoverageMeta(file: string, options: { displayPath?: st
       // meta missing or after files in a small file: the whole file was scanned, check it is a report
       scan = scanOrThrow(buf, display);
     }
-    return { ...readMeta(buf, scan, display), mtimeMs: st.mtimeMs };
+    return { ...readMeta(memorySource(buf), scan, display), mtimeMs: st.mtimeMs };
   } catch (err) {
     if (err instanceof SmartTestError) throw err;
     throw fsError(err, display);

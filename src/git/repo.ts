@@ -25,6 +25,11 @@ export interface Repo {
   readonly cwd: string;
   /** Absolute git directory (`.git`, or `.git/worktrees/<name>` for a linked worktree). */
   readonly gitDir: string;
+  /**
+   * Where smart-test keeps what it may remember between runs (`<gitDir>/smart-test`): only
+   * caches, safe to delete at any time. Created when first written.
+   */
+  readonly cacheDir: string;
   /** False before the first commit. */
   readonly hasHead: boolean;
   /** Object id of HEAD, or null before the first commit. */
@@ -86,6 +91,7 @@ export async function openRepo(cwd: string, options: OpenRepoOptions = {}): Prom
     root,
     cwd: absCwd,
     gitDir,
+    cacheDir: path.join(gitDir, 'smart-test'),
     hasHead: head !== null,
     head,
     objectFormat,

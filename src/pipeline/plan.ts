@@ -90,7 +90,7 @@ export async function buildPlan({ repo, config, changes = stagedChanges(repo) }:
   if (staged.length === 0) {
     return { coverageFile: null, coverageTimestamp: null, threshold: config.threshold, filesChecked: 0, functions: [], warnings, sources: [] };
   }
-  const coveragePromise = quiet(loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage }));
+  const coveragePromise = quiet(loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage, cacheDir: repo.cacheDir }));
   const worktreePromise = quiet(changes.worktreeHunks(staged.map((f) => f.path)));
   const [blobs, hunks] = await Promise.all([readBlobs(repo, staged.map((f) => f.blob)), hunksPromise, parserReady]);
 
@@ -139,7 +139,7 @@ export async function buildFilePlan(opts: PlanOptions & { files: Array<{ file: s
   let joined: JoinedCoverage = { coverageFile: null, coverageTimestamp: null, verdicts: new Map() };
   if (!opts.all && sources.some((s) => s.touched.length > 0)) {
     const wanted = sources.filter((s) => s.touched.length > 0);
-    const loaded = await loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage });
+    const loaded = await loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage, cacheDir: repo.cacheDir });
     joined = await joinCoverage(repo, config, loaded, wanted, () => [], warnings);
   }
   if (opts.all) {
