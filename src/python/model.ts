@@ -80,9 +80,13 @@ export interface ParsedModule {
   classes: PyClass[];
   /** Definitions inside a syntax-error region: not analysed, listed with the reason. */
   skipped: SkippedDefinition[];
-  /** True when tree-sitter had to recover from at least one syntax error. */
+  /**
+   * True when tree-sitter had to recover from at least one syntax error. With a focus, only the
+   * top-level statements holding the focus may have been parsed: an error elsewhere in the file
+   * may then go unseen.
+   */
   hasSyntaxErrors: boolean;
-  /** First syntax error position, for messages. */
+  /** First syntax error position, for messages (with a focus: see hasSyntaxErrors). */
   firstError: { line: number; column: number } | null;
   /** Parsed with a focus: only the definitions meeting some lines are listed (see ParseOptions). */
   partial?: boolean;

@@ -10,6 +10,7 @@ import type {
   RaiseSite,
   SkippedDefinition,
 } from './model.js';
+import { focusedText } from './focus-text.js';
 import { normaliseSource, parseWith, withPythonTree } from './parser.js';
 
 /**
@@ -577,19 +578,45 @@ export interface ParseOptions {
    * walking every body of a large file costs more than parsing it. The result is `partial`.
    */
   focus?: ReadonlyArray<{ start: number; end: number }>;
+  /**
+   * With a focus, parse the whole module all the same rather than only the top-level
+   * statements holding the focus (focus-text.ts). The results are the same; tests compare them.
+   */
+  parseWhole?: boolean;
 }
 
 /** Parses Python source and lists its functions, methods and classes (see model.ts). */
 export async function parsePython(source: string, options: ParseOptions = {}): Promise<ParsedModule> {
   const text = normaliseSource(source);
   const lines = text.split('\n');
-  const out: Collected = { functions: [], classes: [], skipped: [], segments: [] };
   const ranges = options.focus;
+  if (ranges && !options.parseWhole) {
+    // Only the top-level statements holding the focus are parsed (focus-text.ts). When that
+    // text has a syntax error, the whole module is parsed instead: error recovery and the
+    // first error's position depend on everything around it.
+    const focused = focusedText(lines, ranges);
+    if (focused !== null) {
+      const parsed = await analyse(focused, lines, ranges, true);
+      if (parsed) return parsed;
+    }
+  }
+  return (await analyse(text, lines, ranges ?? null, false))!;
+}
+
+/** Parses `text` (the module, or its focused part) and walks it; null when `cleanOnly` and the text has a syntax error. */
+async function analyse(
+  text: string,
+  lines: string[],
+  ranges: ReadonlyArray<{ start: number; end: number }> | null,
+  cleanOnly: boolean,
+): Promise<ParsedModule | null> {
+  const out: Collected = { functions: [], classes: [], skipped: [], segments: [] };
   const walker = new Walker(out, ranges ? (first, last) => ranges.some((r) => r.start <= last && r.end >= first) : null);
 
-  const { hasSyntaxErrors, firstError } = await withPythonTree(text, (tree, parser) => {
+  const result = await withPythonTree(text, (tree, parser) => {
     const root = tree.rootNode;
     const hasErrors = root.hasError;
+    if (hasErrors && cleanOnly) return null;
     let first: ParsedModule['firstError'] = null;
     if (hasErrors) {
       const err = firstErrorNode(root);
@@ -613,6 +640,8 @@ export async function parsePython(source: string, options: ParseOptions = {}): P
     }
     return { hasSyntaxErrors: hasErrors, firstError: first };
   });
+  if (result === null) return null;
+  const { hasSyntaxErrors, firstError } = result;
 
   for (const fn of out.functions) {
     fn.nestedRanges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
