@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { SmartTestError } from '../errors.js';
 import type { StagedFile } from '../git/model.js';
+import { spawnGit, type GitResult } from '../git/process.js';
 import { parseRawZ } from '../git/staged.js';
-import { batchOutputMalformed, gitCommandFailed, gitNotFound, notARepository, notAWorkTree } from '../report/messages/git.js';
+import { batchOutputMalformed, gitCommandFailed, notARepository, notAWorkTree } from '../report/messages/git.js';
 
 /**
  * The staged files and their index content for `smart-test check`, with git spawned directly:
@@ -20,7 +20,6 @@ const EMPTY_TREE: Readonly<Record<string, string>> = {
   sha1: '4b825dc642cb6eb9a060e54bf8d69288fbee4904',
   sha256: '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321',
 };
-const CONFIG = ['-c', 'core.quotePath=false'];
 
 export interface StagedIndex {
   /** Absolute top of the working tree. */
@@ -29,29 +28,8 @@ export interface StagedIndex {
   files: StagedFile[];
 }
 
-interface GitResult {
-  code: number;
-  stdout: Buffer;
-  stderr: string;
-}
-
 function runGit(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, input?: string): Promise<GitResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', [...CONFIG, ...args], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT' || error.code === 'EACCES') reject(new SmartTestError(gitNotFound(error.message)));
-      else if (error.code === 'ENOTDIR') reject(new SmartTestError(notARepository(cwd)));
-      else reject(new SmartTestError(gitCommandFailed(args, error.message)));
-    });
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }));
-    // EPIPE when git exits early is reported through 'close' with its exit code.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input ?? '');
-  });
+  return spawnGit(args, input === undefined ? { cwd, env } : { cwd, env, input });
 }
 
 function failure(args: readonly string[], result: GitResult, cwd: string): SmartTestError {

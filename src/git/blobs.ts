@@ -1,46 +1,21 @@
-import { spawn } from 'node:child_process';
 import { SmartTestError } from '../errors.js';
-import { batchOutputMalformed, gitCommandFailed, gitNotFound } from '../report/messages/git.js';
-import { gitConfigArgs } from './client.js';
+import { batchOutputMalformed } from '../report/messages/git.js';
+import { gitOutput } from './process.js';
 import type { Repo } from './repo.js';
 
 const OBJECT_ID = /^[0-9a-fA-F]{4,64}$/;
 
 /**
- * Reads blobs by object id with ONE `git cat-file --batch --buffer` process (simple-git
- * decodes output as text, so this spawns git directly, at the repository root and with the
- * same environment as every other git command). Contents stay Buffers: staged files need not
- * be UTF-8. Ids git does not have (or that are not valid ids) are absent from the result.
+ * Reads blobs by object id with ONE `git cat-file --batch --buffer` process (spawned directly,
+ * see process.ts, at the repository root and with the same environment as every other git
+ * command). Contents stay Buffers: staged files need not be UTF-8. Ids git does not have (or
+ * that are not valid ids) are absent from the result.
  */
 export async function readBlobs(repo: Repo, blobIds: readonly string[]): Promise<Map<string, Buffer>> {
   const ids = [...new Set(blobIds.filter((id) => OBJECT_ID.test(id)))];
   if (ids.length === 0) return new Map();
-  const output = await runCatFileBatch(repo, `${ids.join('\n')}\n`);
+  const output = await gitOutput(['cat-file', '--batch', '--buffer'], { cwd: repo.root, env: repo.env, input: `${ids.join('\n')}\n` });
   return parseBatchOutput(output, ids);
-}
-
-function runCatFileBatch(repo: Repo, input: string): Promise<Buffer> {
-  const args = [...gitConfigArgs(), 'cat-file', '--batch', '--buffer'];
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: repo.root, env: repo.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let failed = false;
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      failed = true;
-      reject(new SmartTestError(error.code === 'ENOENT' || error.code === 'EACCES' ? gitNotFound(error.message) : gitCommandFailed(args, error.message)));
-    });
-    child.on('close', (code) => {
-      if (failed) return;
-      if (code !== 0) reject(new SmartTestError(gitCommandFailed(args, Buffer.concat(err).toString('utf8'))));
-      else resolve(Buffer.concat(out));
-    });
-    // EPIPE when git exits early is reported through 'close' with its exit code.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
-  });
 }
 
 /**

@@ -210,7 +210,7 @@ export async function stagedHunks(repo: Repo, files?: readonly StagedFile[]): Pr
     }
     if (paths.size <= PATHSPEC_LIMIT) args.push(...literalPathspecs(paths));
   }
-  const out = await repo.raw(args);
+  const out = await repo.read(args);
   const result = new Map<string, Hunk[]>();
   for (const patch of parseUnifiedDiff(out)) {
     if (patch.newPath === null) continue;
@@ -247,7 +247,7 @@ export async function hunksToWorktree(repo: Repo, command: string[], paths: read
   const wanted = new Set(paths);
   const args = [command[0]!, ...PATCH_OPTIONS, '--no-renames', ...command.slice(1), '--'];
   if (wanted.size <= PATHSPEC_LIMIT) args.push(...literalPathspecs(wanted));
-  const out = await repo.raw(args);
+  const out = await repo.read(args);
   for (const patch of parseUnifiedDiff(out)) {
     const key = patch.oldPath ?? patch.newPath;
     if (key === null || !wanted.has(key)) continue;

@@ -66,13 +66,13 @@ export async function resolveRange(repo: Repo, base: string): Promise<ResolvedRa
 
 /** Files added, modified, renamed, copied or type-changed between the merge base and HEAD; blobs are HEAD's. */
 export async function rangeFiles(repo: Repo, range: ResolvedRange): Promise<StagedFile[]> {
-  const out = await repo.raw(['diff-tree', '-r', '--raw', '-z', '-M', '--no-abbrev', range.mergeBase, range.head, '--']);
+  const out = await repo.read(['diff-tree', '-r', '--raw', '-z', '-M', '--no-abbrev', range.mergeBase, range.head, '--']);
   return parseRawZ(out);
 }
 
 /** Hunks per new path (old side = the merge base, new side = HEAD); deleted files are left out. */
 export async function rangeHunks(repo: Repo, range: ResolvedRange): Promise<Map<string, Hunk[]>> {
-  const out = await repo.raw(['diff-tree', ...PATCH_OPTIONS, '-M', range.mergeBase, range.head, '--']);
+  const out = await repo.read(['diff-tree', ...PATCH_OPTIONS, '-M', range.mergeBase, range.head, '--']);
   const result = new Map<string, Hunk[]>();
   for (const patch of parseUnifiedDiff(out)) {
     if (patch.newPath === null) continue;
@@ -112,7 +112,7 @@ async function isShallow(repo: Repo): Promise<boolean> {
 }
 
 async function remotes(repo: Repo): Promise<string[]> {
-  const names = (await repo.raw(['remote'])).split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const names = (await repo.read(['remote'])).split('\n').map((l) => l.trim()).filter((l) => l !== '');
   // origin first: it is what CI checkouts call the remote.
   return names.sort((a, b) => (a === 'origin' ? -1 : b === 'origin' ? 1 : a.localeCompare(b)));
 }

@@ -11,6 +11,7 @@ import {
   notAWorkTree,
 } from '../report/messages/git.js';
 import { createGitClient, gitEnvironment, type GitEnv } from './client.js';
+import { gitOutput } from './process.js';
 
 /** The tree of an empty commit, per object format: what the first commit is compared with. */
 export const EMPTY_TREE: Readonly<Record<string, string>> = {
@@ -44,8 +45,14 @@ export interface Repo {
   readonly env: GitEnv;
   /** simple-git client rooted at `root`, with `env`. */
   readonly git: SimpleGit;
-  /** Runs `git <args>` at the root and returns stdout; failures become SmartTestError. */
+  /** Runs `git <args>` at the root through simple-git and returns stdout; failures become SmartTestError. */
   raw(args: readonly string[]): Promise<string>;
+  /**
+   * Runs a reading command that may print nothing (the diff commands) at the root, git spawned
+   * directly (process.ts: simple-git waits 50 ms more after a silent command), and returns
+   * stdout; failures become SmartTestError.
+   */
+  read(args: readonly string[]): Promise<string>;
 }
 
 export interface OpenRepoOptions {
@@ -100,6 +107,7 @@ export async function openRepo(cwd: string, options: OpenRepoOptions = {}): Prom
     env,
     git,
     raw: (args) => runGit(git, args),
+    read: async (args) => (await gitOutput(args, { cwd: root, env })).toString('utf8'),
   };
 }
 

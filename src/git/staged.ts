@@ -15,7 +15,7 @@ const IGNORED_MODES: ReadonlySet<string> = new Set(['160000', '120000']);
  * its new path with `oldPath` set.
  */
 export async function stagedFiles(repo: Repo): Promise<StagedFile[]> {
-  const out = await repo.raw(['diff-index', '--cached', '--raw', '-z', '-M', '--no-abbrev', repo.baseTree, '--']);
+  const out = await repo.read(['diff-index', '--cached', '--raw', '-z', '-M', '--no-abbrev', repo.baseTree, '--']);
   return parseRawZ(out);
 }
 
