@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const cli = path.join(root, 'bin', 'smart-test.js');
+const cli = path.join(root, 'bin', 'smart-test.cjs');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '21' }, files: { type: 'string', default: '20' }, keep: { type: 'boolean', default: false } } });
 const runs = Number(values.runs);
 const fileCount = Number(values.files);

@@ -50,7 +50,7 @@ function measure(label, cmd, args, cwd) {
   return median;
 }
 
-const cli = path.join(root, 'bin', 'smart-test.js');
+const cli = path.join(root, 'bin', 'smart-test.cjs');
 const plan = JSON.parse(time(process.execPath, [cli, 'plan', '--format', 'json'], dir).stdout);
 console.log(`plan: ${plan.functions.length} touched functions, ${plan.functions.filter((f) => f.selected).length} selected, ${plan.warnings.length} warnings`);
 measure('node -e 0', process.execPath, ['-e', '0'], dir);

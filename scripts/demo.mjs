@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const example = path.join(root, 'examples', 'demo');
-const cli = path.join(root, 'bin', 'smart-test.js');
+const cli = path.join(root, 'bin', 'smart-test.cjs');
 const work = mkdtempSync(path.join(tmpdir(), 'smart-test-demo-'));
 const git = (...args) => execFileSync('git', ['-c', 'user.name=smart-test demo', '-c', 'user.email=demo@smart-test.invalid', ...args], { cwd: work, stdio: 'pipe' });
 

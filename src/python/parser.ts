@@ -12,9 +12,11 @@ let parserPromise: Promise<Parser> | null = null;
 async function createParser(): Promise<Parser> {
   try {
     // Imported here rather than at start-up: the caller starts this early, and the module's
-    // loading then overlaps the git processes the hook waits for.
+    // loading then overlaps the git processes the hook waits for. It is bundled into
+    // dist/cli.cjs, so it is told where its wasm file is rather than looking beside itself.
     const { Language, Parser } = await import('web-tree-sitter');
-    await Parser.init();
+    const resolve = createRequire(import.meta.url).resolve;
+    await Parser.init({ locateFile: (file: string) => resolve(`web-tree-sitter/${file}`) });
     const language = await Language.load(pythonGrammarPath());
     const parser = new Parser();
     parser.setLanguage(language);

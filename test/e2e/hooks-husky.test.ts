@@ -34,7 +34,7 @@ beforeAll(() => {
   }
   // smart-test as a dev dependency: npm would put the package and its bin link here.
   symlinkSync(PROJECT_ROOT, path.join(modules, 'node_modules', 'smart-test'));
-  symlinkSync('../smart-test/bin/smart-test.js', path.join(modules, 'node_modules', '.bin', 'smart-test'));
+  symlinkSync('../smart-test/bin/smart-test.cjs', path.join(modules, 'node_modules', '.bin', 'smart-test'));
 }, 180_000);
 
 afterAll(() => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CLI = path.join(PROJECT_ROOT, 'bin', 'smart-test.js');
+export const CLI = path.join(PROJECT_ROOT, 'bin', 'smart-test.cjs');
 
 const GIT_IDENTITY = {
   GIT_AUTHOR_NAME: 'smart-test tests',
@@ -53,7 +53,7 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI as a user would: `node bin/smart-test.js ...` in `cwd`. */
+/** Runs the built CLI as a user would: `node bin/smart-test.cjs ...` in `cwd`. */
 export function runCli(args: string[], cwd: string, env: Record<string, string> = {}): CliResult {
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd, env: cleanEnv(env), encoding: 'utf8' });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };

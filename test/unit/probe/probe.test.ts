@@ -408,11 +408,10 @@ describe('runProbe: failures', () => {
 });
 
 describe('probeScriptPath', () => {
-  it('finds probe.py beside the module in the sources, and in dist/ from the bundle and its chunks (after npm run build)', () => {
+  it('finds probe.py beside the module in the sources, and in dist/ from the bundle (after npm run build)', () => {
     expect(existsSync(probeScriptPath())).toBe(true);
     expect(probeScriptPath().endsWith(path.join('src', 'generate', 'probe.py'))).toBe(true);
     const dist = path.join(PROJECT_ROOT, 'dist');
-    expect(probeScriptPath(pathToFileURL(path.join(dist, 'chunks', 'run-XXXX.js')))).toBe(path.join(dist, 'probe.py'));
-    expect(probeScriptPath(pathToFileURL(path.join(dist, 'cli.js')))).toBe(path.join(dist, 'probe.py'));
+    expect(probeScriptPath(pathToFileURL(path.join(dist, 'cli.cjs')))).toBe(path.join(dist, 'probe.py'));
   });
 });
