@@ -1,7 +1,7 @@
 import type { Hunk, StagedFile } from './model.js';
 import type { Repo } from './repo.js';
-import { stagedFiles } from './staged.js';
-import { stagedHunks, worktreeHunks } from './hunks.js';
+import { stagedDiff } from './staged.js';
+import { worktreeHunks } from './hunks.js';
 
 /**
  * The changes a run looks at: the files, their hunks (old side = the base, new side = the
@@ -21,10 +21,13 @@ export interface ChangeSet {
 
 /** The staged change: the index (the temporary one inside `git commit -a` / `<path>` hooks) against HEAD. */
 export function stagedChanges(repo: Repo): ChangeSet {
+  // The files and their hunks come from one git process, started by whichever is asked first.
+  let diff: ReturnType<typeof stagedDiff> | null = null;
+  const both = () => (diff ??= stagedDiff(repo));
   return {
     kind: 'staged',
-    files: () => stagedFiles(repo),
-    hunks: () => stagedHunks(repo),
+    files: async () => (await both()).files,
+    hunks: async () => (await both()).hunks,
     worktreeHunks: (paths) => worktreeHunks(repo, paths),
   };
 }

@@ -210,9 +210,13 @@ export async function stagedHunks(repo: Repo, files?: readonly StagedFile[]): Pr
     }
     if (paths.size <= PATHSPEC_LIMIT) args.push(...literalPathspecs(paths));
   }
-  const out = await repo.read(args);
+  return hunksByNewPath(await repo.read(args), wanted);
+}
+
+/** Hunks per new path of a staged patch; with `wanted`, only those paths, each with an entry. */
+export function hunksByNewPath(patchText: string, wanted: ReadonlySet<string> | null): Map<string, Hunk[]> {
   const result = new Map<string, Hunk[]>();
-  for (const patch of parseUnifiedDiff(out)) {
+  for (const patch of parseUnifiedDiff(patchText)) {
     if (patch.newPath === null) continue;
     if (wanted && !wanted.has(patch.newPath)) continue;
     result.set(patch.newPath, patch.hunks);

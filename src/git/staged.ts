@@ -1,4 +1,5 @@
-import type { StagedFile, StagedStatus } from './model.js';
+import { hunksByNewPath, PATCH_OPTIONS } from './hunks.js';
+import type { Hunk, StagedFile, StagedStatus } from './model.js';
 import type { Repo } from './repo.js';
 
 const KEPT_STATUSES: ReadonlySet<string> = new Set<StagedStatus>(['A', 'M', 'R', 'C', 'T']);
@@ -17,6 +18,23 @@ const IGNORED_MODES: ReadonlySet<string> = new Set(['160000', '120000']);
 export async function stagedFiles(repo: Repo): Promise<StagedFile[]> {
   const out = await repo.read(['diff-index', '--cached', '--raw', '-z', '-M', '--no-abbrev', repo.baseTree, '--']);
   return parseRawZ(out);
+}
+
+/**
+ * stagedFiles() and stagedHunks() from ONE process (a commit hook pays for every process it
+ * starts): `git diff-index --cached --raw -z -p -U0 -M <base>`. Git prints the raw records
+ * (NUL-terminated), an empty record, then the patch.
+ */
+export async function stagedDiff(repo: Repo): Promise<{ files: StagedFile[]; hunks: Map<string, Hunk[]> }> {
+  const out = await repo.read(['diff-index', '--cached', '--raw', '-z', '--no-abbrev', ...PATCH_OPTIONS, '-M', repo.baseTree, '--']);
+  const [raw, patch] = splitRawAndPatch(out);
+  return { files: parseRawZ(raw), hunks: hunksByNewPath(patch, null) };
+}
+
+/** Splits `--raw -z -p` output at the empty record between the raw part and the patch. */
+export function splitRawAndPatch(out: string): [raw: string, patch: string] {
+  const at = out.indexOf('\0\0');
+  return at < 0 ? [out, ''] : [out.slice(0, at + 1), out.slice(at + 2)];
 }
 
 /**

@@ -2,7 +2,8 @@ import { symlinkSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openRepo } from '../../../src/git/repo.js';
-import { parseRawZ, stagedFiles } from '../../../src/git/staged.js';
+import { stagedHunks } from '../../../src/git/hunks.js';
+import { parseRawZ, splitRawAndPatch, stagedDiff, stagedFiles } from '../../../src/git/staged.js';
 import { cleanEnv, cleanupTempDirs, commitAll, git, makeRepo, write } from './helpers.js';
 
 afterAll(cleanupTempDirs);
@@ -74,6 +75,60 @@ describe('stagedFiles', () => {
     commitAll(root);
     write(root, 'a.py', 'a = 2\n');
     expect(await stagedFiles(await open(root))).toEqual([]);
+  });
+});
+
+describe('stagedDiff: files and hunks from one process', () => {
+  /** stagedDiff must say exactly what stagedFiles and stagedHunks say, each with its own process. */
+  async function expectSameAsSeparate(root: string): Promise<void> {
+    const repo = await open(root);
+    const one = await stagedDiff(repo);
+    const files = await stagedFiles(repo);
+    expect(one.files).toEqual(files);
+    expect(one.hunks).toEqual(await stagedHunks(repo));
+    // every staged file has its hunks (a binary or mode-only change has an empty list)
+    for (const f of files) expect(one.hunks.has(f.path), f.path).toBe(true);
+  }
+
+  it('the first commit, and paths with spaces, non-ASCII characters, quotes and tabs', async () => {
+    const root = makeRepo();
+    for (const n of ['src/é x.py', 'src/we"ird\\name.py', 'src/tab\there.py', 'données/ünï cödé.py', 'plain.py']) write(root, n, 'x = 1\ny = 2\n');
+    git(root, ['add', '-A']);
+    await expectSameAsSeparate(root);
+  });
+
+  it('renames, modifications, deletions, binary files, a mode change and an empty file', async () => {
+    const root = makeRepo();
+    const body = Array.from({ length: 20 }, (_, i) => `value_${i} = ${i}\n`).join('');
+    write(root, 'old name.py', body);
+    write(root, 'keep.py', 'k = 1\nk2 = 2\n');
+    write(root, 'gone.py', 'g = 1\n');
+    write(root, 'mode.py', 'm = 1\n');
+    commitAll(root);
+    unlinkSync(path.join(root, 'old name.py'));
+    write(root, 'pkg/new é.py', `${body}extra = 1\n`);
+    write(root, 'keep.py', 'k = 2\nk2 = 2\nk3 = 3\n');
+    write(root, 'blob.bin', '\0\x01\x02binary\0');
+    write(root, 'empty.py', '');
+    git(root, ['rm', '-q', 'gone.py']);
+    git(root, ['add', '-A']);
+    git(root, ['update-index', '--chmod=+x', 'mode.py']);
+    await expectSameAsSeparate(root);
+  });
+
+  it('nothing staged: no files, no hunks', async () => {
+    const root = makeRepo();
+    write(root, 'a.py', 'a = 1\n');
+    commitAll(root);
+    const diff = await stagedDiff(await open(root));
+    expect(diff.files).toEqual([]);
+    expect(diff.hunks.size).toBe(0);
+  });
+
+  it('splitRawAndPatch: the empty record separates the parts', () => {
+    expect(splitRawAndPatch(':a b\0x.py\0\0diff --git a/x.py b/x.py\n')).toEqual([':a b\0x.py\0', 'diff --git a/x.py b/x.py\n']);
+    expect(splitRawAndPatch(':a b\0x.py\0')).toEqual([':a b\0x.py\0', '']);
+    expect(splitRawAndPatch('')).toEqual(['', '']);
   });
 });
 
