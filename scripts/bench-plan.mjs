@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // npm run bench: times `smart-test plan` on the large synthetic repository from
 // ../shared/bench/synth_repo.py (2,000 modules, 17 MB coverage.json, 10 staged files)
-// and reports the median wall time next to a bare `node -e 0`. A benchmark, not a test:
-// quote medians; the machine is shared.
+// and reports the median wall time next to a bare `node -e 0`: for a commit after the first since
+// coverage ran (the usual case), for the first one (coverage.json read whole), and for the first
+// run after installing (no code cache). A benchmark, not a test: quote medians; the machine is shared.
 //   node scripts/bench-plan.mjs [--runs 15] [--dir /tmp/smart-test-bench-synth] [--rebuild]
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
@@ -29,7 +30,8 @@ if (values.rebuild || !existsSync(path.join(dir, 'coverage.json'))) {
   console.log(built.stdout.trim());
 }
 
-function time(cmd, args, cwd) {
+function time(cmd, args, cwd, before) {
+  before?.();
   const t0 = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -40,19 +42,25 @@ function time(cmd, args, cwd) {
   return { seconds, stdout: r.stdout };
 }
 
-function measure(label, cmd, args, cwd) {
-  time(cmd, args, cwd); // warm the file cache
-  const samples = [];
-  for (let i = 0; i < runs; i++) samples.push(time(cmd, args, cwd).seconds);
-  samples.sort((a, b) => a - b);
-  const median = samples[Math.floor(samples.length / 2)];
-  console.log(`${label.padEnd(28)} median ${median.toFixed(3)} s  (min ${samples[0].toFixed(3)}, max ${samples.at(-1).toFixed(3)}, ${runs} runs)`);
-  return median;
-}
-
 const cli = path.join(root, 'bin', 'smart-test.cjs');
+const forgetLayout = () => rmSync(path.join(dir, '.git', 'smart-test'), { recursive: true, force: true });
+const forgetCode = () => rmSync(path.join(root, 'dist', 'code-cache'), { recursive: true, force: true });
 const plan = JSON.parse(time(process.execPath, [cli, 'plan', '--format', 'json'], dir).stdout);
 console.log(`plan: ${plan.functions.length} touched functions, ${plan.functions.filter((f) => f.selected).length} selected, ${plan.warnings.length} warnings`);
-measure('node -e 0', process.execPath, ['-e', '0'], dir);
-measure('smart-test plan', process.execPath, [cli, 'plan'], dir);
-measure('smart-test plan --format json', process.execPath, [cli, 'plan', '--format', 'json'], dir);
+
+// The variants run in turn, round after round, so that a change in the machine's load hits all alike.
+const variants = [
+  { label: 'node -e 0', args: ['-e', '0'] },
+  { label: 'smart-test plan', args: [cli, 'plan'], note: 'every commit after the first since the coverage run' },
+  { label: '  coverage just re-run', args: [cli, 'plan'], before: forgetLayout, note: 'coverage.json read whole, its layout noted' },
+  { label: '  first run after install', args: [cli, 'plan'], before: () => (forgetLayout(), forgetCode()), note: 'no code cache either' },
+];
+const samples = variants.map(() => []);
+for (const v of variants) time(process.execPath, v.args, dir, v.before); // warm the file cache
+for (let i = 0; i < runs; i++) variants.forEach((v, j) => samples[j].push(time(process.execPath, v.args, dir, v.before).seconds));
+time(process.execPath, [cli, 'plan'], dir); // leave both caches in place
+variants.forEach((v, j) => {
+  const s = samples[j].sort((a, b) => a - b);
+  const median = s[Math.floor(s.length / 2)];
+  console.log(`${v.label.padEnd(28)} median ${median.toFixed(3)} s  (min ${s[0].toFixed(3)}, max ${s.at(-1).toFixed(3)}, ${runs} runs)${v.note ? `  ${v.note}` : ''}`);
+});
