@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
 
 /**
  * The git environment variables smart-test passes on to the git processes it starts.
@@ -30,7 +29,7 @@ export const PASSED_GIT_ENV = [
 const GUARDED_OTHER = new Set(['editor', 'visual', 'pager', 'prefix', 'ssh_askpass']);
 
 /** Config for every git command: raw UTF-8 in path headers (still C-quoted when they hold `"`, `\` or control characters). */
-const GIT_CONFIG = ['core.quotePath=false'];
+export const GIT_CONFIG = ['core.quotePath=false'];
 
 export type GitEnv = Record<string, string>;
 
@@ -66,16 +65,6 @@ export function gitEnvironment(base: NodeJS.ProcessEnv, cwd: string, root: strin
   const index = lookup('GIT_INDEX_FILE');
   if (index !== undefined && root !== null) env.GIT_INDEX_FILE = path.resolve(root, index);
   return env;
-}
-
-/** A simple-git client for `baseDir` that runs git with exactly `env`. */
-export function createGitClient(baseDir: string, env: GitEnv): SimpleGit {
-  return simpleGit({
-    baseDir,
-    config: GIT_CONFIG,
-    allowEnvironment: [...PASSED_GIT_ENV],
-    maxConcurrentProcesses: 6,
-  }).env(env);
 }
 
 /** The same `-c` options as the simple-git client, for processes spawned directly. */

@@ -1,17 +1,15 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { GitConstructError, type SimpleGit } from 'simple-git';
 import { SmartTestError } from '../errors.js';
 import {
   directoryMissing,
   gitCommandFailed,
-  gitNotFound,
   indexFileMissing,
   notARepository,
   notAWorkTree,
 } from '../report/messages/git.js';
-import { createGitClient, gitEnvironment, type GitEnv } from './client.js';
-import { gitOutput } from './process.js';
+import { gitEnvironment, type GitEnv } from './client.js';
+import { gitOutput, spawnGit } from './process.js';
 
 /** The tree of an empty commit, per object format: what the first commit is compared with. */
 export const EMPTY_TREE: Readonly<Record<string, string>> = {
@@ -43,9 +41,7 @@ export interface Repo {
   readonly indexFile: string | null;
   /** The environment every git child process gets (see client.ts). */
   readonly env: GitEnv;
-  /** simple-git client rooted at `root`, with `env`. */
-  readonly git: SimpleGit;
-  /** Runs `git <args>` at the root through simple-git and returns stdout; failures become SmartTestError. */
+  /** Runs `git <args>` at the root through simple-git (loaded on first use) and returns stdout; failures become SmartTestError. */
   raw(args: readonly string[]): Promise<string>;
   /**
    * Runs a reading command that may print nothing (the diff commands) at the root, git spawned
@@ -62,21 +58,21 @@ export interface OpenRepoOptions {
 
 /**
  * Finds the repository containing `cwd` with one `git rev-parse` (toplevel, git dir, object
- * format and HEAD in a single process). Works from any subdirectory and inside hooks.
+ * format and HEAD in a single process, spawned directly: see process.ts). Works from any
+ * subdirectory and inside hooks.
  */
 export async function openRepo(cwd: string, options: OpenRepoOptions = {}): Promise<Repo> {
   const base = options.env ?? process.env;
   const absCwd = path.resolve(cwd);
   const probeArgs = ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--show-object-format', '--verify', '-q', 'HEAD'];
-  let out: string;
-  try {
-    // GIT_INDEX_FILE is left out here: rev-parse does not read the index and the root is not known yet.
-    const probe = createGitClient(absCwd, gitEnvironment(base, absCwd, null));
-    // With --verify -q, a missing HEAD (no commit yet) exits 1 with no output and no error text,
-    // which simple-git does not treat as a failure; only the first three lines are printed then.
-    out = await probe.raw(probeArgs);
-  } catch (error) {
-    throw classifyOpenError(error, absCwd, probeArgs);
+  // GIT_INDEX_FILE is left out here: rev-parse does not read the index and the root is not known yet.
+  if (!(await stat(absCwd).then((st) => st.isDirectory(), () => false))) throw new SmartTestError(directoryMissing(absCwd));
+  const probe = await spawnGit(probeArgs, { cwd: absCwd, env: gitEnvironment(base, absCwd, null) });
+  const out = probe.stdout.toString('utf8');
+  // With --verify -q, a missing HEAD (no commit yet) exits 1 with no error text after printing
+  // the first three lines.
+  if (probe.code !== 0 && !(probe.code === 1 && probe.stderr.trim() === '' && out.split('\n').length >= 3)) {
+    throw classifyOpenError(probe.stderr, absCwd, probeArgs);
   }
   const lines = out.split('\n').filter((l) => l.length > 0);
   const [rootLine, gitDirLine, formatLine, headLine] = lines;
@@ -93,7 +89,13 @@ export async function openRepo(cwd: string, options: OpenRepoOptions = {}): Prom
     const exists = await stat(indexFile).then((s) => s.isFile(), () => false);
     if (!exists) throw new SmartTestError(indexFileMissing(base.GIT_INDEX_FILE ?? '', indexFile));
   }
-  const git = createGitClient(root, env);
+  // simple-git is loaded by the first raw() call only: the commit path never makes one.
+  let simple: Promise<(args: readonly string[]) => Promise<string>> | null = null;
+  const viaSimpleGit = () =>
+    (simple ??= import('./simple-git-client.js').then(({ createGitClient, runSimpleGit }) => {
+      const git = createGitClient(root, env);
+      return (args: readonly string[]) => runSimpleGit(git, args);
+    }));
   return {
     root,
     cwd: absCwd,
@@ -105,33 +107,13 @@ export async function openRepo(cwd: string, options: OpenRepoOptions = {}): Prom
     baseTree: head ?? EMPTY_TREE[objectFormat] ?? EMPTY_TREE.sha1!,
     indexFile,
     env,
-    git,
-    raw: (args) => runGit(git, args),
+    raw: async (args) => (await viaSimpleGit())(args),
     read: async (args) => (await gitOutput(args, { cwd: root, env })).toString('utf8'),
   };
 }
 
-/** Runs `git <args>` through `git`, mapping every failure to a SmartTestError. */
-export async function runGit(git: SimpleGit, args: readonly string[]): Promise<string> {
-  try {
-    return await git.raw([...args]);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (isSpawnFailure(message)) throw new SmartTestError(gitNotFound(message));
-    throw new SmartTestError(gitCommandFailed(args, message));
-  }
-}
-
-function isSpawnFailure(message: string): boolean {
-  return /\bspawn\b.*\b(ENOENT|EACCES)\b/.test(message);
-}
-
-function classifyOpenError(error: unknown, cwd: string, args: readonly string[]): SmartTestError {
-  if (error instanceof SmartTestError) return error;
-  if (error instanceof GitConstructError) return new SmartTestError(directoryMissing(cwd));
-  const message = error instanceof Error ? error.message : String(error);
-  if (isSpawnFailure(message)) return new SmartTestError(gitNotFound(message));
-  if (/not a git repository/i.test(message)) return new SmartTestError(notARepository(cwd));
-  if (/must be run in a work tree/i.test(message)) return new SmartTestError(notAWorkTree(cwd));
-  return new SmartTestError(gitCommandFailed(args, message));
+function classifyOpenError(stderr: string, cwd: string, args: readonly string[]): SmartTestError {
+  if (/not a git repository/i.test(stderr)) return new SmartTestError(notARepository(cwd));
+  if (/must be run in a work tree/i.test(stderr)) return new SmartTestError(notAWorkTree(cwd));
+  return new SmartTestError(gitCommandFailed(args, stderr));
 }
