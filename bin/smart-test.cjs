@@ -63,7 +63,15 @@ function writeCache(file, script) {
 }
 
 function load(args) {
-  const stat = fs.statSync(bundle);
+  let stat;
+  try {
+    stat = fs.statSync(bundle);
+  } catch {
+    process.stderr.write(
+      `smart-test: ${bundle} is missing, so smart-test cannot run. It is built by \`npm run build\` (which \`npm install\` runs through the prepare script); reinstall smart-test, or run \`npm run build\` in its folder.\n`,
+    );
+    process.exit(2);
+  }
   const cacheFile = cacheFileFor(args, stat);
   const cached = readCache(cacheFile);
   const script = new vm.Script(Module.wrap(fs.readFileSync(bundle, 'utf8')), { filename: bundle, cachedData: cached });

@@ -61,6 +61,14 @@ describe('the code cache of the bundle', () => {
     expect(run().status).toBe('used');
   });
 
+  it('a missing bundle (never built) is one clear paragraph and exit 2', () => {
+    rmSync(path.join(pkg, 'dist'), { recursive: true });
+    const r = spawnSync(process.execPath, [path.join(pkg, 'bin', 'smart-test.cjs'), 'plan'], { cwd: repo.root, env: cleanEnv(), encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^smart-test: .*dist\/cli\.cjs is missing, so smart-test cannot run\. It is built by `npm run build`.*\n$/);
+    expect(r.stderr.split('\n')).toHaveLength(2);
+  });
+
   it('an installation where the cache cannot be written still runs; SMART_TEST_NO_CODE_CACHE=1 turns it off', () => {
     writeFileSync(path.join(pkg, 'dist', 'code-cache'), 'a file where the directory would go');
     const blocked = run();
