@@ -10,7 +10,7 @@ import { checkStale } from '../coverage/staleness.js';
 import type { Repo } from '../git/repo.js';
 import type { Hunk, StagedFile } from '../git/model.js';
 import { stagedChanges, type ChangeSet } from '../git/changes.js';
-import { readBlobs } from '../git/blobs.js';
+import { readAnalysedContents } from '../git/contents.js';
 import { changedLines } from '../git/hunks.js';
 import { selectSources } from '../git/files-filter.js';
 import { decodeSource } from '../python/decode.js';
@@ -91,8 +91,10 @@ export async function buildPlan({ repo, config, changes = stagedChanges(repo) }:
     return { coverageFile: null, coverageTimestamp: null, threshold: config.threshold, filesChecked: 0, functions: [], warnings, sources: [] };
   }
   const coveragePromise = quiet(loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage, cacheDir: repo.cacheDir }));
-  const worktreePromise = quiet(changes.worktreeHunks(staged.map((f) => f.path)));
-  const [blobs, hunks] = await Promise.all([readBlobs(repo, staged.map((f) => f.blob)), hunksPromise, parserReady]);
+  const { blobs, sameInWorktree } = await readAnalysedContents(repo, staged);
+  // Files whose working copy is the analysed content map to it line for line: no diff needed.
+  const worktreePromise = quiet(changes.worktreeHunks(staged.filter((f) => !sameInWorktree.has(f.path)).map((f) => f.path)));
+  const [hunks] = await Promise.all([hunksPromise, parserReady]);
 
   mark('blobs');
   const sources: PlanSource[] = [];
