@@ -32,7 +32,7 @@ function commonJsBuildOf(name) {
 await build({
   entryPoints: [path.join(root, 'src', 'cli.ts')],
   outfile,
-  minify: true,
+  minify: process.env.SMART_TEST_BUILD_READABLE !== '1',
   bundle: true,
   platform: 'node',
   format: 'cjs',
