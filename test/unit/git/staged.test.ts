@@ -11,6 +11,26 @@ afterAll(cleanupTempDirs);
 const open = (cwd: string) => openRepo(cwd, { env: cleanEnv() });
 const blobOf = (root: string, rel: string) => git(root, ['rev-parse', `:${rel}`]).trim();
 
+/**
+ * Commits `old name.py`, `keep.py` and `gone.py`, then stages a rename of the first to
+ * `pkg/new é.py` (with one line added), an edit of `keep.py` and the deletion of `gone.py`.
+ * `beforeCommit` and `beforeStaging` add files of a test's own.
+ */
+function stageRenameEditDelete(root: string, beforeCommit = () => {}, beforeStaging = () => {}): void {
+  const body = Array.from({ length: 20 }, (_, i) => `value_${i} = ${i}\n`).join('');
+  write(root, 'old name.py', body);
+  write(root, 'keep.py', 'k = 1\nk2 = 2\n');
+  write(root, 'gone.py', 'g = 1\n');
+  beforeCommit();
+  commitAll(root);
+  unlinkSync(path.join(root, 'old name.py'));
+  write(root, 'pkg/new é.py', `${body}extra = 1\n`);
+  write(root, 'keep.py', 'k = 2\nk2 = 2\nk3 = 3\n');
+  beforeStaging();
+  git(root, ['rm', '-q', 'gone.py']);
+  git(root, ['add', '-A']);
+}
+
 describe('stagedFiles', () => {
   it('lists every file of the first commit as added (no HEAD yet)', async () => {
     const root = makeRepo();
@@ -36,16 +56,7 @@ describe('stagedFiles', () => {
 
   it('follows renames to the new path, reports modifications, ignores deletions', async () => {
     const root = makeRepo();
-    const body = Array.from({ length: 20 }, (_, i) => `value_${i} = ${i}\n`).join('');
-    write(root, 'old name.py', body);
-    write(root, 'keep.py', 'k = 1\n');
-    write(root, 'gone.py', 'g = 1\n');
-    commitAll(root);
-    unlinkSync(path.join(root, 'old name.py'));
-    write(root, 'pkg/new é.py', `${body}extra = 1\n`);
-    write(root, 'keep.py', 'k = 2\n');
-    git(root, ['rm', '-q', 'gone.py']);
-    git(root, ['add', '-A']);
+    stageRenameEditDelete(root);
     const files = await stagedFiles(await open(root));
     expect(files).toEqual([
       { path: 'keep.py', status: 'M', oldPath: null, blob: blobOf(root, 'keep.py') },
@@ -99,19 +110,10 @@ describe('stagedDiff: files and hunks from one process', () => {
 
   it('renames, modifications, deletions, binary files, a mode change and an empty file', async () => {
     const root = makeRepo();
-    const body = Array.from({ length: 20 }, (_, i) => `value_${i} = ${i}\n`).join('');
-    write(root, 'old name.py', body);
-    write(root, 'keep.py', 'k = 1\nk2 = 2\n');
-    write(root, 'gone.py', 'g = 1\n');
-    write(root, 'mode.py', 'm = 1\n');
-    commitAll(root);
-    unlinkSync(path.join(root, 'old name.py'));
-    write(root, 'pkg/new é.py', `${body}extra = 1\n`);
-    write(root, 'keep.py', 'k = 2\nk2 = 2\nk3 = 3\n');
-    write(root, 'blob.bin', '\0\x01\x02binary\0');
-    write(root, 'empty.py', '');
-    git(root, ['rm', '-q', 'gone.py']);
-    git(root, ['add', '-A']);
+    stageRenameEditDelete(root, () => write(root, 'mode.py', 'm = 1\n'), () => {
+      write(root, 'blob.bin', '\0\x01\x02binary\0');
+      write(root, 'empty.py', '');
+    });
     git(root, ['update-index', '--chmod=+x', 'mode.py']);
     await expectSameAsSeparate(root);
   });
