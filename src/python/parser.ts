@@ -1,10 +1,27 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Parser, Tree } from 'web-tree-sitter';
 import { PYTHON_PARSE_FAILED, pythonGrammarLoadFailed } from '../report/messages/python.js';
 
+/**
+ * Absolute path of `file` in the installed package `name`, looked for in the node_modules
+ * folders require would search. Resolving `name/file` through the package's exports map loads
+ * Node's exports resolver first, ~5 ms of every commit; the wasm files are exported as they
+ * are. Layouts without such folders (Yarn Plug'n'Play) still resolve through require.
+ */
+function installedFile(name: string, file: string): string {
+  const require = createRequire(import.meta.url);
+  for (const dir of require.resolve.paths(name) ?? []) {
+    const candidate = path.join(dir, name, file);
+    if (existsSync(candidate)) return candidate;
+  }
+  return require.resolve(`${name}/${file}`);
+}
+
 /** Absolute path of tree-sitter-python.wasm in the installed tree-sitter-python package. */
 export function pythonGrammarPath(): string {
-  return createRequire(import.meta.url).resolve('tree-sitter-python/tree-sitter-python.wasm');
+  return installedFile('tree-sitter-python', 'tree-sitter-python.wasm');
 }
 
 let parserPromise: Promise<Parser> | null = null;
@@ -15,8 +32,7 @@ async function createParser(): Promise<Parser> {
     // loading then overlaps the git processes the hook waits for. It is bundled into
     // dist/cli.cjs, so it is told where its wasm file is rather than looking beside itself.
     const { Language, Parser } = await import('web-tree-sitter');
-    const resolve = createRequire(import.meta.url).resolve;
-    await Parser.init({ locateFile: (file: string) => resolve(`web-tree-sitter/${file}`) });
+    await Parser.init({ locateFile: (file: string) => installedFile('web-tree-sitter', file) });
     const language = await Language.load(pythonGrammarPath());
     const parser = new Parser();
     parser.setLanguage(language);
