@@ -2,7 +2,7 @@ import type { GlobalOptions, Io } from '../cli.js';
 import { loadConfig } from '../config/load.js';
 import { rangeChanges, type ResolvedRange } from '../git/range.js';
 import { openRepo } from '../git/repo.js';
-import { buildPlan, prewarmPlan, type Plan } from '../pipeline/plan.js';
+import { buildPlan, startPlan, type Plan } from '../pipeline/plan.js';
 import { isReviewFormat } from '../report/formats/kinds.js';
 import { belowThresholdFailure, rangePlanSummary } from '../report/messages/review.js';
 import { planJson, planLines, planSummary } from '../report/plan-output.js';
@@ -16,7 +16,7 @@ import { mark, printTimings } from '../report/timing.js';
  */
 export async function runPlan(options: GlobalOptions, io: Io): Promise<number> {
   mark('start');
-  prewarmPlan();
+  const early = startPlan(options.cwd, options.base === undefined);
   const repo = await openRepo(options.cwd);
   mark('repo');
   // The range resolves (rev-parse, merge-base) while the configuration loads.
@@ -24,7 +24,7 @@ export async function runPlan(options: GlobalOptions, io: Io): Promise<number> {
   const { config } = await loadConfig({ cwd: options.cwd, repoRoot: repo.root, explicitPath: options.config });
   if (options.threshold !== undefined) config.threshold = options.threshold;
   mark('config');
-  const plan = await buildPlan({ repo, config, changes });
+  const plan = await buildPlan({ repo, config, changes, early });
   const range = changes ? await changes.range() : null;
   mark('planned');
   printTimings(io.stderr);

@@ -3,7 +3,7 @@ import { loadConfig } from '../config/load.js';
 import { rangeChanges } from '../git/range.js';
 import { openRepo } from '../git/repo.js';
 import { generateTests, sourcesFromPlan } from '../generate/engine.js';
-import { buildPlan, prewarmPlan } from '../pipeline/plan.js';
+import { buildPlan, startPlan } from '../pipeline/plan.js';
 import { planJson, planLines } from '../report/plan-output.js';
 import { colourEnabled, makeStyle } from '../report/style.js';
 import { runMessages } from '../report/messages/run.js';
@@ -31,7 +31,7 @@ export interface RunOptions {
  */
 export async function runRun(options: GlobalOptions, io: Io, runOptions: RunOptions): Promise<number> {
   const started = performance.now();
-  prewarmPlan();
+  const early = startPlan(options.cwd, options.base === undefined);
   const repo = await openRepo(options.cwd);
   const changes = options.base === undefined ? undefined : rangeChanges(repo, options.base);
   const { config } = await loadConfig({ cwd: options.cwd, repoRoot: repo.root, explicitPath: options.config });
@@ -41,7 +41,7 @@ export async function runRun(options: GlobalOptions, io: Io, runOptions: RunOpti
   const out = makeStyle(colourEnabled(io.stdout, io.env));
   const progress = progressWriter(options.format, io.stderr, err);
 
-  const plan = await buildPlan({ repo, config, changes });
+  const plan = await buildPlan({ repo, config, changes, early });
   const range = changes ? await changes.range() : null;
   const generation = await generateTests(sourcesFromPlan(plan), { repoRoot: repo.root, config, execute: runOptions.execute, env: io.env, progress });
   const warnings = [...plan.warnings, ...generation.warnings];

@@ -1,6 +1,6 @@
 import type { Hunk, StagedFile } from './model.js';
 import type { Repo } from './repo.js';
-import { stagedDiff } from './staged.js';
+import { stagedDiff, type StagedDiff } from './staged.js';
 import { worktreeHunks } from './hunks.js';
 
 /**
@@ -19,11 +19,15 @@ export interface ChangeSet {
   worktreeHunks(paths: readonly string[]): Promise<Map<string, Hunk[]>>;
 }
 
-/** The staged change: the index (the temporary one inside `git commit -a` / `<path>` hooks) against HEAD. */
-export function stagedChanges(repo: Repo): ChangeSet {
+/**
+ * The staged change: the index (the temporary one inside `git commit -a` / `<path>` hooks)
+ * against HEAD. `early` is the same diff started before the repository was opened
+ * (startStagedDiff); when it could not answer, the diff runs now.
+ */
+export function stagedChanges(repo: Repo, early?: Promise<StagedDiff | null>): ChangeSet {
   // The files and their hunks come from one git process, started by whichever is asked first.
-  let diff: ReturnType<typeof stagedDiff> | null = null;
-  const both = () => (diff ??= stagedDiff(repo));
+  let diff: Promise<StagedDiff> | null = null;
+  const both = () => (diff ??= (early ?? Promise.resolve(null)).then((d) => (d !== null && repo.hasHead ? d : stagedDiff(repo))));
   return {
     kind: 'staged',
     files: async () => (await both()).files,

@@ -1,5 +1,8 @@
+import path from 'node:path';
+import { gitEnvironment } from './client.js';
 import { hunksByNewPath, PATCH_OPTIONS } from './hunks.js';
 import type { Hunk, StagedFile, StagedStatus } from './model.js';
+import { spawnGit } from './process.js';
 import type { Repo } from './repo.js';
 
 const KEPT_STATUSES: ReadonlySet<string> = new Set<StagedStatus>(['A', 'M', 'R', 'C', 'T']);
@@ -20,15 +23,45 @@ export async function stagedFiles(repo: Repo): Promise<StagedFile[]> {
   return parseRawZ(out);
 }
 
+/** The files and their hunks, as stagedDiff() reads them. */
+export interface StagedDiff {
+  files: StagedFile[];
+  hunks: Map<string, Hunk[]>;
+}
+
+const stagedDiffArgs = (base: string) => ['diff-index', '--cached', '--raw', '-z', '--no-abbrev', ...PATCH_OPTIONS, '-M', base, '--'];
+
 /**
  * stagedFiles() and stagedHunks() from ONE process (a commit hook pays for every process it
  * starts): `git diff-index --cached --raw -z -p -U0 -M <base>`. Git prints the raw records
  * (NUL-terminated), an empty record, then the patch.
  */
-export async function stagedDiff(repo: Repo): Promise<{ files: StagedFile[]; hunks: Map<string, Hunk[]> }> {
-  const out = await repo.read(['diff-index', '--cached', '--raw', '-z', '--no-abbrev', ...PATCH_OPTIONS, '-M', repo.baseTree, '--']);
+export async function stagedDiff(repo: Repo): Promise<StagedDiff> {
+  return parseStagedDiff(await repo.read(stagedDiffArgs(repo.baseTree)));
+}
+
+function parseStagedDiff(out: string): StagedDiff {
   const [raw, patch] = splitRawAndPatch(out);
   return { files: parseRawZ(raw), hunks: hunksByNewPath(patch, null) };
+}
+
+/**
+ * The same diff against HEAD, started before the repository is opened, so that it runs beside
+ * `git rev-parse` rather than after it. Git runs in `cwd` with the git variables the other
+ * commands get; it finds the repository and resolves a relative GIT_INDEX_FILE itself (against
+ * the top of the working tree), as it does for the rev-parse. Resolves with null when it
+ * cannot answer for HEAD (no commit yet, not a repository): stagedChanges() then runs the diff
+ * after openRepo, which also says what is wrong.
+ */
+export function startStagedDiff(cwd: string, baseEnv: NodeJS.ProcessEnv): Promise<StagedDiff | null> {
+  const absCwd = path.resolve(cwd);
+  const env = gitEnvironment(baseEnv, absCwd, null);
+  const index = baseEnv.GIT_INDEX_FILE;
+  if (index !== undefined && index !== '') env.GIT_INDEX_FILE = index;
+  return spawnGit(stagedDiffArgs('HEAD'), { cwd: absCwd, env }).then(
+    (result) => (result.code === 0 ? parseStagedDiff(result.stdout.toString('utf8')) : null),
+    () => null,
+  );
 }
 
 /** Splits `--raw -z -p` output at the empty record between the raw part and the patch. */

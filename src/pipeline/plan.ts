@@ -10,6 +10,7 @@ import { checkStale } from '../coverage/staleness.js';
 import type { Repo } from '../git/repo.js';
 import type { Hunk, StagedFile } from '../git/model.js';
 import { stagedChanges, type ChangeSet } from '../git/changes.js';
+import { startStagedDiff, type StagedDiff } from '../git/staged.js';
 import { readAnalysedContents } from '../git/contents.js';
 import { changedLines } from '../git/hunks.js';
 import { selectSources } from '../git/files-filter.js';
@@ -65,6 +66,8 @@ export interface PlanOptions {
   config: Config;
   /** The changes to plan for; default: the staged change. */
   changes?: ChangeSet;
+  /** The staged diff started early (startPlan), for the default changes. */
+  early?: Promise<StagedDiff | null> | undefined;
 }
 
 /**
@@ -76,8 +79,17 @@ export function prewarmPlan(): void {
   quiet(loadCoverageSchemas());
 }
 
+/**
+ * prewarmPlan(), and for a staged plan (`staged`) the staged diff started beside the
+ * repository's rev-parse (startStagedDiff): pass the result to buildPlan as `early`.
+ */
+export function startPlan(cwd: string, staged: boolean): Promise<StagedDiff | null> | undefined {
+  prewarmPlan();
+  return staged ? quiet(startStagedDiff(cwd, process.env)) : undefined;
+}
+
 /** The first half of the pipeline: staged changes -> touched functions -> coverage joined -> selection. */
-export async function buildPlan({ repo, config, changes = stagedChanges(repo) }: PlanOptions): Promise<Plan> {
+export async function buildPlan({ repo, config, early, changes = stagedChanges(repo, early) }: PlanOptions): Promise<Plan> {
   // Independent work runs side by side: the grammar loads and the staged hunks are computed
   // while git lists the staged files; the index -> working tree hunks and the coverage report
   // are read while the sources are parsed. Coverage is awaited only when a touched function

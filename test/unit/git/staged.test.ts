@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openRepo } from '../../../src/git/repo.js';
 import { stagedHunks } from '../../../src/git/hunks.js';
-import { parseRawZ, splitRawAndPatch, stagedDiff, stagedFiles } from '../../../src/git/staged.js';
+import { parseRawZ, splitRawAndPatch, stagedDiff, stagedFiles, startStagedDiff } from '../../../src/git/staged.js';
 import { cleanEnv, cleanupTempDirs, commitAll, git, makeRepo, write } from './helpers.js';
 
 afterAll(cleanupTempDirs);
@@ -125,6 +125,21 @@ describe('stagedDiff: files and hunks from one process', () => {
     const diff = await stagedDiff(await open(root));
     expect(diff.files).toEqual([]);
     expect(diff.hunks.size).toBe(0);
+  });
+
+  it('startStagedDiff (before the repository is opened) reads the same diff, from a subdirectory too; null without HEAD or repository', async () => {
+    const root = makeRepo();
+    write(root, 'a.py', 'a = 1\n');
+    expect(await startStagedDiff(root, cleanEnv())).toBeNull(); // no commit yet
+    commitAll(root);
+    stageRenameEditDelete(root);
+    const repo = await open(root);
+    const expected = await stagedDiff(repo);
+    expect(expected.files.length).toBeGreaterThan(0);
+    expect(await startStagedDiff(root, cleanEnv())).toEqual(expected);
+    write(root, 'pkg/sub/x.txt', '');
+    expect(await startStagedDiff(path.join(root, 'pkg'), cleanEnv())).toEqual(expected);
+    expect(await startStagedDiff(path.dirname(root), cleanEnv())).toBeNull();
   });
 
   it('splitRawAndPatch: the empty record separates the parts', () => {
