@@ -13,7 +13,7 @@ import { codeFingerprint, findBlocks, markerLine, type ManagedBlock } from './ma
 import { moduleNameFor } from './module-name.js';
 import { runProbe } from './probe.js';
 import type { ProbeCandidateResult, ProbeRaise, ProbeReturn, ProbeTarget } from './probe-model.js';
-import { findProjectPython, pytestCanImport } from './python-env.js';
+import { findProjectPython, modulesPytestMayMiss } from './python-env.js';
 import { renderTest, type StaticOutcome, type TestCase } from './render.js';
 import { sideEffectOf } from './side-effects.js';
 import { testFileFor } from './test-file.js';
@@ -159,7 +159,9 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       result.warnings.push(warn.noPython(found.tried));
     } else {
       result.python = found.python;
-      if (!(await pytestCanImport(found.python, firstModule, repoRoot))) result.warnings.push(warn.notOnPytestPath(firstModule, config.sourceRoots));
+      const modules = [...new Set(files.filter((f) => f.jobs.length > 0).map((f) => f.module))];
+      const missed = await modulesPytestMayMiss(found.python, modules, repoRoot);
+      if (missed.length > 0) result.warnings.push(warn.notOnPytestPath(missed, config.sourceRoots));
       // A progress line only when running the candidates takes more than about a second.
       const calls = toRun.reduce((n, j) => n + j.candidates.length, 0);
       const slow = setTimeout(() => options.progress?.(progressLine(calls, toRun.length, found.python!)), 1000);

@@ -31,12 +31,13 @@ export async function findProjectPython(opts: {
 }
 
 /**
- * Whether pytest, started at the repository root, is likely to import `module`: the module is
- * importable from the root as it is (installed, or a flat layout), or a pytest configuration
- * file sets `pythonpath`. The probe puts the source roots on sys.path itself; the generated
- * tests rely on the project's own pytest setup.
+ * Of `modules`, those pytest started at the repository root is unlikely to import: not
+ * importable from the root as they are (installed, or a flat layout), while no pytest
+ * configuration file sets `pythonpath`. The probe puts the source roots on sys.path itself;
+ * the generated tests rely on the project's own pytest setup. One Python process for all.
  */
-export async function pytestCanImport(python: string, module: string, repoRoot: string): Promise<boolean> {
+export async function modulesPytestMayMiss(python: string, modules: readonly string[], repoRoot: string): Promise<string[]> {
+  if (modules.length === 0) return [];
   for (const name of ['pytest.ini', 'pyproject.toml', 'setup.cfg', 'tox.ini']) {
     const text = (() => {
       try {
@@ -45,23 +46,46 @@ export async function pytestCanImport(python: string, module: string, repoRoot: 
         return '';
       }
     })();
-    if (/^\s*pythonpath\s*=/m.test(text)) return true;
+    if (/^\s*pythonpath\s*=/m.test(text)) return [];
   }
-  return canFind(python, module, [repoRoot]);
+  const found = await findable(python, modules, [repoRoot]);
+  return modules.filter((m) => !found.has(m));
 }
 
-function canFind(python: string, module: string, sysPath: string[]): Promise<boolean> {
-  const code = 'import importlib.util, sys, json\nsys.path[:0] = json.loads(sys.argv[1])\nsys.exit(0 if importlib.util.find_spec(sys.argv[2]) else 1)';
+async function canFind(python: string, module: string, sysPath: string[]): Promise<boolean> {
+  return (await findable(python, [module], sysPath)).has(module);
+}
+
+/** Which of `modules` `python` can find with `sysPath` in front of its own (none when it cannot run). */
+function findable(python: string, modules: readonly string[], sysPath: string[]): Promise<Set<string>> {
+  const code = [
+    'import importlib.util, sys, json',
+    'sys.path[:0] = json.loads(sys.argv[1])',
+    'def found(name):',
+    '    try:',
+    '        return importlib.util.find_spec(name) is not None',
+    '    except Exception:',
+    '        return False',
+    'print(json.dumps([m for m in json.loads(sys.argv[2]) if found(m)]))',
+  ].join('\n');
   return new Promise((resolve) => {
-    const child = spawn(python, ['-c', code, JSON.stringify(sysPath), module], { stdio: 'ignore' });
+    const child = spawn(python, ['-c', code, JSON.stringify(sysPath), JSON.stringify(modules)], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const out: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
     child.on('error', () => {
       clearTimeout(timer);
-      resolve(false);
+      resolve(new Set());
     });
-    child.on('exit', (code) => {
+    child.on('close', (code) => {
       clearTimeout(timer);
-      resolve(code === 0);
+      let names: unknown = [];
+      try {
+        names = code === 0 ? JSON.parse(Buffer.concat(out).toString('utf8')) : [];
+      } catch {
+        names = [];
+      }
+      resolve(new Set(Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : []));
     });
   });
 }
