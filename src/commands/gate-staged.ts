@@ -1,5 +1,6 @@
 import type { Config } from '../config/model.js';
 import type { ResolvedRange } from '../git/range.js';
+import type { StagedFile } from '../git/model.js';
 import type { Repo } from '../git/repo.js';
 import { runPlaceholderCheck, type FileFinding } from '../gate/check.js';
 import { gateLines, gateSummary } from './check.js';
@@ -14,10 +15,12 @@ export interface StagedGate {
 
 /**
  * The placeholder gate that ends `run`: on the staged test files, or with a range (`run --base`)
- * on the test files the branch changed, as committed at HEAD.
+ * on the test files the branch changed, as committed at HEAD. `staged`: the staged files as the
+ * plan listed them, when nothing was staged since (saves listing them again).
  */
-export async function gateStaged(repo: Repo, config: Config, range?: ResolvedRange): Promise<StagedGate> {
-  const result = await runPlaceholderCheck({ cwd: repo.cwd, env: repo.env, files: [], repo, config, ...(range ? { base: range } : {}) });
+export async function gateStaged(repo: Repo, config: Config, options: { range?: ResolvedRange | undefined; staged?: readonly StagedFile[] | undefined } = {}): Promise<StagedGate> {
+  const { range, staged } = options;
+  const result = await runPlaceholderCheck({ cwd: repo.cwd, env: repo.env, files: [], repo, config, ...(range ? { base: range } : staged ? { staged } : {}) });
   return {
     findings: result.findings.map((f) => ({ file: f.file, line: f.line, column: f.column, function: f.function, text: f.text })),
     warnings: result.warnings,

@@ -51,7 +51,8 @@ export async function runRun(options: GlobalOptions, io: Io, runOptions: RunOpti
     await repo.raw(['add', '--', ...generation.written]);
     staged = true;
   }
-  const gate = await gateStaged(repo, config, range ?? undefined);
+  // The plan's list of staged files still holds unless this run staged the tests it wrote.
+  const gate = await gateStaged(repo, config, range ? { range } : staged ? {} : { staged: plan.changed });
   warnings.push(...gate.warnings);
 
   // In a range nothing is staged: tests written are not in the branch unless onGenerate is "warn".

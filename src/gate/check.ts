@@ -57,6 +57,8 @@ export interface CheckOptions {
   repo?: Repo;
   /** Already loaded settings to reuse: no configuration search. */
   config?: Config;
+  /** With `repo`: the staged files, when the caller listed them and has staged nothing since. */
+  staged?: readonly StagedFile[];
 }
 
 /**
@@ -146,10 +148,11 @@ async function stagedInputs(options: CheckOptions): Promise<Gathered> {
   if (options.repo) {
     // A caller that already opened the repository (and so loaded simple-git) reuses it.
     const repo = options.repo;
-    const [{ stagedFiles }, { readBlobs }] = await Promise.all([import('../git/staged.js'), import('../git/blobs.js')]);
+    const [{ stagedFiles }, { readAnalysedContents }] = await Promise.all([import('../git/staged.js'), import('../git/contents.js')]);
     root = repo.root;
-    staged = await stagedFiles(repo);
-    read = (ids) => readBlobs(repo, ids);
+    staged = options.staged ? [...options.staged] : await stagedFiles(repo);
+    const byBlob = new Map(staged.map((f) => [f.blob, f]));
+    read = async (ids) => (await readAnalysedContents(repo, ids.map((id) => byBlob.get(id)!))).blobs;
   } else {
     const index = await readStagedIndex(cwd, options.env);
     root = index.root;

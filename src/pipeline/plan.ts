@@ -59,6 +59,8 @@ export interface Plan {
   warnings: string[];
   /** Parsed staged sources, for the stages after the plan (not part of the JSON output). */
   sources: PlanSource[];
+  /** Every file of the change (sources or not), for the stages after the plan (not part of the JSON output). */
+  changed: StagedFile[];
 }
 
 export interface PlanOptions {
@@ -96,11 +98,12 @@ export async function buildPlan({ repo, config, early, changes = stagedChanges(r
   // needs it, so a commit that touches no function never fails for want of a coverage file.
   const parserReady = quiet(getPythonParser());
   const hunksPromise = quiet(changes.hunks());
-  const staged = selectSources(await changes.files(), config);
+  const changed = await changes.files();
+  const staged = selectSources(changed, config);
   mark('files');
   const warnings: string[] = [];
   if (staged.length === 0) {
-    return { coverageFile: null, coverageTimestamp: null, threshold: config.threshold, filesChecked: 0, functions: [], warnings, sources: [] };
+    return { coverageFile: null, coverageTimestamp: null, threshold: config.threshold, filesChecked: 0, functions: [], warnings, sources: [], changed };
   }
   const coveragePromise = quiet(loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage, cacheDir: repo.cacheDir }));
   const { blobs, sameInWorktree } = await readAnalysedContents(repo, staged);
@@ -135,7 +138,7 @@ export async function buildPlan({ repo, config, early, changes = stagedChanges(r
     joined = await joinCoverage(repo, config, loaded, withTouched, (file) => wtHunks.get(file) ?? [], warnings);
   }
   mark('joined');
-  return finishPlan(config, joined, sources, warnings);
+  return finishPlan(config, joined, sources, warnings, changed);
 }
 
 /** Plans for files named on the command line, read from disk: every function of each, or those named. */
@@ -212,7 +215,7 @@ async function joinCoverage(repo: Repo, config: Config, loaded: LoadedCoverage, 
   return { coverageFile, coverageTimestamp: report.timestampText ?? null, verdicts };
 }
 
-function finishPlan(config: Config, joined: JoinedCoverage, sources: PlanSource[], warnings: string[]): Plan {
+function finishPlan(config: Config, joined: JoinedCoverage, sources: PlanSource[], warnings: string[], changed: StagedFile[] = []): Plan {
   const withTouched = sources.filter((s) => s.touched.length > 0);
   const verdicts = joined.verdicts;
   const touched = withTouched.flatMap((s) => s.touched.map((fn) => ({ file: s.file, fn })));
@@ -236,6 +239,7 @@ function finishPlan(config: Config, joined: JoinedCoverage, sources: PlanSource[
     functions,
     warnings,
     sources,
+    changed,
   };
 }
 

@@ -153,6 +153,25 @@ describe('smart-test run: generates tests for the selected functions', () => {
     expect(repo.git('diff', '--cached', '--name-only')).toContain('tests/test_shapes.py');
   });
 
+  it('the gate at the end sees the staged test files: staged content only, and tests it staged itself', () => {
+    const python = requirePython();
+    setUp(repo, python);
+    // A person's test with the placeholder, staged; then fixed in the working tree only.
+    repo.write('tests/test_manual.py', 'def test_manual():\n    assert "test_value"\n');
+    repo.git('add', 'tests/test_manual.py');
+    repo.write('tests/test_manual.py', 'def test_manual():\n    assert "fixed"\n');
+    const blocked = runCli(['run', '--stage', '--format', 'json'], repo.root);
+    expect(blocked.code, blocked.stderr).toBe(1);
+    const out = JSON.parse(blocked.stdout) as RunJson & { placeholders: Array<{ file: string; line: number }> };
+    expect(out.staged).toBe(true);
+    expect(out.placeholders).toEqual([expect.objectContaining({ file: 'tests/test_manual.py', line: 2 })]);
+    // Staged as fixed: the gate passes (the generated tests, staged by --stage, hold no placeholder).
+    repo.git('add', 'tests/test_manual.py');
+    const passed = runCli(['run', '--format', 'json'], repo.root);
+    expect(passed.code, passed.stdout).toBe(0);
+    expect(JSON.parse(passed.stdout).placeholders).toEqual([]);
+  });
+
   it('--no-execute writes static tests from doctests without running the code', () => {
     const python = requirePython();
     setUp(repo, python);
