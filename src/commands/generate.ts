@@ -10,6 +10,7 @@ import { decodeSource } from '../python/decode.js';
 import { buildFilePlan } from '../pipeline/plan.js';
 import { planJson, planLines } from '../report/plan-output.js';
 import { colourEnabled, makeStyle } from '../report/style.js';
+import { stopwatch } from '../report/timing.js';
 import { runMessages } from '../report/messages/run.js';
 import { generationJson, generationLines, progressWriter } from './generate-output.js';
 
@@ -26,7 +27,7 @@ export interface GenerateOptions {
  * Writes tests and exits 0; input problems exit 2.
  */
 export async function runGenerate(options: GlobalOptions, io: Io, gen: GenerateOptions): Promise<number> {
-  const started = performance.now();
+  const elapsed = stopwatch();
   if (gen.files.length === 0) throw new SmartTestError(runMessages.noFiles);
   const repo = await openRepo(options.cwd);
   const { config } = await loadConfig({ cwd: options.cwd, repoRoot: repo.root, explicitPath: options.config });
@@ -64,6 +65,6 @@ export async function runGenerate(options: GlobalOptions, io: Io, gen: GenerateO
   const tests = generation.targets.reduce((n, t) => n + (t.status === 'written' ? t.tests : 0), 0);
   const placeholders = generation.targets.reduce((n, t) => n + t.placeholders, 0);
   const parts = [`${plan.functions.filter((f) => f.selected).length} functions selected`, `${tests} tests written to ${generation.written.length} file${generation.written.length === 1 ? '' : 's'}`, `${placeholders} placeholder${placeholders === 1 ? '' : 's'} to replace`];
-  io.stdout.write(`${out.dim(runMessages.summary(parts, (performance.now() - started) / 1000))}\n`);
+  io.stdout.write(`${out.dim(runMessages.summary(parts, elapsed()))}\n`);
   return 0;
 }

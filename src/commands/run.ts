@@ -6,6 +6,7 @@ import { generateTests, sourcesFromPlan } from '../generate/engine.js';
 import { buildPlan, startPlan } from '../pipeline/plan.js';
 import { planJson, planLines } from '../report/plan-output.js';
 import { colourEnabled, makeStyle } from '../report/style.js';
+import { stopwatch } from '../report/timing.js';
 import { runMessages } from '../report/messages/run.js';
 import { rangeRunMessages } from '../report/messages/review.js';
 import { isReviewFormat } from '../report/formats/kinds.js';
@@ -30,7 +31,7 @@ export interface RunOptions {
  * holds the placeholder, or when it wrote tests unless onGenerate is "warn".
  */
 export async function runRun(options: GlobalOptions, io: Io, runOptions: RunOptions): Promise<number> {
-  const started = performance.now();
+  const elapsed = stopwatch();
   const early = startPlan(options.cwd, options.base === undefined);
   const repo = await openRepo(options.cwd);
   const changes = options.base === undefined ? undefined : rangeChanges(repo, options.base);
@@ -68,7 +69,7 @@ export async function runRun(options: GlobalOptions, io: Io, runOptions: RunOpti
     return [`${plan.filesChecked} file${plan.filesChecked === 1 ? '' : 's'} checked`, `${selected} function${selected === 1 ? '' : 's'} selected`, `${tests} test${tests === 1 ? '' : 's'} written`, `${gate.findings.length} placeholder${gate.findings.length === 1 ? '' : 's'} left`];
   };
   if (isReviewFormat(options.format)) {
-    const summary = `${range ? `${rangeSummary(plan, range)} ` : ''}${runMessages.summary(summaryParts(), (performance.now() - started) / 1000)}`;
+    const summary = `${range ? `${rangeSummary(plan, range)} ` : ''}${runMessages.summary(summaryParts(), elapsed())}`;
     const [{ writeReview }, { runReview }] = await Promise.all([import('../report/formats/emit.js'), import('../report/formats/review.js')]);
     const review = runReview({
       plan,
@@ -95,6 +96,6 @@ export async function runRun(options: GlobalOptions, io: Io, runOptions: RunOpti
     io.stdout.write(`${staged || onGenerate === 'warn' ? message : out.yellow(message)}\n`);
   }
   if (range) io.stdout.write(`${out.dim(rangeSummary(plan, range))}\n`);
-  io.stdout.write(`${out.dim(runMessages.summary(summaryParts(), (performance.now() - started) / 1000))}\n`);
+  io.stdout.write(`${out.dim(runMessages.summary(summaryParts(), elapsed()))}\n`);
   return code;
 }

@@ -11,7 +11,6 @@ import { TEST_FILE_HEADER, progressLine, status, warnings as warn } from '../rep
 import { buildCandidates, uncallableReason, type Candidate } from './infer/candidates.js';
 import { codeFingerprint, findBlocks, markerLine, type ManagedBlock } from './managed.js';
 import { moduleNameFor } from './module-name.js';
-import { runProbe } from './probe.js';
 import type { ProbeCandidateResult, ProbeRaise, ProbeReturn, ProbeTarget } from './probe-model.js';
 import { findProjectPython, modulesPytestMayMiss } from './python-env.js';
 import { renderTest, type StaticOutcome, type TestCase } from './render.js';
@@ -242,6 +241,8 @@ async function probeAll(python: string, jobs: Job[], files: Array<{ module: stri
       lastLine: job.fn.endLine,
       candidates: job.candidates.map((c, k) => ({ id: String(k), setup: c.setup, expr: c.expr })),
     }));
+    // Loaded only when something is to be run: it builds the probe's zod schemas.
+    const { runProbe } = await import('./probe.js');
     const response = await runProbe(python, { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects, tmpPath: path.join(work, 'tmp'), targets }, { timeoutMs: 60_000 + jobs.length * 10_000 });
     const out = new Map<Job, Observed>();
     for (const target of response.targets) {

@@ -13,3 +13,12 @@ export function printTimings(stderr: NodeJS.WritableStream): void {
   if (!enabled || marks.length === 0) return;
   stderr.write(`smart-test timing (ms since start): ${marks.map(([l, t]) => `${l} ${t.toFixed(0)}`).join(', ')}\n`);
 }
+
+/**
+ * A stopwatch started now: the returned function gives the seconds since. process.hrtime, not
+ * the `performance` global, whose first use loads perf_hooks (~2 ms of a commit).
+ */
+export function stopwatch(): () => number {
+  const start = process.hrtime.bigint();
+  return () => Number(process.hrtime.bigint() - start) / 1e9;
+}
