@@ -6,7 +6,7 @@
 // run after installing (no code cache). A benchmark, not a test: quote medians; the machine is shared.
 //   node scripts/bench-plan.mjs [--runs 15] [--dir /tmp/smart-test-bench-synth] [--rebuild]
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -44,7 +44,11 @@ function time(cmd, args, cwd, before) {
 
 const cli = path.join(root, 'bin', 'smart-test.cjs');
 const forgetLayout = () => rmSync(path.join(dir, '.git', 'smart-test'), { recursive: true, force: true });
-const forgetCode = () => rmSync(path.join(root, 'dist', 'code-cache'), { recursive: true, force: true });
+const codeCache = path.join(root, 'dist', 'code-cache');
+// Only plan's code cache: the other commands keep theirs.
+const forgetCode = () => {
+  for (const name of existsSync(codeCache) ? readdirSync(codeCache) : []) if (name.startsWith('plan-')) rmSync(path.join(codeCache, name), { force: true });
+};
 const plan = JSON.parse(time(process.execPath, [cli, 'plan', '--format', 'json'], dir).stdout);
 console.log(`plan: ${plan.functions.length} touched functions, ${plan.functions.filter((f) => f.selected).length} selected, ${plan.warnings.length} warnings`);
 
@@ -54,11 +58,12 @@ const variants = [
   { label: 'smart-test plan', args: [cli, 'plan'], note: 'every commit after the first since the coverage run' },
   { label: '  coverage just re-run', args: [cli, 'plan'], before: forgetLayout, note: 'coverage.json read whole, its layout noted' },
   { label: '  first run after install', args: [cli, 'plan'], before: () => (forgetLayout(), forgetCode()), note: 'no code cache either' },
+  { label: 'smart-test run --threshold 0', args: [cli, 'run', '--threshold', '0'], note: 'the hook command when nothing needs tests: plan + gate' },
 ];
 const samples = variants.map(() => []);
 for (const v of variants) time(process.execPath, v.args, dir, v.before); // warm the file cache
 for (let i = 0; i < runs; i++) variants.forEach((v, j) => samples[j].push(time(process.execPath, v.args, dir, v.before).seconds));
-time(process.execPath, [cli, 'plan'], dir); // leave both caches in place
+time(process.execPath, [cli, 'plan'], dir); // leave every cache in place
 variants.forEach((v, j) => {
   const s = samples[j].sort((a, b) => a - b);
   const median = s[Math.floor(s.length / 2)];
