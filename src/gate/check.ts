@@ -9,7 +9,7 @@ import type { ResolvedRange } from '../git/range.js';
 import type { Repo } from '../git/repo.js';
 import { decodeSource } from '../python/decode.js';
 import { checkPathIsDirectory, checkPathUnreadable, checkPathsMissing, gateWarnings } from '../report/messages/gate.js';
-import { readIndexBlobs, readStagedIndex } from './index-reader.js';
+import { readStagedIndex } from './index-reader.js';
 import type { PlaceholderFinding } from './placeholders.js';
 
 /** One file to check: how to name it to the user, and its bytes. */
@@ -157,7 +157,8 @@ async function stagedInputs(options: CheckOptions): Promise<Gathered> {
     const index = await readStagedIndex(cwd, options.env);
     root = index.root;
     staged = index.files;
-    read = (ids) => readIndexBlobs(cwd, options.env, ids);
+    const { readBlobsAt } = await import('../git/blobs.js');
+    read = (ids) => readBlobsAt(cwd, options.env, ids);
   }
   const config = options.config ?? (await loadConfig({ cwd, repoRoot: root, explicitPath: options.configPath })).config;
   const tests = staged.filter((f) => f.path.endsWith('.py') && isTestFile(f.path, config.testsDir));

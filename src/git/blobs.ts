@@ -11,10 +11,15 @@ const OBJECT_ID = /^[0-9a-fA-F]{4,64}$/;
  * command). Contents stay Buffers: staged files need not be UTF-8. Ids git does not have (or
  * that are not valid ids) are absent from the result.
  */
-export async function readBlobs(repo: Repo, blobIds: readonly string[]): Promise<Map<string, Buffer>> {
+export function readBlobs(repo: Repo, blobIds: readonly string[]): Promise<Map<string, Buffer>> {
+  return readBlobsAt(repo.root, repo.env, blobIds);
+}
+
+/** readBlobs() for a caller without an opened repository: git runs in `cwd` with exactly `env`. */
+export async function readBlobsAt(cwd: string, env: NodeJS.ProcessEnv, blobIds: readonly string[]): Promise<Map<string, Buffer>> {
   const ids = [...new Set(blobIds.filter((id) => OBJECT_ID.test(id)))];
   if (ids.length === 0) return new Map();
-  const output = await gitOutput(['cat-file', '--batch', '--buffer'], { cwd: repo.root, env: repo.env, input: `${ids.join('\n')}\n` });
+  const output = await gitOutput(['cat-file', '--batch', '--buffer'], { cwd, env, input: `${ids.join('\n')}\n` });
   return parseBatchOutput(output, ids);
 }
 

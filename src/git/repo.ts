@@ -72,7 +72,7 @@ export async function openRepo(cwd: string, options: OpenRepoOptions = {}): Prom
   // With --verify -q, a missing HEAD (no commit yet) exits 1 with no error text after printing
   // the first three lines.
   if (probe.code !== 0 && !(probe.code === 1 && probe.stderr.trim() === '' && out.split('\n').length >= 3)) {
-    throw classifyOpenError(probe.stderr, absCwd, probeArgs);
+    throw gitFailure(probe.stderr, absCwd, probeArgs);
   }
   const lines = out.split('\n').filter((l) => l.length > 0);
   const [rootLine, gitDirLine, formatLine, headLine] = lines;
@@ -112,7 +112,8 @@ export async function openRepo(cwd: string, options: OpenRepoOptions = {}): Prom
   };
 }
 
-function classifyOpenError(stderr: string, cwd: string, args: readonly string[]): SmartTestError {
+/** The error for a git command run in `cwd` that failed with `stderr`: not a repository, not a work tree, or the command's own message. */
+export function gitFailure(stderr: string, cwd: string, args: readonly string[]): SmartTestError {
   if (/not a git repository/i.test(stderr)) return new SmartTestError(notARepository(cwd));
   if (/must be run in a work tree/i.test(stderr)) return new SmartTestError(notAWorkTree(cwd));
   return new SmartTestError(gitCommandFailed(args, stderr));

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SmartTestError } from '../../../src/errors.js';
 import { runPlaceholderCheck } from '../../../src/gate/check.js';
-import { readIndexBlobs, readStagedIndex } from '../../../src/gate/index-reader.js';
+import { readStagedIndex } from '../../../src/gate/index-reader.js';
+import { readBlobsAt } from '../../../src/git/blobs.js';
 import { openRepo } from '../../../src/git/repo.js';
 
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -14,7 +15,7 @@ function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...e, GIT_CONFIG_GLOBAL: os.devNull, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t.invalid', ...extra };
 }
 
-describe('readStagedIndex / readIndexBlobs', () => {
+describe('readStagedIndex / readBlobsAt', () => {
   let root: string;
   const git = (...args: string[]) => execFileSync('git', args, { cwd: root, env: env(), encoding: 'utf8' });
   const write = (rel: string, text: string) => {
@@ -33,7 +34,7 @@ describe('readStagedIndex / readIndexBlobs', () => {
     const index = await readStagedIndex(root, env());
     expect(index.root).toBe(root);
     expect(index.files.map((f) => [f.path, f.status])).toEqual([['tests/test_a.py', 'A']]);
-    const blobs = await readIndexBlobs(root, env(), index.files.map((f) => f.blob));
+    const blobs = await readBlobsAt(root, env(), index.files.map((f) => f.blob));
     expect(blobs.get(index.files[0]!.blob)?.toString()).toBe('A = 1\n');
   });
 
