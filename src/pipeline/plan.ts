@@ -135,7 +135,9 @@ export async function buildPlan({ repo, config, early, changes = stagedChanges(r
     mark('parsed');
     const [loaded, wtHunks] = await Promise.all([coveragePromise, worktreePromise]);
     mark('coverage');
-    joined = await joinCoverage(repo, config, loaded, withTouched, (file) => wtHunks.get(file) ?? [], warnings);
+    // The working copies read to find the analysed content need not be read again.
+    const alreadyRead = new Map(staged.filter((f) => sameInWorktree.has(f.path) && blobs.has(f.blob)).map((f) => [f.path, blobs.get(f.blob)!]));
+    joined = await joinCoverage(repo, config, loaded, withTouched, (file) => wtHunks.get(file) ?? [], warnings, alreadyRead);
   }
   mark('joined');
   return finishPlan(config, joined, sources, warnings, changed);
@@ -181,7 +183,16 @@ interface JoinedCoverage {
  * to the working tree coverage measured (index -> working tree for staged content; none for files
  * read from disk).
  */
-async function joinCoverage(repo: Repo, config: Config, loaded: LoadedCoverage, sources: PlanSource[], hunksOf: (file: string) => Hunk[], warnings: string[]): Promise<JoinedCoverage> {
+async function joinCoverage(
+  repo: Repo,
+  config: Config,
+  loaded: LoadedCoverage,
+  sources: PlanSource[],
+  hunksOf: (file: string) => Hunk[],
+  warnings: string[],
+  /** Working-tree bytes already read, by repo path: not read again. */
+  alreadyRead: ReadonlyMap<string, Buffer> = new Map(),
+): Promise<JoinedCoverage> {
   const report = loaded.report;
   const coverageFile = displayPath(report.path, repo.root);
   const others = loaded.considered.map((c) => displayPath(c.path, repo.root)).filter((p) => p !== coverageFile);
@@ -194,7 +205,8 @@ async function joinCoverage(repo: Repo, config: Config, loaded: LoadedCoverage, 
       return;
     }
     const absolute = path.join(repo.root, source.file);
-    const [worktreeText, info] = await Promise.all([readFile(absolute, 'utf8').catch(() => null), stat(absolute).catch(() => null)]);
+    const known = alreadyRead.get(source.file);
+    const [worktreeText, info] = await Promise.all([known ? known.toString('utf8') : readFile(absolute, 'utf8').catch(() => null), stat(absolute).catch(() => null)]);
     const stale = worktreeText === null || info === null
       ? { stale: true, reason: 'the file is missing from the working tree' }
       : checkStale({ worktreeText, worktreeMtimeMs: info.mtimeMs, report, file: entry });
