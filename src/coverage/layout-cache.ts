@@ -133,15 +133,20 @@ export function readRange(absPath: string, start: number, end: number): Buffer {
   const buf = Buffer.allocUnsafe(end - start);
   const fd = openSync(absPath, 'r');
   try {
-    let got = 0;
-    while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, start + got);
-      if (n === 0) break;
-      got += n;
-    }
+    const got = readFully(fd, buf, start);
     return got < buf.length ? buf.subarray(0, got) : buf;
   } finally {
     closeSync(fd);
   }
 }
 
+/** Fills `buf` from `fd` at `position`; the bytes read, fewer only when the file ends first. */
+export function readFully(fd: number, buf: Uint8Array, position: number): number {
+  let got = 0;
+  while (got < buf.length) {
+    const n = readSync(fd, buf, got, buf.length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}

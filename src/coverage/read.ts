@@ -10,7 +10,7 @@
  * Supported: reports without `meta.format` (coverage 5.x to 7.4.0), format 2 (7.4.1+) and
  * format 3 (7.6+, per-file `functions` / `classes` regions). Newer formats are read the same way.
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync, realpathSync, type BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, realpathSync, type BigIntStats } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 // The zod schemas (schemas.ts) are imported when a report is read (loadCoverageSchemas), not
@@ -45,7 +45,7 @@ import {
   type TopLevelScan,
 } from './json-scan.js';
 import type { CoverageReport, FileCoverage, RegionCoverage } from './model.js';
-import { fileIdentity, layoutCacheFile, readLayout, readRange, writeLayout } from './layout-cache.js';
+import { fileIdentity, layoutCacheFile, readFully, readLayout, readRange, writeLayout } from './layout-cache.js';
 import { CoverageKeyIndex } from './paths.js';
 import { parseCoverageTimestamp } from './timestamp.js';
 import { wasmBytes } from './wasm-skip.js';
@@ -400,12 +400,7 @@ function reportFrom(abs: string, source: ByteSource, scan: TopLevelScan, options
 function readWhole(fd: number, size: number): { buf: Buffer; skipContainer?: (start: number) => number } {
   const fast = wasmBytes(size);
   const buf = fast ? fast.bytes : Buffer.allocUnsafe(size);
-  let got = 0;
-  while (got < size) {
-    const n = readSync(fd, buf, got, size - got, got);
-    if (n === 0) break;
-    got += n;
-  }
+  const got = readFully(fd, buf, 0);
   if (got < size) return { buf: Buffer.from(buf.subarray(0, got)) }; // it shrank while read
   return fast ? { buf, skipContainer: fast.skip } : { buf };
 }

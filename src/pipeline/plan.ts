@@ -73,20 +73,14 @@ export interface PlanOptions {
 }
 
 /**
- * Starts loading the parser and the coverage schemas (modules, wasm) so that it overlaps the
- * repository and configuration reads that come first. Call it before openRepo.
- */
-export function prewarmPlan(): void {
-  quiet(getPythonParser());
-  quiet(loadCoverageSchemas());
-}
-
-/**
- * prewarmPlan(), and for a staged plan (`staged`) the staged diff started beside the
- * repository's rev-parse (startStagedDiff): pass the result to buildPlan as `early`.
+ * Starts what the plan will wait for, so that it overlaps the repository and configuration
+ * reads that come first: loading the parser and the coverage schemas (modules, wasm), and for
+ * a staged plan (`staged`) the staged diff beside the repository's rev-parse
+ * (startStagedDiff; pass the result to buildPlan as `early`). Call it before openRepo.
  */
 export function startPlan(cwd: string, staged: boolean): Promise<StagedDiff | null> | undefined {
-  prewarmPlan();
+  quiet(getPythonParser());
+  quiet(loadCoverageSchemas());
   return staged ? quiet(startStagedDiff(cwd, process.env)) : undefined;
 }
 
