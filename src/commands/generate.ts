@@ -47,7 +47,7 @@ export async function runGenerate(options: GlobalOptions, io: Io, gen: GenerateO
     if (!decoded.ok) throw new SmartTestError(runMessages.unreadable(given, decoded.reason));
     files.push({ file: repoPath, text: decoded.text });
   }
-  const plan = await buildFilePlan({ repo, config, files, all: gen.all, functionNames: gen.functions });
+  const plan = await buildFilePlan({ repo, config, files, all: gen.all, functionNames: gen.functions, coverageData: { env: io.env, note: (line) => io.stderr.write(`${line}\n`) } });
   if (gen.functions.length > 0 && plan.functions.length === 0) throw new SmartTestError(runMessages.noSuchFunction(gen.functions, gen.files));
 
   const err = makeStyle(colourEnabled(io.stderr, io.env));

@@ -24,7 +24,7 @@ export async function runPlan(options: GlobalOptions, io: Io): Promise<number> {
   const { config } = await loadConfig({ cwd: options.cwd, repoRoot: repo.root, explicitPath: options.config });
   if (options.threshold !== undefined) config.threshold = options.threshold;
   mark('config');
-  const plan = await buildPlan({ repo, config, changes, early });
+  const plan = await buildPlan({ repo, config, changes, early, coverageData: { env: io.env, note: (line) => io.stderr.write(`${line}\n`) } });
   const range = changes ? await changes.range() : null;
   mark('planned');
   printTimings(io.stderr);

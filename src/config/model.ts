@@ -21,6 +21,12 @@ export interface Config {
   belowThreshold: BelowThreshold;
   /** Run functions with visible side effects (processes, network, environment) and let candidates have them. */
   allowSideEffects: boolean;
+  /**
+   * coverage.py's data file (.coverage) to turn into coverage.json when it is newer: a path
+   * (repo-relative or absolute), null to find it (coverage.py's own configuration, else
+   * .coverage), or false to never convert.
+   */
+  coverageData: string | false | null;
 }
 
 export interface LoadedConfig {

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/model.js';
 import { loadCoverage, type LoadedCoverage } from '../coverage/locate.js';
+import { startCoverage } from '../coverage/data-file.js';
 import { displayPath } from '../coverage/paths.js';
 import { loadCoverageSchemas } from '../coverage/read.js';
 import { buildLineMap } from '../coverage/line-map.js';
@@ -70,6 +71,25 @@ export interface PlanOptions {
   changes?: ChangeSet;
   /** The staged diff started early (startPlan), for the default changes. */
   early?: Promise<StagedDiff | null> | undefined;
+  /**
+   * Turn coverage.py's data file into coverage.json when it is newer (data-file.ts): the
+   * environment to find Python in and where the one line saying so goes. Absent: not done.
+   */
+  coverageData?: CoverageDataHooks | undefined;
+}
+
+export interface CoverageDataHooks {
+  env: NodeJS.ProcessEnv;
+  note: (line: string) => void;
+}
+
+/** The coverage report, loaded now or, when the data file is to be converted first, on the first call. */
+function coverageFor(repo: Repo, config: Config, hooks: CoverageDataHooks | undefined): () => Promise<LoadedCoverage> {
+  if (!hooks) {
+    const loaded = quiet(loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage, cacheDir: repo.cacheDir }));
+    return () => loaded;
+  }
+  return startCoverage({ repoRoot: repo.root, cwd: repo.cwd, cacheDir: repo.cacheDir, config, python: config.python, env: hooks.env, note: hooks.note });
 }
 
 /**
@@ -85,7 +105,7 @@ export function startPlan(cwd: string, staged: boolean): Promise<StagedDiff | nu
 }
 
 /** The first half of the pipeline: staged changes -> touched functions -> coverage joined -> selection. */
-export async function buildPlan({ repo, config, early, changes = stagedChanges(repo, early) }: PlanOptions): Promise<Plan> {
+export async function buildPlan({ repo, config, early, coverageData, changes = stagedChanges(repo, early) }: PlanOptions): Promise<Plan> {
   // Independent work runs side by side: the grammar loads and the staged hunks are computed
   // while git lists the staged files; the index -> working tree hunks and the coverage report
   // are read while the sources are parsed. Coverage is awaited only when a touched function
@@ -99,7 +119,7 @@ export async function buildPlan({ repo, config, early, changes = stagedChanges(r
   if (staged.length === 0) {
     return { coverageFile: null, coverageTimestamp: null, threshold: config.threshold, filesChecked: 0, functions: [], warnings, sources: [], changed };
   }
-  const coveragePromise = quiet(loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage, cacheDir: repo.cacheDir }));
+  const coverage = coverageFor(repo, config, coverageData);
   const { blobs, sameInWorktree } = await readAnalysedContents(repo, staged);
   // Files whose working copy is the analysed content map to it line for line: no diff needed.
   const worktreePromise = quiet(changes.worktreeHunks(staged.filter((f) => !sameInWorktree.has(f.path)).map((f) => f.path)));
@@ -127,7 +147,7 @@ export async function buildPlan({ repo, config, early, changes = stagedChanges(r
   let joined: JoinedCoverage = { coverageFile: null, coverageTimestamp: null, verdicts: new Map() };
   if (withTouched.length > 0) {
     mark('parsed');
-    const [loaded, wtHunks] = await Promise.all([coveragePromise, worktreePromise]);
+    const [loaded, wtHunks] = await Promise.all([coverage(), worktreePromise]);
     mark('coverage');
     // The working copies read to find the analysed content need not be read again.
     const alreadyRead = new Map(staged.filter((f) => sameInWorktree.has(f.path) && blobs.has(f.blob)).map((f) => [f.path, blobs.get(f.blob)!]));
@@ -152,7 +172,7 @@ export async function buildFilePlan(opts: PlanOptions & { files: Array<{ file: s
   let joined: JoinedCoverage = { coverageFile: null, coverageTimestamp: null, verdicts: new Map() };
   if (!opts.all && sources.some((s) => s.touched.length > 0)) {
     const wanted = sources.filter((s) => s.touched.length > 0);
-    const loaded = await loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage, cacheDir: repo.cacheDir });
+    const loaded = await coverageFor(repo, config, opts.coverageData)();
     joined = await joinCoverage(repo, config, loaded, wanted, () => [], warnings);
   }
   if (opts.all) {
