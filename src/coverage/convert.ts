@@ -69,7 +69,7 @@ function runCoverage(python: string, args: string[], cwd: string, env: NodeJS.Pr
 export function pythonLocalIso(epochMs: number): string {
   const d = new Date(Math.floor(epochMs));
   const p = (n: number, w = 2): string => String(n).padStart(w, '0');
-  const micro = Math.floor((epochMs - Math.floor(epochMs / 1000) * 1000) * 1000);
+  const micro = Math.min(999_999, Math.round((epochMs - Math.floor(epochMs / 1000) * 1000) * 1000));
   const base = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
   return micro === 0 ? base : `${base}.${p(micro, 6)}`;
 }
