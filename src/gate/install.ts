@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SmartTestError } from '../errors.js';
 import type { Repo } from '../git/repo.js';
+import { currentInstalledCli, withInstalledCli, type InstalledCli } from './hook-cli.js';
 import { backupInTheWay, foreignHook, foreignHookRefused, hookScriptMissing, hookTargetIsDirectory } from '../report/messages/install.js';
 
 /**
@@ -17,7 +18,9 @@ import { backupInTheWay, foreignHook, foreignHookRefused, hookScriptMissing, hoo
  *   the repository, or a folder below it in a monorepo.
  * - otherwise: the file `pre-commit` in `git rev-parse --git-path hooks`, which honours
  *   core.hooksPath (relative to the top of the working tree) and the shared hooks folder of
- *   linked worktrees. The hook is a copy of hooks/pre-commit.
+ *   linked worktrees. The hook is a copy of hooks/pre-commit with the installing smart-test
+ *   recorded in it as the last place to look (hook-cli.ts); installing from another folder
+ *   updates it.
  *
  * Every write is atomic: a temp file in the same folder, chmod, rename.
  */
@@ -83,8 +86,11 @@ export type UninstallOutcome =
   | { action: 'removed'; target: HookTarget; restored: string | null; deleted: boolean }
   | { action: 'absent'; target: HookTarget };
 
-/** Installs the hook at `target`. A foreign plain hook is replaced only with `force` (kept as a backup). */
-export async function installHook(target: HookTarget, force: boolean): Promise<InstallOutcome> {
+/**
+ * Installs the hook at `target`. A foreign plain hook is replaced only with `force` (kept as a
+ * backup). `installed`: the smart-test a plain hook falls back to (default: the running one).
+ */
+export async function installHook(target: HookTarget, force: boolean, installed?: InstalledCli): Promise<InstallOutcome> {
   const existing = await readHook(target.file);
   if (target.kind === 'husky') {
     const line = target.line ?? HUSKY_LINE;
@@ -98,7 +104,7 @@ export async function installHook(target: HookTarget, force: boolean): Promise<I
     return isOurs(existing.content) ? { action: 'updated', target } : { action: 'appended', target };
   }
 
-  const script = await hookScript();
+  const script = withInstalledCli(await hookScript(), installed ?? (await currentInstalledCli()));
   if (existing === null) {
     await writeAtomic(target.file, script, 0o755);
     return { action: 'installed', target, backup: null };
