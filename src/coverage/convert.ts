@@ -21,7 +21,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { SmartTestError } from '../errors.js';
@@ -108,6 +108,7 @@ export async function convertDataFile(data: DataFiles, opts: ConvertOptions): Pr
         throw new SmartTestError(dataFileConversionFailed(`${python} -m coverage combine`, `${show(data.dataFile)}.*`, statusOf(combined), combined.output));
       }
     }
+    await mkdir(path.dirname(data.target), { recursive: true });
     const ran = await runCoverage(python, ['json', '-q', '-i', '-o', tmpJson], opts.repoRoot, { ...opts.env, COVERAGE_FILE: dataFile });
     const written = await stat(tmpJson).then((s) => s.isFile() && s.size > 0, () => false);
     if (!written || (ran.code !== 0 && ran.code !== 2)) {

@@ -121,10 +121,10 @@ describe('coverage from .coverage (pytest --cov without a JSON report)', () => {
     expect(third.stderr).toMatch(CONVERTED);
   });
 
-  it('finds the data file named in the coverage configuration ([run] data_file in .coveragerc)', () => {
+  it('finds the data file named in the coverage configuration ([run] data_file in .coveragerc), with relative_files', () => {
     const python = requirePython();
     const repo = project(python);
-    repo.write('.coveragerc', '[run]\ndata_file = build/cov.data\n');
+    repo.write('.coveragerc', '[run]\ndata_file = build/cov.data\nrelative_files = True\n');
     pytestCov(python, repo);
     expect(existsSync(path.join(repo.root, 'build', 'cov.data'))).toBe(true);
     const result = runCli(['plan', '--format', 'json'], repo.root);
@@ -132,6 +132,9 @@ describe('coverage from .coverage (pytest --cov without a JSON report)', () => {
     expect(result.stderr).toMatch(/^smart-test: converted build\/cov\.data to coverage\.json/m);
     const plan = JSON.parse(result.stdout) as RunJson;
     expect(plan.functions.find((f) => f.qualname === 'clamp')?.coverage).toBe(0);
+    expect(plan.functions.find((f) => f.qualname === 'add')?.coverage).toBe(100);
+    const report = JSON.parse(readFileSync(path.join(repo.root, 'coverage.json'), 'utf8')) as { files: Record<string, unknown> };
+    expect(Object.keys(report.files)).toEqual(['src/calc.py']);
   });
 
   it('writes the report where the "coverage" setting says, and the data file where coverageData says', () => {
@@ -197,6 +200,17 @@ describe('coverage from .coverage (pytest --cov without a JSON report)', () => {
     expect(result.stderr).toContain(`\`${bare} -m pip install coverage\``);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(existsSync(path.join(repo.root, 'coverage.json'))).toBe(false);
+  });
+
+  it('a data file coverage json cannot report on: exit 2 with coverage.py\'s own words', () => {
+    const python = requirePython();
+    const repo = project(python);
+    runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '--cov=nothing_measured'], repo.root);
+    const result = runCli(['plan'], repo.root);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Could not turn coverage\.py's data file "\.coverage" into the JSON report: `.* -m coverage json` exited with status 1: No data to report\. Re-run the tests/);
+    expect(existsSync(path.join(repo.root, 'coverage.json'))).toBe(false);
+    expect(readdirSync(repo.root).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
   it('does not convert when no touched function needs coverage', () => {

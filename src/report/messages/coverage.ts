@@ -213,7 +213,8 @@ export function dataFileNoCoverageModule(dataFile: string, tried: readonly strin
 }
 
 export function dataFileConversionFailed(command: string, dataFile: string, status: string, output: string): string {
-  const said = output.trim() === '' ? '' : `: ${output.trim().split('\n').slice(-3).join(' ').slice(0, 400)}`;
+  const text = output.trim().split('\n').slice(-3).join(' ').slice(0, 400).replace(/[.\s]+$/, '');
+  const said = text === '' ? '' : `: ${text}`;
   return (
     `Could not turn coverage.py's data file "${dataFile}" into the JSON report: \`${command}\` ${status}${said}. ` +
     `Re-run the tests with coverage (\`pytest --cov=<src>\`), or write the report yourself with \`coverage json\` and set "coverageData": false.`
