@@ -74,9 +74,9 @@ export const doctorText = {
   // ------------------------------------------------------------- config
   configFound: (file: string) => `configuration from ${file} is valid.`,
   configDefaults: 'no configuration file; the defaults are used.',
-  configInvalid: (detail: string) => `${detail.replace(/\s+$/, '')} (the other checks use the defaults)`,
+  configInvalid: (detail: string) => detail.trim(),
   configInvalidFix: (file: string | null) =>
-    `Correct ${file ?? 'the configuration file'} as the message says (every setting is described in .smarttestrc.example), then run \`smart-test doctor\` again.`,
+    `Correct ${file ?? 'the configuration file'} as the message says, then run \`smart-test doctor\` again. Until then, the other checks use the default settings.`,
 
   // ------------------------------------------------------------- coverage report
   coverageFound: (file: string, version: string | null, format: number | null, files: number, written: string | null) =>
