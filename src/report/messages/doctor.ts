@@ -99,7 +99,9 @@ export const doctorText = {
       ? `${file} is newer than every staged or changed source file (there are none).`
       : `${file} is newer than the ${plural(count, 'staged or changed source file')}${newest ? ` (newest: ${newest})` : ''}.`,
   ageStale: (file: string, stale: readonly string[], first: string, reason: string) =>
-    `${file} is out of date for ${andList(stale)} (${first}: ${reason}); until coverage is measured again, their functions count as of unknown coverage.`,
+    stale.length === 1
+      ? `${file} is out of date for ${first}: ${reason}. Until coverage is measured again, its functions count as of unknown coverage.`
+      : `${file} is out of date for ${stale.length} staged or changed files (${andList(stale)}); ${first}: ${reason}. Until coverage is measured again, their functions count as of unknown coverage.`,
   ageStaleFix: (error: boolean) =>
     `Run the tests with coverage again: ${MEASURE}.${error ? ' (staleCoverage is "error": until then, `smart-test run` stops.)' : ''}`,
   newestFile: (file: string, when: string) => `${file}, modified ${when}`,
