@@ -38,35 +38,53 @@ export async function hookCheck(repo: Repo): Promise<Check> {
   const hooksPathSet = dirs.hooksDir !== dirs.defaultDir;
   const preCommit = await preCommitConfig(repo.root);
 
-  let hook: HookFile | null;
+  const runs = async (content: string): Promise<boolean> =>
+    callsSmartTest(content) || (/\blint-staged\b/.test(content) && (await lintStagedRunsSmartTest(repo.root)));
+  // What git runs: <hooks dir>/pre-commit; with husky set up, that is husky's shim, which runs .husky/pre-commit.
+  const huskyActive = target.kind === 'husky' && target.active;
+  const plainFile = path.join(dirs.hooksDir, 'pre-commit');
+  let reading = target.file;
   try {
-    hook = await readHook(target.file);
-  } catch (err) {
-    return error('hook', t.hookUnreadable(show(target.file), err instanceof Error ? err.message : String(err)), t.hookUnreadableFix(show(target.file)));
-  }
-  const runs = hook !== null && (callsSmartTest(hook.content) || (/\blint-staged\b/.test(hook.content) && (await lintStagedRunsSmartTest(repo.root))));
-  let found: Finding | null = null;
-  if (hook !== null) {
-    if (target.kind === 'husky') found = runs ? { check: await huskyCheck(repo, target.file, target.active, dirs, hook, show), runs } : null;
-    else found = plainCheck(target.file, hook, runs, preCommit, show);
-  }
-  if (found?.runs) return found.check;
-
-  // Nothing where git looks runs smart-test: a hook that would, where git never looks?
-  if (hooksPathSet) {
-    const shadowFile = path.join(dirs.defaultDir, 'pre-commit');
-    const shadow = await readHook(shadowFile).catch(() => null);
-    if (shadow !== null && (callsSmartTest(shadow.content) || (isPreCommitFrameworkHook(shadow.content) && (preCommit?.ids.length ?? 0) > 0))) {
-      const hooksPath = show(dirs.hooksDir);
-      return warn('hook', t.shadowed(show(shadowFile), hooksPath), t.shadowedFix(show(shadowFile), hooksPath, hook !== null && target.kind === 'plain'));
+    let husky: HookFile | null = null;
+    let huskyInactive: Check | null = null;
+    if (target.kind === 'husky') {
+      husky = await readHook(target.file);
+      if (husky !== null && (await runs(husky.content))) {
+        const check = await huskyCheck(repo, target.file, target.active, dirs, husky, show);
+        if (target.active) return check;
+        huskyInactive = check;
+      }
     }
+    let plain: Finding | null = null;
+    let plainHook: HookFile | null = null;
+    if (!huskyActive) {
+      reading = plainFile;
+      plainHook = await readHook(plainFile);
+      if (plainHook !== null) {
+        plain = plainCheck(plainFile, plainHook, await runs(plainHook.content), preCommit, show);
+        if (plain.runs) return plain.check;
+      }
+    }
+    if (huskyInactive) return huskyInactive;
+
+    // Nothing where git looks runs smart-test: a hook that would, where git never looks?
+    if (hooksPathSet) {
+      const shadowFile = path.join(dirs.defaultDir, 'pre-commit');
+      const shadow = await readHook(shadowFile).catch(() => null);
+      if (shadow !== null && (callsSmartTest(shadow.content) || (isPreCommitFrameworkHook(shadow.content) && (preCommit?.ids.length ?? 0) > 0))) {
+        const hooksPath = show(dirs.hooksDir);
+        return warn('hook', t.shadowed(show(shadowFile), hooksPath), t.shadowedFix(show(shadowFile), hooksPath, plainHook !== null));
+      }
+    }
+    if (plain) return plain.check;
+    if (preCommit !== null && preCommit.ids.length > 0 && !huskyActive) {
+      return warn('hook', t.preCommitNotInstalled(show(preCommit.file), preCommit.ids, show(plainFile)), t.preCommitNotInstalledFix(hooksPathSet));
+    }
+    if (target.kind === 'husky' && husky !== null) return warn('hook', t.huskyWithout(show(target.file)), t.noneFix);
+    return warn('hook', t.none(show(target.file)), t.noneFix);
+  } catch (err) {
+    return error('hook', t.hookUnreadable(show(reading), err instanceof Error ? err.message : String(err)), t.hookUnreadableFix(show(reading)));
   }
-  if (found) return found.check;
-  if (preCommit !== null && preCommit.ids.length > 0 && target.kind === 'plain') {
-    return warn('hook', t.preCommitNotInstalled(show(preCommit.file), preCommit.ids, show(target.file)), t.preCommitNotInstalledFix(hooksPathSet));
-  }
-  if (target.kind === 'husky' && hook !== null) return warn('hook', t.huskyWithout(show(target.file)), t.noneFix);
-  return warn('hook', t.none(show(target.file)), t.noneFix);
 }
 
 /** The hook where git runs hooks (no husky): ours, one that calls smart-test, pre-commit's, or another. */
@@ -90,7 +108,7 @@ function plainCheck(file: string, hook: HookFile, runs: boolean, preCommit: PreC
 /** `.husky/pre-commit` that runs smart-test: is husky set up, and is the script the line runs there? */
 async function huskyCheck(repo: Repo, file: string, active: boolean, dirs: HookDirs, hook: HookFile, show: (f: string) => string): Promise<Check> {
   if (!active) {
-    const hooksPath = dirs.hooksDir === dirs.defaultDir ? 'not set' : show(dirs.hooksDir);
+    const hooksPath = dirs.hooksDir === dirs.defaultDir ? null : show(dirs.hooksDir);
     return warn('hook', t.huskyInactive(show(file), hooksPath), t.huskyInactiveFix);
   }
   if (isOurs(hook.content)) {

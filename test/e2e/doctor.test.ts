@@ -4,12 +4,12 @@
  * put in place by `smart-test install` (and by the real `pre-commit install`).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { requirePython } from '../helpers/python.js';
-import { cleanEnv, makeRepo, runCli, runPython, type CliResult, type TempRepo } from '../helpers/repo.js';
+import { PROJECT_ROOT, cleanEnv, makeRepo, runCli, runPython, type CliResult, type TempRepo } from '../helpers/repo.js';
 
 interface CheckData {
   id: string;
@@ -262,6 +262,28 @@ describe('smart-test doctor', () => {
     hook = byId(doctorJson(repo).checks, 'hook');
     expect(hook.status).toBe('ok');
     expect(hook.message).toContain('`pre-commit install` put its hook in .git/hooks/pre-commit');
+  });
+
+  it('follows husky: the plain hook still counts until husky is set up; the line, husky\'s core.hooksPath, the script it runs', () => {
+    const repo = healthyProject();
+    mkdirSync(path.join(repo.root, '.husky'));
+    // husky not set up (core.hooksPath unset): git still runs .git/hooks/pre-commit.
+    expect(byId(doctorJson(repo).checks, 'hook')).toMatchObject({ status: 'ok', message: ".git/hooks/pre-commit is smart-test's hook: git runs `smart-test run` before each commit." });
+    rmSync(path.join(repo.root, '.git/hooks/pre-commit')); // (uninstall now looks at .husky/pre-commit)
+    expect(runCli(['install'], repo.root, ENV).code).toBe(0); // the line in .husky/pre-commit
+    let hook = byId(doctorJson(repo).checks, 'hook');
+    expect(hook.status).toBe('warn');
+    expect(hook.message).toBe('husky: .husky/pre-commit runs smart-test, but husky is not set up in this clone (core.hooksPath is not set), so git never runs it.');
+    expect(hook.fix).toContain('`npx husky`');
+    repo.git('config', 'core.hooksPath', '.husky/_');
+    hook = byId(doctorJson(repo).checks, 'hook');
+    expect(hook.status).toBe('error');
+    expect(hook.message).toBe('husky: .husky/pre-commit runs node_modules/smart-test/hooks/pre-commit, which does not exist, so every commit stops with an error.');
+    expect(hook.fix).toBe('Install smart-test in this repository: `npm install --save-dev smart-test`.');
+    mkdirSync(path.join(repo.root, 'node_modules'));
+    symlinkSync(PROJECT_ROOT, path.join(repo.root, 'node_modules', 'smart-test'));
+    hook = byId(doctorJson(repo).checks, 'hook');
+    expect(hook).toMatchObject({ status: 'ok', message: 'husky: .husky/pre-commit runs smart-test\'s hook before each commit.', fix: null });
   });
 
   it('reports a project pytest will not import without `pythonpath`, and works outside a repository', () => {

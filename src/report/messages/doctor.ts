@@ -41,8 +41,8 @@ export const doctorText = {
   hookNotExecutable: (file: string) => `${file} runs smart-test but is not executable, so git skips it.`,
   hookNotExecutableFix: (file: string, ours: boolean) =>
     ours ? 'Run `smart-test install` (it makes the hook executable again).' : `Run \`chmod +x ${file}\`.`,
-  huskyInactive: (file: string, hooksPath: string) =>
-    `husky: ${file} runs smart-test, but husky is not set up in this clone (core.hooksPath is ${hooksPath}, not .husky/_), so git never runs it.`,
+  huskyInactive: (file: string, hooksPath: string | null) =>
+    `husky: ${file} runs smart-test, but husky is not set up in this clone (${hooksPath === null ? 'core.hooksPath is not set' : `core.hooksPath is ${hooksPath}, not .husky/_`}), so git never runs it.`,
   huskyInactiveFix: 'Run `npx husky` (or `npm install`, which runs husky through the "prepare" script).',
   huskyScriptMissing: (file: string, script: string) => `husky: ${file} runs ${script}, which does not exist, so every commit stops with an error.`,
   huskyScriptMissingFix: 'Install smart-test in this repository: `npm install --save-dev smart-test`.',
@@ -65,7 +65,7 @@ export const doctorText = {
   foreign: (file: string, what: string) => `${file} is a pre-commit hook smart-test did not install (${what}), and it does not call smart-test.`,
   foreignFix: (file: string) =>
     `Add the line \`${CHAIN_LINE}\` to ${file}, or replace it with \`smart-test install --force\` (the old hook is kept and put back by \`smart-test uninstall\`).`,
-  huskyWithout: (file: string) => `husky is set up, but ${file} does not run smart-test.`,
+  huskyWithout: (file: string) => `husky: ${file} does not run smart-test, so commits are not checked.`,
   none: (file: string) => `no pre-commit hook runs smart-test (nothing in ${file}), so commits are not checked.`,
   noneFix: 'Run `smart-test install` (or see "Hooks" in the README for the pre-commit framework, husky and lint-staged).',
   hookUnreadable: (file: string, detail: string) => `cannot read the hook ${file}: ${detail}`,
