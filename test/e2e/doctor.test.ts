@@ -139,6 +139,10 @@ describe('smart-test doctor', () => {
       expect(check.message.length).toBeGreaterThan(0);
     }
     expect(checks.map((c) => c.id)).toEqual(['git', 'hook', 'config', 'coverage', 'coverage-age', 'python', 'pytest', 'coverage-module', 'packages', 'pytest-path', 'tests-dir']);
+    // JSON is never coloured; text is when colour is forced (stdout is not a terminal here).
+    const forced = { ...ENV, NO_COLOR: '', FORCE_COLOR: '1' };
+    expect(runCli(['doctor', '--format', 'json'], repo.root, forced).stdout).not.toContain('\u001b[');
+    expect(runCli(['doctor'], repo.root, forced).stdout).toContain('\u001b[32mok    \u001b[39m');
   });
 
   it('reports a Python without pytest as an error with the install command (exit 2)', () => {
