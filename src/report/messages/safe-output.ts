@@ -1,0 +1,41 @@
+/** What generation reports when it writes no test for a call it cannot trust (see issue 9, items 3 to 5). */
+
+/** A side effect, as a phrase after "it", and what a test written by hand would mock. */
+export interface EffectKind {
+  what: string;
+  mock: string;
+}
+
+/** The side effect behind a probe's blocking event ("subprocess.Popen", "open", "os.environ changed"). */
+export function effectOfEvent(event: string, detail: string): EffectKind {
+  if (/^(subprocess\.|os\.(system|exec|spawn|posix_spawn|fork|kill|killpg)|pty\.|os\.startfile)/.test(event)) return { what: 'starts processes', mock: 'the process call' };
+  if (/^(socket\.|http\.|urllib\.|smtplib\.|ftplib\.)/.test(event)) return { what: 'uses the network', mock: 'the network call' };
+  if (/^(os\.environ changed|os\.putenv|os\.unsetenv)$/.test(event)) return { what: 'changes os.environ', mock: 'the environment (monkeypatch.setenv)' };
+  return { what: `writes outside its temporary folder (${event} ${detail})`.replace(/ \)$/, ')'), mock: 'the file system (a path under tmp_path)' };
+}
+
+/** The mock for a side effect found in the source (side-effects.ts's phrases). */
+export function effectOfSource(what: string): EffectKind {
+  if (what.includes('process')) return { what, mock: 'the process call' };
+  if (what.includes('network')) return { what, mock: 'the network call' };
+  if (what.includes('environ')) return { what, mock: 'the environment (monkeypatch.setenv)' };
+  return { what, mock: 'that call' };
+}
+
+export const safeStatus = {
+  sideEffect: (effect: EffectKind) =>
+    `no test written: it ${effect.what}; write one by hand with ${effect.mock} mocked, or set allowSideEffects: true`,
+  notCompleted: (why: string) => `no test written: its calls did not run to completion in the probe (${why}); write one by hand`,
+  unstable:
+    'no test written: its results changed when run again with another hash seed, time zone, working directory or sys.argv; write one by hand',
+  staticDoctestOnly:
+    'no test written: without running the code only doctest examples become tests; run without --no-execute (or fix the project\'s Python) to have its calls run',
+  probeStopped: 'the execution probe stopped before reporting it',
+  blocksDropped: 'no test written: the tests generated for it did not parse as Python (a bug in smart-test; see the warnings)',
+};
+
+export const safeWarnings = {
+  blockDropped: (where: string, test: string, why: string) => `${where}: the generated test ${test} was left out: ${why}. This is a bug in smart-test`,
+  stabilityFailed: (detail: string) =>
+    `running the chosen calls again (to check that their results are stable) failed (${detail}); no test was written for them`,
+};
