@@ -81,6 +81,7 @@ const CALL_TIMEOUT_SECONDS = 2;
 type Observed = { results: ProbeCandidateResult[]; tmpRoot: string } | { importError: string };
 
 interface Job {
+  location: string;
   source: GenerationSource;
   fn: PyFunction;
   codeHash: string;
@@ -150,7 +151,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       const effect = config.allowSideEffects ? null : sideEffectOf(source.text.split('\n').slice(fn.startLine - 1, fn.endLine).join('\n'));
       const read = reads.get(fn.qualname);
       const ambient: AmbientSetting = { argv: read?.argv ? argvFor(source.file) : null, unsetEnv: read?.env ?? [] };
-      const job: Job = { source, fn, codeHash, candidates, report: rep, cases: [], staticOnly: effect, ambient };
+      const job: Job = { location: `${source.file}:${fn.defLine}:1: ${fn.qualname}`, source, fn, codeHash, candidates, report: rep, cases: [], staticOnly: effect, ambient };
       if (effect) result.warnings.push(warn.sideEffects(`${source.file}:${fn.defLine}:1: ${fn.qualname}`, effect));
       entry.jobs.push(job);
       allJobs.push(job);
@@ -239,23 +240,16 @@ export async function generateTests(sources: GenerationSource[], options: Genera
 
   // Render and write each test file.
   for (const file of files) {
-    let jobs = file.jobs.filter((j) => j.cases.length > 0);
-    if (jobs.length === 0) continue;
+    const withCases = file.jobs.filter((j) => j.cases.length > 0);
+    if (withCases.length === 0) continue;
     // Each test is checked on its own: one that does not parse is left out, not the file.
-    for (const drop of await dropInvalidBlocks(jobs, file.module, config.placeholder, result.python)) {
-      const job = drop.job as Job;
-      result.warnings.push(safeWarnings.blockDropped(`${job.source.file}:${job.fn.defLine}:1: ${job.fn.qualname}`, drop.test, drop.why));
-    }
-    for (const job of jobs) if (job.cases.length === 0) job.report.detail = safeStatus.blocksDropped;
-    jobs = jobs.filter((j) => j.cases.length > 0);
-    if (jobs.length === 0) continue;
-    const next = mergeFile(file.existing, file.module, jobs, config.placeholder);
-    if (next === file.existing) continue;
-    const valid = await withPythonTree(next, (tree) => !tree.rootNode.hasError);
-    if (!valid) {
-      result.warnings.push(warn.invalidOutput(file.testFile));
-      continue;
-    }
+    const assembled = await assembleTestFile(file.existing, file.module, withCases, config.placeholder, result.python);
+    result.warnings.push(...assembled.warnings);
+    for (const job of withCases) if (job.cases.length === 0) job.report.detail = safeStatus.blocksDropped;
+    const jobs = withCases.filter((j) => j.cases.length > 0);
+    const next = assembled.text;
+    if (next === null && jobs.length > 0) result.warnings.push(warn.invalidOutput(file.testFile));
+    if (next === null || next === file.existing) continue;
     await writeAtomically(path.join(repoRoot, file.testFile), next);
     result.written.push(file.testFile);
     for (const job of jobs) {
@@ -391,25 +385,34 @@ function namesIn(c: Candidate, job: Job): string[] {
 /** What assembling a test file needs of a target. */
 export interface AssembleJob {
   fn: { qualname: string };
+  /** `file:line:col: qualname` of the target, for warnings. */
+  location: string;
   codeHash: string;
   cases: TestCase[];
 }
 
 /**
- * Renders every case of `jobs` on its own and checks it (blocks-check.ts); a case whose test does
- * not parse or compile is removed from its job. Returns what was removed, for the warnings.
+ * The test file with the tests of `jobs` merged into `existing`. Every test is rendered and
+ * checked on its own first (block-check.ts: tree-sitter, then compile() when `python` is known);
+ * one that does not parse is removed from its job with a warning naming the function, and the
+ * rest are written. `text` is null when there is nothing to write or the assembled file still
+ * does not parse (a person's part of it is broken, say).
  */
-export async function dropInvalidBlocks(jobs: AssembleJob[], module: string, placeholder: string, python: string | null) {
+export async function assembleTestFile(existing: string | null, module: string, jobs: AssembleJob[], placeholder: string, python: string | null): Promise<{ text: string | null; warnings: string[] }> {
+  const warnings: string[] = [];
   const all = jobs.flatMap((job) => job.cases.map((test) => ({ job, test, text: renderTest(test, { testName: `test_${snake(job.fn.qualname)}`, module, placeholder }).join('\n') })));
   const problems = await blockProblems(all.map((b) => b.text), python);
-  const dropped: Array<{ job: AssembleJob; test: string; why: string }> = [];
   all.forEach(({ job, test }, i) => {
     const why = problems[i];
     if (!why) return;
     job.cases = job.cases.filter((c) => c !== test);
-    dropped.push({ job, test: `test_${snake(job.fn.qualname)}`, why });
+    warnings.push(safeWarnings.blockDropped(job.location, `test_${snake(job.fn.qualname)}`, why));
   });
-  return dropped;
+  const kept = jobs.filter((j) => j.cases.length > 0);
+  if (kept.length === 0) return { text: null, warnings };
+  const text = mergeFile(existing, module, kept, placeholder);
+  if (!(await withPythonTree(text, (tree) => !tree.rootNode.hasError))) return { text: null, warnings };
+  return { text, warnings };
 }
 
 export function mergeFile(existing: string | null, module: string, jobs: AssembleJob[], placeholder: string): string {
