@@ -185,7 +185,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
         ({ observed, root: firstRoot } = await probeAll(found.python, toRun, files, sysPath, repoRoot, config.allowSideEffects));
       } catch (error) {
         probeFailure = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-        result.warnings.push(warn.probeFailed(probeFailure));
+        result.warnings.push(safeWarnings.probeFailed(probeFailure));
       } finally {
         clearTimeout(slow);
       }

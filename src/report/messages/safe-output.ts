@@ -35,6 +35,7 @@ export const safeStatus = {
 };
 
 export const safeWarnings = {
+  probeFailed: (detail: string) => `running the candidate calls failed (${detail}); no test was written for the functions it did not report on`,
   blockDropped: (where: string, test: string, why: string) => `${where}: the generated test ${test} was left out: ${why}. This is a bug in smart-test`,
   stabilityFailed: (detail: string) =>
     `running the chosen calls again (to check that their results are stable) failed (${detail}); no test was written for them`,
