@@ -42,6 +42,11 @@ def hidden(name: str) -> int:
     return _spawn("echo " + name)
 
 
+def save(text: str) -> None:
+    with open("notes.txt", "w") as f:
+        f.write(text)
+
+
 def add(a: int, b: int) -> int:
     """Add.
 
@@ -170,6 +175,8 @@ describe('generate: never a test of code that did not run, stable tests only', (
       expect(text).not.toMatch(new RegExp(`\\b${name}\\(`));
       expect(detail(out, name)).toBe('no test written: it starts processes; write one by hand with the process call mocked, or set allowSideEffects: true');
     }
+    expect(text).not.toMatch(/\bsave\(/);
+    expect(detail(out, 'save')).toMatch(/^no test written: it writes outside its temporary folder \(open \S*notes\.txt mode=w\); write one by hand that passes it a path under tmp_path, or set allowSideEffects: true$/);
     // main() reads sys.argv: its test sets it, as the probe ran it.
     const main = blockOf(text, 'main');
     expect(main).toMatch(/def test_main\(monkeypatch\):/);

@@ -70,6 +70,26 @@ describe('sys.argv and os.environ readers (ambient.ts)', () => {
   });
 });
 
+describe('the probe runs a target with the sys.argv and environment its test sets', () => {
+  it('argv and unsetEnv of a target apply to its runs only, and are restored after it', async () => {
+    const python = requirePython();
+    const dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'smart-test-ambient-')));
+    try {
+      writeFileSync(path.join(dir, 'amb.py'), 'import os, sys\n\ndef seen():\n    return (list(sys.argv), os.environ.get("AMB_KEY"))\n');
+      const t = (id: string, extra: Partial<ProbeTarget>): ProbeTarget => ({ id, module: 'amb', file: path.join(dir, 'amb.py'), qualname: 'seen', firstLine: 4, lastLine: 4, candidates: [{ id: '0', setup: [], expr: 'seen()' }], ...extra });
+      const response = await runProbe(
+        python,
+        { sysPath: [dir], cwd: dir, timeoutSeconds: 2, allowSideEffects: false, tmpPath: path.join(dir, 'tmp'), argv: ['pytest'], targets: [t('a', { argv: ['amb.py'], unsetEnv: ['AMB_KEY'] }), t('b', {})] },
+        { timeoutMs: 30_000, env: { AMB_KEY: 'secret' } },
+      );
+      const reprs = response.targets.map((r) => (r.candidates[0] as ProbeReturn).repr);
+      expect(reprs).toEqual(["(['amb.py'], None)", "(['pytest'], 'secret')"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('compound doctest examples', () => {
   it('are statements: decorators, definitions, blocks', () => {
     for (const s of ['@register(r"\\d+")\ndef handler(text):\n    return text', 'class A:\n    pass', 'with open(p) as f:\n    f.read()', 'for i in range(3):\n    print(i)', 'if x:\n    y()', 'try:\n    f()\nexcept E:\n    pass', 'async def f():\n    pass', 'import os', 'del x']) {
