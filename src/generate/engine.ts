@@ -213,7 +213,8 @@ export async function generateTests(sources: GenerationSource[], options: Genera
     if (job.cases.length > 0) continue;
     const blocked = seen?.results.find((r) => r.outcome === 'blocked');
     if (blocked && blocked.outcome === 'blocked') job.report.detail = safeStatus.sideEffect(effectOfEvent(blocked.blockedBy, blocked.blockedDetail));
-    else job.report.detail = seen ? status.noPassingCall : job.candidates.some((c) => c.origin === 'doctest') ? status.noStaticTest : safeStatus.staticDoctestOnly;
+    else if (seen || job.candidates.length === 0) job.report.detail = status.noPassingCall;
+    else job.report.detail = job.candidates.some((c) => c.origin === 'doctest') ? status.noStaticTest : safeStatus.staticDoctestOnly;
   }
 
   // Stable tests: the chosen calls run again with another hash seed, time zone, cwd and sys.argv.
