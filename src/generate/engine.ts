@@ -239,17 +239,17 @@ export async function generateTests(sources: GenerationSource[], options: Genera
   }
   for (const job of allJobs) for (const test of job.cases) if (job.ambient.argv || job.ambient.unsetEnv.length > 0) test.ambient = job.ambient;
 
+  // Each test is checked on its own (every file's at once): one that does not parse is left out, not the file.
+  const withCases = allJobs.filter((j) => j.cases.length > 0);
+  result.warnings.push(...(await dropInvalidTests(files.map((f) => ({ module: f.module, jobs: f.jobs.filter((j) => j.cases.length > 0) })), config.placeholder, result.python)));
+  for (const job of withCases) if (job.cases.length === 0) job.report.detail = safeStatus.blocksDropped;
+
   // Render and write each test file.
   for (const file of files) {
-    const withCases = file.jobs.filter((j) => j.cases.length > 0);
-    if (withCases.length === 0) continue;
-    // Each test is checked on its own: one that does not parse is left out, not the file.
-    const assembled = await assembleTestFile(file.existing, file.module, withCases, config.placeholder, result.python);
-    result.warnings.push(...assembled.warnings);
-    for (const job of withCases) if (job.cases.length === 0) job.report.detail = safeStatus.blocksDropped;
-    const jobs = withCases.filter((j) => j.cases.length > 0);
-    const next = assembled.text;
-    if (next === null && jobs.length > 0) result.warnings.push(warn.invalidOutput(file.testFile));
+    const jobs = file.jobs.filter((j) => j.cases.length > 0);
+    if (jobs.length === 0) continue;
+    const next = await assembleChecked(file.existing, file.module, jobs, config.placeholder);
+    if (next === null) result.warnings.push(warn.invalidOutput(file.testFile));
     if (next === null || next === file.existing) continue;
     await writeAtomically(path.join(repoRoot, file.testFile), next);
     result.written.push(file.testFile);
@@ -400,8 +400,16 @@ export interface AssembleJob {
  * does not parse (a person's part of it is broken, say).
  */
 export async function assembleTestFile(existing: string | null, module: string, jobs: AssembleJob[], placeholder: string, python: string | null): Promise<{ text: string | null; warnings: string[] }> {
+  const warnings = await dropInvalidTests([{ module, jobs }], placeholder, python);
+  return { text: await assembleChecked(existing, module, jobs, placeholder), warnings };
+}
+
+/** The tests of every file checked at once (one Python process); each invalid one is removed from its job. Returns the warnings. */
+async function dropInvalidTests(files: Array<{ module: string; jobs: AssembleJob[] }>, placeholder: string, python: string | null): Promise<string[]> {
   const warnings: string[] = [];
-  const all = jobs.flatMap((job) => job.cases.map((test) => ({ job, test, text: renderTest(test, { testName: `test_${snake(job.fn.qualname)}`, module, placeholder }).join('\n') })));
+  const all = files.flatMap(({ module, jobs }) =>
+    jobs.flatMap((job) => job.cases.map((test) => ({ job, test, text: renderTest(test, { testName: `test_${snake(job.fn.qualname)}`, module, placeholder }).join('\n') }))),
+  );
   const problems = await blockProblems(all.map((b) => b.text), python);
   all.forEach(({ job, test }, i) => {
     const why = problems[i];
@@ -409,14 +417,18 @@ export async function assembleTestFile(existing: string | null, module: string, 
     job.cases = job.cases.filter((c) => c !== test);
     warnings.push(safeWarnings.blockDropped(job.location, `test_${snake(job.fn.qualname)}`, why));
   });
-  const kept = jobs.filter((j) => j.cases.length > 0);
-  if (kept.length === 0) return { text: null, warnings };
-  const text = mergeFile(existing, module, kept, placeholder);
-  if (!(await withPythonTree(text, (tree) => !tree.rootNode.hasError))) return { text: null, warnings };
-  return { text, warnings };
+  return warnings;
 }
 
-export function mergeFile(existing: string | null, module: string, jobs: AssembleJob[], placeholder: string): string {
+/** The merged file, or null when no job has a test left or the whole file does not parse. */
+async function assembleChecked(existing: string | null, module: string, jobs: AssembleJob[], placeholder: string): Promise<string | null> {
+  const kept = jobs.filter((j) => j.cases.length > 0);
+  if (kept.length === 0) return null;
+  const text = mergeFile(existing, module, kept, placeholder);
+  return (await withPythonTree(text, (tree) => !tree.rootNode.hasError)) ? text : null;
+}
+
+function mergeFile(existing: string | null, module: string, jobs: AssembleJob[], placeholder: string): string {
   let lines = existing === null ? [...TEST_FILE_HEADER(module), '', 'import pytest'] : existing.replace(/\n$/, '').split('\n');
   if (existing !== null && !/^import pytest\b/m.test(existing)) lines = insertImport(lines, 'import pytest');
   const taken = new Set<string>();
