@@ -41,24 +41,28 @@ export function ambientReads(text: string, functions: readonly PyFunction[]): Ma
     const code = lines.slice(fn.startLine - 1, fn.endLine).join('\n').replace(/#.*$/gm, '');
     own.set(fn, { reads: direct(code, argvImported), code });
   }
-  // Through calls by name, until nothing changes (a module's call graph is small).
-  const total = new Map<PyFunction, Ambient>([...own].map(([fn, o]) => [fn, { argv: o.reads.argv, env: [...o.reads.env] }]));
+  // Through calls by name (`helper(`, `self.helper(`), until nothing changes.
+  const byName = new Map<string, PyFunction[]>();
+  for (const fn of functions) if (fn.kind !== 'nested') byName.set(fn.name, [...(byName.get(fn.name) ?? []), fn]);
+  const callees = new Map<PyFunction, PyFunction[]>();
+  for (const fn of functions) {
+    const called = new Set([...own.get(fn)!.code.matchAll(/(?<![\w])([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1]!));
+    callees.set(fn, [...called].flatMap((name) => byName.get(name) ?? []).filter((c) => c !== fn));
+  }
+  const total = new Map<PyFunction, { argv: boolean; env: Set<string> }>([...own].map(([fn, o]) => [fn, { argv: o.reads.argv, env: new Set(o.reads.env) }]));
   for (let changed = true; changed; ) {
     changed = false;
     for (const fn of functions) {
       const mine = total.get(fn)!;
-      for (const callee of functions) {
-        if (callee === fn || fn.kind === 'nested') continue;
+      for (const callee of callees.get(fn)!) {
         const theirs = total.get(callee)!;
-        if (!theirs.argv && theirs.env.every((k) => mine.env.includes(k))) continue;
-        if (!new RegExp(`(?<![\\w])${callee.name}\\s*\\(`).test(own.get(fn)!.code)) continue;
         if (theirs.argv && !mine.argv) {
           mine.argv = true;
           changed = true;
         }
         for (const key of theirs.env) {
-          if (!mine.env.includes(key)) {
-            mine.env.push(key);
+          if (!mine.env.has(key)) {
+            mine.env.add(key);
             changed = true;
           }
         }
