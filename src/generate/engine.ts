@@ -249,7 +249,10 @@ export async function generateTests(sources: GenerationSource[], options: Genera
     const jobs = file.jobs.filter((j) => j.cases.length > 0);
     if (jobs.length === 0) continue;
     const next = await assembleChecked(file.existing, file.module, jobs, config.placeholder);
-    if (next === null) result.warnings.push(warn.invalidOutput(file.testFile));
+    if (next === null) {
+      const broken = file.existing !== null && (await withPythonTree(file.existing, (tree) => tree.rootNode.hasError));
+      result.warnings.push(broken ? safeWarnings.existingBroken(file.testFile) : warn.invalidOutput(file.testFile));
+    }
     if (next === null || next === file.existing) continue;
     await writeAtomically(path.join(repoRoot, file.testFile), next);
     result.written.push(file.testFile);

@@ -40,6 +40,7 @@ export const safeStatus = {
 };
 
 export const safeWarnings = {
+  existingBroken: (file: string) => `${file}:1:1: this test file does not parse as Python, so no test was added to it; fix it and run smart-test again`,
   probeFailed: (detail: string) => `running the candidate calls failed (${detail}); no test was written for the functions it did not report on`,
   blockDropped: (where: string, test: string, why: string) => `${where}: the generated test ${test} was left out: ${why}. This is a bug in smart-test`,
   stabilityFailed: (detail: string) =>

@@ -139,6 +139,9 @@ describe('each rendered test is checked on its own (assembleTestFile)', () => {
     expect(out.text).toContain('result = other()');
     expect(out.text).not.toContain('bad((1');
     expect(jobs[1]!.cases).toHaveLength(1);
+    // A person's test file that does not parse is never rewritten around.
+    const again = await assembleTestFile('def test_mine(:\n    pass\n', 'm', [{ ...jobs[0]!, cases: [value('good(1)', '2')] }], 'test_value', null);
+    expect(again).toEqual({ text: null, warnings: [] });
   });
 
   it("with a Python, a block tree-sitter accepts but compile() rejects is dropped too (one Python for all)", async () => {
