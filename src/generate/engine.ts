@@ -8,6 +8,9 @@ import type { ParsedModule, PyFunction } from '../python/model.js';
 import { withPythonTree } from '../python/parser.js';
 import { parsePython } from '../python/structure.js';
 import { TEST_FILE_HEADER, progressLine, status, warnings as warn } from '../report/messages/generate.js';
+import { effectOfEvent, effectOfSource, safeStatus, safeWarnings } from '../report/messages/safe-output.js';
+import { ambientReads, argvFor, type AmbientSetting } from './ambient.js';
+import { blockProblems } from './block-check.js';
 import { buildCandidates, uncallableReason, type Candidate } from './infer/candidates.js';
 import { codeFingerprint, findBlocks, markerLine, type ManagedBlock } from './managed.js';
 import { moduleNameFor } from './module-name.js';
@@ -15,6 +18,7 @@ import type { ProbeCandidateResult, ProbeRaise, ProbeReturn, ProbeTarget } from 
 import { findProjectPython, modulesPytestMayMiss } from './python-env.js';
 import { renderTest, type StaticOutcome, type TestCase } from './render.js';
 import { sideEffectOf } from './side-effects.js';
+import { FIRST_RUN, verifyStability, weakened } from './stability.js';
 import { testFileFor } from './test-file.js';
 
 /** A source module and the functions of it that need tests. */
@@ -77,6 +81,7 @@ const CALL_TIMEOUT_SECONDS = 2;
 type Observed = { results: ProbeCandidateResult[]; tmpRoot: string } | { importError: string };
 
 interface Job {
+  location: string;
   source: GenerationSource;
   fn: PyFunction;
   codeHash: string;
@@ -84,7 +89,10 @@ interface Job {
   report: TargetReport;
   /** Test cases chosen for this target. */
   cases: TestCase[];
+  /** A side effect seen in the source: the function is not run, and no test calls it. */
   staticOnly: string | null;
+  /** sys.argv / environment the probe runs it with and its tests set (ambient.ts). */
+  ambient: AmbientSetting;
 }
 
 /**
@@ -118,6 +126,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
     files.push(entry);
     const facts = await functionFacts(source.text, source.module.functions);
     const types = await moduleTypes(source.text, source.module);
+    const reads = ambientReads(source.text, source.module.functions);
     for (const fn of source.targets) {
       const codeHash = codeFingerprint(source.text, fn.startLine, fn.endLine);
       const mine = blocks.filter((b) => b.target === fn.qualname);
@@ -140,7 +149,9 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       const cls = fn.className ? source.module.classes.find((c) => c.qualname === fn.className) ?? null : null;
       const candidates = buildCandidates({ fn, cls, module: named.module, facts, types, functions: source.module.functions, placeholder: config.placeholder });
       const effect = config.allowSideEffects ? null : sideEffectOf(source.text.split('\n').slice(fn.startLine - 1, fn.endLine).join('\n'));
-      const job: Job = { source, fn, codeHash, candidates, report: rep, cases: [], staticOnly: effect };
+      const read = reads.get(fn.qualname);
+      const ambient: AmbientSetting = { argv: read?.argv ? argvFor(source.file) : null, unsetEnv: read?.env ?? [] };
+      const job: Job = { location: `${source.file}:${fn.defLine}:1: ${fn.qualname}`, source, fn, codeHash, candidates, report: rep, cases: [], staticOnly: effect, ambient };
       if (effect) result.warnings.push(warn.sideEffects(`${source.file}:${fn.defLine}:1: ${fn.qualname}`, effect));
       entry.jobs.push(job);
       allJobs.push(job);
@@ -150,8 +161,13 @@ export async function generateTests(sources: GenerationSource[], options: Genera
   // Run the candidates: one probe process for every target of the run.
   const toRun = options.execute ? allJobs.filter((j) => !j.staticOnly && j.candidates.length > 0) : [];
   let observed = new Map<Job, Observed>();
+  // Set when the probe ran (or tried to): then a job it did not report on gets no test.
+  let probeFailure: string | null = null;
+  let ran = false;
+  let firstRoot = '';
+  let sysPath: string[] = [];
   if (toRun.length > 0) {
-    const sysPath = sysPathFor(repoRoot, config.sourceRoots);
+    sysPath = sysPathFor(repoRoot, config.sourceRoots);
     const firstModule = files.find((f) => f.jobs.length > 0)!.module;
     const found = await findProjectPython({ repoRoot, configured: config.python, env: options.env, module: firstModule, sysPath });
     if (!found.python) {
@@ -164,37 +180,80 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       // A progress line only when running the candidates takes more than about a second.
       const calls = toRun.reduce((n, j) => n + j.candidates.length, 0);
       const slow = setTimeout(() => options.progress?.(progressLine(calls, toRun.length, found.python!)), 1000);
+      ran = true;
       try {
-        observed = await probeAll(found.python, toRun, files, sysPath, repoRoot, config.allowSideEffects);
+        ({ observed, root: firstRoot } = await probeAll(found.python, toRun, files, sysPath, repoRoot, config.allowSideEffects));
       } catch (error) {
-        result.warnings.push(warn.probeFailed(error instanceof Error ? error.message.split('\n')[0]! : String(error)));
+        probeFailure = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+        result.warnings.push(safeWarnings.probeFailed(probeFailure));
       } finally {
         clearTimeout(slow);
       }
     }
   }
 
+  // A test calls only code that ran to completion in the probe; without a probe run, only
+  // doctest examples (their author wrote the call) become tests.
+  const probed = new Set(toRun);
   for (const job of allJobs) {
     const seen = observed.get(job);
+    if (job.staticOnly) {
+      job.report.detail = safeStatus.sideEffect(effectOfSource(job.staticOnly));
+      continue;
+    }
     if (seen && 'importError' in seen) {
       job.report.detail = status.importFailed(files.find((f) => f.source === job.source)!.module, seen.importError);
       continue;
     }
+    if (!seen && ran && probed.has(job)) {
+      job.report.detail = safeStatus.notCompleted(probeFailure ?? safeStatus.probeStopped);
+      continue;
+    }
     job.cases = seen ? chooseCases(job, seen.results, seen.tmpRoot) : staticCases(job);
-    if (job.cases.length === 0) job.report.detail = seen ? status.noPassingCall : status.noStaticTest;
+    if (job.cases.length > 0) continue;
+    const blocked = seen?.results.find((r) => r.outcome === 'blocked');
+    if (blocked && blocked.outcome === 'blocked') job.report.detail = safeStatus.sideEffect(effectOfEvent(blocked.blockedBy, blocked.blockedDetail));
+    else if (seen || job.candidates.length === 0) job.report.detail = status.noPassingCall;
+    else job.report.detail = job.candidates.some((c) => c.origin === 'doctest') ? status.noStaticTest : safeStatus.staticDoctestOnly;
   }
+
+  // Stable tests: the chosen calls run again with another hash seed, time zone, cwd and sys.argv.
+  const verify = allJobs.filter((j) => observed.has(j) && j.cases.length > 0);
+  if (verify.length > 0 && result.python) {
+    try {
+      const verdicts = await verifyStability(
+        verify.map((job) => ({ target: probeTarget(job, '0', files, repoRoot), cases: job.cases })),
+        { python: result.python, sysPath, firstRoot, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects: config.allowSideEffects },
+      );
+      verify.forEach((job, i) => {
+        job.cases = job.cases.flatMap((test, k) => (verdicts[i]![k] === 'drop' ? [] : verdicts[i]![k] === 'weaken' ? [weakened(test)] : [test]));
+        if (job.cases.length === 0) job.report.detail = safeStatus.unstable;
+      });
+    } catch (error) {
+      result.warnings.push(safeWarnings.stabilityFailed(error instanceof Error ? error.message.split('\n')[0]! : String(error)));
+      for (const job of verify) {
+        job.cases = [];
+        job.report.detail = safeStatus.notCompleted(safeStatus.probeStopped);
+      }
+    }
+  }
+  for (const job of allJobs) for (const test of job.cases) if (job.ambient.argv || job.ambient.unsetEnv.length > 0) test.ambient = job.ambient;
+
+  // Each test is checked on its own (every file's at once): one that does not parse is left out, not the file.
+  const withCases = allJobs.filter((j) => j.cases.length > 0);
+  result.warnings.push(...(await dropInvalidTests(files.map((f) => ({ module: f.module, jobs: f.jobs.filter((j) => j.cases.length > 0) })), config.placeholder, result.python)));
+  for (const job of withCases) if (job.cases.length === 0) job.report.detail = safeStatus.blocksDropped;
 
   // Render and write each test file.
   for (const file of files) {
     const jobs = file.jobs.filter((j) => j.cases.length > 0);
     if (jobs.length === 0) continue;
-    const next = mergeFile(file.existing, file.module, jobs, config.placeholder);
-    if (next === file.existing) continue;
-    const valid = await withPythonTree(next, (tree) => !tree.rootNode.hasError);
-    if (!valid) {
-      result.warnings.push(warn.invalidOutput(file.testFile));
-      continue;
+    const next = await assembleChecked(file.existing, file.module, jobs, config.placeholder);
+    if (next === null) {
+      const broken = file.existing !== null && (await withPythonTree(file.existing, (tree) => tree.rootNode.hasError));
+      result.warnings.push(broken ? safeWarnings.existingBroken(file.testFile) : warn.invalidOutput(file.testFile));
     }
+    if (next === null || next === file.existing) continue;
     await writeAtomically(path.join(repoRoot, file.testFile), next);
     result.written.push(file.testFile);
     for (const job of jobs) {
@@ -229,28 +288,42 @@ function sysPathFor(repoRoot: string, sourceRoots: readonly string[]): string[] 
   return [...new Set(dirs)];
 }
 
+/** A job as the probe sees it, without candidates: with the sys.argv and environment its test sets. */
+function probeTarget(job: Job, id: string, files: Array<{ module: string; source: GenerationSource }>, repoRoot: string): Omit<ProbeTarget, 'candidates'> {
+  return {
+    id,
+    module: files.find((f) => f.source === job.source)!.module,
+    file: path.join(repoRoot, job.source.file),
+    qualname: job.fn.qualname,
+    firstLine: job.fn.bodyStartLine,
+    lastLine: job.fn.endLine,
+    ...(job.ambient.argv ? { argv: job.ambient.argv } : {}),
+    ...(job.ambient.unsetEnv.length > 0 ? { unsetEnv: job.ambient.unsetEnv } : {}),
+  };
+}
+
 async function probeAll(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, allowSideEffects: boolean) {
   const work = await realpath(await mkdtemp(path.join(tmpdir(), 'smart-test-probe-')));
   try {
     const targets: ProbeTarget[] = jobs.map((job, i) => ({
-      id: String(i),
-      module: files.find((f) => f.source === job.source)!.module,
-      file: path.join(repoRoot, job.source.file),
-      qualname: job.fn.qualname,
-      firstLine: job.fn.bodyStartLine,
-      lastLine: job.fn.endLine,
+      ...probeTarget(job, String(i), files, repoRoot),
       candidates: job.candidates.map((c, k) => ({ id: String(k), setup: c.setup, expr: c.expr })),
     }));
     // Loaded only when something is to be run: it builds the probe's zod schemas.
     const { runProbe } = await import('./probe.js');
-    const response = await runProbe(python, { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects, tmpPath: path.join(work, 'tmp'), targets }, { timeoutMs: 60_000 + jobs.length * 10_000 });
+    const response = await runProbe(
+      python,
+      { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects, tmpPath: path.join(work, 'tmp'), argv: [...FIRST_RUN.argv], targets },
+      { timeoutMs: 60_000 + jobs.length * 10_000, env: FIRST_RUN.env },
+    );
     const out = new Map<Job, Observed>();
     for (const target of response.targets) {
       const job = jobs[Number(target.id)]!;
       if (target.importError) out.set(job, { importError: `${target.importError.type}: ${target.importError.message}` });
-      else out.set(job, { results: target.candidates, tmpRoot: work });
+      // Only a target whose every candidate was reported ran to completion in the probe.
+      else if (target.candidates.length === job.candidates.length) out.set(job, { results: target.candidates, tmpRoot: work });
     }
-    return out;
+    return { observed: out, root: work };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -281,7 +354,10 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoot: string)
   return kept;
 }
 
-/** Without running anything: doctest examples with literal expected values or exceptions, and return-type checks. */
+/**
+ * Without running anything: doctest examples with literal expected values or exceptions (their
+ * author wrote the call). Nothing else: a call smart-test made up is never written unrun.
+ */
 function staticCases(job: Job): TestCase[] {
   const cases: TestCase[] = [];
   for (const c of job.candidates) {
@@ -293,10 +369,6 @@ function staticCases(job: Job): TestCase[] {
     else if (isPythonLiteral(c.want)) outcome = { outcome: 'static-value', value: c.want.trim() };
     if (outcome) cases.push({ candidate: c, outcome, names: namesIn(c, job) });
   }
-  const ret = job.fn.returnAnnotation?.trim();
-  const simple = ret && /^(int|float|str|bool|bytes|list|dict|tuple|set)$/.test(ret) ? ret : null;
-  const call = job.candidates.find((c) => c.origin === 'inferred' && !c.placeholder);
-  if (cases.length === 0 && simple && call && !job.staticOnly) cases.push({ candidate: call, outcome: { outcome: 'static-type', type: simple }, names: namesIn(call, job) });
   return cases;
 }
 
@@ -314,7 +386,52 @@ function namesIn(c: Candidate, job: Job): string[] {
   return [...used];
 }
 
-function mergeFile(existing: string | null, module: string, jobs: Job[], placeholder: string): string {
+/** What assembling a test file needs of a target. */
+export interface AssembleJob {
+  fn: { qualname: string };
+  /** `file:line:col: qualname` of the target, for warnings. */
+  location: string;
+  codeHash: string;
+  cases: TestCase[];
+}
+
+/**
+ * The test file with the tests of `jobs` merged into `existing`. Every test is rendered and
+ * checked on its own first (block-check.ts: tree-sitter, then compile() when `python` is known);
+ * one that does not parse is removed from its job with a warning naming the function, and the
+ * rest are written. `text` is null when there is nothing to write or the assembled file still
+ * does not parse (a person's part of it is broken, say).
+ */
+export async function assembleTestFile(existing: string | null, module: string, jobs: AssembleJob[], placeholder: string, python: string | null): Promise<{ text: string | null; warnings: string[] }> {
+  const warnings = await dropInvalidTests([{ module, jobs }], placeholder, python);
+  return { text: await assembleChecked(existing, module, jobs, placeholder), warnings };
+}
+
+/** The tests of every file checked at once (one Python process); each invalid one is removed from its job. Returns the warnings. */
+async function dropInvalidTests(files: Array<{ module: string; jobs: AssembleJob[] }>, placeholder: string, python: string | null): Promise<string[]> {
+  const warnings: string[] = [];
+  const all = files.flatMap(({ module, jobs }) =>
+    jobs.flatMap((job) => job.cases.map((test) => ({ job, test, text: renderTest(test, { testName: `test_${snake(job.fn.qualname)}`, module, placeholder }).join('\n') }))),
+  );
+  const problems = await blockProblems(all.map((b) => b.text), python);
+  all.forEach(({ job, test }, i) => {
+    const why = problems[i];
+    if (!why) return;
+    job.cases = job.cases.filter((c) => c !== test);
+    warnings.push(safeWarnings.blockDropped(job.location, `test_${snake(job.fn.qualname)}`, why));
+  });
+  return warnings;
+}
+
+/** The merged file, or null when no job has a test left or the whole file does not parse. */
+async function assembleChecked(existing: string | null, module: string, jobs: AssembleJob[], placeholder: string): Promise<string | null> {
+  const kept = jobs.filter((j) => j.cases.length > 0);
+  if (kept.length === 0) return null;
+  const text = mergeFile(existing, module, kept, placeholder);
+  return (await withPythonTree(text, (tree) => !tree.rootNode.hasError)) ? text : null;
+}
+
+function mergeFile(existing: string | null, module: string, jobs: AssembleJob[], placeholder: string): string {
   let lines = existing === null ? [...TEST_FILE_HEADER(module), '', 'import pytest'] : existing.replace(/\n$/, '').split('\n');
   if (existing !== null && !/^import pytest\b/m.test(existing)) lines = insertImport(lines, 'import pytest');
   const taken = new Set<string>();

@@ -33,7 +33,7 @@ export const warnings = {
     `no Python that can import the project was found (tried ${tried.join(', ')}); tests were generated without running the code. Set "python" in the configuration`,
   probeFailed: (detail: string) => `running the candidate calls failed (${detail}); tests were generated without running the code`,
   invalidOutput: (file: string) => `${file}: the generated file did not parse back as Python; it was not written. This is a bug in smart-test`,
-  sideEffects: (qualname: string, what: string) => `${qualname}: not run because it ${what}; static tests only`,
+  sideEffects: (qualname: string, what: string) => `${qualname}: not run because it ${what}; no test calls it`,
   targetGone: (target: string, file: string) =>
     `${file}:1:1: tests generated for ${target} remain, but ${target} no longer exists; delete them or point them at its replacement`,
   notOnPytestPath: (modules: readonly string[], roots: readonly string[]) =>
