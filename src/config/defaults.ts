@@ -18,6 +18,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   python: null,
   belowThreshold: 'warn',
   allowSideEffects: false,
+  changedLines: 'cover',
 });
 
 /** Every setting name, in the order the documentation lists them. */

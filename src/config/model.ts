@@ -1,6 +1,7 @@
 export type StaleCoverage = 'warn' | 'error';
 export type OnGenerate = 'fail' | 'stage' | 'warn';
 export type BelowThreshold = 'warn' | 'error';
+export type ChangedLines = 'cover' | 'ignore';
 
 /** Settings after defaults are applied. See .smarttestrc.example for what each does. */
 export interface Config {
@@ -21,6 +22,8 @@ export interface Config {
   belowThreshold: BelowThreshold;
   /** Run functions with visible side effects (processes, network, environment) and let candidates have them. */
   allowSideEffects: boolean;
+  /** `cover`: a touched function whose changed executable lines are not all covered needs tests, whatever its coverage. */
+  changedLines: ChangedLines;
 }
 
 export interface LoadedConfig {

@@ -15,6 +15,8 @@ import type { ProbeCandidateResult, ProbeRaise, ProbeReturn, ProbeTarget } from 
 import { findProjectPython, modulesPytestMayMiss } from './python-env.js';
 import { renderTest, type StaticOutcome, type TestCase } from './render.js';
 import { sideEffectOf } from './side-effects.js';
+import { chooseAimed, unreachedTargets } from './aim.js';
+import { statementLines } from '../python/statements.js';
 import { testFileFor } from './test-file.js';
 
 /** A source module and the functions of it that need tests. */
@@ -25,19 +27,36 @@ export interface GenerationSource {
   text: string;
   module: ParsedModule;
   targets: PyFunction[];
+  /**
+   * The lines each target's tests should reach, by qualname: the uncovered changed lines (or the
+   * uncovered lines) the plan found. A target missing here aims at every statement of its body.
+   */
+  targetLines?: ReadonlyMap<string, { lines: number[]; kind: TargetKind }>;
 }
+
+/** What a target's lines are: changed lines no test runs, lines no test runs, or every statement. */
+export type TargetKind = 'changed' | 'uncovered' | 'all';
 
 /**
  * What generation takes from a plan: every analysed module, with its selected functions as
  * targets. Modules without targets only have the targets of their existing tests checked.
  */
 export function sourcesFromPlan(plan: Plan): GenerationSource[] {
-  return plan.sources.map((s) => ({
-    file: s.file,
-    text: s.text,
-    module: s.module,
-    targets: s.touched.filter((fn) => plan.functions.some((f) => f.selected && f.file === s.file && f.qualname === fn.qualname)),
-  }));
+  return plan.sources.map((s) => {
+    const selected = plan.functions.filter((f) => f.selected && f.file === s.file);
+    const targetLines = new Map<string, { lines: number[]; kind: TargetKind }>();
+    for (const f of selected) {
+      if (f.uncoveredChangedLines.length > 0) targetLines.set(f.qualname, { lines: f.uncoveredChangedLines, kind: 'changed' });
+      else if (f.targetLines && f.targetLines.length > 0) targetLines.set(f.qualname, { lines: f.targetLines, kind: 'uncovered' });
+    }
+    return {
+      file: s.file,
+      text: s.text,
+      module: s.module,
+      targets: s.touched.filter((fn) => selected.some((f) => f.qualname === fn.qualname)),
+      targetLines,
+    };
+  });
 }
 
 export interface TargetReport {
@@ -49,6 +68,10 @@ export interface TargetReport {
   tests: number;
   placeholders: number;
   detail: string;
+  /** The lines the tests aimed at (see GenerationSource.targetLines), and those no written test reaches. */
+  targetLines: number[];
+  targetKind: TargetKind;
+  unreachedLines: number[];
 }
 
 export interface GenerationResult {
@@ -84,6 +107,8 @@ interface Job {
   report: TargetReport;
   /** Test cases chosen for this target. */
   cases: TestCase[];
+  /** Lines the tests should reach (see GenerationSource.targetLines). */
+  targets: ReadonlySet<number>;
   staticOnly: string | null;
 }
 
@@ -117,11 +142,14 @@ export async function generateTests(sources: GenerationSource[], options: Genera
     const entry = { testFile, module: named.module, existing, jobs: [] as Job[], source };
     files.push(entry);
     const facts = await functionFacts(source.text, source.module.functions);
+    const statements = source.targets.some((fn) => !planned.targetLines?.has(fn.qualname)) ? await statementLines(source.text, source.targets) : new Map<PyFunction, number[]>();
     const types = await moduleTypes(source.text, source.module);
     for (const fn of source.targets) {
       const codeHash = codeFingerprint(source.text, fn.startLine, fn.endLine);
       const mine = blocks.filter((b) => b.target === fn.qualname);
       const rep = report(source.file, fn.qualname, testFile, 'none', '');
+      const aim = planned.targetLines?.get(fn.qualname) ?? { lines: statements.get(fn) ?? [], kind: 'all' as const };
+      Object.assign(rep, { targetLines: [...aim.lines], targetKind: aim.kind });
       result.targets.push(rep);
       if (mine.length > 0 && mine.every((b) => b.codeHash === codeHash)) {
         Object.assign(rep, { status: 'unchanged', tests: mine.length, detail: status.unchanged });
@@ -140,7 +168,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       const cls = fn.className ? source.module.classes.find((c) => c.qualname === fn.className) ?? null : null;
       const candidates = buildCandidates({ fn, cls, module: named.module, facts, types, functions: source.module.functions, placeholder: config.placeholder });
       const effect = config.allowSideEffects ? null : sideEffectOf(source.text.split('\n').slice(fn.startLine - 1, fn.endLine).join('\n'));
-      const job: Job = { source, fn, codeHash, candidates, report: rep, cases: [], staticOnly: effect };
+      const job: Job = { source, fn, codeHash, candidates, report: rep, cases: [], targets: new Set(aim.lines), staticOnly: effect };
       if (effect) result.warnings.push(warn.sideEffects(`${source.file}:${fn.defLine}:1: ${fn.qualname}`, effect));
       entry.jobs.push(job);
       allJobs.push(job);
@@ -202,6 +230,11 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       job.report.tests = job.cases.length;
       job.report.placeholders = job.cases.filter((c) => c.candidate.placeholder).length;
       job.report.detail = status.written(job.cases.length);
+      // Lines are known only for calls that ran: a static test's reach is not.
+      if (job.cases.every((c) => 'lines' in c.outcome)) {
+        job.report.unreachedLines = unreachedTargets(job.cases.map((c) => ({ lines: (c.outcome as ProbeReturn | ProbeRaise).lines })), job.targets);
+        if (job.report.unreachedLines.length > 0) job.report.detail += `; ${status.notReached(job.report.unreachedLines, job.report.targetKind)}`;
+      }
     }
   }
   return result;
@@ -216,7 +249,7 @@ async function completeModule(source: GenerationSource): Promise<GenerationSourc
 }
 
 function report(file: string, qualname: string, testFile: string | null, st: TargetReport['status'], detail: string): TargetReport {
-  return { file, qualname, testFile, status: st, tests: 0, placeholders: 0, detail };
+  return { file, qualname, testFile, status: st, tests: 0, placeholders: 0, detail, targetLines: [], targetKind: 'all', unreachedLines: [] };
 }
 
 function testName(block: ManagedBlock): string {
@@ -257,24 +290,21 @@ async function probeAll(python: string, jobs: Job[], files: Array<{ module: stri
 }
 
 /**
- * Coverage-guided choice: a candidate is kept only when it reaches lines of the target that the
- * kept ones did not (doctest examples first). Calls that failed for reasons other than the
+ * Coverage-guided choice (see aim.ts): first the candidates that reach the most target lines not
+ * reached yet, then any that reaches a line the kept ones did not, in candidate order (doctest
+ * examples first). Calls that failed for reasons other than the
  * target's own `raise`, timed out, were blocked, or rest on the placeholder while a real call
  * exists are dropped.
  */
 function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoot: string): TestCase[] {
-  const covered = new Set<number>();
   const kept: TestCase[] = [];
   const usable = results
     .map((r, i) => ({ r, c: job.candidates[i]! }))
     .filter(({ r }) => r.outcome === 'return' || (r.outcome === 'raise' && r.raisedInTarget && r.raiseStatement && r.deterministic !== false));
   const real = usable.filter(({ c }) => !c.placeholder);
   const pool = real.length > 0 ? real : usable.slice(0, 1);
-  for (const { r, c } of pool) {
-    if (kept.length >= MAX_TESTS_PER_TARGET) break;
-    const fresh = r.lines.filter((l) => !covered.has(l));
-    if (kept.length > 0 && fresh.length === 0) continue;
-    for (const l of r.lines) covered.add(l);
+  const aimed = chooseAimed(pool.map((p) => ({ ...p, lines: p.r.lines })), job.targets, MAX_TESTS_PER_TARGET);
+  for (const { r, c } of aimed) {
     const text = r.outcome === 'return' ? r.repr : r.outcome === 'raise' ? r.excMessage : '';
     kept.push({ candidate: c, outcome: r as ProbeReturn | ProbeRaise, names: r.names.map((n) => n.name), pathDependent: text.includes(tmpRoot) });
   }
