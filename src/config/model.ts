@@ -24,6 +24,10 @@ export interface Config {
   allowSideEffects: boolean;
   /** `cover`: a touched function whose changed executable lines are not all covered needs tests, whatever its coverage. */
   changedLines: ChangedLines;
+  /** Seconds of probe time the directed search may spend on one function (0 turns the search off). */
+  searchBudget: number;
+  /** Seconds of probe time the directed search may spend in one run. */
+  searchRunBudget: number;
 }
 
 export interface LoadedConfig {

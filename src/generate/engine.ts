@@ -16,6 +16,7 @@ import { findProjectPython, modulesPytestMayMiss } from './python-env.js';
 import { renderTest, type StaticOutcome, type TestCase } from './render.js';
 import { sideEffectOf } from './side-effects.js';
 import { chooseAimed, unreachedTargets } from './aim.js';
+import { directedSearch, type SearchSubject } from './search/search.js';
 import { statementLines } from '../python/statements.js';
 import { testFileFor } from './test-file.js';
 
@@ -89,15 +90,19 @@ export interface GenerationOptions {
   /** Run candidate calls in the project's Python (default); false: static tests only. */
   execute: boolean;
   env: NodeJS.ProcessEnv;
+  /** Which command runs: `generate` (not on the commit path) may search longer. */
+  command?: 'run' | 'generate';
   /** Called with a short line when generation is slow enough to show progress. */
   progress?: (line: string) => void;
 }
 
 const MAX_TESTS_PER_TARGET = 8;
+/** `generate` is not on the commit path: its search may take this many times the configured budgets. */
+const GENERATE_SEARCH_SCALE = 4;
 const CALL_TIMEOUT_SECONDS = 2;
 
 /** What the probe said about a job's candidates, or why it could not run them. */
-type Observed = { results: ProbeCandidateResult[]; tmpRoot: string } | { importError: string };
+type Observed = { results: ProbeCandidateResult[]; tmpRoots: string[] } | { importError: string };
 
 interface Job {
   source: GenerationSource;
@@ -194,6 +199,8 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       const slow = setTimeout(() => options.progress?.(progressLine(calls, toRun.length, found.python!)), 1000);
       try {
         observed = await probeAll(found.python, toRun, files, sysPath, repoRoot, config.allowSideEffects);
+        clearTimeout(slow);
+        await search(toRun, observed, options, (batch) => probeAll(found.python!, batch, files, sysPath, repoRoot, config.allowSideEffects));
       } catch (error) {
         result.warnings.push(warn.probeFailed(error instanceof Error ? error.message.split('\n')[0]! : String(error)));
       } finally {
@@ -208,7 +215,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       job.report.detail = status.importFailed(files.find((f) => f.source === job.source)!.module, seen.importError);
       continue;
     }
-    job.cases = seen ? chooseCases(job, seen.results, seen.tmpRoot) : staticCases(job);
+    job.cases = seen ? chooseCases(job, seen.results, seen.tmpRoots) : staticCases(job);
     if (job.cases.length === 0) job.report.detail = seen ? status.noPassingCall : status.noStaticTest;
   }
 
@@ -281,12 +288,41 @@ async function probeAll(python: string, jobs: Job[], files: Array<{ module: stri
     for (const target of response.targets) {
       const job = jobs[Number(target.id)]!;
       if (target.importError) out.set(job, { importError: `${target.importError.type}: ${target.importError.message}` });
-      else out.set(job, { results: target.candidates, tmpRoot: work });
+      else out.set(job, { results: target.candidates, tmpRoots: [work] });
     }
     return out;
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The directed search (search/search.ts) for the targets whose target lines the first candidates
+ * left unreached: new candidates run in rounds, and are added to the job's candidates and results.
+ */
+async function search(jobs: Job[], observed: Map<Job, Observed>, options: GenerationOptions, run: (batch: Job[]) => Promise<Map<Job, Observed>>): Promise<void> {
+  const scale = options.command === 'generate' ? GENERATE_SEARCH_SCALE : 1;
+  const budget = { perFunction: options.config.searchBudget * scale, perRun: options.config.searchRunBudget * scale };
+  if (budget.perFunction <= 0 || budget.perRun <= 0) return;
+  const subjects = new Map<SearchSubject, Job>();
+  for (const job of jobs) {
+    const seen = observed.get(job);
+    if (!seen || !('results' in seen) || job.targets.size === 0) continue;
+    const subject: SearchSubject = { fn: job.fn, lines: job.source.text.split(/\r?\n/), targets: job.targets, candidates: job.candidates, results: seen.results, placeholder: options.config.placeholder };
+    subjects.set(subject, job);
+  }
+  if (subjects.size === 0) return;
+  await directedSearch([...subjects.keys()], async (batch) => {
+    const temporary = batch.map(({ subject, candidates }) => ({ ...subjects.get(subject)!, candidates }));
+    const got = await run(temporary);
+    return temporary.map((t, i) => {
+      const o = got.get(t);
+      if (!o || !('results' in o)) return null;
+      const seen = observed.get(subjects.get(batch[i]!.subject)!);
+      if (seen && 'tmpRoots' in seen) for (const root of o.tmpRoots) if (!seen.tmpRoots.includes(root)) seen.tmpRoots.push(root);
+      return o.results;
+    });
+  }, budget, options.progress);
 }
 
 /**
@@ -296,7 +332,7 @@ async function probeAll(python: string, jobs: Job[], files: Array<{ module: stri
  * target's own `raise`, timed out, were blocked, or rest on the placeholder while a real call
  * exists are dropped.
  */
-function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoot: string): TestCase[] {
+function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoots: readonly string[]): TestCase[] {
   const kept: TestCase[] = [];
   const usable = results
     .map((r, i) => ({ r, c: job.candidates[i]! }))
@@ -306,7 +342,7 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoot: string)
   const aimed = chooseAimed(pool.map((p) => ({ ...p, lines: p.r.lines })), job.targets, MAX_TESTS_PER_TARGET);
   for (const { r, c } of aimed) {
     const text = r.outcome === 'return' ? r.repr : r.outcome === 'raise' ? r.excMessage : '';
-    kept.push({ candidate: c, outcome: r as ProbeReturn | ProbeRaise, names: r.names.map((n) => n.name), pathDependent: text.includes(tmpRoot) });
+    kept.push({ candidate: c, outcome: r as ProbeReturn | ProbeRaise, names: r.names.map((n) => n.name), pathDependent: tmpRoots.some((t) => text.includes(t)) });
   }
   return kept;
 }

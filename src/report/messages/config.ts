@@ -93,4 +93,6 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   belowThreshold: 'one of "warn" or "error"',
   allowSideEffects: 'true or false',
   changedLines: 'one of "cover" or "ignore"',
+  searchBudget: 'a number of seconds from 0 to 600',
+  searchRunBudget: 'a number of seconds from 0 to 3600',
 };

@@ -108,6 +108,8 @@ describe('loadConfig: sources', () => {
       belowThreshold: 'warn',
       allowSideEffects: false,
       changedLines: 'cover',
+      searchBudget: 0.5,
+      searchRunBudget: 3,
     });
   });
 
