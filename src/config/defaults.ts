@@ -19,6 +19,9 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   belowThreshold: 'warn',
   allowSideEffects: false,
   coverageData: null,
+  changedLines: 'cover',
+  searchBudget: 0.5,
+  searchRunBudget: 3,
 });
 
 /** Every setting name, in the order the documentation lists them. */

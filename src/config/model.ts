@@ -1,6 +1,7 @@
 export type StaleCoverage = 'warn' | 'error';
 export type OnGenerate = 'fail' | 'stage' | 'warn';
 export type BelowThreshold = 'warn' | 'error';
+export type ChangedLines = 'cover' | 'ignore';
 
 /** Settings after defaults are applied. See .smarttestrc.example for what each does. */
 export interface Config {
@@ -27,6 +28,12 @@ export interface Config {
    * .coverage), or false to never convert.
    */
   coverageData: string | false | null;
+  /** `cover`: a touched function whose changed executable lines are not all covered needs tests, whatever its coverage. */
+  changedLines: ChangedLines;
+  /** Seconds of probe time the directed search may spend on one function (0 turns the search off). */
+  searchBudget: number;
+  /** Seconds of probe time the directed search may spend in one run. */
+  searchRunBudget: number;
 }
 
 export interface LoadedConfig {

@@ -19,6 +19,9 @@ import { findProjectPython, modulesPytestMayMiss } from './python-env.js';
 import { renderTest, type StaticOutcome, type TestCase } from './render.js';
 import { sideEffectOf } from './side-effects.js';
 import { FIRST_RUN, verifyStability, weakened } from './stability.js';
+import { chooseAimed, unreachedTargets } from './aim.js';
+import { directedSearch, type SearchSubject } from './search/search.js';
+import { statementLines } from '../python/statements.js';
 import { testFileFor } from './test-file.js';
 
 /** A source module and the functions of it that need tests. */
@@ -29,19 +32,36 @@ export interface GenerationSource {
   text: string;
   module: ParsedModule;
   targets: PyFunction[];
+  /**
+   * The lines each target's tests should reach, by qualname: the uncovered changed lines (or the
+   * uncovered lines) the plan found. A target missing here aims at every statement of its body.
+   */
+  targetLines?: ReadonlyMap<string, { lines: number[]; kind: TargetKind }>;
 }
+
+/** What a target's lines are: changed lines no test runs, lines no test runs, or every statement. */
+export type TargetKind = 'changed' | 'uncovered' | 'all';
 
 /**
  * What generation takes from a plan: every analysed module, with its selected functions as
  * targets. Modules without targets only have the targets of their existing tests checked.
  */
 export function sourcesFromPlan(plan: Plan): GenerationSource[] {
-  return plan.sources.map((s) => ({
-    file: s.file,
-    text: s.text,
-    module: s.module,
-    targets: s.touched.filter((fn) => plan.functions.some((f) => f.selected && f.file === s.file && f.qualname === fn.qualname)),
-  }));
+  return plan.sources.map((s) => {
+    const selected = plan.functions.filter((f) => f.selected && f.file === s.file);
+    const targetLines = new Map<string, { lines: number[]; kind: TargetKind }>();
+    for (const f of selected) {
+      if (f.uncoveredChangedLines.length > 0) targetLines.set(f.qualname, { lines: f.uncoveredChangedLines, kind: 'changed' });
+      else if (f.targetLines && f.targetLines.length > 0) targetLines.set(f.qualname, { lines: f.targetLines, kind: 'uncovered' });
+    }
+    return {
+      file: s.file,
+      text: s.text,
+      module: s.module,
+      targets: s.touched.filter((fn) => selected.some((f) => f.qualname === fn.qualname)),
+      targetLines,
+    };
+  });
 }
 
 export interface TargetReport {
@@ -53,6 +73,10 @@ export interface TargetReport {
   tests: number;
   placeholders: number;
   detail: string;
+  /** The lines the tests aimed at (see GenerationSource.targetLines), and those no written test reaches. */
+  targetLines: number[];
+  targetKind: TargetKind;
+  unreachedLines: number[];
 }
 
 export interface GenerationResult {
@@ -70,15 +94,19 @@ export interface GenerationOptions {
   /** Run candidate calls in the project's Python (default); false: static tests only. */
   execute: boolean;
   env: NodeJS.ProcessEnv;
+  /** Which command runs: `generate` (not on the commit path) may search longer. */
+  command?: 'run' | 'generate';
   /** Called with a short line when generation is slow enough to show progress. */
   progress?: (line: string) => void;
 }
 
 const MAX_TESTS_PER_TARGET = 8;
+/** `generate` is not on the commit path: its search may take this many times the configured budgets. */
+const GENERATE_SEARCH_SCALE = 4;
 const CALL_TIMEOUT_SECONDS = 2;
 
 /** What the probe said about a job's candidates, or why it could not run them. */
-type Observed = { results: ProbeCandidateResult[]; tmpRoot: string } | { importError: string };
+type Observed = { results: ProbeCandidateResult[]; tmpRoots: string[] } | { importError: string };
 
 interface Job {
   location: string;
@@ -89,6 +117,8 @@ interface Job {
   report: TargetReport;
   /** Test cases chosen for this target. */
   cases: TestCase[];
+  /** Lines the tests should reach (see GenerationSource.targetLines). */
+  targets: ReadonlySet<number>;
   /** A side effect seen in the source: the function is not run, and no test calls it. */
   staticOnly: string | null;
   /** sys.argv / environment the probe runs it with and its tests set (ambient.ts). */
@@ -125,12 +155,15 @@ export async function generateTests(sources: GenerationSource[], options: Genera
     const entry = { testFile, module: named.module, existing, jobs: [] as Job[], source };
     files.push(entry);
     const facts = await functionFacts(source.text, source.module.functions);
+    const statements = source.targets.some((fn) => !planned.targetLines?.has(fn.qualname)) ? await statementLines(source.text, source.targets) : new Map<PyFunction, number[]>();
     const types = await moduleTypes(source.text, source.module);
     const reads = ambientReads(source.text, source.module.functions);
     for (const fn of source.targets) {
       const codeHash = codeFingerprint(source.text, fn.startLine, fn.endLine);
       const mine = blocks.filter((b) => b.target === fn.qualname);
       const rep = report(source.file, fn.qualname, testFile, 'none', '');
+      const aim = planned.targetLines?.get(fn.qualname) ?? { lines: statements.get(fn) ?? [], kind: 'all' as const };
+      Object.assign(rep, { targetLines: [...aim.lines], targetKind: aim.kind });
       result.targets.push(rep);
       if (mine.length > 0 && mine.every((b) => b.codeHash === codeHash)) {
         Object.assign(rep, { status: 'unchanged', tests: mine.length, detail: status.unchanged });
@@ -151,7 +184,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       const effect = config.allowSideEffects ? null : sideEffectOf(source.text.split('\n').slice(fn.startLine - 1, fn.endLine).join('\n'));
       const read = reads.get(fn.qualname);
       const ambient: AmbientSetting = { argv: read?.argv ? argvFor(source.file) : null, unsetEnv: read?.env ?? [] };
-      const job: Job = { location: `${source.file}:${fn.defLine}:1: ${fn.qualname}`, source, fn, codeHash, candidates, report: rep, cases: [], staticOnly: effect, ambient };
+      const job: Job = { location: `${source.file}:${fn.defLine}:1: ${fn.qualname}`, source, fn, codeHash, candidates, report: rep, cases: [], targets: new Set(aim.lines), staticOnly: effect, ambient };
       if (effect) result.warnings.push(warn.sideEffects(`${source.file}:${fn.defLine}:1: ${fn.qualname}`, effect));
       entry.jobs.push(job);
       allJobs.push(job);
@@ -183,6 +216,8 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       ran = true;
       try {
         ({ observed, root: firstRoot } = await probeAll(found.python, toRun, files, sysPath, repoRoot, config.allowSideEffects));
+        clearTimeout(slow);
+        await search(toRun, observed, options, async (batch) => (await probeAll(found.python!, batch, files, sysPath, repoRoot, config.allowSideEffects)).observed);
       } catch (error) {
         probeFailure = error instanceof Error ? error.message.split('\n')[0]! : String(error);
         result.warnings.push(safeWarnings.probeFailed(probeFailure));
@@ -209,7 +244,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       job.report.detail = safeStatus.notCompleted(probeFailure ?? safeStatus.probeStopped);
       continue;
     }
-    job.cases = seen ? chooseCases(job, seen.results, seen.tmpRoot) : staticCases(job);
+    job.cases = seen ? chooseCases(job, seen.results, seen.tmpRoots) : staticCases(job);
     if (job.cases.length > 0) continue;
     const blocked = seen?.results.find((r) => r.outcome === 'blocked');
     if (blocked && blocked.outcome === 'blocked') job.report.detail = safeStatus.sideEffect(effectOfEvent(blocked.blockedBy, blocked.blockedDetail));
@@ -223,7 +258,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
     try {
       const verdicts = await verifyStability(
         verify.map((job) => ({ target: probeTarget(job, '0', files, repoRoot), cases: job.cases })),
-        { python: result.python, sysPath, firstRoot, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects: config.allowSideEffects },
+        { python: result.python, sysPath, firstRoots: firstRootsOf(verify, observed, firstRoot), timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects: config.allowSideEffects },
       );
       verify.forEach((job, i) => {
         job.cases = job.cases.flatMap((test, k) => (verdicts[i]![k] === 'drop' ? [] : verdicts[i]![k] === 'weaken' ? [weakened(test)] : [test]));
@@ -261,6 +296,11 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       job.report.tests = job.cases.length;
       job.report.placeholders = job.cases.filter((c) => c.candidate.placeholder).length;
       job.report.detail = status.written(job.cases.length);
+      // Lines are known only for calls that ran: a static test's reach is not.
+      if (job.cases.every((c) => 'lines' in c.outcome)) {
+        job.report.unreachedLines = unreachedTargets(job.cases.map((c) => ({ lines: (c.outcome as ProbeReturn | ProbeRaise).lines })), job.targets);
+        if (job.report.unreachedLines.length > 0) job.report.detail += `; ${status.notReached(job.report.unreachedLines, job.report.targetKind)}`;
+      }
     }
   }
   return result;
@@ -275,7 +315,7 @@ async function completeModule(source: GenerationSource): Promise<GenerationSourc
 }
 
 function report(file: string, qualname: string, testFile: string | null, st: TargetReport['status'], detail: string): TargetReport {
-  return { file, qualname, testFile, status: st, tests: 0, placeholders: 0, detail };
+  return { file, qualname, testFile, status: st, tests: 0, placeholders: 0, detail, targetLines: [], targetKind: 'all', unreachedLines: [] };
 }
 
 function testName(block: ManagedBlock): string {
@@ -286,6 +326,16 @@ function testName(block: ManagedBlock): string {
 function sysPathFor(repoRoot: string, sourceRoots: readonly string[]): string[] {
   const dirs = sourceRoots.map((r) => path.resolve(repoRoot, r));
   return [...new Set(dirs)];
+}
+
+/** Every probe folder the results of `jobs` came from (the first run's, and the search rounds'). */
+function firstRootsOf(jobs: Job[], observed: Map<Job, Observed>, first: string): string[] {
+  const roots = new Set([first]);
+  for (const job of jobs) {
+    const seen = observed.get(job);
+    if (seen && 'tmpRoots' in seen) for (const root of seen.tmpRoots) roots.add(root);
+  }
+  return [...roots];
 }
 
 /** A job as the probe sees it, without candidates: with the sys.argv and environment its test sets. */
@@ -321,7 +371,7 @@ async function probeAll(python: string, jobs: Job[], files: Array<{ module: stri
       const job = jobs[Number(target.id)]!;
       if (target.importError) out.set(job, { importError: `${target.importError.type}: ${target.importError.message}` });
       // Only a target whose every candidate was reported ran to completion in the probe.
-      else if (target.candidates.length === job.candidates.length) out.set(job, { results: target.candidates, tmpRoot: work });
+      else if (target.candidates.length === job.candidates.length) out.set(job, { results: target.candidates, tmpRoots: [work] });
     }
     return { observed: out, root: work };
   } finally {
@@ -330,26 +380,52 @@ async function probeAll(python: string, jobs: Job[], files: Array<{ module: stri
 }
 
 /**
- * Coverage-guided choice: a candidate is kept only when it reaches lines of the target that the
- * kept ones did not (doctest examples first). Calls that failed for reasons other than the
+ * The directed search (search/search.ts) for the targets whose target lines the first candidates
+ * left unreached: new candidates run in rounds, and are added to the job's candidates and results.
+ */
+async function search(jobs: Job[], observed: Map<Job, Observed>, options: GenerationOptions, run: (batch: Job[]) => Promise<Map<Job, Observed>>): Promise<void> {
+  const scale = options.command === 'generate' ? GENERATE_SEARCH_SCALE : 1;
+  const budget = { perFunction: options.config.searchBudget * scale, perRun: options.config.searchRunBudget * scale };
+  if (budget.perFunction <= 0 || budget.perRun <= 0) return;
+  const subjects = new Map<SearchSubject, Job>();
+  for (const job of jobs) {
+    const seen = observed.get(job);
+    if (!seen || !('results' in seen) || job.targets.size === 0) continue;
+    const subject: SearchSubject = { fn: job.fn, lines: job.source.text.split(/\r?\n/), targets: job.targets, candidates: job.candidates, results: seen.results, placeholder: options.config.placeholder };
+    subjects.set(subject, job);
+  }
+  if (subjects.size === 0) return;
+  await directedSearch([...subjects.keys()], async (batch) => {
+    const temporary = batch.map(({ subject, candidates }) => ({ ...subjects.get(subject)!, candidates }));
+    const got = await run(temporary);
+    return temporary.map((t, i) => {
+      const o = got.get(t);
+      if (!o || !('results' in o)) return null;
+      const seen = observed.get(subjects.get(batch[i]!.subject)!);
+      if (seen && 'tmpRoots' in seen) for (const root of o.tmpRoots) if (!seen.tmpRoots.includes(root)) seen.tmpRoots.push(root);
+      return o.results;
+    });
+  }, budget, options.progress);
+}
+
+/**
+ * Coverage-guided choice (see aim.ts): first the candidates that reach the most target lines not
+ * reached yet, then any that reaches a line the kept ones did not, in candidate order (doctest
+ * examples first). Calls that failed for reasons other than the
  * target's own `raise`, timed out, were blocked, or rest on the placeholder while a real call
  * exists are dropped.
  */
-function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoot: string): TestCase[] {
-  const covered = new Set<number>();
+function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoots: readonly string[]): TestCase[] {
   const kept: TestCase[] = [];
   const usable = results
     .map((r, i) => ({ r, c: job.candidates[i]! }))
     .filter(({ r }) => r.outcome === 'return' || (r.outcome === 'raise' && r.raisedInTarget && r.raiseStatement && r.deterministic !== false));
   const real = usable.filter(({ c }) => !c.placeholder);
   const pool = real.length > 0 ? real : usable.slice(0, 1);
-  for (const { r, c } of pool) {
-    if (kept.length >= MAX_TESTS_PER_TARGET) break;
-    const fresh = r.lines.filter((l) => !covered.has(l));
-    if (kept.length > 0 && fresh.length === 0) continue;
-    for (const l of r.lines) covered.add(l);
+  const aimed = chooseAimed(pool.map((p) => ({ ...p, lines: p.r.lines })), job.targets, MAX_TESTS_PER_TARGET);
+  for (const { r, c } of aimed) {
     const text = r.outcome === 'return' ? r.repr : r.outcome === 'raise' ? r.excMessage : '';
-    kept.push({ candidate: c, outcome: r as ProbeReturn | ProbeRaise, names: r.names.map((n) => n.name), pathDependent: text.includes(tmpRoot) });
+    kept.push({ candidate: c, outcome: r as ProbeReturn | ProbeRaise, names: r.names.map((n) => n.name), pathDependent: tmpRoots.some((t) => text.includes(t)) });
   }
   return kept;
 }

@@ -45,8 +45,8 @@ export interface StabilityItem {
 export interface StabilityOptions {
   python: string;
   sysPath: string[];
-  /** The first probe's working directory (its paths are masked). */
-  firstRoot: string;
+  /** The working directories of the probe runs the tests came from (their paths are masked). */
+  firstRoots: readonly string[];
   timeoutSeconds: number;
   allowSideEffects: boolean;
 }
@@ -64,7 +64,7 @@ export async function verifyStability(items: StabilityItem[], opts: StabilityOpt
       item.cases.forEach((test, k) => {
         const first = test.outcome as Observed;
         const again = results[i]?.[k];
-        const verdict = again ? compare(first, opts.firstRoot, again, root) : 'drop';
+        const verdict = again ? compare(first, opts.firstRoots, again, root) : 'drop';
         if (verdict === 'literal') literalPairs.push({ i, k, pair: [(first as ProbeReturn).repr, (again as ProbeReturn).repr] });
         else verdicts[i]![k] = worse(verdicts[i]![k]!, verdict);
       });
@@ -111,18 +111,22 @@ async function verifyOnce(items: StabilityItem[], opts: StabilityOptions, run: (
   }
 }
 
-function compare(first: Observed, firstRoot: string, again: ProbeCandidateResult, root: string): Verdict | 'literal' {
+function maskAll(text: string, roots: readonly string[]): string {
+  return roots.reduce((t, root) => mask(t, root), text);
+}
+
+function compare(first: Observed, firstRoots: readonly string[], again: ProbeCandidateResult, root: string): Verdict | 'literal' {
   if (again.outcome !== first.outcome) return 'drop';
   if (first.outcome === 'return' && again.outcome === 'return') {
     if (first.type.module !== again.type.module || first.type.qualname !== again.type.qualname || first.isNone !== again.isNone) return 'drop';
     if (again.deterministic === false) return 'weaken';
-    if (mask(first.repr, firstRoot) === mask(again.repr, root)) return 'keep';
+    if (maskAll(first.repr, firstRoots) === mask(again.repr, root)) return 'keep';
     return first.literal && again.literal ? 'literal' : 'weaken';
   }
   if (first.outcome === 'raise' && again.outcome === 'raise') {
     if (first.excType.module !== again.excType.module || first.excType.qualname !== again.excType.qualname) return 'drop';
     if (again.deterministic === false) return 'weaken';
-    return mask(first.excMessage, firstRoot) === mask(again.excMessage, root) ? 'keep' : 'weaken';
+    return maskAll(first.excMessage, firstRoots) === mask(again.excMessage, root) ? 'keep' : 'weaken';
   }
   return 'drop';
 }

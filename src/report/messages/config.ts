@@ -93,4 +93,7 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   belowThreshold: 'one of "warn" or "error"',
   allowSideEffects: 'true or false',
   coverageData: "the path of coverage.py's data file (a non-empty string), false to never convert it to coverage.json, or null to find it",
+  changedLines: 'one of "cover" or "ignore"',
+  searchBudget: 'a number of seconds from 0 to 600',
+  searchRunBudget: 'a number of seconds from 0 to 3600',
 };

@@ -1,4 +1,5 @@
 /** Text of test generation: comments written into tests, and what a run reports. */
+import { lineRanges } from './plan.js';
 import { andList } from './plural.js';
 
 export const TEST_FILE_HEADER = (module: string) => [
@@ -26,6 +27,8 @@ export const status = {
   noModule: (file: string) =>
     `no test written: ${file} is not importable as a module under the configured sourceRoots; add its root to "sourceRoots"`,
   importFailed: (module: string, error: string) => `no test written: importing ${module} failed (${error})`,
+  notReached: (lines: readonly number[], kind: 'changed' | 'uncovered' | 'all') =>
+    kind === 'changed' ? `changed ${lineRanges(lines)} not reached` : kind === 'uncovered' ? `uncovered ${lineRanges(lines)} not reached` : `${lineRanges(lines)} not reached`,
 };
 
 export const warnings = {

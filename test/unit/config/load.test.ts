@@ -108,6 +108,9 @@ describe('loadConfig: sources', () => {
       belowThreshold: 'warn',
       allowSideEffects: false,
       coverageData: null,
+      changedLines: 'cover',
+      searchBudget: 0.5,
+      searchRunBudget: 3,
     });
   });
 

@@ -226,7 +226,7 @@ describe('stable results (stability.ts), with a real Python', () => {
         expect(['return', 'raise']).toContain(outcome.outcome);
         return { target: rest, cases: [{ candidate: { setup: [], expr: candidates[0]!.expr, origin: 'inferred' as const, placeholder: false }, outcome, names: [] }] };
       });
-      const verdicts = await verifyStability(items, { python, sysPath: [dir], firstRoot: work, timeoutSeconds: 2, allowSideEffects: false });
+      const verdicts = await verifyStability(items, { python, sysPath: [dir], firstRoots: [work], timeoutSeconds: 2, allowSideEffects: false });
       const byCall = Object.fromEntries(calls.map(([name, , extra], i) => [`${name}${extra.argv ? '+argv' : ''}`, verdicts[i]![0]]));
       expect(byCall).toEqual({
         letters: 'weaken', // list order follows string hashes
