@@ -196,6 +196,8 @@ export const ProbeEventSchema = z.discriminatedUnion('event', [
   z.object({ event: z.literal('candidate'), target: z.string(), result: ProbeCandidateResultSchema }),
   z.object({ event: z.literal('end'), id: z.string(), stopped: z.nullable(ProbeStoppedSchema) }),
   z.object({ event: z.literal('done') }),
+  /** The probe gave up on a candidate that would not stop (no fork): the rest of the request runs in a new process. */
+  z.object({ event: z.literal('resume') }),
 ]);
 
 export const ProbeResponseSchema = z.object({

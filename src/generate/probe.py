@@ -1106,6 +1106,11 @@ class _Runner(object):
             if not self.in_child:
                 self.emit({"event": "end", "id": spec_id, "stopped": {"reason": "timeout", "candidate": current["id"]}})
         finally:
+            if not self.in_child:
+                try:
+                    self.emit({"event": "resume"})  # the rest of the request runs in a new process
+                except Exception:
+                    pass
             os._exit(0)
 
     def _import(self, importlib, name):

@@ -101,6 +101,10 @@ export async function runProbe(python: string, request: ProbeRequest, opts: RunP
     const ended = assemble(asked, run);
     ended.forEach((result, k) => results.set(pending[k]!, result));
     if (ended.length >= asked.length) break;
+    if (run.events.at(-1)?.event === 'resume') {
+      pending = pending.slice(ended.length);
+      continue;
+    }
     // The probe process ended while running (or importing) asked[ended.length].
     const k = ended.length;
     const target = asked[k]!;
