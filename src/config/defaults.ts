@@ -18,6 +18,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   python: null,
   belowThreshold: 'warn',
   allowSideEffects: false,
+  probeMemory: 2 ** 30,
 });
 
 /** Every setting name, in the order the documentation lists them. */

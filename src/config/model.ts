@@ -21,6 +21,8 @@ export interface Config {
   belowThreshold: BelowThreshold;
   /** Run functions with visible side effects (processes, network, environment) and let candidates have them. */
   allowSideEffects: boolean;
+  /** Cap on the memory of the process running candidate calls, in bytes (configured as a number or "1GiB"). */
+  probeMemory: number;
 }
 
 export interface LoadedConfig {

@@ -10,6 +10,7 @@ import {
   validSettingsSentence,
   wrongValueSentence,
 } from '../report/messages/config.js';
+import { MIN_PROBE_MEMORY, parseSize } from './bytes.js';
 import { CONFIG_KEYS, DEFAULT_CONFIG } from './defaults.js';
 import type { Config } from './model.js';
 import { closestKey } from './suggest.js';
@@ -44,6 +45,13 @@ export const configSchema = z.strictObject({
   python: z._default(z.nullable(text), DEFAULT_CONFIG.python),
   belowThreshold: z._default(z.enum(['warn', 'error']), DEFAULT_CONFIG.belowThreshold),
   allowSideEffects: z._default(z.boolean(), DEFAULT_CONFIG.allowSideEffects),
+  probeMemory: z._default(
+    z.pipe(
+      z.pipe(z.union([z.number(), z.string()]), z.transform(parseSize)),
+      z.number().check(z.int(), z.gte(MIN_PROBE_MEMORY)),
+    ),
+    DEFAULT_CONFIG.probeMemory,
+  ),
 });
 
 /** Compile-time proof that the schema produces exactly a Config. */

@@ -7,11 +7,11 @@ import { functionFacts, moduleTypes } from '../python/facts.js';
 import type { ParsedModule, PyFunction } from '../python/model.js';
 import { withPythonTree } from '../python/parser.js';
 import { parsePython } from '../python/structure.js';
-import { TEST_FILE_HEADER, progressLine, status, warnings as warn } from '../report/messages/generate.js';
+import { TEST_FILE_HEADER, notRun, progressLine, status, stoppedBy, stoppedDetail, warnings as warn } from '../report/messages/generate.js';
 import { buildCandidates, uncallableReason, type Candidate } from './infer/candidates.js';
 import { codeFingerprint, findBlocks, markerLine, type ManagedBlock } from './managed.js';
 import { moduleNameFor } from './module-name.js';
-import type { ProbeCandidateResult, ProbeRaise, ProbeReturn, ProbeTarget } from './probe-model.js';
+import type { ProbeCandidateResult, ProbeRaise, ProbeReturn, ProbeStopped, ProbeTarget } from './probe-model.js';
 import { findProjectPython, modulesPytestMayMiss } from './python-env.js';
 import { renderTest, type StaticOutcome, type TestCase } from './render.js';
 import { sideEffectOf } from './side-effects.js';
@@ -74,7 +74,7 @@ const MAX_TESTS_PER_TARGET = 8;
 const CALL_TIMEOUT_SECONDS = 2;
 
 /** What the probe said about a job's candidates, or why it could not run them. */
-type Observed = { results: ProbeCandidateResult[]; tmpRoot: string } | { importError: string };
+type Observed = { results: ProbeCandidateResult[]; tmpRoot: string; stopped: ProbeStopped | null } | { importError: string };
 
 interface Job {
   source: GenerationSource;
@@ -165,7 +165,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       const calls = toRun.reduce((n, j) => n + j.candidates.length, 0);
       const slow = setTimeout(() => options.progress?.(progressLine(calls, toRun.length, found.python!)), 1000);
       try {
-        observed = await probeAll(found.python, toRun, files, sysPath, repoRoot, config.allowSideEffects);
+        observed = await probeAll(found.python, toRun, files, sysPath, repoRoot, config);
       } catch (error) {
         result.warnings.push(warn.probeFailed(error instanceof Error ? error.message.split('\n')[0]! : String(error)));
       } finally {
@@ -180,8 +180,13 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       job.report.detail = status.importFailed(files.find((f) => f.source === job.source)!.module, seen.importError);
       continue;
     }
+    // Never a test for a function one of whose calls timed out, ran out of memory or ended the process.
+    if (seen?.stopped) {
+      job.report.detail = stoppedReport(job, seen.results, seen.stopped, config.probeMemory);
+      continue;
+    }
     job.cases = seen ? chooseCases(job, seen.results, seen.tmpRoot) : staticCases(job);
-    if (job.cases.length === 0) job.report.detail = seen ? status.noPassingCall : status.noStaticTest;
+    if (job.cases.length === 0) job.report.detail = job.staticOnly ? notRun.sideEffect(job.staticOnly) : seen ? status.noPassingCall : status.noStaticTest;
   }
 
   // Render and write each test file.
@@ -229,7 +234,8 @@ function sysPathFor(repoRoot: string, sourceRoots: readonly string[]): string[] 
   return [...new Set(dirs)];
 }
 
-async function probeAll(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, allowSideEffects: boolean) {
+async function probeAll(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, config: Config) {
+  const { allowSideEffects, probeMemory } = config;
   const work = await realpath(await mkdtemp(path.join(tmpdir(), 'smart-test-probe-')));
   try {
     const targets: ProbeTarget[] = jobs.map((job, i) => ({
@@ -243,17 +249,28 @@ async function probeAll(python: string, jobs: Job[], files: Array<{ module: stri
     }));
     // Loaded only when something is to be run: it builds the probe's zod schemas.
     const { runProbe } = await import('./probe.js');
-    const response = await runProbe(python, { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects, tmpPath: path.join(work, 'tmp'), targets }, { timeoutMs: 60_000 + jobs.length * 10_000 });
+    const response = await runProbe(python, { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects, memoryBytes: probeMemory, tmpPath: path.join(work, 'tmp'), targets }, { timeoutMs: 60_000 + jobs.length * 10_000 });
     const out = new Map<Job, Observed>();
     for (const target of response.targets) {
       const job = jobs[Number(target.id)]!;
       if (target.importError) out.set(job, { importError: `${target.importError.type}: ${target.importError.message}` });
-      else out.set(job, { results: target.candidates, tmpRoot: work });
+      else out.set(job, { results: target.candidates, tmpRoot: work, stopped: target.stopped });
     }
     return out;
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** What stopped a function's calls (see ProbeStopped), the call that did, and how many were skipped for it. */
+function stoppedReport(job: Job, results: ProbeCandidateResult[], stopped: ProbeStopped, memory: number): string {
+  const at = results.findIndex((r) => r.id === stopped.candidate);
+  const call = job.candidates[at]?.expr ?? '?';
+  const shown = call.length > 80 ? `${call.slice(0, 77)}...` : call;
+  const skipped = results.filter((r) => r.outcome === 'skipped').length;
+  if (stopped.reason === 'timeout') return stoppedDetail(stoppedBy.timeout(CALL_TIMEOUT_SECONDS), shown, skipped, notRun.timeout(CALL_TIMEOUT_SECONDS));
+  if (stopped.reason === 'memory') return stoppedDetail(stoppedBy.memory(memory), shown, skipped, notRun.memory(memory));
+  return stoppedDetail(stoppedBy.crash(stopped), shown, skipped, notRun.crash);
 }
 
 /**

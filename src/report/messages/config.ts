@@ -92,4 +92,5 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   python: 'the name or path of a Python interpreter (a non-empty string), or null to find one',
   belowThreshold: 'one of "warn" or "error"',
   allowSideEffects: 'true or false',
+  probeMemory: 'a size of at least 64 MiB: a number of bytes, or a string such as "1GiB" or "512MiB"',
 };

@@ -90,6 +90,7 @@ describe('loadConfig: sources', () => {
         'staleCoverage = "error"',
         'onGenerate = "stage"',
         'python = ".venv/bin/python"',
+        'probeMemory = "512MiB"',
       ].join('\n'),
     });
     const { config } = await loadConfig({ cwd: root, repoRoot: root });
@@ -107,6 +108,7 @@ describe('loadConfig: sources', () => {
       python: '.venv/bin/python',
       belowThreshold: 'warn',
       allowSideEffects: false,
+      probeMemory: 512 * 2 ** 20,
     });
   });
 
