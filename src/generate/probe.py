@@ -1235,7 +1235,12 @@ def _restore_signals():
 
 
 def _child_memory(memory):
-    """The data limit of a child: ``memory`` less what the probe itself holds (counted apart)."""
+    """The memory limit of a child, so that the probe and the child together stay under ``memory``.
+
+    The child starts with the probe's data segment (the imported modules), shared until written:
+    it may add ``memory`` less what the probe holds, less a margin for code pages, which a data
+    limit does not count.
+    """
     if memory is None:
         return None
     try:
@@ -1245,8 +1250,19 @@ def _child_memory(memory):
         peak = peak if sys.platform == "darwin" else peak * 1024  # bytes on macOS, KiB elsewhere
     except Exception:
         peak = 0
-    # A margin for the child's own code pages, which a data limit does not count.
-    return max(memory - peak - (16 << 20), 16 << 20)
+    return _data_size() + max(memory - peak - (32 << 20), 16 << 20)
+
+
+def _data_size():
+    """This process's data segment in bytes (VmData; Linux only, else 0)."""
+    try:
+        with open("/proc/self/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def _limit_memory(limit):
