@@ -191,8 +191,10 @@ export const ProbeEventSchema = z.discriminatedUnion('event', [
   z.object({ event: z.literal('start'), probeVersion: z.int(), python: z.string(), fork: z.boolean() }),
   /** A target's module was imported (or failed to). */
   z.object({ event: z.literal('target'), id: z.string(), importError: z.nullable(ProbeImportErrorSchema) }),
-  /** A child process (its own process group) runs the target's candidates. */
-  z.object({ event: z.literal('fork'), pid: z.int() }),
+  /** A child process (its own process group) runs a target's candidates (written when it starts). */
+  z.object({ event: z.literal('fork'), pid: z.int(), target: z.string() }),
+  /** That child ended, and its process group was killed. */
+  z.object({ event: z.literal('reaped'), pid: z.int() }),
   z.object({ event: z.literal('candidate'), target: z.string(), result: ProbeCandidateResultSchema }),
   z.object({ event: z.literal('end'), id: z.string(), stopped: z.nullable(ProbeStoppedSchema) }),
   z.object({ event: z.literal('done') }),

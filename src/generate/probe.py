@@ -643,6 +643,10 @@ class _Runner(object):
         # process instead (as on Windows); runProbe then restarts the probe after a crash.
         self.fork = hasattr(os, "fork") and os.environ.get("SMART_TEST_PROBE_NO_FORK") != "1"
         self.in_child = False
+        # Children running at once: two where there are two CPUs (a call that hangs or eats
+        # memory costs half the wall time), sharing the memory cap.
+        jobs = os.environ.get("SMART_TEST_PROBE_JOBS")
+        self.jobs = int(jobs) if jobs and jobs.isdigit() and int(jobs) > 0 else min(2, _cpu_count())
         # A timed-out candidate gets this long to unwind. A forked child is thrown away after
         # it, so it need not wait long.
         STATE.grace = 0.5 if self.fork else max(0.5, min(2.0, self.timeout))
@@ -907,15 +911,17 @@ class _Runner(object):
         self.emit(
             {"event": "start", "probeVersion": PROBE_VERSION, "python": sys.version.split()[0], "fork": self.fork}
         )
-        for spec in self.request["targets"]:
-            self.current_target = spec["id"]
-            module, error = self._import(importlib, spec["module"])
-            self.emit({"event": "target", "id": spec["id"], "importError": error})
-            stopped = None
-            if module is not None:
-                target = _Target(spec, module)
-                stopped = self._run_forked(target) if self.fork else self._run_here(target)
-            self.emit({"event": "end", "id": spec["id"], "stopped": stopped})
+        if self.fork:
+            self._run_all_forked(importlib)
+        else:
+            for spec in self.request["targets"]:
+                self.current_target = spec["id"]
+                module, error = self._import(importlib, spec["module"])
+                self.emit({"event": "target", "id": spec["id"], "importError": error})
+                stopped = None
+                if module is not None:
+                    stopped = self._run_here(_Target(spec, module))
+                self.emit({"event": "end", "id": spec["id"], "stopped": stopped})
         self.emit({"event": "done"})
 
     def emit(self, event):
@@ -937,108 +943,76 @@ class _Runner(object):
 
     # -- a child per target -----------------------------------------------------------------
 
-    def _run_forked(self, target):
-        """Runs a target's candidates in a child process and relays their results as they come.
+    def _run_all_forked(self, importlib):
+        """Runs each target's candidates in a child process, up to ``self.jobs`` at once.
 
-        Returns how the target stopped early (a timeout, a memory error, or the child's crash,
-        with its exit status or signal), or None when every candidate ran.
+        Events are written in request order (a target's results once its child is done), so that
+        the output reads as if the targets ran one after the other. A module is imported only
+        while no child runs: every child has the modules its target needs, and a crash while
+        importing ends no target but the one importing.
         """
-        spec = target.spec
-        asked = [c["id"] for c in spec["candidates"]]
-        if not asked:
-            return None
-        limit = _child_memory(self.memory)
-        r, w = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:  # no more processes: run it here, with the same limits per call
-            os.close(r)
-            os.close(w)
-            return self._run_here(target)
-        if pid == 0:  # pragma: no cover - the child never returns
-            try:
-                os.close(r)
-                self._child(target, w, limit)
-            finally:
-                os._exit(70)
-        os.close(w)
-        try:
-            os.setpgid(pid, pid)
-        except OSError:
-            pass
-        self.emit({"event": "fork", "pid": pid})
-        # The child says when each run starts; a run that neither ends nor reports within its
-        # timeout, the grace to unwind and a margin is stuck (in C code): the child is killed.
-        per_run = self.timeout + STATE.grace + 1.0
-        deadline = time.perf_counter() + per_run + 2.0
-        buf = b""
-        eof = False
-        status = None
-        killed = False
-        done = False
-        last = None
-        relayed = []
-        import select
+        specs = self.request["targets"]
+        entries = []  # [spec, importError, _Child or None], in request order, not yet written
+        i = 0
+        while i < len(specs) or entries:
+            running = [e[2] for e in entries if e[2] is not None and not e[2].finished]
+            while i < len(specs) and len(running) < self.jobs:
+                spec = specs[i]
+                if running and spec["module"] not in sys.modules:
+                    break
+                self.current_target = spec["id"]
+                module, error = self._import(importlib, spec["module"])
+                child = None
+                if module is not None and spec["candidates"]:
+                    others = [e[2].r for e in entries if e[2] is not None and not e[2].finished]
+                    try:
+                        child = _Child(self, _Target(spec, module), _child_memory(self.memory, self.jobs), others)
+                    except OSError:  # no more processes: wait for a child to end, or run it here
+                        if running:
+                            break
+                        self._flush(entries)
+                        self.emit({"event": "target", "id": spec["id"], "importError": None})
+                        stopped = self._run_here(_Target(spec, module))
+                        self.emit({"event": "end", "id": spec["id"], "stopped": stopped})
+                        i += 1
+                        continue
+                    running.append(child)
+                entries.append([spec, error, child, False, 0])
+                i += 1
+                self._flush(entries)
+            self._flush(entries)
+            if running:
+                _Child.wait(running)
 
-        while True:
-            if status is None:
-                got, st = os.waitpid(pid, os.WNOHANG)
-                if got:
-                    status = st
-            if status is not None and (eof or not select.select([r], [], [], 0)[0]):
-                break  # the child is gone (grandchildren may hold the pipe open: not waited for)
-            now = time.perf_counter()
-            if now >= deadline:
-                _kill_group(pid)
-                killed = True
-                status = os.waitpid(pid, 0)[1] if status is None else status
-                break
-            wait = min(deadline - now, 0.1)
-            if eof:
-                time.sleep(min(wait, 0.002))
-                continue
-            if not select.select([r], [], [], wait)[0]:
-                continue
-            chunk = os.read(r, 1 << 16)
-            if not chunk:
-                eof = True
-                continue
-            buf += chunk
-            while b"\n" in buf:
-                line, buf = buf.split(b"\n", 1)
-                event = _parse_line(line)
-                if event is None:
-                    continue
-                kind = event.get("event")
-                if kind == "begin":
-                    deadline = time.perf_counter() + per_run
-                elif kind == "candidate":
-                    result = event.get("result")
-                    n = len(relayed)
-                    if isinstance(result, dict) and n < len(asked) and result.get("id") == asked[n]:
-                        relayed.append(result)
-                        last = result
-                        self.emit({"event": "candidate", "target": spec["id"], "result": result})
-                        deadline = time.perf_counter() + per_run
-                elif kind == "done":
-                    done = True
-            if len(buf) > (32 << 20):
-                buf = b""  # not the child's writing: drop it
-        os.close(r)
-        _kill_group(pid)  # whatever the candidates left running in the child's process group
-        reported = len(relayed)
-        if last is not None and _stop_reason(last) is not None:
-            return {"reason": _stop_reason(last), "candidate": last["id"]}
-        if done or reported >= len(asked):
-            return None
-        stopped = {"reason": "timeout" if killed else "crash", "candidate": asked[reported]}
-        if not killed:
-            stopped.update(_exit_status(status))
-        return stopped
+    def _flush(self, entries):
+        """Writes what is known of the targets at the head of ``entries``, in order.
 
-    def _child(self, target, w, limit):
+        The first target's results go out as they come (so that they survive a crash of the
+        probe itself); a later target's wait until it is first.
+        """
+        while entries:
+            entry = entries[0]
+            spec, error, child = entry[0], entry[1], entry[2]
+            if not entry[3]:
+                self.emit({"event": "target", "id": spec["id"], "importError": error})
+                entry[3] = True
+            if child is not None:
+                while entry[4] < len(child.relayed):
+                    self.emit({"event": "candidate", "target": spec["id"], "result": child.relayed[entry[4]]})
+                    entry[4] += 1
+                if not child.finished:
+                    return
+            self.emit({"event": "end", "id": spec["id"], "stopped": child.stopped if child is not None else None})
+            entries.pop(0)
+
+    def _child(self, target, w, limit, others):
         """In the child: isolate, limit, run the candidates, report each on ``w``. Never returns."""
         self.in_child = True
+        for fd in others:  # the other children's pipes
+            try:
+                os.close(fd)
+            except OSError:
+                pass
         try:
             os.setpgid(0, 0)  # signals the candidates send to their "process group" stay here
         except OSError:
@@ -1141,6 +1115,129 @@ class _Runner(object):
         return module, None
 
 
+class _Child(object):
+    """A child process running one target's candidates, as the probe sees it."""
+
+    def __init__(self, runner, target, limit, others):
+        spec = target.spec
+        self.spec = spec
+        self.asked = [c["id"] for c in spec["candidates"]]
+        self.relayed = []  # results received, in order
+        self.stopped = None
+        self.finished = False
+        self.buf = b""
+        self.eof = False
+        self.status = None
+        self.done = False
+        self.killed = False
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child never returns
+            try:
+                os.close(r)
+                runner._child(target, w, limit, others)
+            finally:
+                os._exit(70)
+        os.close(w)
+        try:
+            os.setpgid(pid, pid)
+        except OSError:
+            pass
+        self.pid = pid
+        self.r = r
+        runner.emit({"event": "fork", "pid": pid, "target": spec["id"]})
+        # The child says when each run starts; a run that neither ends nor reports within its
+        # timeout, the grace to unwind and a margin is stuck (in C code): the child is killed.
+        self.per_run = runner.timeout + STATE.grace + 1.0
+        self.deadline = time.perf_counter() + self.per_run + 2.0
+        self.runner = runner
+
+    @staticmethod
+    def wait(children):
+        """Waits (at most 0.1 s) for news from any of ``children`` and handles it."""
+        import select
+
+        now = time.perf_counter()
+        reading = [c for c in children if not c.eof]
+        wait = max(0.0, min([c.deadline - now for c in children] + [0.1]))
+        if reading:
+            ready = select.select(reading, [], [], wait)[0]
+        else:
+            time.sleep(min(wait, 0.002))
+            ready = []
+        for child in children:
+            if child in ready:
+                child._read()
+            child._poll()
+
+    def fileno(self):
+        return self.r
+
+    def _read(self):
+        chunk = os.read(self.r, 1 << 16)
+        if not chunk:
+            self.eof = True
+            return
+        self.buf += chunk
+        while b"\n" in self.buf:
+            line, self.buf = self.buf.split(b"\n", 1)
+            event = _parse_line(line)
+            if event is None:
+                continue
+            kind = event.get("event")
+            if kind == "begin":
+                self.deadline = time.perf_counter() + self.per_run
+            elif kind == "candidate":
+                result = event.get("result")
+                n = len(self.relayed)
+                if isinstance(result, dict) and n < len(self.asked) and result.get("id") == self.asked[n]:
+                    self.relayed.append(result)
+                    self.deadline = time.perf_counter() + self.per_run
+            elif kind == "done":
+                self.done = True
+        if len(self.buf) > (32 << 20):
+            self.buf = b""  # not the child's writing: drop it
+
+    def _poll(self):
+        import select
+
+        if self.status is None:
+            got, st = os.waitpid(self.pid, os.WNOHANG)
+            if got:
+                self.status = st
+        if self.status is not None and (self.eof or not select.select([self.r], [], [], 0)[0]):
+            self._finish()  # gone (grandchildren may hold the pipe open: not waited for)
+        elif time.perf_counter() >= self.deadline:
+            _kill_group(self.pid)
+            self.killed = True
+            if self.status is None:
+                self.status = os.waitpid(self.pid, 0)[1]
+            self._finish()
+
+    def _finish(self):
+        os.close(self.r)
+        _kill_group(self.pid)  # whatever the candidates left running in the child's process group
+        self.runner.emit({"event": "reaped", "pid": self.pid})
+        self.finished = True
+        last = self.relayed[-1] if self.relayed else None
+        reported = len(self.relayed)
+        if last is not None and _stop_reason(last) is not None:
+            self.stopped = {"reason": _stop_reason(last), "candidate": last["id"]}
+        elif self.done or reported >= len(self.asked):
+            self.stopped = None
+        else:
+            self.stopped = {"reason": "timeout" if self.killed else "crash", "candidate": self.asked[reported]}
+            if not self.killed:
+                self.stopped.update(_exit_status(self.status))
+
+
+def _cpu_count():
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def _closed_std(out_stream, err_stream, in_stream):
     """Which standard stream a run closed ("stdout", "fd 1", ...), or None."""
     for name, stream in (("stdout", out_stream), ("stderr", err_stream), ("stdin", in_stream)):
@@ -1234,7 +1331,7 @@ def _restore_signals():
                 pass
 
 
-def _child_memory(memory):
+def _child_memory(memory, jobs=1):
     """The memory limit of a child, so that the probe and the child together stay under ``memory``.
 
     The child starts with the probe's data segment (the imported modules), shared until written:
@@ -1250,7 +1347,7 @@ def _child_memory(memory):
         peak = peak if sys.platform == "darwin" else peak * 1024  # bytes on macOS, KiB elsewhere
     except Exception:
         peak = 0
-    return _data_size() + max(memory - peak - (32 << 20), 16 << 20)
+    return _data_size() + max((memory - peak - (32 << 20)) // jobs, 16 << 20)
 
 
 def _data_size():

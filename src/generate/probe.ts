@@ -92,10 +92,12 @@ export async function runProbe(python: string, request: ProbeRequest, opts: RunP
   const results = new Map<number, ProbeTargetResult>();
   let header: { probeVersion: number; python: string } | null = null;
   let pending = full.targets.map((_, i) => i);
+  let oneAtATime = false;
   // At least once: an empty request still checks that the probe starts.
   for (let first = true; first || pending.length > 0; first = false) {
     const asked = pending.map((i) => full.targets[i]!);
-    const run = await spawnProbe(python, { ...full, targets: asked }, { ...opts, timeoutMs: Math.max(1, deadline - Date.now()) }, opts.timeoutMs);
+    const env = oneAtATime ? { ...opts.env, SMART_TEST_PROBE_JOBS: '1' } : opts.env;
+    const run = await spawnProbe(python, { ...full, targets: asked }, { ...opts, env, timeoutMs: Math.max(1, deadline - Date.now()) }, opts.timeoutMs);
     const start = run.events[0];
     if (start?.event === 'start') header = { probeVersion: start.probeVersion, python: start.python };
     const ended = assemble(asked, run);
@@ -109,16 +111,23 @@ export async function runProbe(python: string, request: ProbeRequest, opts: RunP
     const k = ended.length;
     const target = asked[k]!;
     const partial = partialTarget(target, run);
+    const running = unreaped(run.events);
     const exit = { exitCode: run.code, signal: run.signal };
-    if (partial) {
-      results.set(pending[k]!, finish(target, partial.candidates, { reason: 'crash', candidate: nextCandidate(target, partial.candidates), ...exit }));
-      pending = pending.slice(k + 1);
-    } else {
+    if (running.size === 0 && !partial) {
       // Its import ended the process: every target of the same module fails the same way.
       const importError = { type: 'ProcessEnded', message: importEnded(target.module, exit) };
       const rest = pending.slice(k);
       for (const i of rest) if (full.targets[i]!.module === target.module) results.set(i, { id: full.targets[i]!.id, importError, candidates: [], stopped: null });
       pending = rest.filter((i) => full.targets[i]!.module !== target.module);
+    } else if ([...running].every((id) => id === target.id) || oneAtATime) {
+      const done = partial?.candidates ?? [];
+      results.set(pending[k]!, finish(target, done, { reason: 'crash', candidate: nextCandidate(target, done), ...exit }));
+      pending = pending.slice(k + 1);
+    } else {
+      // Several targets were running: which one ended the probe is not known. Run them again,
+      // one at a time, and the culprit will be the only one running when it does it again.
+      oneAtATime = true;
+      pending = pending.slice(k);
     }
   }
   return {
@@ -162,6 +171,16 @@ function partialTarget(target: ProbeTarget, run: ProbeRun): { candidates: ProbeC
   return seen ? { candidates } : null;
 }
 
+/** Ids of the targets whose child process was still running when the probe ended. */
+function unreaped(events: ProbeEvent[]): Set<string> {
+  const running = new Map<number, string>();
+  for (const event of events) {
+    if (event.event === 'fork') running.set(event.pid, event.target);
+    else if (event.event === 'reaped') running.delete(event.pid);
+  }
+  return new Set(running.values());
+}
+
 function nextCandidate(target: ProbeTarget, done: ProbeCandidateResult[]): string {
   return target.candidates[done.length]?.id ?? target.candidates.at(-1)?.id ?? '';
 }
@@ -203,18 +222,20 @@ function parseEvents(text: string): { events: ProbeEvent[]; bad: string | null; 
   return { events, bad: null, lastCut: false };
 }
 
-/** Kills the process group of the child the probe was running when it ended (probe.py kills the others itself). */
+/** Kills the process groups of the children the probe was running when it ended (probe.py kills the others itself). */
 function killOrphans(events: ProbeEvent[]): void {
-  let pid: number | null = null;
+  const running = new Set<number>();
   for (const event of events) {
-    if (event.event === 'fork') pid = event.pid;
-    else if (event.event === 'end') pid = null;
+    if (event.event === 'fork') running.add(event.pid);
+    else if (event.event === 'reaped') running.delete(event.pid);
   }
-  if (pid === null || process.platform === 'win32') return;
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
+  if (process.platform === 'win32') return;
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
   }
 }
 
