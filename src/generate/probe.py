@@ -955,6 +955,7 @@ class _Runner(object):
         entries = []  # [spec, importError, _Child or None], in request order, not yet written
         i = 0
         while i < len(specs) or entries:
+            self._flush(entries)  # before an import, everything finished is written
             running = [e[2] for e in entries if e[2] is not None and not e[2].finished]
             while i < len(specs) and len(running) < self.jobs:
                 spec = specs[i]
