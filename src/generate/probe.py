@@ -3,9 +3,16 @@
 Runs candidate calls of under-covered functions in the project's own Python and reports what
 happened, so smart-test can write assertions without an LLM. Standard library only; Python 3.8+.
 
-Usage: ``python probe.py`` with a JSON request on stdin; the JSON response is the only thing
-written to stdout. Fatal problems (a bad request) go to stderr with a non-zero exit status.
-The request and response shapes are described (and validated) in src/generate/probe-model.ts.
+Usage: ``python probe.py`` with a JSON request on stdin; the response is written to stdout as
+it goes, one JSON event a line (start, then per target: target, candidate..., end; then done),
+and nothing else goes there. Fatal problems (a bad request) go to stderr with a non-zero exit
+status. The shapes are described (and validated) in src/generate/probe-model.ts.
+
+Where fork exists, the probe imports each module once and forks a child process per target (up
+to two at a time), in its own process group, under a memory cap; the child runs the target's
+candidates and streams their results back over a pipe. Whatever a candidate does to its process
+(os._exit, a signal, a segfault, closing files, hanging in C code) ends that child only, and the
+probe reports the target as stopped. The probe ignores the signals a candidate could send it.
 """
 
 import ast
