@@ -22,6 +22,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   changedLines: 'cover',
   searchBudget: 0.5,
   searchRunBudget: 3,
+  probeMemory: 2 ** 30,
 });
 
 /** Every setting name, in the order the documentation lists them. */

@@ -7,14 +7,14 @@ import { functionFacts, moduleTypes } from '../python/facts.js';
 import type { ParsedModule, PyFunction } from '../python/model.js';
 import { withPythonTree } from '../python/parser.js';
 import { parsePython } from '../python/structure.js';
-import { TEST_FILE_HEADER, progressLine, status, warnings as warn } from '../report/messages/generate.js';
+import { TEST_FILE_HEADER, notRun, progressLine, status, stoppedBy, stoppedDetail, warnings as warn } from '../report/messages/generate.js';
 import { effectOfEvent, effectOfSource, safeStatus, safeWarnings } from '../report/messages/safe-output.js';
 import { ambientReads, argvFor, type AmbientSetting } from './ambient.js';
 import { blockProblems } from './block-check.js';
 import { buildCandidates, uncallableReason, type Candidate } from './infer/candidates.js';
 import { codeFingerprint, findBlocks, markerLine, type ManagedBlock } from './managed.js';
 import { moduleNameFor } from './module-name.js';
-import type { ProbeCandidateResult, ProbeRaise, ProbeReturn, ProbeTarget } from './probe-model.js';
+import type { ProbeCandidateResult, ProbeRaise, ProbeReturn, ProbeStopped, ProbeTarget } from './probe-model.js';
 import { findProjectPython, modulesPytestMayMiss } from './python-env.js';
 import { renderTest, type StaticOutcome, type TestCase } from './render.js';
 import { sideEffectOf } from './side-effects.js';
@@ -106,7 +106,7 @@ const GENERATE_SEARCH_SCALE = 4;
 const CALL_TIMEOUT_SECONDS = 2;
 
 /** What the probe said about a job's candidates, or why it could not run them. */
-type Observed = { results: ProbeCandidateResult[]; tmpRoots: string[] } | { importError: string };
+type Observed = { results: ProbeCandidateResult[]; tmpRoots: string[]; stopped: ProbeStopped | null } | { importError: string };
 
 interface Job {
   location: string;
@@ -215,9 +215,9 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       const slow = setTimeout(() => options.progress?.(progressLine(calls, toRun.length, found.python!)), 1000);
       ran = true;
       try {
-        ({ observed, root: firstRoot } = await probeAll(found.python, toRun, files, sysPath, repoRoot, config.allowSideEffects));
+        ({ observed, root: firstRoot } = await probeAll(found.python, toRun, files, sysPath, repoRoot, config));
         clearTimeout(slow);
-        await search(toRun, observed, options, async (batch) => (await probeAll(found.python!, batch, files, sysPath, repoRoot, config.allowSideEffects)).observed);
+        await search(toRun, observed, options, async (batch) => (await probeAll(found.python!, batch, files, sysPath, repoRoot, config)).observed);
       } catch (error) {
         probeFailure = error instanceof Error ? error.message.split('\n')[0]! : String(error);
         result.warnings.push(safeWarnings.probeFailed(probeFailure));
@@ -244,10 +244,15 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       job.report.detail = safeStatus.notCompleted(probeFailure ?? safeStatus.probeStopped);
       continue;
     }
+    // Never a test for a function one of whose calls timed out, ran out of memory or ended the process.
+    if (seen && 'results' in seen && seen.stopped) {
+      job.report.detail = stoppedReport(job, seen.results, seen.stopped, config.probeMemory);
+      continue;
+    }
     job.cases = seen ? chooseCases(job, seen.results, seen.tmpRoots) : staticCases(job);
     if (job.cases.length > 0) continue;
     const blocked = seen?.results.find((r) => r.outcome === 'blocked');
-    if (blocked && blocked.outcome === 'blocked') job.report.detail = safeStatus.sideEffect(effectOfEvent(blocked.blockedBy, blocked.blockedDetail));
+    if (blocked && blocked.outcome === 'blocked') job.report.detail = safeStatus.sideEffect(effectOfEvent(blocked.blockedBy, blocked.blockedDetail), 'blocked');
     else if (seen || job.candidates.length === 0) job.report.detail = status.noPassingCall;
     else job.report.detail = job.candidates.some((c) => c.origin === 'doctest') ? status.noStaticTest : safeStatus.staticDoctestOnly;
   }
@@ -352,7 +357,8 @@ function probeTarget(job: Job, id: string, files: Array<{ module: string; source
   };
 }
 
-async function probeAll(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, allowSideEffects: boolean) {
+async function probeAll(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, config: Config) {
+  const { allowSideEffects, probeMemory } = config;
   const work = await realpath(await mkdtemp(path.join(tmpdir(), 'smart-test-probe-')));
   try {
     const targets: ProbeTarget[] = jobs.map((job, i) => ({
@@ -363,7 +369,7 @@ async function probeAll(python: string, jobs: Job[], files: Array<{ module: stri
     const { runProbe } = await import('./probe.js');
     const response = await runProbe(
       python,
-      { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects, tmpPath: path.join(work, 'tmp'), argv: [...FIRST_RUN.argv], targets },
+      { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects, memoryBytes: probeMemory, tmpPath: path.join(work, 'tmp'), argv: [...FIRST_RUN.argv], targets },
       { timeoutMs: 60_000 + jobs.length * 10_000, env: FIRST_RUN.env },
     );
     const out = new Map<Job, Observed>();
@@ -371,12 +377,23 @@ async function probeAll(python: string, jobs: Job[], files: Array<{ module: stri
       const job = jobs[Number(target.id)]!;
       if (target.importError) out.set(job, { importError: `${target.importError.type}: ${target.importError.message}` });
       // Only a target whose every candidate was reported ran to completion in the probe.
-      else if (target.candidates.length === job.candidates.length) out.set(job, { results: target.candidates, tmpRoots: [work] });
+      else if (target.candidates.length === job.candidates.length) out.set(job, { results: target.candidates, tmpRoots: [work], stopped: target.stopped });
     }
     return { observed: out, root: work };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** What stopped a function's calls (see ProbeStopped), the call that did, and how many were skipped for it. */
+function stoppedReport(job: Job, results: ProbeCandidateResult[], stopped: ProbeStopped, memory: number): string {
+  const at = results.findIndex((r) => r.id === stopped.candidate);
+  const call = job.candidates[at]?.expr ?? '?';
+  const shown = call.length > 80 ? `${call.slice(0, 77)}...` : call;
+  const skipped = results.filter((r) => r.outcome === 'skipped').length;
+  if (stopped.reason === 'timeout') return stoppedDetail(stoppedBy.timeout(CALL_TIMEOUT_SECONDS), shown, skipped, notRun.timeout(CALL_TIMEOUT_SECONDS));
+  if (stopped.reason === 'memory') return stoppedDetail(stoppedBy.memory(memory), shown, skipped, notRun.memory(memory));
+  return stoppedDetail(stoppedBy.crash(stopped), shown, skipped, notRun.crash);
 }
 
 /**
@@ -390,7 +407,7 @@ async function search(jobs: Job[], observed: Map<Job, Observed>, options: Genera
   const subjects = new Map<SearchSubject, Job>();
   for (const job of jobs) {
     const seen = observed.get(job);
-    if (!seen || !('results' in seen) || job.targets.size === 0) continue;
+    if (!seen || !('results' in seen) || seen.stopped || job.targets.size === 0) continue;
     const subject: SearchSubject = { fn: job.fn, lines: job.source.text.split(/\r?\n/), targets: job.targets, candidates: job.candidates, results: seen.results, placeholder: options.config.placeholder };
     subjects.set(subject, job);
   }

@@ -74,8 +74,8 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
     const observed = observedValues(subjects);
     const batch: Array<{ subject: SearchSubject; candidates: Candidate[] }> = [];
     for (const subject of subjects) {
-      // A function that ran out of time or memory gets no more calls.
-      if (subject.results.some((r) => r.outcome === 'timeout')) continue;
+      // A function one of whose calls ran out of time or memory, or ended its process, gets no more calls.
+      if (subject.results.some((r) => r.outcome === 'timeout' || r.outcome === 'crash' || r.outcome === 'skipped' || isMemoryError(r))) continue;
       const missed = missedTargets(subject);
       if (missed.length === 0) continue;
       const cost = callCost(subject);
@@ -103,6 +103,10 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
   }
   for (const s of subjects) stats.gained += initiallyMissed.get(s)! - missedTargets(s).length;
   return stats;
+}
+
+function isMemoryError(r: ProbeCandidateResult): boolean {
+  return (r.outcome === 'error' || r.outcome === 'raise') && r.excType.module === 'builtins' && r.excType.qualname === 'MemoryError';
 }
 
 function callCost(subject: SearchSubject): number {
