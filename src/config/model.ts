@@ -21,6 +21,8 @@ export interface Config {
   belowThreshold: BelowThreshold;
   /** Run functions with visible side effects (processes, network, environment) and let candidates have them. */
   allowSideEffects: boolean;
+  /** Probe processes `generate` may run at once (modules are probed in groups); null: the number of cores (resolveJobs). */
+  jobs: number | null;
 }
 
 export interface LoadedConfig {

@@ -44,6 +44,7 @@ export const configSchema = z.strictObject({
   python: z._default(z.nullable(text), DEFAULT_CONFIG.python),
   belowThreshold: z._default(z.enum(['warn', 'error']), DEFAULT_CONFIG.belowThreshold),
   allowSideEffects: z._default(z.boolean(), DEFAULT_CONFIG.allowSideEffects),
+  jobs: z._default(z.nullable(z.int().check(z.gte(1))), DEFAULT_CONFIG.jobs),
 });
 
 /** Compile-time proof that the schema produces exactly a Config. */

@@ -92,4 +92,5 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   python: 'the name or path of a Python interpreter (a non-empty string), or null to find one',
   belowThreshold: 'one of "warn" or "error"',
   allowSideEffects: 'true or false',
+  jobs: 'a whole number of at least 1 (probe processes run at once), or null for one per core',
 };

@@ -107,6 +107,7 @@ describe('loadConfig: sources', () => {
       python: '.venv/bin/python',
       belowThreshold: 'warn',
       allowSideEffects: false,
+      jobs: DEFAULT_CONFIG.jobs,
     });
   });
 
