@@ -7,7 +7,9 @@ import { functionFacts, moduleTypes } from '../python/facts.js';
 import type { ParsedModule, PyFunction } from '../python/model.js';
 import { withPythonTree } from '../python/parser.js';
 import { parsePython } from '../python/structure.js';
-import { TEST_FILE_HEADER, progressLine, status, warnings as warn } from '../report/messages/generate.js';
+import { TEST_FILE_HEADER, progressLine, progressModules, status, warnings as warn } from '../report/messages/generate.js';
+import { resolveJobs } from '../config/defaults.js';
+import { groupByModule, runPooled } from './probe-groups.js';
 import { buildCandidates, uncallableReason, type Candidate } from './infer/candidates.js';
 import { codeFingerprint, findBlocks, markerLine, type ManagedBlock } from './managed.js';
 import { moduleNameFor } from './module-name.js';
@@ -32,11 +34,12 @@ export interface GenerationSource {
  * targets. Modules without targets only have the targets of their existing tests checked.
  */
 export function sourcesFromPlan(plan: Plan): GenerationSource[] {
+  const selected = new Set(plan.functions.filter((f) => f.selected).map((f) => `${f.file}\0${f.qualname}`));
   return plan.sources.map((s) => ({
     file: s.file,
     text: s.text,
     module: s.module,
-    targets: s.touched.filter((fn) => plan.functions.some((f) => f.selected && f.file === s.file && f.qualname === fn.qualname)),
+    targets: s.touched.filter((fn) => selected.has(`${s.file}\0${fn.qualname}`)),
   }));
 }
 
@@ -165,9 +168,9 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       const calls = toRun.reduce((n, j) => n + j.candidates.length, 0);
       const slow = setTimeout(() => options.progress?.(progressLine(calls, toRun.length, found.python!)), 1000);
       try {
-        observed = await probeAll(found.python, toRun, files, sysPath, repoRoot, config.allowSideEffects);
-      } catch (error) {
-        result.warnings.push(warn.probeFailed(error instanceof Error ? error.message.split('\n')[0]! : String(error)));
+        const probed = await probeAll(found.python, toRun, files, sysPath, repoRoot, config.allowSideEffects, resolveJobs(config.jobs), options.progress);
+        observed = probed.observed;
+        for (const failure of probed.failures) result.warnings.push(warn.probeFailed(failure));
       } finally {
         clearTimeout(slow);
       }
@@ -229,12 +232,43 @@ function sysPathFor(repoRoot: string, sourceRoots: readonly string[]): string[] 
   return [...new Set(dirs)];
 }
 
-async function probeAll(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, allowSideEffects: boolean) {
+/**
+ * Runs the jobs' candidates: in groups of whole modules (probe-groups.ts), up to `parallel` probe
+ * processes at once, the answers merged in job order. A group whose probe fails leaves its jobs
+ * without answers (static tests) and says why; the other groups are kept.
+ */
+async function probeAll(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, allowSideEffects: boolean, parallel: number, progress?: (line: string) => void) {
+  const moduleBySource = new Map(files.map((f) => [f.source, f.module]));
+  const moduleOf = (job: Job) => moduleBySource.get(job.source)!;
+  const groups = groupByModule(jobs, moduleOf);
+  const modules = groups.map((g) => new Set(g.map(moduleOf)).size);
+  const totalModules = modules.reduce((a, b) => a + b, 0);
+  let modulesDone = 0;
+  // A line at most every two seconds, the first one after the run's own progress line.
+  let lastLine = Date.now();
+  const answers = await runPooled(groups, parallel, async (group, index) => {
+    const answer = await probeGroup(python, group, moduleOf, sysPath, repoRoot, allowSideEffects).then(
+      (observed) => ({ observed, failure: null }),
+      (error: unknown) => ({ observed: new Map<Job, Observed>(), failure: error instanceof Error ? error.message.split('\n')[0]! : String(error) }),
+    );
+    modulesDone += modules[index]!;
+    if (groups.length > 1 && modulesDone < totalModules && Date.now() - lastLine >= 2000) {
+      lastLine = Date.now();
+      progress?.(progressModules(modulesDone, totalModules));
+    }
+    return answer;
+  });
+  const observed = new Map<Job, Observed>();
+  for (const answer of answers) for (const [job, seen] of answer.observed) observed.set(job, seen);
+  return { observed, failures: answers.flatMap((a) => (a.failure === null ? [] : [a.failure])) };
+}
+
+async function probeGroup(python: string, jobs: Job[], moduleOf: (job: Job) => string, sysPath: string[], repoRoot: string, allowSideEffects: boolean) {
   const work = await realpath(await mkdtemp(path.join(tmpdir(), 'smart-test-probe-')));
   try {
     const targets: ProbeTarget[] = jobs.map((job, i) => ({
       id: String(i),
-      module: files.find((f) => f.source === job.source)!.module,
+      module: moduleOf(job),
       file: path.join(repoRoot, job.source.file),
       qualname: job.fn.qualname,
       firstLine: job.fn.bodyStartLine,

@@ -166,7 +166,7 @@ export async function buildFilePlan(opts: PlanOptions & { files: Array<{ file: s
   return finishPlan(config, joined, sources, warnings);
 }
 
-interface JoinedCoverage {
+export interface JoinedCoverage {
   coverageFile: string | null;
   coverageTimestamp: string | null;
   verdicts: Map<PyFunction, CoverageVerdict>;
@@ -177,7 +177,7 @@ interface JoinedCoverage {
  * to the working tree coverage measured (index -> working tree for staged content; none for files
  * read from disk).
  */
-async function joinCoverage(
+export async function joinCoverage(
   repo: Repo,
   config: Config,
   loaded: LoadedCoverage,
@@ -221,7 +221,7 @@ async function joinCoverage(
   return { coverageFile, coverageTimestamp: report.timestampText ?? null, verdicts };
 }
 
-function finishPlan(config: Config, joined: JoinedCoverage, sources: PlanSource[], warnings: string[], changed: StagedFile[] = []): Plan {
+export function finishPlan(config: Config, joined: JoinedCoverage, sources: PlanSource[], warnings: string[], changed: StagedFile[] = []): Plan {
   const withTouched = sources.filter((s) => s.touched.length > 0);
   const verdicts = joined.verdicts;
   const touched = withTouched.flatMap((s) => s.touched.map((fn) => ({ file: s.file, fn })));

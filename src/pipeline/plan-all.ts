@@ -1,0 +1,191 @@
+/**
+ * `plan --all`: where the repository stands. Every function of the repository's Python sources
+ * (or of the named files and folders), read from the working tree, joined with the coverage
+ * report; the ones below the threshold worst first; a summary per package. Nothing is dropped
+ * and maxFunctions does not apply.
+ *
+ * The working tree, not the index: it is what the user has and what coverage.py measured, and
+ * this is a report about the repository, not a check of a commit.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config/model.js';
+import { loadCoverage } from '../coverage/locate.js';
+import { loadCoverageSchemas } from '../coverage/read.js';
+import { moduleNameFor } from '../generate/module-name.js';
+import type { Repo } from '../git/repo.js';
+import { decodeSource } from '../python/decode.js';
+import { getPythonParser } from '../python/parser.js';
+import { parsePython } from '../python/structure.js';
+import { warnings as warn } from '../report/messages/plan.js';
+import { mark } from '../report/timing.js';
+import { finishPlan, joinCoverage, type JoinedCoverage, type Plan, type PlannedFunction, type PlanSource } from './plan.js';
+import { sourceFilesFor } from './source-paths.js';
+import { leanModule, StructureCache, textHash } from './structure-cache.js';
+
+export type Standing = 'below' | 'unknown' | 'ok';
+
+export interface PackageSummary {
+  /** Dotted package name ("" for top-level modules), or `folder/` for files that are not importable from the source roots. */
+  package: string;
+  files: number;
+  functions: number;
+  belowThreshold: number;
+  unknown: number;
+  meetsThreshold: number;
+  /** Statements executed / statements, over the functions of known coverage, in percent; null when none is known. */
+  coverage: number | null;
+}
+
+export interface RepoTotals {
+  files: number;
+  functions: number;
+  belowThreshold: number;
+  unknown: number;
+  meetsThreshold: number;
+}
+
+export interface RepoReport {
+  /** The plan of every function, sorted: below the threshold (lowest coverage first), unknown coverage, then the rest (lowest first). */
+  plan: Plan;
+  packages: PackageSummary[];
+  totals: RepoTotals;
+  /** The package of each file of the plan. */
+  packageOf: ReadonlyMap<string, string>;
+}
+
+export interface RepoReportOptions {
+  repo: Repo;
+  config: Config;
+  /** Files and folders named on the command line (relative to cwd); none: the whole repository. */
+  paths: readonly string[];
+  cwd: string;
+}
+
+export function standingOf(f: PlannedFunction, threshold: number): Standing {
+  if (f.coverage === null) return 'unknown';
+  return f.coverage < threshold ? 'below' : 'ok';
+}
+
+const RANK: Record<Standing, number> = { below: 0, unknown: 1, ok: 2 };
+
+export async function buildRepoReport({ repo, config, paths, cwd }: RepoReportOptions): Promise<RepoReport> {
+  quiet(getPythonParser());
+  quiet(loadCoverageSchemas());
+  const files = await sourceFilesFor(repo, config, paths, cwd);
+  mark('files');
+  const warnings: string[] = [];
+  // The report is needed as soon as one function is found (almost always): read it meanwhile.
+  const coveragePromise = files.length > 0 ? quiet(loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage, cacheDir: repo.cacheDir })) : null;
+  const cache = new StructureCache(repo.cacheDir);
+  mark('cache');
+  const sources: PlanSource[] = [];
+  const alreadyRead = new Map<string, Buffer>();
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    const buf = readOrNull(path.join(repo.root, file));
+    if (!buf) continue; // removed since it was listed
+    const decoded = decodeSource(buf);
+    if (!decoded.ok) {
+      warnings.push(warn.undecodable(file, decoded.reason));
+      continue;
+    }
+    const hash = textHash(decoded.text);
+    let module = cache.get(file, hash);
+    if (!module) {
+      module = leanModule(await parsePython(decoded.text));
+      cache.set(file, hash, module);
+    }
+    if (module.firstError) warnings.push(warn.syntaxError(file, module.firstError.line, module.firstError.column));
+    for (const skipped of module.skipped) warnings.push(warn.skippedDefinition(file, skipped.line, skipped.qualname, skipped.reason));
+    sources.push({ file, text: decoded.text, module, touched: module.functions });
+    alreadyRead.set(file, buf);
+  }
+  if (paths.length === 0) cache.retainOnly(new Set(files));
+  cache.save();
+  mark('parsed');
+
+  let joined: JoinedCoverage = { coverageFile: null, coverageTimestamp: null, verdicts: new Map() };
+  const withFunctions = sources.filter((s) => s.touched.length > 0);
+  if (withFunctions.length > 0 && coveragePromise) {
+    const loaded = await coveragePromise;
+    mark('coverage');
+    joined = await joinCoverage(repo, config, loaded, withFunctions, () => [], warnings, alreadyRead);
+    mark('joined');
+  }
+  // Every function needing tests is "selected": no cap.
+  const plan = finishPlan({ ...config, maxFunctions: Number.MAX_SAFE_INTEGER }, joined, sources, warnings);
+  plan.sources = [];
+  const threshold = config.threshold;
+  const order = new Map(files.map((f, i) => [f, i]));
+  plan.functions.sort((a, b) => {
+    const sa = standingOf(a, threshold);
+    const sb = standingOf(b, threshold);
+    return RANK[sa] - RANK[sb] || (a.coverage ?? 0) - (b.coverage ?? 0) || order.get(a.file)! - order.get(b.file)! || a.line - b.line;
+  });
+
+  const packageOf = new Map(sources.map((s) => [s.file, packageOfFile(s.file, config.sourceRoots)]));
+  return { plan, packages: summarise(plan, sources, packageOf), totals: totalsOf(plan, sources.length), packageOf };
+}
+
+/** The package a module belongs to: its dotted package (the package itself for `__init__.py`), or its folder when it is not importable. */
+export function packageOfFile(file: string, sourceRoots: readonly string[]): string {
+  const named = moduleNameFor(file, sourceRoots);
+  if (!named) return `${path.posix.dirname(file)}/`;
+  if (file === '__init__.py' || file.endsWith('/__init__.py')) return named.module;
+  const parts = named.module.split('.');
+  return parts.slice(0, -1).join('.');
+}
+
+function summarise(plan: Plan, sources: PlanSource[], packageOf: ReadonlyMap<string, string>): PackageSummary[] {
+  const rows = new Map<string, PackageSummary & { executed: number; statements: number }>();
+  const row = (name: string) => {
+    let r = rows.get(name);
+    if (!r) {
+      r = { package: name, files: 0, functions: 0, belowThreshold: 0, unknown: 0, meetsThreshold: 0, coverage: null, executed: 0, statements: 0 };
+      rows.set(name, r);
+    }
+    return r;
+  };
+  for (const s of sources) row(packageOf.get(s.file)!).files++;
+  for (const f of plan.functions) {
+    const r = row(packageOf.get(f.file)!);
+    r.functions++;
+    const standing = standingOf(f, plan.threshold);
+    if (standing === 'below') r.belowThreshold++;
+    else if (standing === 'unknown') r.unknown++;
+    else r.meetsThreshold++;
+    if (f.coverage !== null && f.statements !== null) {
+      r.statements += f.statements;
+      r.executed += Math.round((f.coverage * f.statements) / 100);
+    }
+  }
+  return [...rows.values()]
+    .sort((a, b) => (a.package < b.package ? -1 : a.package > b.package ? 1 : 0))
+    .map(({ executed, statements, ...r }) => ({ ...r, coverage: statements === 0 ? null : Math.round((10000 * executed) / statements) / 100 }));
+}
+
+function totalsOf(plan: Plan, files: number): RepoTotals {
+  const totals: RepoTotals = { files, functions: plan.functions.length, belowThreshold: 0, unknown: 0, meetsThreshold: 0 };
+  for (const f of plan.functions) {
+    const standing = standingOf(f, plan.threshold);
+    if (standing === 'below') totals.belowThreshold++;
+    else if (standing === 'unknown') totals.unknown++;
+    else totals.meetsThreshold++;
+  }
+  return totals;
+}
+
+/** Small files read synchronously: for thousands of them, faster than through the thread pool. */
+function readOrNull(file: string): Buffer | null {
+  try {
+    return readFileSync(file);
+  } catch {
+    return null;
+  }
+}
+
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
