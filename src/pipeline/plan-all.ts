@@ -7,7 +7,7 @@
  * The working tree, not the index: it is what the user has and what coverage.py measured, and
  * this is a report about the repository, not a check of a commit.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/model.js';
 import { loadCoverage } from '../coverage/locate.js';
@@ -81,10 +81,13 @@ export async function buildRepoReport({ repo, config, paths, cwd }: RepoReportOp
   mark('cache');
   const sources: PlanSource[] = [];
   const alreadyRead = new Map<string, Buffer>();
+  const mtimes = new Map<string, number>();
   for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
-    const buf = readOrNull(path.join(repo.root, file));
-    if (!buf) continue; // removed since it was listed
+    const read = readOrNull(path.join(repo.root, file));
+    if (!read) continue; // removed since it was listed
+    const buf = read.bytes;
+    mtimes.set(file, read.mtimeMs);
     const decoded = decodeSource(buf);
     if (!decoded.ok) {
       warnings.push(warn.undecodable(file, decoded.reason));
@@ -110,7 +113,7 @@ export async function buildRepoReport({ repo, config, paths, cwd }: RepoReportOp
   if (withFunctions.length > 0 && coveragePromise) {
     const loaded = await coveragePromise;
     mark('coverage');
-    joined = await joinCoverage(repo, config, loaded, withFunctions, () => [], warnings, alreadyRead);
+    joined = await joinCoverage(repo, config, loaded, withFunctions, () => [], warnings, alreadyRead, mtimes);
     mark('joined');
   }
   // Every function needing tests is "selected": no cap.
@@ -176,12 +179,20 @@ function totalsOf(plan: Plan, files: number): RepoTotals {
   return totals;
 }
 
-/** Small files read synchronously: for thousands of them, faster than through the thread pool. */
-function readOrNull(file: string): Buffer | null {
+/**
+ * A file's bytes and modification time, read synchronously (for thousands of small files,
+ * faster than through the thread pool), from one open file: the time is that of these bytes.
+ */
+function readOrNull(file: string): { bytes: Buffer; mtimeMs: number } | null {
+  let fd: number | null = null;
   try {
-    return readFileSync(file);
+    fd = openSync(file, 'r');
+    const { mtimeMs } = fstatSync(fd);
+    return { bytes: readFileSync(fd), mtimeMs };
   } catch {
     return null;
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
 }
 

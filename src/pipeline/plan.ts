@@ -186,6 +186,8 @@ export async function joinCoverage(
   warnings: string[],
   /** Working-tree bytes already read, by repo path: not read again. */
   alreadyRead: ReadonlyMap<string, Buffer> = new Map(),
+  /** Modification times (ms) of working-tree files already looked at, by repo path: not looked at again. */
+  alreadyStat: ReadonlyMap<string, number> = new Map(),
 ): Promise<JoinedCoverage> {
   const report = loaded.report;
   const coverageFile = displayPath(report.path, repo.root);
@@ -200,7 +202,8 @@ export async function joinCoverage(
     }
     const absolute = path.join(repo.root, source.file);
     const known = alreadyRead.get(source.file);
-    const [worktreeText, info] = await Promise.all([known ? known.toString('utf8') : readFile(absolute, 'utf8').catch(() => null), stat(absolute).catch(() => null)]);
+    const knownMtime = alreadyStat.get(source.file);
+    const [worktreeText, info] = await Promise.all([known ? known.toString('utf8') : readFile(absolute, 'utf8').catch(() => null), knownMtime !== undefined ? { mtimeMs: knownMtime } : stat(absolute).catch(() => null)]);
     const stale = worktreeText === null || info === null
       ? { stale: true, reason: 'the file is missing from the working tree' }
       : checkStale({ worktreeText, worktreeMtimeMs: info.mtimeMs, report, file: entry });

@@ -1,7 +1,7 @@
 /**
  * What `plan --all` remembers between runs about each module's structure: its functions with
  * the lines coverage needs, keyed by the SHA-1 of the module's text, kept in the git directory
- * (`<gitDir>/smart-test/structure-v1.bin`).
+ * (`<gitDir>/smart-test/structure-v2.json`).
  *
  * Parsing every module of a repository is most of a `plan --all` run (2,000 modules: seconds),
  * while between two runs only a few change. A module is parsed again when its text differs from
@@ -12,12 +12,11 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deserialize, serialize } from 'node:v8';
-import type { ParsedModule } from '../python/model.js';
+import type { ParsedModule, PyFunction } from '../python/model.js';
 
 /** Bump when what is stored, or what parsing produces, changes meaning. */
-const STRUCTURE_VERSION = 1;
-const FILE_NAME = `structure-v${STRUCTURE_VERSION}.bin`;
+const STRUCTURE_VERSION = 2;
+const FILE_NAME = `structure-v${STRUCTURE_VERSION}.json`;
 
 /**
  * A module as `plan --all` keeps it: every function with where it is, its kind and the lines that
@@ -54,10 +53,94 @@ export function leanModule(module: ParsedModule): LeanModule {
   };
 }
 
+/**
+ * A function as stored: its fields in a fixed order, numbers and strings only (compact, and
+ * quick to read back: a repository of 44,000 functions is a few MB). The docstring is kept as its
+ * number of lines (0: none), the only thing the coverage of a function needs from it.
+ */
+type StoredFunction = [
+  name: string,
+  qualname: string,
+  kind: PyFunction['kind'],
+  isAsync: 0 | 1,
+  className: string | null,
+  parentQualname: string | null,
+  startLine: number,
+  defLine: number,
+  endLine: number,
+  bodyStartLine: number,
+  bodyEndLine: number,
+  nestedRanges: number[],
+  docstringLines: number,
+];
+
+interface StoredModule {
+  functions: StoredFunction[];
+  skipped: ParsedModule['skipped'];
+  hasSyntaxErrors: boolean;
+  firstError: ParsedModule['firstError'];
+}
+
 interface Stored {
   version: number;
   tool: string;
-  entries: Record<string, { hash: string; module: LeanModule }>;
+  entries: Record<string, { hash: string; module: StoredModule }>;
+}
+
+function toStored(module: LeanModule): StoredModule {
+  return {
+    functions: module.functions.map((f) => [
+      f.name,
+      f.qualname,
+      f.kind,
+      f.isAsync ? 1 : 0,
+      f.className,
+      f.parentQualname,
+      f.startLine,
+      f.defLine,
+      f.endLine,
+      f.bodyStartLine,
+      f.bodyEndLine,
+      f.nestedRanges.flat(),
+      f.docstring === null ? 0 : f.docstring.split('\n').length,
+    ]),
+    skipped: module.skipped,
+    hasSyntaxErrors: module.hasSyntaxErrors,
+    firstError: module.firstError,
+  };
+}
+
+function fromStored(stored: StoredModule): LeanModule {
+  return {
+    functions: stored.functions.map((f): PyFunction => {
+      const ranges: Array<[number, number]> = [];
+      for (let i = 0; i + 1 < f[11].length; i += 2) ranges.push([f[11][i]!, f[11][i + 1]!]);
+      return {
+        name: f[0],
+        qualname: f[1],
+        kind: f[2],
+        isAsync: f[3] === 1,
+        className: f[4],
+        parentQualname: f[5],
+        startLine: f[6],
+        defLine: f[7],
+        endLine: f[8],
+        bodyStartLine: f[9],
+        bodyEndLine: f[10],
+        decorators: [],
+        parameters: [],
+        returnAnnotation: null,
+        // Only the docstring's line count is kept: a text of that many lines stands for it.
+        docstring: f[12] === 0 ? null : '\n'.repeat(f[12] - 1),
+        raises: [],
+        nestedRanges: ranges,
+      };
+    }),
+    classes: [],
+    skipped: stored.skipped,
+    hasSyntaxErrors: stored.hasSyntaxErrors,
+    firstError: stored.firstError,
+  };
 }
 
 export function textHash(text: string): string {
@@ -84,7 +167,7 @@ export class StructureCache {
   constructor(cacheDir: string) {
     this.file = path.join(cacheDir, FILE_NAME);
     try {
-      const stored = deserialize(readFileSync(this.file)) as Stored;
+      const stored = JSON.parse(readFileSync(this.file, 'utf8')) as Stored;
       if (stored && stored.version === STRUCTURE_VERSION && stored.tool === this.tool && stored.entries && typeof stored.entries === 'object') this.entries = stored.entries;
     } catch {
       // none yet, or unreadable: start empty
@@ -94,11 +177,11 @@ export class StructureCache {
   /** The remembered structure of `file` when its text hashes to `hash`, else undefined. */
   get(file: string, hash: string): LeanModule | undefined {
     const entry = this.entries[file];
-    return entry && entry.hash === hash ? entry.module : undefined;
+    return entry && entry.hash === hash ? fromStored(entry.module) : undefined;
   }
 
   set(file: string, hash: string, module: LeanModule): void {
-    this.entries[file] = { hash, module };
+    this.entries[file] = { hash, module: toStored(module) };
     this.changed = true;
   }
 
@@ -118,7 +201,7 @@ export class StructureCache {
     const temp = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
-      writeFileSync(temp, serialize({ version: STRUCTURE_VERSION, tool: this.tool, entries: this.entries } satisfies Stored));
+      writeFileSync(temp, JSON.stringify({ version: STRUCTURE_VERSION, tool: this.tool, entries: this.entries } satisfies Stored));
       renameSync(temp, this.file);
       this.changed = false;
     } catch {
