@@ -16,12 +16,13 @@ import { moduleNameFor } from '../generate/module-name.js';
 import type { Repo } from '../git/repo.js';
 import { decodeSource } from '../python/decode.js';
 import { getPythonParser } from '../python/parser.js';
-import { parsePython } from '../python/structure.js';
 import { warnings as warn } from '../report/messages/plan.js';
 import { mark } from '../report/timing.js';
 import { finishPlan, joinCoverage, type JoinedCoverage, type Plan, type PlannedFunction, type PlanSource } from './plan.js';
 import { sourceFilesFor } from './source-paths.js';
-import { leanModule, StructureCache, textHash } from './structure-cache.js';
+import { StructureCache, textHash } from './structure-cache.js';
+import { parseMany } from './parse-pool.js';
+import type { ParsedModule } from '../python/model.js';
 
 export type Standing = 'below' | 'unknown' | 'ok';
 
@@ -82,27 +83,32 @@ export async function buildRepoReport({ repo, config, paths, cwd }: RepoReportOp
   const sources: PlanSource[] = [];
   const alreadyRead = new Map<string, Buffer>();
   const mtimes = new Map<string, number>();
-  for (let i = 0; i < files.length; i++) {
-    const file = files[i]!;
+  const decodedFiles: Array<{ file: string; text: string; hash: string; module: ParsedModule | undefined }> = [];
+  for (const file of files) {
     const read = readOrNull(path.join(repo.root, file));
     if (!read) continue; // removed since it was listed
-    const buf = read.bytes;
-    mtimes.set(file, read.mtimeMs);
-    const decoded = decodeSource(buf);
+    const decoded = decodeSource(read.bytes);
     if (!decoded.ok) {
       warnings.push(warn.undecodable(file, decoded.reason));
       continue;
     }
+    mtimes.set(file, read.mtimeMs);
+    alreadyRead.set(file, read.bytes);
     const hash = textHash(decoded.text);
-    let module = cache.get(file, hash);
-    if (!module) {
-      module = leanModule(await parsePython(decoded.text));
-      cache.set(file, hash, module);
-    }
-    if (module.firstError) warnings.push(warn.syntaxError(file, module.firstError.line, module.firstError.column));
-    for (const skipped of module.skipped) warnings.push(warn.skippedDefinition(file, skipped.line, skipped.qualname, skipped.reason));
-    sources.push({ file, text: decoded.text, module, touched: module.functions });
-    alreadyRead.set(file, buf);
+    decodedFiles.push({ file, text: decoded.text, hash, module: cache.get(file, hash) });
+  }
+  mark('read');
+  // The modules not remembered are parsed (in worker threads when there are many).
+  const missing = decodedFiles.filter((d) => d.module === undefined);
+  const parsed = await parseMany(missing.map((d) => d.text));
+  missing.forEach((d, i) => {
+    d.module = parsed[i]!;
+    cache.set(d.file, d.hash, d.module);
+  });
+  for (const { file, text, module } of decodedFiles) {
+    if (module!.firstError) warnings.push(warn.syntaxError(file, module!.firstError.line, module!.firstError.column));
+    for (const skipped of module!.skipped) warnings.push(warn.skippedDefinition(file, skipped.line, skipped.qualname, skipped.reason));
+    sources.push({ file, text, module: module!, touched: module!.functions });
   }
   if (paths.length === 0) cache.retainOnly(new Set(files));
   cache.save();

@@ -58,7 +58,7 @@ export function leanModule(module: ParsedModule): LeanModule {
  * quick to read back: a repository of 44,000 functions is a few MB). The docstring is kept as its
  * number of lines (0: none), the only thing the coverage of a function needs from it.
  */
-type StoredFunction = [
+export type StoredFunction = [
   name: string,
   qualname: string,
   kind: PyFunction['kind'],
@@ -74,7 +74,7 @@ type StoredFunction = [
   docstringLines: number,
 ];
 
-interface StoredModule {
+export interface StoredModule {
   functions: StoredFunction[];
   skipped: ParsedModule['skipped'];
   hasSyntaxErrors: boolean;
@@ -87,7 +87,7 @@ interface Stored {
   entries: Record<string, { hash: string; module: StoredModule }>;
 }
 
-function toStored(module: LeanModule): StoredModule {
+export function toStored(module: LeanModule): StoredModule {
   return {
     functions: module.functions.map((f) => [
       f.name,
@@ -110,7 +110,7 @@ function toStored(module: LeanModule): StoredModule {
   };
 }
 
-function fromStored(stored: StoredModule): LeanModule {
+export function fromStored(stored: StoredModule): LeanModule {
   return {
     functions: stored.functions.map((f): PyFunction => {
       const ranges: Array<[number, number]> = [];
@@ -180,8 +180,8 @@ export class StructureCache {
     return entry && entry.hash === hash ? fromStored(entry.module) : undefined;
   }
 
-  set(file: string, hash: string, module: LeanModule): void {
-    this.entries[file] = { hash, module: toStored(module) };
+  set(file: string, hash: string, module: LeanModule | StoredModule): void {
+    this.entries[file] = { hash, module: 'classes' in module ? toStored(module) : module };
     this.changed = true;
   }
 

@@ -204,3 +204,46 @@ describe('smart-test plan --all on a real repository with real coverage', () => 
     expect(fine.code).toBe(0);
   });
 });
+
+describe('smart-test plan --all on many modules', () => {
+  let repo: TempRepo;
+  beforeAll(() => {
+    repo = makeRepo();
+  });
+  afterAll(() => repo.cleanup());
+
+  it('lists every function of 240 modules (parsed in worker threads), the same on a second run from the cache and after an edit', () => {
+    const python = requirePython();
+    repo.write('.smarttestrc.json', JSON.stringify({ sourceRoots: ['src'], python }));
+    for (let m = 0; m < 240; m++) {
+      const body = [`"""Module ${m}."""\n`];
+      for (let k = 0; k < 3; k++) body.push(`\ndef f${k}(x):\n    """Doc\n    string."""\n    if x > ${k}:\n        return x\n    return -x\n`);
+      body.push(`\nclass C${m}:\n    def get(self):\n        def inner():\n            return 1\n        return inner()\n`);
+      repo.write(`src/p${m % 4}/m${m}.py`, body.join(''));
+    }
+    repo.write('src/p0/__init__.py', '');
+    repo.write('run_some.py', 'import sys\nsys.path.insert(0, "src")\nfrom p0 import m0\nm0.f0(5)\nm0.C0().get()\n');
+    repo.write('.gitignore', '.coverage\ncoverage.json\n__pycache__/\nrun_some.py\n');
+    repo.git('add', '-A');
+    repo.git('commit', '-qm', 'base');
+    runPython(python, ['-m', 'coverage', 'run', '--source=src', 'run_some.py'], repo.root);
+    runPython(python, ['-m', 'coverage', 'json', '-o', 'coverage.json'], repo.root);
+
+    const first = runCli(['plan', '--all', '--format', 'json'], repo.root);
+    expect(first.stderr).toBe('');
+    const report = JSON.parse(first.stdout) as ReportJson;
+    expect(report.totals).toMatchObject({ files: 241, functions: 240 * 5 });
+    const m0 = report.functions.filter((f) => f.file === 'src/p0/m0.py');
+    expect(Object.fromEntries(m0.map((f) => [f.qualname, f.coverage]))).toEqual({ f0: 66.67, f1: 0, f2: 0, 'C0.get': 100, 'C0.get.inner': 100 });
+    const second = runCli(['plan', '--all', '--format', 'json'], repo.root);
+    expect(second.stdout).toBe(first.stdout);
+
+    // One module edited (and measured again): only it is parsed again, and the report follows.
+    repo.write('src/p1/m1.py', 'def only(x):\n    return x\n');
+    runPython(python, ['-m', 'coverage', 'run', '--source=src', 'run_some.py'], repo.root);
+    runPython(python, ['-m', 'coverage', 'json', '-o', 'coverage.json'], repo.root);
+    const third = JSON.parse(runCli(['plan', '--all', '--format', 'json'], repo.root).stdout) as ReportJson;
+    expect(third.functions.filter((f) => f.file === 'src/p1/m1.py').map((f) => f.qualname)).toEqual(['only']);
+    expect(third.totals.functions).toBe(240 * 5 - 5 + 1);
+  });
+});
