@@ -77,7 +77,9 @@ export async function buildRepoReport({ repo, config, paths, cwd }: RepoReportOp
   mark('files');
   const warnings: string[] = [];
   // The report is needed as soon as one function is found (almost always): read it meanwhile.
-  const coveragePromise = files.length > 0 ? quiet(loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage, cacheDir: repo.cacheDir })) : null;
+  // Whole, into memory (no cacheDir): every entry is wanted, and reading 2,000 of them range by
+  // range through the remembered layout (what a commit does for a few) costs far more.
+  const coveragePromise = files.length > 0 ? quiet(loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage })) : null;
   const cache = new StructureCache(repo.cacheDir);
   mark('cache');
   const sources: PlanSource[] = [];
