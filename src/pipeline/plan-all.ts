@@ -20,7 +20,7 @@ import { warnings as warn } from '../report/messages/plan.js';
 import { mark } from '../report/timing.js';
 import { finishPlan, joinCoverage, type JoinedCoverage, type Plan, type PlannedFunction, type PlanSource } from './plan.js';
 import { sourceFilesFor } from './source-paths.js';
-import { StructureCache, textHash } from './structure-cache.js';
+import { StructureCache, textHash, type StoredJoin } from './structure-cache.js';
 import { parseMany } from './parse-pool.js';
 import type { ParsedModule } from '../python/model.js';
 
@@ -113,16 +113,50 @@ export async function buildRepoReport({ repo, config, paths, cwd }: RepoReportOp
     sources.push({ file, text, module: module!, touched: module!.functions });
   }
   if (paths.length === 0) cache.retainOnly(new Set(files));
-  cache.save();
   mark('parsed');
 
   let joined: JoinedCoverage = { coverageFile: null, coverageTimestamp: null, verdicts: new Map() };
   const withFunctions = sources.filter((s) => s.touched.length > 0);
+  try {
   if (withFunctions.length > 0 && coveragePromise) {
     const loaded = await coveragePromise;
     mark('coverage');
-    joined = await joinCoverage(repo, config, loaded, withFunctions, () => [], warnings, alreadyRead, mtimes);
+    // The report's own warnings (which of several was chosen), once.
+    joined = await joinCoverage(repo, config, loaded, [], () => [], warnings);
+    // Then file by file: a file's join depends only on its text, its mtime, the report and
+    // staleCoverage, so it is remembered beside the module's structure and reused while those stay.
+    const chosenOnly = { ...loaded, considered: loaded.considered.filter((c) => c.path === loaded.report.path) };
+    const report = loaded.report;
+    const reportKey = [report.path, report.mtimeMs, report.timestampText, report.fileCount, config.staleCoverage, Intl.DateTimeFormat().resolvedOptions().timeZone].join('|');
+    const hashes = new Map(decodedFiles.map((d) => [d.file, d.hash]));
+    for (const source of withFunctions) {
+      const hash = hashes.get(source.file)!;
+      const key = `${reportKey}|${mtimes.get(source.file)}`;
+      const known = cache.getJoin(source.file, hash, key);
+      if (known && known.verdicts.length === source.touched.length) {
+        source.touched.forEach((fn, i) => {
+          const [coverage, unknownReason, statements] = known.verdicts[i]!;
+          joined.verdicts.set(fn, statements === null ? { coverage, unknownReason } : { coverage, unknownReason, statements });
+        });
+        warnings.push(...known.warnings);
+        continue;
+      }
+      const own: string[] = [];
+      const one = await joinCoverage(repo, config, chosenOnly, [source], () => [], own, alreadyRead, mtimes);
+      const verdicts: StoredJoin['verdicts'] = [];
+      for (const fn of source.touched) {
+        const v = one.verdicts.get(fn) ?? { coverage: null, unknownReason: null };
+        joined.verdicts.set(fn, v);
+        verdicts.push([v.coverage, v.unknownReason, v.statements ?? null]);
+      }
+      warnings.push(...own);
+      cache.setJoin(source.file, hash, { key, verdicts, warnings: own });
+    }
     mark('joined');
+  }
+  } finally {
+    // What was parsed is kept even when the join stops (staleCoverage "error").
+    cache.save();
   }
   // Every function needing tests is "selected": no cap.
   const plan = finishPlan({ ...config, maxFunctions: Number.MAX_SAFE_INTEGER }, joined, sources, warnings);

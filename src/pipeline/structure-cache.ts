@@ -1,7 +1,7 @@
 /**
  * What `plan --all` remembers between runs about each module's structure: its functions with
  * the lines coverage needs, keyed by the SHA-1 of the module's text, kept in the git directory
- * (`<gitDir>/smart-test/structure-v2.json`).
+ * (`<gitDir>/smart-test/structure.json`); with each module, its join with the coverage report.
  *
  * Parsing every module of a repository is most of a `plan --all` run (2,000 modules: seconds),
  * while between two runs only a few change. A module is parsed again when its text differs from
@@ -15,8 +15,8 @@ import { fileURLToPath } from 'node:url';
 import type { ParsedModule, PyFunction } from '../python/model.js';
 
 /** Bump when what is stored, or what parsing produces, changes meaning. */
-const STRUCTURE_VERSION = 2;
-const FILE_NAME = `structure-v${STRUCTURE_VERSION}.json`;
+const STRUCTURE_VERSION = 3;
+const FILE_NAME = 'structure.json';
 
 /**
  * A module as `plan --all` keeps it: every function with where it is, its kind and the lines that
@@ -81,10 +81,21 @@ export interface StoredModule {
   firstError: ParsedModule['firstError'];
 }
 
+/**
+ * A module's functions joined with a coverage report: per function (in the module's order) its
+ * coverage, why it is unknown and its statements, and the warnings the join gave. `key` names
+ * everything else the join depends on (the report, the file's mtime, staleCoverage, the time zone).
+ */
+export interface StoredJoin {
+  key: string;
+  verdicts: Array<[coverage: number | null, unknownReason: string | null, statements: number | null]>;
+  warnings: string[];
+}
+
 interface Stored {
   version: number;
   tool: string;
-  entries: Record<string, { hash: string; module: StoredModule }>;
+  entries: Record<string, { hash: string; module: StoredModule; join?: StoredJoin }>;
 }
 
 export function toStored(module: LeanModule): StoredModule {
@@ -182,6 +193,20 @@ export class StructureCache {
 
   set(file: string, hash: string, module: LeanModule | StoredModule): void {
     this.entries[file] = { hash, module: 'classes' in module ? toStored(module) : module };
+    this.changed = true;
+  }
+
+  /** The remembered join of `file` when its text hashes to `hash` and the join's other inputs are `key`. */
+  getJoin(file: string, hash: string, key: string): StoredJoin | undefined {
+    const entry = this.entries[file];
+    return entry && entry.hash === hash && entry.join?.key === key ? entry.join : undefined;
+  }
+
+  /** Remembers the join of a file whose structure is remembered with this hash. */
+  setJoin(file: string, hash: string, join: StoredJoin): void {
+    const entry = this.entries[file];
+    if (!entry || entry.hash !== hash) return;
+    entry.join = join;
     this.changed = true;
   }
 

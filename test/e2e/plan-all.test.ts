@@ -245,5 +245,19 @@ describe('smart-test plan --all on many modules', () => {
     const third = JSON.parse(runCli(['plan', '--all', '--format', 'json'], repo.root).stdout) as ReportJson;
     expect(third.functions.filter((f) => f.file === 'src/p1/m1.py').map((f) => f.qualname)).toEqual(['only']);
     expect(third.totals.functions).toBe(240 * 5 - 5 + 1);
+
+    // A file changed after the coverage run: stale, its functions unknown, with the warning, run after run.
+    repo.write('src/p0/m4.py', 'def only2(x):\n    return x\n');
+    const stale1 = runCli(['plan', '--all', '--format', 'json'], repo.root);
+    const stale2 = runCli(['plan', '--all', '--format', 'json'], repo.root);
+    expect(stale2.stdout).toBe(stale1.stdout);
+    const staleReport = JSON.parse(stale1.stdout) as ReportJson;
+    expect(staleReport.functions.find((f) => f.qualname === 'only2')).toMatchObject({ coverage: null, standing: 'unknown' });
+    expect(staleReport.warnings).toEqual([expect.stringMatching(/^src\/p0\/m4\.py:1:1: coverage\.json is stale for this file/)]);
+    // staleCoverage "error" is not answered from what a "warn" run remembered.
+    repo.write('strict.json', JSON.stringify({ sourceRoots: ['src'], staleCoverage: 'error' }));
+    const strict = runCli(['plan', '--all', '--config', 'strict.json'], repo.root);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toMatch(/src\/p0\/m4\.py:1:1: coverage\.json is stale for this file/);
   });
 });
