@@ -36,6 +36,8 @@ export interface Config {
   searchRunBudget: number;
   /** Cap on the memory of the process running candidate calls, in bytes (configured as a number or "1GiB"). */
   probeMemory: number;
+  /** Probe processes `generate` may run at once (modules are probed in groups); null: the number of cores (resolveJobs). */
+  jobs: number | null;
 }
 
 export interface LoadedConfig {

@@ -56,6 +56,7 @@ export const configSchema = z.strictObject({
     ),
     DEFAULT_CONFIG.probeMemory,
   ),
+  jobs: z._default(z.nullable(z.int().check(z.gte(1))), DEFAULT_CONFIG.jobs),
 });
 
 /** Compile-time proof that the schema produces exactly a Config. */

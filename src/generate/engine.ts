@@ -2,15 +2,17 @@ import { mkdir, readFile, realpath, rename, writeFile, mkdtemp, rm } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config/model.js';
-import type { Plan } from '../pipeline/plan.js';
+import type { Plan, PlannedFunction } from '../pipeline/plan.js';
 import { functionFacts, moduleTypes } from '../python/facts.js';
 import type { ParsedModule, PyFunction } from '../python/model.js';
 import { withPythonTree } from '../python/parser.js';
 import { parsePython } from '../python/structure.js';
-import { TEST_FILE_HEADER, notRun, progressLine, status, stoppedBy, stoppedDetail, warnings as warn } from '../report/messages/generate.js';
+import { TEST_FILE_HEADER, notRun, progressLine, progressModules, status, stoppedBy, stoppedDetail, warnings as warn } from '../report/messages/generate.js';
 import { effectOfEvent, effectOfSource, safeStatus, safeWarnings } from '../report/messages/safe-output.js';
 import { ambientReads, argvFor, type AmbientSetting } from './ambient.js';
 import { blockProblems } from './block-check.js';
+import { resolveJobs } from '../config/defaults.js';
+import { groupByModule, runPooled } from './probe-groups.js';
 import { buildCandidates, uncallableReason, type Candidate } from './infer/candidates.js';
 import { codeFingerprint, findBlocks, markerLine, type ManagedBlock } from './managed.js';
 import { moduleNameFor } from './module-name.js';
@@ -47,20 +49,17 @@ export type TargetKind = 'changed' | 'uncovered' | 'all';
  * targets. Modules without targets only have the targets of their existing tests checked.
  */
 export function sourcesFromPlan(plan: Plan): GenerationSource[] {
+  const selected = new Map<string, PlannedFunction>();
+  for (const f of plan.functions) if (f.selected) selected.set(`${f.file}\0${f.qualname}`, f);
   return plan.sources.map((s) => {
-    const selected = plan.functions.filter((f) => f.selected && f.file === s.file);
+    const targets = s.touched.filter((fn) => selected.has(`${s.file}\0${fn.qualname}`));
     const targetLines = new Map<string, { lines: number[]; kind: TargetKind }>();
-    for (const f of selected) {
+    for (const fn of targets) {
+      const f = selected.get(`${s.file}\0${fn.qualname}`)!;
       if (f.uncoveredChangedLines.length > 0) targetLines.set(f.qualname, { lines: f.uncoveredChangedLines, kind: 'changed' });
       else if (f.targetLines && f.targetLines.length > 0) targetLines.set(f.qualname, { lines: f.targetLines, kind: 'uncovered' });
     }
-    return {
-      file: s.file,
-      text: s.text,
-      module: s.module,
-      targets: s.touched.filter((fn) => selected.some((f) => f.qualname === fn.qualname)),
-      targetLines,
-    };
+    return { file: s.file, text: s.text, module: s.module, targets, targetLines };
   });
 }
 
@@ -197,7 +196,6 @@ export async function generateTests(sources: GenerationSource[], options: Genera
   // Set when the probe ran (or tried to): then a job it did not report on gets no test.
   let probeFailure: string | null = null;
   let ran = false;
-  let firstRoot = '';
   let sysPath: string[] = [];
   if (toRun.length > 0) {
     sysPath = sysPathFor(repoRoot, config.sourceRoots);
@@ -215,9 +213,12 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       const slow = setTimeout(() => options.progress?.(progressLine(calls, toRun.length, found.python!)), 1000);
       ran = true;
       try {
-        ({ observed, root: firstRoot } = await probeAll(found.python, toRun, files, sysPath, repoRoot, config));
+        const probed = await probeAll(found.python, toRun, files, sysPath, repoRoot, config, resolveJobs(config.jobs), options.progress);
+        observed = probed.observed;
+        for (const failure of probed.failures) result.warnings.push(safeWarnings.probeFailed(failure));
+        probeFailure = probed.failures[0] ?? null;
         clearTimeout(slow);
-        await search(toRun, observed, options, async (batch) => (await probeAll(found.python!, batch, files, sysPath, repoRoot, config)).observed);
+        await search(toRun, observed, options, async (batch) => (await probeAll(found.python!, batch, files, sysPath, repoRoot, config, resolveJobs(config.jobs))).observed);
       } catch (error) {
         probeFailure = error instanceof Error ? error.message.split('\n')[0]! : String(error);
         result.warnings.push(safeWarnings.probeFailed(probeFailure));
@@ -263,7 +264,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
     try {
       const verdicts = await verifyStability(
         verify.map((job) => ({ target: probeTarget(job, '0', files, repoRoot), cases: job.cases })),
-        { python: result.python, sysPath, firstRoots: firstRootsOf(verify, observed, firstRoot), timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects: config.allowSideEffects },
+        { python: result.python, sysPath, firstRoots: firstRootsOf(verify, observed), timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects: config.allowSideEffects },
       );
       verify.forEach((job, i) => {
         job.cases = job.cases.flatMap((test, k) => (verdicts[i]![k] === 'drop' ? [] : verdicts[i]![k] === 'weaken' ? [weakened(test)] : [test]));
@@ -334,8 +335,8 @@ function sysPathFor(repoRoot: string, sourceRoots: readonly string[]): string[] 
 }
 
 /** Every probe folder the results of `jobs` came from (the first run's, and the search rounds'). */
-function firstRootsOf(jobs: Job[], observed: Map<Job, Observed>, first: string): string[] {
-  const roots = new Set([first]);
+function firstRootsOf(jobs: Job[], observed: Map<Job, Observed>): string[] {
+  const roots = new Set<string>();
   for (const job of jobs) {
     const seen = observed.get(job);
     if (seen && 'tmpRoots' in seen) for (const root of seen.tmpRoots) roots.add(root);
@@ -357,7 +358,38 @@ function probeTarget(job: Job, id: string, files: Array<{ module: string; source
   };
 }
 
-async function probeAll(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, config: Config) {
+/**
+ * Runs the jobs' candidates: in groups of whole modules (probe-groups.ts), up to `parallel` probe
+ * processes at once, the answers merged in job order. A group whose probe fails leaves its jobs
+ * without answers (static tests) and says why; the other groups are kept.
+ */
+async function probeAll(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, config: Config, parallel: number, progress?: (line: string) => void) {
+  const moduleBySource = new Map(files.map((f) => [f.source, f.module]));
+  const moduleOf = (job: Job) => moduleBySource.get(job.source)!;
+  const groups = groupByModule(jobs, moduleOf);
+  const modules = groups.map((g) => new Set(g.map(moduleOf)).size);
+  const totalModules = modules.reduce((a, b) => a + b, 0);
+  let modulesDone = 0;
+  // A line at most every two seconds, the first one after the run's own progress line.
+  let lastLine = Date.now();
+  const answers = await runPooled(groups, parallel, async (group, index) => {
+    const answer = await probeGroup(python, group, files, sysPath, repoRoot, config).then(
+      (observed) => ({ observed, failure: null }),
+      (error: unknown) => ({ observed: new Map<Job, Observed>(), failure: error instanceof Error ? error.message.split('\n')[0]! : String(error) }),
+    );
+    modulesDone += modules[index]!;
+    if (groups.length > 1 && modulesDone < totalModules && Date.now() - lastLine >= 2000) {
+      lastLine = Date.now();
+      progress?.(progressModules(modulesDone, totalModules));
+    }
+    return answer;
+  });
+  const observed = new Map<Job, Observed>();
+  for (const answer of answers) for (const [job, seen] of answer.observed) observed.set(job, seen);
+  return { observed, failures: answers.flatMap((a) => (a.failure === null ? [] : [a.failure])) };
+}
+
+async function probeGroup(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, config: Config) {
   const { allowSideEffects, probeMemory } = config;
   const work = await realpath(await mkdtemp(path.join(tmpdir(), 'smart-test-probe-')));
   try {
@@ -379,7 +411,7 @@ async function probeAll(python: string, jobs: Job[], files: Array<{ module: stri
       // Only a target whose every candidate was reported ran to completion in the probe.
       else if (target.candidates.length === job.candidates.length) out.set(job, { results: target.candidates, tmpRoots: [work], stopped: target.stopped });
     }
-    return { observed: out, root: work };
+    return out;
   } finally {
     await rm(work, { recursive: true, force: true });
   }

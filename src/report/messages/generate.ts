@@ -13,6 +13,10 @@ export const TEST_FILE_HEADER = (module: string) => [
 export const progressLine = (calls: number, functions: number, python: string) =>
   `running ${calls} candidate calls for ${functions} function${functions === 1 ? '' : 's'} in ${python}`;
 
+export const progressModules = (done: number, total: number) => `ran the candidate calls of ${done} of ${total} modules`;
+
+export const progressAnalysing = (modules: number) => `analysing ${modules} module${modules === 1 ? '' : 's'}`;
+
 export const placeholderComment = (placeholder: string) =>
   `# smart-test: "${placeholder}" is a placeholder; replace it with a real value and assert the exact result`;
 

@@ -113,6 +113,7 @@ describe('loadConfig: sources', () => {
       searchBudget: 0.5,
       searchRunBudget: 3,
       probeMemory: 512 * 2 ** 20,
+      jobs: DEFAULT_CONFIG.jobs,
     });
   });
 

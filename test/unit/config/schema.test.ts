@@ -6,7 +6,7 @@ import { SmartTestError } from '../../../src/errors.js';
 describe('configSchema', () => {
   it('fills every default from an empty object', () => {
     expect(configSchema.parse({})).toEqual(DEFAULT_CONFIG);
-    expect(CONFIG_KEYS).toHaveLength(18);
+    expect(CONFIG_KEYS).toHaveLength(19);
   });
 
   it('does not share default arrays between results', () => {
