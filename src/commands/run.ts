@@ -6,7 +6,7 @@ import { generateTests, sourcesFromPlan } from '../generate/engine.js';
 import { buildPlan, startPlan } from '../pipeline/plan.js';
 import { planJson, planLines } from '../report/plan-output.js';
 import { colourEnabled, makeStyle } from '../report/style.js';
-import { stopwatch } from '../report/timing.js';
+import { mark, printTimings, stopwatch } from '../report/timing.js';
 import { runMessages } from '../report/messages/run.js';
 import { rangeRunMessages } from '../report/messages/review.js';
 import { isReviewFormat } from '../report/formats/kinds.js';
@@ -46,6 +46,7 @@ export async function runRun(options: GlobalOptions, io: Io, runOptions: RunOpti
   const range = changes ? await changes.range() : null;
   const generation = await generateTests(sourcesFromPlan(plan), { repoRoot: repo.root, config, execute: runOptions.execute, env: io.env, progress });
   const warnings = [...plan.warnings, ...generation.warnings];
+  mark('generated');
 
   let staged = false;
   if (generation.written.length > 0 && onGenerate === 'stage' && !range) {
@@ -59,6 +60,8 @@ export async function runRun(options: GlobalOptions, io: Io, runOptions: RunOpti
   // In a range nothing is staged: tests written are not in the branch unless onGenerate is "warn".
   const wroteUnstaged = generation.written.length > 0 && (range ? onGenerate !== 'warn' : onGenerate === 'fail');
   const code = gate.findings.length > 0 || wroteUnstaged ? 1 : 0;
+  mark('gate');
+  printTimings(io.stderr);
   if (options.format === 'json') {
     io.stdout.write(`${JSON.stringify({ ...planJson({ ...plan, warnings }), ...generationJson(generation), staged, placeholders: gate.findings, ...(range ? { range } : {}) }, null, 2)}\n`);
     return code;

@@ -20,6 +20,7 @@ import type { ProbeCandidateResult, ProbeRaise, ProbeReturn, ProbeStopped, Probe
 import { findProjectPython, modulesPytestMayMiss } from './python-env.js';
 import { renderTest, type StaticOutcome, type TestCase } from './render.js';
 import { sideEffectOf } from './side-effects.js';
+import { mark } from '../report/timing.js';
 import { FIRST_RUN, verifyStability, weakened } from './stability.js';
 import { chooseAimed, unreachedTargets } from './aim.js';
 import { directedSearch, type SearchSubject } from './search/search.js';
@@ -215,10 +216,13 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       try {
         const probed = await probeAll(found.python, toRun, files, sysPath, repoRoot, config, resolveJobs(config.jobs), options.progress);
         observed = probed.observed;
+        mark('probe');
         for (const failure of probed.failures) result.warnings.push(safeWarnings.probeFailed(failure));
         probeFailure = probed.failures[0] ?? null;
         clearTimeout(slow);
-        await search(toRun, observed, options, async (batch) => (await probeAll(found.python!, batch, files, sysPath, repoRoot, config, resolveJobs(config.jobs))).observed);
+        // Search rounds run each call once: the stable-test check below runs the chosen ones again.
+        await search(toRun, observed, options, async (batch) => (await probeAll(found.python!, batch, files, sysPath, repoRoot, config, resolveJobs(config.jobs), undefined, false)).observed);
+        mark('search');
       } catch (error) {
         probeFailure = error instanceof Error ? error.message.split('\n')[0]! : String(error);
         result.warnings.push(safeWarnings.probeFailed(probeFailure));
@@ -278,6 +282,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       }
     }
   }
+  mark('stable');
   for (const job of allJobs) for (const test of job.cases) if (job.ambient.argv || job.ambient.unsetEnv.length > 0) test.ambient = job.ambient;
 
   // Each test is checked on its own (every file's at once): one that does not parse is left out, not the file.
@@ -363,7 +368,7 @@ function probeTarget(job: Job, id: string, files: Array<{ module: string; source
  * processes at once, the answers merged in job order. A group whose probe fails leaves its jobs
  * without answers (static tests) and says why; the other groups are kept.
  */
-async function probeAll(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, config: Config, parallel: number, progress?: (line: string) => void) {
+async function probeAll(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, config: Config, parallel: number, progress?: (line: string) => void, repeat = true) {
   const moduleBySource = new Map(files.map((f) => [f.source, f.module]));
   const moduleOf = (job: Job) => moduleBySource.get(job.source)!;
   const groups = groupByModule(jobs, moduleOf);
@@ -373,7 +378,7 @@ async function probeAll(python: string, jobs: Job[], files: Array<{ module: stri
   // A line at most every two seconds, the first one after the run's own progress line.
   let lastLine = Date.now();
   const answers = await runPooled(groups, parallel, async (group, index) => {
-    const answer = await probeGroup(python, group, files, sysPath, repoRoot, config).then(
+    const answer = await probeGroup(python, group, files, sysPath, repoRoot, config, repeat).then(
       (observed) => ({ observed, failure: null }),
       (error: unknown) => ({ observed: new Map<Job, Observed>(), failure: error instanceof Error ? error.message.split('\n')[0]! : String(error) }),
     );
@@ -389,7 +394,7 @@ async function probeAll(python: string, jobs: Job[], files: Array<{ module: stri
   return { observed, failures: answers.flatMap((a) => (a.failure === null ? [] : [a.failure])) };
 }
 
-async function probeGroup(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, config: Config) {
+async function probeGroup(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, config: Config, repeat: boolean) {
   const { allowSideEffects, probeMemory } = config;
   const work = await realpath(await mkdtemp(path.join(tmpdir(), 'smart-test-probe-')));
   try {
@@ -401,7 +406,7 @@ async function probeGroup(python: string, jobs: Job[], files: Array<{ module: st
     const { runProbe } = await import('./probe.js');
     const response = await runProbe(
       python,
-      { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects, memoryBytes: probeMemory, tmpPath: path.join(work, 'tmp'), argv: [...FIRST_RUN.argv], targets },
+      { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects, memoryBytes: probeMemory, tmpPath: path.join(work, 'tmp'), argv: [...FIRST_RUN.argv], repeat, targets },
       { timeoutMs: 60_000 + jobs.length * 10_000, env: FIRST_RUN.env },
     );
     const out = new Map<Job, Observed>();

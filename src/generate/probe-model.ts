@@ -40,6 +40,8 @@ export const ProbeRequestSchema = z.object({
   allowSideEffects: z.boolean(),
   /** Absolute directory under which each run gets a fresh `tmp_path` (created when missing). */
   tmpPath: z.string(),
+  /** false: each candidate runs once (deterministic is then null); default: twice, the second run checks the result is the same. */
+  repeat: z.optional(z.boolean()),
   /** sys.argv while the modules are imported and the candidates run (default: [probe.py]). */
   argv: z.optional(z.array(z.string())),
   /**

@@ -629,6 +629,8 @@ class _Runner(object):
         self.cwd = request["cwd"]
         self.timeout = float(request["timeoutSeconds"])
         self.allow = bool(request["allowSideEffects"])
+        # False: each candidate runs once (its stability is checked later, for the chosen ones only).
+        self.repeat = request.get("repeat", True) is not False
         self.tmp_root = request["tmpPath"]
         self.timer = _Timer()
         self.devnull_out = io.open(os.devnull, "w")
@@ -835,8 +837,8 @@ class _Runner(object):
         self.current["first"] = first
         report = {"id": cid}
         report.update(self._describe(target, first))
-        if _stop_reason(report) is not None:
-            report["deterministic"] = None  # not run twice: it would only time out (run out of memory) again
+        if _stop_reason(report) is not None or not self.repeat:
+            report["deterministic"] = None  # not run twice: it would only time out (run out of memory) again, or not asked
         else:
             second = self.run_once(target, codes, False, needs_asyncio)
             report["deterministic"] = _fingerprint(self._describe(target, second), second) == _fingerprint(
@@ -1493,6 +1495,7 @@ def _validate(req):
     t = req.get("timeoutSeconds")
     need(isinstance(t, (int, float)) and not isinstance(t, bool) and t > 0, "timeoutSeconds must be > 0")
     need(isinstance(req.get("allowSideEffects"), bool), "allowSideEffects must be a boolean")
+    need(req.get("repeat") is None or isinstance(req.get("repeat"), bool), "repeat must be a boolean")
     need(isinstance(req.get("tmpPath"), str) and os.path.isabs(req["tmpPath"]), "tmpPath must be absolute")
     m = req.get("memoryBytes")
     need(m is None or (isinstance(m, int) and not isinstance(m, bool) and m > 0), "memoryBytes must be > 0 or null")

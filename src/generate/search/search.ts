@@ -94,6 +94,7 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
     }
     const results = await run(batch);
     stats.rounds++;
+    if (process.env.SMART_TEST_SEARCH_DEBUG) process.stderr.write(`search round ${round}: ${batch.map((b) => `${b.subject.fn.qualname} +${b.candidates.length} missed ${missedTargets(b.subject).join(',')}`).join('; ')}\n`);
     batch.forEach(({ subject, candidates }, i) => {
       const got = results[i];
       if (!got) return;
