@@ -48,3 +48,25 @@ export function unreachedTargets(chosen: readonly Reaching[], targets: ReadonlyS
   const reached = new Set(chosen.flatMap((c) => c.lines));
   return [...targets].filter((l) => !reached.has(l)).sort((a, b) => a - b);
 }
+
+/**
+ * A few more items after the aimed choice, for what they assert rather than what they reach: in
+ * order, each whose outcome (`keyOf`: a returned value, an exception and its message) no chosen
+ * item has, up to `extra` more and `max` in all. Two calls down the same lines with different
+ * results catch changes to the arithmetic and constants on those lines that one call does not.
+ */
+export function addDistinct<T>(items: readonly T[], chosen: readonly T[], keyOf: (item: T) => string | null, extra: number, max: number): T[] {
+  const out = [...chosen];
+  const seen = new Set(chosen.map(keyOf));
+  let added = 0;
+  for (const item of items) {
+    if (added >= extra || out.length >= max) break;
+    if (out.includes(item)) continue;
+    const key = keyOf(item);
+    if (key === null || seen.has(key)) continue;
+    seen.add(key);
+    out.push(item);
+    added++;
+  }
+  return items.filter((item) => out.includes(item));
+}

@@ -21,8 +21,8 @@ import { findProjectPython, modulesPytestMayMiss } from './python-env.js';
 import { renderTest, type StaticOutcome, type TestCase } from './render.js';
 import { sideEffectOf } from './side-effects.js';
 import { mark } from '../report/timing.js';
-import { FIRST_RUN, verifyStability, weakened } from './stability.js';
-import { chooseAimed, unreachedTargets } from './aim.js';
+import { FIRST_RUN, confirmed, verifyStability, weakened } from './stability.js';
+import { addDistinct, chooseAimed, unreachedTargets } from './aim.js';
 import { directedSearch, type SearchSubject } from './search/search.js';
 import { statementLines } from '../python/statements.js';
 import { testFileFor } from './test-file.js';
@@ -101,6 +101,8 @@ export interface GenerationOptions {
 }
 
 const MAX_TESTS_PER_TARGET = 8;
+/** Tests kept beyond the aimed choice for a result no kept test asserts (see addDistinct). */
+const DISTINCT_EXTRA = 2;
 /** `generate` is not on the commit path: its search may take this many times the configured budgets. */
 const GENERATE_SEARCH_SCALE = 4;
 const CALL_TIMEOUT_SECONDS = 2;
@@ -268,10 +270,10 @@ export async function generateTests(sources: GenerationSource[], options: Genera
     try {
       const verdicts = await verifyStability(
         verify.map((job) => ({ target: probeTarget(job, '0', files, repoRoot), cases: job.cases })),
-        { python: result.python, sysPath, firstRoots: firstRootsOf(verify, observed), timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects: config.allowSideEffects },
+        { python: result.python, sysPath, firstRoots: firstRootsOf(verify, observed), timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects: config.allowSideEffects, memoryBytes: config.probeMemory },
       );
       verify.forEach((job, i) => {
-        job.cases = job.cases.flatMap((test, k) => (verdicts[i]![k] === 'drop' ? [] : verdicts[i]![k] === 'weaken' ? [weakened(test)] : [test]));
+        job.cases = job.cases.flatMap((test, k) => (verdicts[i]![k] === 'drop' ? [] : verdicts[i]![k] === 'weaken' ? [weakened(test)] : [confirmed(test)]));
         if (job.cases.length === 0) job.report.detail = safeStatus.unstable;
       });
     } catch (error) {
@@ -476,12 +478,20 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoots: readon
     .filter(({ r }) => r.outcome === 'return' || (r.outcome === 'raise' && r.raisedInTarget && r.raiseStatement && r.deterministic !== false));
   const real = usable.filter(({ c }) => !c.placeholder);
   const pool = real.length > 0 ? real : usable.slice(0, 1);
-  const aimed = chooseAimed(pool.map((p) => ({ ...p, lines: p.r.lines })), job.targets, MAX_TESTS_PER_TARGET);
+  const reaching = pool.map((p) => ({ ...p, lines: p.r.lines }));
+  const aimed = addDistinct(reaching, chooseAimed(reaching, job.targets, MAX_TESTS_PER_TARGET), ({ r }) => outcomeKey(r), DISTINCT_EXTRA, MAX_TESTS_PER_TARGET);
   for (const { r, c } of aimed) {
     const text = r.outcome === 'return' ? r.repr : r.outcome === 'raise' ? r.excMessage : '';
     kept.push({ candidate: c, outcome: r as ProbeReturn | ProbeRaise, names: r.names.map((n) => n.name), pathDependent: tmpRoots.some((t) => text.includes(t)) });
   }
   return kept;
+}
+
+/** What a test of this result asserts exactly, or null when it asserts no exact value. */
+function outcomeKey(r: ProbeCandidateResult): string | null {
+  if (r.outcome === 'return') return r.literal && r.deterministic !== false ? `return ${r.repr}` : null;
+  if (r.outcome === 'raise') return `raise ${r.excType.module}.${r.excType.qualname} ${r.excMessage}`;
+  return null;
 }
 
 /**

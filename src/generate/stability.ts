@@ -49,6 +49,8 @@ export interface StabilityOptions {
   firstRoots: readonly string[];
   timeoutSeconds: number;
   allowSideEffects: boolean;
+  /** The probe's memory cap (probeMemory), as for the first run. */
+  memoryBytes?: number;
 }
 
 type Observed = ProbeReturn | ProbeRaise;
@@ -79,6 +81,15 @@ export async function verifyStability(items: StabilityItem[], opts: StabilityOpt
   return verdicts;
 }
 
+/**
+ * A case every verification run agreed with. A call the search ran only once (deterministic:
+ * null) is now known to give the same result: it is asserted exactly.
+ */
+export function confirmed(test: TestCase): TestCase {
+  const outcome = test.outcome as Observed;
+  return outcome.deterministic === null ? { ...test, outcome: { ...outcome, deterministic: true } } : test;
+}
+
 /** The case with its assertion weakened to what stays true: the type, the exception type. */
 export function weakened(test: TestCase): TestCase {
   return { ...test, outcome: { ...(test.outcome as Observed), deterministic: false } };
@@ -96,7 +107,7 @@ async function verifyOnce(items: StabilityItem[], opts: StabilityOptions, run: (
     const calls = targets.reduce((n, t) => n + t.candidates.length, 0);
     const response = await runProbe(
       opts.python,
-      { sysPath: opts.sysPath, cwd: root, timeoutSeconds: opts.timeoutSeconds, allowSideEffects: opts.allowSideEffects, tmpPath: path.join(root, 'tmp'), argv: [...run.argv], targets },
+      { sysPath: opts.sysPath, cwd: root, timeoutSeconds: opts.timeoutSeconds, allowSideEffects: opts.allowSideEffects, ...(opts.memoryBytes ? { memoryBytes: opts.memoryBytes } : {}), tmpPath: path.join(root, 'tmp'), argv: [...run.argv], targets },
       { timeoutMs: 60_000 + calls * 2 * opts.timeoutSeconds * 1000, env: run.env },
     );
     const results: Array<Array<ProbeCandidateResult | undefined>> = items.map(() => []);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../../src/pipeline/select.js';
-import { chooseAimed, unreachedTargets } from '../../../src/generate/aim.js';
+import { addDistinct, chooseAimed, unreachedTargets } from '../../../src/generate/aim.js';
 import { lineRanges } from '../../../src/report/messages/plan.js';
 import { isTouched } from '../../../src/pipeline/touched.js';
 import type { PyFunction } from '../../../src/python/model.js';
@@ -57,6 +57,14 @@ describe('aimed choice', () => {
     expect(chooseAimed(items, new Set([5]), 8).map((i) => i.id)).toEqual(['a', 'b', 'c']);
     expect(chooseAimed(items, new Set([5]), 1).map((i) => i.id)).toEqual(['c']);
     expect(chooseAimed(items, new Set([4, 5]), 2).map((i) => i.id)).toEqual(['b', 'c']);
+  });
+
+  it('adds a few items for outcomes no chosen item asserts, in order, within the limits', () => {
+    const all = [{ v: '1' }, { v: '2' }, { v: '1' }, { v: null }, { v: '3' }, { v: '4' }];
+    const key = (i: { v: string | null }) => i.v;
+    expect(addDistinct(all, [all[0]!], key, 2, 8)).toEqual([all[0], all[1], all[4]]);
+    expect(addDistinct(all, [all[0]!], key, 2, 2)).toEqual([all[0], all[1]]);
+    expect(addDistinct(all, [all[4]!], key, 0, 8)).toEqual([all[4]]);
   });
 
   it('keeps the first item when none reaches anything new, and reports what no kept item reaches', () => {
