@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { SmartTestError } from './errors.js';
 import { planAllText } from './report/messages/plan-all.js';
-import { USAGE, badArguments, badBase, badFormat, badThreshold, baseWithFiles, formatNotForCommand, missingCommand, stageWithBase, unexpectedFailure, unknownCommand } from './report/messages/cli.js';
+import { USAGE, badArguments, badBase, badChangedLines, badFormat, badThreshold, baseWithFiles, formatNotForCommand, missingCommand, stageWithBase, unexpectedFailure, unknownCommand } from './report/messages/cli.js';
 
 export const COMMANDS = ['doctor', 'plan', 'run', 'generate', 'check', 'install', 'uninstall'] as const;
 export const FORMATS = ['text', 'json', 'github', 'sarif', 'markdown'] as const;
@@ -14,6 +14,8 @@ export interface GlobalOptions {
   config?: string;
   format: Format;
   threshold?: number;
+  /** --changed-lines cover|ignore (plan, run): overrides the changedLines setting. */
+  changedLines?: 'cover' | 'ignore';
   /** --base REF (plan, check, run): the changes of the branch since it left REF, not the staged ones. */
   base?: string;
   cwd: string;
@@ -50,6 +52,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       config: values.config,
       format: parseFormat(values.format),
       threshold: values.threshold === undefined ? undefined : parseThreshold(values.threshold),
+      changedLines: values['changed-lines'] === undefined ? undefined : parseChangedLines(values['changed-lines']),
       base: values.base === undefined ? undefined : parseBase(values.base),
       cwd: process.cwd(),
       toolVersion: readVersion,
@@ -107,6 +110,7 @@ function parseCli(argv: string[]) {
         config: { type: 'string' },
         format: { type: 'string' },
         threshold: { type: 'string' },
+        'changed-lines': { type: 'string' },
         base: { type: 'string' },
         stage: { type: 'boolean' },
         'no-execute': { type: 'boolean' },
@@ -128,6 +132,7 @@ const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   all: ['plan', 'generate'],
   function: ['generate'],
   force: ['install'],
+  'changed-lines': ['plan', 'run'],
 };
 
 function misplacedOptions(command: string, values: Record<string, unknown>): string | null {
@@ -146,6 +151,11 @@ function parseFormat(value: string | undefined): Format {
 function parseBase(value: string): string {
   if (value.trim() === '' || value.startsWith('-')) throw new SmartTestError(badBase(value));
   return value;
+}
+
+function parseChangedLines(value: string): 'cover' | 'ignore' {
+  if (value === 'cover' || value === 'ignore') return value;
+  throw new SmartTestError(badChangedLines(value));
 }
 
 function parseThreshold(value: string): number {

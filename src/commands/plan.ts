@@ -23,6 +23,7 @@ export async function runPlan(options: GlobalOptions, io: Io): Promise<number> {
   const changes = options.base === undefined ? undefined : rangeChanges(repo, options.base);
   const { config } = await loadConfig({ cwd: options.cwd, repoRoot: repo.root, explicitPath: options.config });
   if (options.threshold !== undefined) config.threshold = options.threshold;
+  if (options.changedLines !== undefined) config.changedLines = options.changedLines;
   mark('config');
   const plan = await buildPlan({ repo, config, changes, early, coverageData: { env: io.env, note: (line) => io.stderr.write(`${line}\n`) } });
   const range = changes ? await changes.range() : null;

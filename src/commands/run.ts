@@ -37,6 +37,7 @@ export async function runRun(options: GlobalOptions, io: Io, runOptions: RunOpti
   const changes = options.base === undefined ? undefined : rangeChanges(repo, options.base);
   const { config } = await loadConfig({ cwd: options.cwd, repoRoot: repo.root, explicitPath: options.config });
   if (options.threshold !== undefined) config.threshold = options.threshold;
+  if (options.changedLines !== undefined) config.changedLines = options.changedLines;
   const onGenerate = runOptions.stage ? 'stage' : config.onGenerate;
   const err = makeStyle(colourEnabled(io.stderr, io.env));
   const out = makeStyle(colourEnabled(io.stdout, io.env));

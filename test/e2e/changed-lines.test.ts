@@ -104,6 +104,17 @@ describe('selection by changed lines', () => {
     expect(clamp.reason).toMatch(/meets the threshold/);
   });
 
+  it('--changed-lines overrides the setting for one run; a bad rule is a usage error', () => {
+    const python = requirePython();
+    setUp(repo, python, {}, WITH_RAISE);
+    const plan = JSON.parse(runCli(['plan', '--changed-lines', 'ignore', '--format', 'json'], repo.root).stdout) as PlanJson;
+    expect(plan.functions.find((f) => f.qualname === 'clamp')!.selected).toBe(false);
+    const bad = runCli(['plan', '--changed-lines', 'maybe'], repo.root);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--changed-lines "maybe" is not a rule: use "cover" or "ignore".');
+    expect(runCli(['check', '--changed-lines', 'cover'], repo.root).code).toBe(2);
+  });
+
   it('a change whose changed lines are all covered selects nothing', () => {
     const python = requirePython();
     setUp(repo, python, {}, BASE.replace('return high', 'return int(high)'));

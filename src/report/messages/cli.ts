@@ -28,6 +28,9 @@ Options:
                          --base origin/main in a pull-request job.
   --threshold N          Line coverage (0-100) below which a touched function needs tests
                          (default: 80, or the configured threshold).
+  --changed-lines RULE   plan, run: cover (a touched function whose changed lines no test runs
+                         needs tests, whatever its coverage) or ignore (only the threshold).
+                         Default: the changedLines setting (cover).
   --stage                run: stage the test files it writes (config onGenerate: "stage").
   --no-execute           run, generate: do not run project code; static tests only.
   --all                  plan: the whole repository, not the commit. generate: every function
@@ -58,6 +61,10 @@ export function badArguments(detail: string): string {
 
 export function badFormat(value: string, allowed: readonly string[]): string {
   return `--format "${value}" is not a format smart-test writes: use ${allowed.map((a) => `"${a}"`).join(' or ')}.`;
+}
+
+export function badChangedLines(value: string): string {
+  return `--changed-lines "${value}" is not a rule: use "cover" or "ignore".`;
 }
 
 export function badThreshold(value: string): string {
