@@ -8,7 +8,8 @@ import type { ParsedModule, PyFunction } from '../python/model.js';
 import { withPythonTree } from '../python/parser.js';
 import { parsePython } from '../python/structure.js';
 import { TEST_FILE_HEADER, progressLine, status, warnings as warn } from '../report/messages/generate.js';
-import { buildCandidates, uncallableReason, type Candidate } from './infer/candidates.js';
+import type { Candidate } from './infer/candidates.js';
+import { iteratorReruns, moduleExtras, shapedCandidates } from './infer/extras.js';
 import { codeFingerprint, findBlocks, markerLine, type ManagedBlock } from './managed.js';
 import { moduleNameFor } from './module-name.js';
 import type { ProbeCandidateResult, ProbeRaise, ProbeReturn, ProbeTarget } from './probe-model.js';
@@ -118,6 +119,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
     files.push(entry);
     const facts = await functionFacts(source.text, source.module.functions);
     const types = await moduleTypes(source.text, source.module);
+    const extras = await moduleExtras(source.text, source.module.functions);
     for (const fn of source.targets) {
       const codeHash = codeFingerprint(source.text, fn.startLine, fn.endLine);
       const mine = blocks.filter((b) => b.target === fn.qualname);
@@ -132,13 +134,13 @@ export async function generateTests(sources: GenerationSource[], options: Genera
         Object.assign(rep, { status: 'edited', tests: mine.length, detail: status.editedKept(edited.map(testName)) });
         continue;
       }
-      const why = uncallableReason(fn);
-      if (why) {
-        rep.detail = status.noCandidates(why);
+      const cls = fn.className ? source.module.classes.find((c) => c.qualname === fn.className) ?? null : null;
+      const shaped = shapedCandidates({ fn, cls, module: named.module, facts, types, functions: source.module.functions, placeholder: config.placeholder }, extras, source.module.classes, source.targets, status.throughOuter);
+      if ('reason' in shaped) {
+        rep.detail = status.noCandidates(shaped.reason);
         continue;
       }
-      const cls = fn.className ? source.module.classes.find((c) => c.qualname === fn.className) ?? null : null;
-      const candidates = buildCandidates({ fn, cls, module: named.module, facts, types, functions: source.module.functions, placeholder: config.placeholder });
+      const candidates = shaped.candidates;
       const effect = config.allowSideEffects ? null : sideEffectOf(source.text.split('\n').slice(fn.startLine - 1, fn.endLine).join('\n'));
       const job: Job = { source, fn, codeHash, candidates, report: rep, cases: [], staticOnly: effect };
       if (effect) result.warnings.push(warn.sideEffects(`${source.file}:${fn.defLine}:1: ${fn.qualname}`, effect));
@@ -166,6 +168,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       const slow = setTimeout(() => options.progress?.(progressLine(calls, toRun.length, found.python!)), 1000);
       try {
         observed = await probeAll(found.python, toRun, files, sysPath, repoRoot, config.allowSideEffects);
+        await consumeIterators(observed, (jobs) => probeAll(found.python!, jobs, files, sysPath, repoRoot, config.allowSideEffects));
       } catch (error) {
         result.warnings.push(warn.probeFailed(error instanceof Error ? error.message.split('\n')[0]! : String(error)));
       } finally {
@@ -253,6 +256,34 @@ async function probeAll(python: string, jobs: Job[], files: Array<{ module: stri
     return out;
   } finally {
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Results that are iterators (a function returning `map(...)`, `iter(...)`, a generator built
+ * elsewhere) are iterated: their candidates run again consuming them, and replace the first run
+ * when the consumed run passes (see infer/iterators.ts).
+ */
+async function consumeIterators(observed: Map<Job, Observed>, probe: (jobs: Job[]) => Promise<Map<Job, Observed>>): Promise<void> {
+  const reruns: Array<{ job: Job; copy: Job; indexes: number[] }> = [];
+  for (const [job, seen] of observed) {
+    if (!('results' in seen)) continue;
+    const wrapped = iteratorReruns(job.candidates, seen.results);
+    if (wrapped.size > 0) reruns.push({ job, copy: { ...job, candidates: [...wrapped.values()] }, indexes: [...wrapped.keys()] });
+  }
+  if (reruns.length === 0) return;
+  const again = await probe(reruns.map((r) => r.copy));
+  for (const { job, copy, indexes } of reruns) {
+    const first = observed.get(job);
+    const second = again.get(copy);
+    if (!first || !('results' in first) || !second || !('results' in second)) continue;
+    indexes.forEach((index, k) => {
+      const r = second.results[k];
+      if (!r || !(r.outcome === 'return' || (r.outcome === 'raise' && r.raisedInTarget))) return;
+      if ((r.outcome === 'return' ? r.repr : r.excMessage).includes(second.tmpRoot)) return;
+      job.candidates[index] = copy.candidates[k]!;
+      first.results[index] = r;
+    });
   }
 }
 

@@ -25,6 +25,8 @@ export interface TargetContext {
   /** Every function of the module, to find a class's __init__. */
   functions: readonly PyFunction[];
   placeholder: string;
+  /** Values other inferences put among a parameter's general ones (sample callables, strings of a format: see extras.ts). */
+  extraValues?: (fn: PyFunction, param: Parameter, general: Value[]) => Value[];
 }
 
 const MAX_INFERRED = 64;
@@ -86,7 +88,8 @@ function inferredCandidates(target: TargetContext): Candidate[] {
   const ctx: InferContext = { placeholder: target.placeholder, types: target.types };
   const facts = target.facts.get(fn);
   const params = callParameters(fn);
-  const pools = params.map((p) => usable(parameterValues(p, facts?.params.get(p.name), ctx)).slice(0, MAX_PER_PARAMETER));
+  const valuesOf = (p: Parameter) => parameterValues(p, facts?.params.get(p.name), ctx);
+  const pools = params.map((p) => usable(target.extraValues ? target.extraValues(fn, p, valuesOf(p)) : valuesOf(p)).slice(0, MAX_PER_PARAMETER));
 
   // How the call is made, by kind.
   const className = cls?.qualname ?? fn.className ?? '';
