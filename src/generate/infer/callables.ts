@@ -24,6 +24,8 @@ export interface CallableUse {
   higherOrder: number | null;
   /** The body inspects it (`inspect.signature(fn)`, `fn.__name__`, `functools.wraps(fn)`, `callable(fn)`). */
   inspected: boolean;
+  /** The body uses it as data: a subscript or dictionary key (`d[key]`, `d.get(key)`), an `in` operand, a formatted value. */
+  asData: boolean;
 }
 
 /** What the module's source says about callables, per function. */
@@ -75,7 +77,7 @@ function paramUses(body: Node, names: Set<string>): Map<string, CallableUse> {
   const out = new Map<string, CallableUse>();
   const use = (name: string): CallableUse => {
     let u = out.get(name);
-    if (!u) out.set(name, (u = { arities: [], keywords: false, spread: false, higherOrder: null, inspected: false }));
+    if (!u) out.set(name, (u = { arities: [], keywords: false, spread: false, higherOrder: null, inspected: false, asData: false }));
     return u;
   };
   const isParam = (n: Node | null | undefined): boolean => !!n && n.type === 'identifier' && names.has(n.text);
@@ -101,7 +103,13 @@ function paramUses(body: Node, names: Set<string>): Map<string, CallableUse> {
           }
         }
         if (INSPECTORS.test(name) && first) use(first.text).inspected = true;
+        if (/\.(get|pop|setdefault|index|count|startswith|endswith|join|split|format)$/.test(name)) for (const a of args) if (isParam(a)) use(a.text).asData = true;
       }
+    } else if (node.type === 'subscript') {
+      const index = node.childForFieldName('subscript');
+      if (index && isParam(index)) use(index.text).asData = true;
+    } else if (node.type === 'comparison_operator' || node.type === 'interpolation') {
+      for (const child of node.namedChildren) if (child && isParam(child)) use(child.text).asData = true;
     } else if (node.type === 'attribute') {
       const obj = node.childForFieldName('object');
       const attr = node.childForFieldName('attribute')?.text ?? '';
@@ -145,7 +153,7 @@ export function callableEvidence(param: Parameter, use: CallableUse | undefined,
   if (!CALLABLE_NAME.test(name)) return null;
   const seen = facts?.params.get(param.name)?.uses;
   // `key` used as a string or a dict key is no callable.
-  if (WEAK_NAME.test(name) && seen && [...seen].some((u) => u !== 'callable' && u !== 'none')) return null;
+  if (WEAK_NAME.test(name) && (use?.asData || (seen && [...seen].some((u) => u !== 'callable' && u !== 'none')))) return null;
   return 'name';
 }
 
@@ -247,7 +255,7 @@ export interface ReturnedCallableContext {
   ctorSetup: string[];
 }
 
-const MAX_RETURNED = 6;
+const MAX_RETURNED = 12;
 
 /**
  * Candidates that call the function a target returns: a decorator applied to sample functions
@@ -304,7 +312,7 @@ export function returnedCallableCandidates(ctx: ReturnedCallableContext): CallCa
         out.push({ setup: [...new Set([...prefix.setup, ...ctx.ctorSetup])].concat(s.def, `decorated = ${prefix.apply.replace('%s', s.name)}`), expr: s.call });
       }
     }
-    return out.slice(0, MAX_RETURNED * 2);
+    return out.slice(0, MAX_RETURNED);
   }
 
   if (inner) {
@@ -312,18 +320,26 @@ export function returnedCallableCandidates(ctx: ReturnedCallableContext): CallCa
     const innerParams = inner.parameters;
     const innerFacts = ctx.facts.get(inner);
     const innerUses = callables.uses.get(inner);
-    const values = innerParams.map((p) => {
-      if (p.kind === 'var_positional' || p.kind === 'var_keyword' || p.default !== null) return null;
-      return withCallables(p, parameterValues(p, innerFacts?.params.get(p.name), ctx.infer), innerUses?.get(p.name), innerFacts)[0] ?? null;
+    const pools = innerParams.map((p) => {
+      if (p.kind === 'var_positional' || p.kind === 'var_keyword' || p.default !== null) return [];
+      const general = parameterValues(p, innerFacts?.params.get(p.name), ctx.infer).filter((v) => !v.placeholder);
+      return withCallables(p, general, innerUses?.get(p.name), innerFacts).slice(0, 4);
     });
-    const args = renderArgs(innerParams, values);
-    const argSetup = values.flatMap((v) => v?.setup ?? []);
-    for (const call of ctx.calls.filter((c) => !c.placeholder).slice(0, MAX_RETURNED)) {
-      const call2 = inner.isAsync ? `asyncio.run(returned(${args}))` : `returned(${args})`;
-      out.push({ setup: [...new Set([...call.setup, ...argSetup])].concat(`returned = ${call.expr}`), expr: call2 });
+    // The closure's first values, then one parameter at a time through its other values.
+    const base = pools.map((pool) => pool[0] ?? null);
+    const choices: Array<Array<Value | null>> = [base];
+    pools.forEach((pool, i) => {
+      for (const v of pool.slice(1)) choices.push(base.map((b, k) => (k === i ? v : b)));
+    });
+    for (const call of ctx.calls.filter((c) => !c.placeholder).slice(0, 2)) {
+      for (const choice of choices) {
+        const args = renderArgs(innerParams, choice);
+        const argSetup = choice.flatMap((v) => v?.setup ?? []);
+        out.push({ setup: [...new Set([...call.setup, ...argSetup])].concat(`returned = ${call.expr}`), expr: inner.isAsync ? `asyncio.run(returned(${args}))` : `returned(${args})` });
+      }
     }
   }
-  return out;
+  return out.slice(0, MAX_RETURNED);
 }
 
 function firstValue(p: Parameter, ctx: ReturnedCallableContext): Value | null {
