@@ -9,7 +9,7 @@ import type { ProbeCandidateResult } from '../probe-model.js';
 import { callableFacts, outermostFunction, returnedCallableCandidates, withCallables, type CallableFacts } from './callables.js';
 import { buildCandidates, uncallableReason, type Candidate, type TargetContext } from './candidates.js';
 import { formatExamples, withFormats } from './formats.js';
-import { annotatedIterator, consumed, generatorFunctions, iteratorKind, type GeneratorKind } from './iterators.js';
+import { consumed, entered, generatorFunctions, iteratorKind, staticConsumption, type GeneratorKind } from './iterators.js';
 import type { Value } from './values.js';
 
 export interface ModuleExtras {
@@ -58,8 +58,8 @@ export function shapedCandidates(target: TargetContext, extras: ModuleExtras, cl
     fn.kind === 'property' || fn.name === '__init__'
       ? []
       : returnedCallableCandidates({ fn, functions: target.functions, callables: extras.callables, facts: target.facts, infer: { placeholder: target.placeholder, types: target.types }, calls: inferred, callee, ctorSetup });
-  const kind = extras.generators.get(fn) ?? annotatedIterator(fn);
-  const calls = kind ? base.map((c) => (c.origin === 'inferred' ? consumed(c, kind) : c)) : base;
+  const kind = staticConsumption(fn, extras.generators.get(fn));
+  const calls = kind ? base.map((c) => (c.origin !== 'inferred' ? c : kind === 'context' ? entered(c) : consumed(c, kind))) : base;
   const out: Candidate[] = [];
   const seen = new Set<string>();
   for (const c of [...returned.map((r): Candidate => ({ ...r, origin: 'inferred', placeholder: r.setup.some((s) => s.includes(target.placeholder)) || r.expr.includes(target.placeholder) })), ...calls]) {
@@ -72,7 +72,7 @@ export function shapedCandidates(target: TargetContext, extras: ModuleExtras, cl
 }
 
 /**
- * Candidates whose result was an iterator, consuming it: index in `candidates` -> the wrapped
+ * Candidates whose result was an iterator, consuming it (or a generator-based context manager, entering it): index in `candidates` -> the wrapped
  * candidate, to run again (the rendered test then consumes exactly as the probe did).
  */
 export function iteratorReruns(candidates: readonly Candidate[], results: readonly ProbeCandidateResult[]): Map<number, Candidate> {
@@ -82,6 +82,7 @@ export function iteratorReruns(candidates: readonly Candidate[], results: readon
     if (!c || r.outcome !== 'return') return;
     const kind = iteratorKind(r.type);
     if (kind) out.set(i, consumed(c, kind));
+    else if (r.type.module === 'contextlib' && r.type.qualname === '_GeneratorContextManager') out.set(i, entered(c));
   });
   return out;
 }

@@ -44,6 +44,27 @@ function yields(node: Node): boolean {
   return false;
 }
 
+const TRANSPARENT = /^(staticmethod|classmethod|builtins\.(staticmethod|classmethod)|abc\.abstractmethod|abstractmethod|typing\.no_type_check|override|typing\.override)$/;
+const CONTEXT_MANAGER = /(^|\.)contextmanager$/;
+
+const ENTER = 'def entered(manager):\n    with manager as value:\n        return value';
+
+/**
+ * How the source says a function's calls are consumed: a generator (its own `yield`, no
+ * decorator that could change what it returns), a context manager made from a generator
+ * (`@contextmanager`: entered and exited), or null (run-time types decide, see iteratorKind).
+ */
+export function staticConsumption(fn: PyFunction, kind: GeneratorKind | undefined): GeneratorKind | 'context' | null {
+  if (kind === 'sync' && fn.decorators.some((d) => CONTEXT_MANAGER.test(d))) return 'context';
+  if (fn.decorators.some((d) => !TRANSPARENT.test(d))) return null;
+  return kind ?? annotatedIterator(fn);
+}
+
+/** A candidate that enters and exits the context manager its call returns: `entered(EXPR)`. */
+export function entered<C extends { setup: string[]; expr: string }>(candidate: C): C {
+  return { ...candidate, setup: [...candidate.setup.filter((s) => s !== ENTER), ENTER], expr: `entered(${candidate.expr})` };
+}
+
 /** The return annotation says the function returns an iterator (`Iterator[int]`, `Generator[...]`). */
 export function annotatedIterator(fn: PyFunction): GeneratorKind | null {
   if (!fn.returnAnnotation) return null;

@@ -13,7 +13,8 @@ import type { PyFunction } from '../../../src/python/model.js';
 import { parsePython } from '../../../src/python/structure.js';
 import { requirePython } from '../../helpers/python.js';
 
-const SOURCE = `import functools
+const SOURCE = `import contextlib
+import functools
 
 
 def apply(fn, a, b):
@@ -75,6 +76,13 @@ def maker():
 
 def squares(items):
     return map(lambda x: x * x, items)
+
+
+@contextlib.contextmanager
+def opened(name):
+    state = {"name": name, "open": True}
+    yield state
+    state["open"] = False
 `;
 
 const lineOf = (text: string) => SOURCE.split('\n').findIndex((l) => l.includes(text)) + 1;
@@ -142,8 +150,9 @@ describe('generators', () => {
   it('are known by a yield in their own body, and their calls consume them, bounded', async () => {
     const { module, fn, candidates } = await setup();
     const kinds = await generatorFunctions(SOURCE, module.functions);
-    expect([...kinds.keys()].map((f) => f.qualname).sort()).toEqual(['forever', 'maker.gen', 'numbers']);
+    expect([...kinds.keys()].map((f) => f.qualname).sort()).toEqual(['forever', 'maker.gen', 'numbers', 'opened']);
     expect(candidates(fn('numbers'))[0]).toMatchObject({ setup: ['import itertools'], expr: 'list(itertools.islice(numbers(3), 200))' });
+    expect(candidates(fn('opened'))[0]).toMatchObject({ setup: ['def entered(manager):\n    with manager as value:\n        return value'], expr: expect.stringMatching(/^entered\(opened\(.+\)\)$/) });
     expect(iteratorKind({ module: 'builtins', qualname: 'map' })).toBe('sync');
     expect(iteratorKind({ module: 'builtins', qualname: 'list_iterator' })).toBe('sync');
     expect(iteratorKind({ module: 'itertools', qualname: 'count' })).toBe('sync');
@@ -185,6 +194,14 @@ describe('with the probe', () => {
     const [forever] = await probe(fn('forever'), candidates(fn('forever')).slice(0, 1));
     expect(forever).toMatchObject({ outcome: 'return', literal: true });
     expect(forever!.outcome === 'return' && JSON.parse(forever!.repr).length).toBe(200);
+  });
+
+  it('enters and exits a context manager made from a generator', async () => {
+    const { fn, candidates } = await setup();
+    const [opened] = await probe(fn('opened'), candidates(fn('opened')).slice(0, 1));
+    expect(opened).toMatchObject({ outcome: 'return', literal: true });
+    expect(opened!.outcome === 'return' && opened!.repr).toMatch(/'open': False/);
+    expect(opened!.lines).toContain(lineOf('state["open"] = False'));
   });
 
   it('consumes iterators seen only at run time when their candidates run again', async () => {
