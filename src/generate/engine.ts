@@ -73,6 +73,8 @@ export interface GenerationOptions {
 
 const MAX_TESTS_PER_TARGET = 8;
 const CALL_TIMEOUT_SECONDS = 2;
+/** The folder of the probe's working directory that holds each run's tmp_path: a value naming it came from listing that directory. */
+const PROBE_TMP = 'smart-test-probe-tmp';
 
 /** What the probe said about a job's candidates, or why it could not run them. */
 type Observed = { results: ProbeCandidateResult[]; tmpRoot: string } | { importError: string };
@@ -246,7 +248,7 @@ async function probeAll(python: string, jobs: Job[], files: Array<{ module: stri
     }));
     // Loaded only when something is to be run: it builds the probe's zod schemas.
     const { runProbe } = await import('./probe.js');
-    const response = await runProbe(python, { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects, tmpPath: path.join(work, 'tmp'), targets }, { timeoutMs: 60_000 + jobs.length * 10_000 });
+    const response = await runProbe(python, { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects, tmpPath: path.join(work, PROBE_TMP), targets }, { timeoutMs: 60_000 + jobs.length * 10_000 });
     const out = new Map<Job, Observed>();
     for (const target of response.targets) {
       const job = jobs[Number(target.id)]!;
@@ -307,7 +309,7 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoot: string)
     if (kept.length > 0 && fresh.length === 0) continue;
     for (const l of r.lines) covered.add(l);
     const text = r.outcome === 'return' ? r.repr : r.outcome === 'raise' ? r.excMessage : '';
-    kept.push({ candidate: c, outcome: r as ProbeReturn | ProbeRaise, names: r.names.map((n) => n.name), pathDependent: text.includes(tmpRoot) });
+    kept.push({ candidate: c, outcome: r as ProbeReturn | ProbeRaise, names: r.names.map((n) => n.name), pathDependent: text.includes(tmpRoot) || text.includes(PROBE_TMP) });
   }
   return kept;
 }
