@@ -42,7 +42,9 @@ export async function regexUses(source: string, functions: readonly PyFunction[]
       const isCompile = (callee?.type === 'attribute' && reNames.has(callee.childForFieldName('object')?.text ?? '') && callee.childForFieldName('attribute')?.text === 'compile') || (callee?.type === 'identifier' && callee.text === 'compile' && bare.has('compile'));
       if (!isCompile) return null;
       const args = positionalArgs(node);
-      const pattern = stringOf(args[0]);
+      // re.compile(PATTERN) with a string constant defined before it.
+      const named = args[0]?.type === 'identifier' ? constants.get(args[0].text) : undefined;
+      const pattern = stringOf(args[0]) ?? (named && !named.compiled ? named.pyPattern.pattern : null);
       if (pattern === null) return null;
       return { pattern, flags: flagsOf(args[1] ?? keywordArg(node, 'flags')) };
     };

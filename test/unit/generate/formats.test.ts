@@ -126,6 +126,12 @@ describe('parameters matched against a pattern', () => {
       '',
       'def c(text):',
       '    return re.compile(r"x+").match(text)',
+      '',
+      'DIGITS = "[0-9]+"',
+      'DIGITS_RE = re.compile(DIGITS)',
+      '',
+      'def d(number):',
+      '    return DIGITS_RE.fullmatch(number)',
     ].join('\n');
     const mod = await parsePython(src);
     const uses = await regexUses(src, mod.functions);
@@ -134,6 +140,7 @@ describe('parameters matched against a pattern', () => {
     expect(byName('b')).toEqual({ word: [{ pattern: '[a-z]+', flags: '' }], other: [{ pattern: '\\d+', flags: '' }] });
     expect(byName('parse')).toEqual({ text: [{ pattern: 'n(?P<x>\\d)', flags: '' }] });
     expect(byName('c')).toEqual({ text: [{ pattern: 'x+', flags: '' }] });
+    expect(byName('d')).toEqual({ number: [{ pattern: '[0-9]+', flags: '' }] });
     const examples = await formatExamples(src, mod.functions);
     const code = examples.get(mod.functions.find((f) => f.name === 'a')!)!.get('code')!;
     expect(code.map((v) => v.src)).toEqual(["'AA00'", expect.stringMatching(/^'[A-Za-z]{2}\d{2}'$/), "''"]);
