@@ -26,6 +26,8 @@ export interface CallableUse {
   inspected: boolean;
   /** The body uses it as data: a subscript or dictionary key (`d[key]`, `d.get(key)`), an `in` operand, a formatted value. */
   asData: boolean;
+  /** Argument counts of calls of its items (`for step in steps: step(x)`): a collection of callables. */
+  itemArities: number[];
 }
 
 /** What the module's source says about callables, per function. */
@@ -77,11 +79,23 @@ function paramUses(body: Node, names: Set<string>): Map<string, CallableUse> {
   const out = new Map<string, CallableUse>();
   const use = (name: string): CallableUse => {
     let u = out.get(name);
-    if (!u) out.set(name, (u = { arities: [], keywords: false, spread: false, higherOrder: null, inspected: false, asData: false }));
+    if (!u) out.set(name, (u = { arities: [], keywords: false, spread: false, higherOrder: null, inspected: false, asData: false, itemArities: [] }));
     return u;
   };
   const isParam = (n: Node | null | undefined): boolean => !!n && n.type === 'identifier' && names.has(n.text);
+  // Loop variables over a parameter (`for step in steps`), to see its items called.
+  const items = new Map<string, string>();
   const visit = (node: Node): void => {
+    if (node.type === 'for_statement' || node.type === 'for_in_clause') {
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      if (left?.type === 'identifier' && right && isParam(right) && !names.has(left.text)) items.set(left.text, right.text);
+    }
+    if (node.type === 'call' && node.childForFieldName('function')?.type === 'identifier' && items.has(node.childForFieldName('function')!.text)) {
+      const u = use(items.get(node.childForFieldName('function')!.text)!);
+      const n = node.childForFieldName('arguments')?.namedChildren.filter((a) => !!a && a.type !== 'comment' && a.type !== 'keyword_argument').length ?? 0;
+      if (!u.itemArities.includes(n)) u.itemArities.push(n);
+    }
     if (node.type === 'call') {
       const callee = node.childForFieldName('function');
       const args = node.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') ?? [];
@@ -216,6 +230,18 @@ export function samplePool(use: CallableUse | undefined): Sample[] {
  * annotation says Callable), after the first two general values when only its name suggests it.
  */
 export function withCallables(param: Parameter, general: Value[], use: CallableUse | undefined, facts: BodyFacts | undefined): Value[] {
+  if (use && use.itemArities.length > 0 && param.kind !== 'var_positional' && param.kind !== 'var_keyword') {
+    // A collection of callables: lists of samples taking as many arguments as each item is called with.
+    const n = use.itemArities[0]!;
+    const first = positional(n);
+    const second = lambdaOf(n);
+    const lists: Value[] = [
+      { src: `[${first.src}]`, origin: 'body', ...(first.setup ? { setup: first.setup } : {}) },
+      { src: `[${first.src}, ${second.src}]`, origin: 'body', ...(first.setup ? { setup: first.setup } : {}) },
+      { src: '[]', origin: 'body' },
+    ];
+    return [...lists, ...general.filter((v) => !lists.some((l) => l.src === v.src))];
+  }
   const evidence = callableEvidence(param, use, facts);
   if (!evidence) return general;
   const samples: Value[] = samplePool(use).map((s) => ({ src: s.src, origin: 'body', ...(s.setup ? { setup: s.setup } : {}) }));

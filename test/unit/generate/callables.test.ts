@@ -29,6 +29,12 @@ def lookup(d, key):
     return d[key].upper()
 
 
+def pipeline(steps, value):
+    for step in steps:
+        value = step(value)
+    return value
+
+
 def describe(func):
     return func.__name__
 
@@ -122,8 +128,9 @@ describe('sample callables', () => {
     expect(callableEvidence({ name: 'callback', kind: 'positional_or_keyword', annotation: null, default: null }, undefined, undefined)).toBe('name');
   });
 
-  it('are defined in the candidate itself, so the test stands alone', async () => {
+  it('are defined in the candidate itself, so the test stands alone; a list of callables gets lists of samples', async () => {
     const { fn, candidates } = await setup();
+    expect(candidates(fn('pipeline'))[0]).toMatchObject({ setup: ['def sample_one_arg(x):\n    return x'], expr: expect.stringMatching(/^pipeline\(\[sample_one_arg\], /) });
     const apply = candidates(fn('apply'));
     expect(apply[0]).toMatchObject({ setup: ['def sample_two_args(a, b):\n    return (a, b)'], expr: expect.stringMatching(/^apply\(sample_two_args, /) });
   });
