@@ -33,7 +33,11 @@ export function renderTest(test: TestCase, opts: RenderOptions): string[] {
   const imports = new Set(test.names);
   const extraImports: string[] = [];
   const body: string[] = [];
-  for (const stmt of candidate.setup) body.push(...stmt.split('\n'));
+  for (const stmt of candidate.setup) {
+    body.push(...stmt.split('\n'));
+    // A function or class defined in the test (a sample callable) is followed by a blank line.
+    if (/^(async\s+)?(def|class)\s/.test(stmt) && stmt.includes('\n')) body.push('');
+  }
   const usesAsyncio = /\basyncio\./.test(candidate.expr) || candidate.setup.some((s) => /\basyncio\./.test(s));
   if (usesAsyncio) extraImports.push('import asyncio');
   const exprLines = candidate.expr.split('\n');
