@@ -9,7 +9,7 @@ import { withPythonTree } from '../python/parser.js';
 import { parsePython } from '../python/structure.js';
 import { TEST_FILE_HEADER, progressLine, status, warnings as warn } from '../report/messages/generate.js';
 import type { Candidate } from './infer/candidates.js';
-import { iteratorReruns, moduleExtras, shapedCandidates } from './infer/extras.js';
+import { iteratorReruns, moduleExtras, raisedBySample, shapedCandidates } from './infer/extras.js';
 import { codeFingerprint, findBlocks, markerLine, type ManagedBlock } from './managed.js';
 import { moduleNameFor } from './module-name.js';
 import type { ProbeCandidateResult, ProbeRaise, ProbeReturn, ProbeTarget } from './probe-model.js';
@@ -300,7 +300,7 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoot: string)
   const kept: TestCase[] = [];
   const usable = results
     .map((r, i) => ({ r, c: job.candidates[i]! }))
-    .filter(({ r }) => r.outcome === 'return' || (r.outcome === 'raise' && r.raisedInTarget && r.raiseStatement && r.deterministic !== false));
+    .filter(({ r, c }) => r.outcome === 'return' || (r.outcome === 'raise' && ((r.raisedInTarget && r.raiseStatement) || raisedBySample(c, r)) && r.deterministic !== false));
   const real = usable.filter(({ c }) => !c.placeholder);
   const pool = real.length > 0 ? real : usable.slice(0, 1);
   for (const { r, c } of pool) {

@@ -10,6 +10,7 @@ import type { Parameter, PyFunction } from '../../python/model.js';
 import { withPythonTree } from '../../python/parser.js';
 import { parseAnnotation, baseName } from './annotation.js';
 import { renderArgs } from './candidates.js';
+import { pyStr } from './python-literal.js';
 import { parameterValues, type InferContext, type Value } from './values.js';
 
 /** How a function's body uses one parameter as a callable. */
@@ -171,6 +172,9 @@ export function callableEvidence(param: Parameter, use: CallableUse | undefined,
   return 'name';
 }
 
+/** The message of the exception the failing samples raise. */
+export const SAMPLE_FAILURE = 'sample failure';
+
 /** A sample callable: its source where it is passed, and the definitions it needs in the test. */
 interface Sample {
   src: string;
@@ -186,7 +190,11 @@ const SAMPLES = {
   varargs: { src: 'sample_varargs', setup: ['def sample_varargs(*args):\n    return args'] },
   keywordOnly: { src: 'sample_keyword_only', setup: ['def sample_keyword_only(a, *, flag=False):\n    return (a, flag)'] },
   kwargs: { src: 'sample_kwargs', setup: ['def sample_kwargs(*args, **kwargs):\n    return (args, kwargs)'] },
-  failing: { src: 'sample_failing', setup: ["def sample_failing(*args, **kwargs):\n    raise ValueError('sample failure')"] },
+  failing: { src: 'sample_failing', setup: [`def sample_failing(*args, **kwargs):\n    raise ValueError(${pyStr(SAMPLE_FAILURE)})`] },
+  flaky: {
+    src: 'sample_flaky',
+    setup: [`def sample_flaky(*args, **kwargs):\n    sample_flaky.calls = getattr(sample_flaky, 'calls', 0) + 1\n    if sample_flaky.calls == 1:\n        raise ValueError(${pyStr(SAMPLE_FAILURE)})\n    return args`],
+  },
   lambda1: { src: 'lambda x: x' },
   lambda0: { src: 'lambda: 0' },
   lambdaN: { src: 'lambda *args: args' },
@@ -325,13 +333,14 @@ export function returnedCallableCandidates(ctx: ReturnedCallableContext): CallCa
     const samples: Array<{ def: string; name: string; call: string }> = asyncWrapper
       ? [
           { name: 'sample_async', def: 'async def sample_async(a, b):\n    return (a, b)', call: 'asyncio.run(decorated(1, 2))' },
-          { name: 'sample_async_failing', def: "async def sample_async_failing(*args, **kwargs):\n    raise ValueError('sample failure')", call: 'asyncio.run(decorated(1, 2))' },
+          { name: 'sample_async_failing', def: `async def sample_async_failing(*args, **kwargs):\n    raise ValueError(${pyStr(SAMPLE_FAILURE)})`, call: 'asyncio.run(decorated(1, 2))' },
         ]
       : [
           { name: 'sample_two_args', def: SAMPLES.twoArgs.setup[0]!, call: 'decorated(1, 2)' },
           { name: 'sample_kwargs', def: SAMPLES.kwargs.setup[0]!, call: "decorated(1, key='value')" },
           { name: 'sample_no_args', def: SAMPLES.noArgs.setup[0]!, call: 'decorated()' },
           { name: 'sample_failing', def: SAMPLES.failing.setup[0]!, call: 'decorated(1, 2)' },
+          { name: 'sample_flaky', def: SAMPLES.flaky.setup[0]!, call: 'decorated(1, 2)' },
         ];
     for (const prefix of prefixes) {
       for (const s of samples) {

@@ -12,6 +12,8 @@ export interface Candidate {
   placeholder: boolean;
   /** The doctest's expected output, for the static fallback. */
   want?: string;
+  /** It passes a sample callable that raises `ValueError('sample failure')`: that exception, let through by the target, is asserted. */
+  sampleRaises?: boolean;
 }
 
 export interface TargetContext {

@@ -6,7 +6,7 @@
  */
 import type { PyClass, PyFunction } from '../../python/model.js';
 import type { ProbeCandidateResult } from '../probe-model.js';
-import { callableFacts, outermostFunction, returnedCallableCandidates, withCallables, type CallableFacts } from './callables.js';
+import { callableFacts, outermostFunction, returnedCallableCandidates, SAMPLE_FAILURE, withCallables, type CallableFacts } from './callables.js';
 import { buildCandidates, uncallableReason, type Candidate, type TargetContext } from './candidates.js';
 import { formatExamples, withFormats } from './formats.js';
 import { consumed, entered, generatorFunctions, iteratorKind, staticConsumption, type GeneratorKind } from './iterators.js';
@@ -68,7 +68,15 @@ export function shapedCandidates(target: TargetContext, extras: ModuleExtras, cl
     seen.add(key);
     out.push(c);
   }
+  for (const c of out) if (c.setup.some((s) => FAILING_SAMPLE.test(s))) c.sampleRaises = true;
   return { candidates: out };
+}
+
+const FAILING_SAMPLE = /^(async )?def sample_(async_)?(failing|flaky)\(/;
+
+/** The exception came from a failing sample callable, through the target: the test asserts it is let through. */
+export function raisedBySample(c: Candidate, r: ProbeCandidateResult): boolean {
+  return (c.sampleRaises ?? false) && r.outcome === 'raise' && r.enteredTarget && r.excType.module === 'builtins' && r.excType.qualname === 'ValueError' && r.excMessage === SAMPLE_FAILURE;
 }
 
 /**

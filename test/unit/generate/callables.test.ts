@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callableEvidence, callableFacts, samplePool } from '../../../src/generate/infer/callables.js';
 import type { Candidate } from '../../../src/generate/infer/candidates.js';
-import { iteratorReruns, moduleExtras, shapedCandidates } from '../../../src/generate/infer/extras.js';
+import { iteratorReruns, moduleExtras, raisedBySample, shapedCandidates } from '../../../src/generate/infer/extras.js';
 import { generatorFunctions, iteratorKind } from '../../../src/generate/infer/iterators.js';
 import { runProbe } from '../../../src/generate/probe.js';
 import type { ProbeCandidateResult } from '../../../src/generate/probe-model.js';
@@ -229,6 +229,13 @@ describe('with the probe', () => {
     const results = await probe(wrapper, candidates(wrapper).slice(0, 1), [wrapper.bodyStartLine, wrapper.endLine]);
     expect(results[0]).toMatchObject({ outcome: 'return', repr: "('logged', (1, 2))" });
     expect(results[0]!.lines).toEqual(expect.arrayContaining([lineOf('result = func(*args, **kwargs)'), lineOf('return ("logged", result)')]));
+    // A failing sample's exception, let through by the wrapper, is an outcome to assert.
+    const failing = candidates(wrapper).find((c) => c.setup.includes('decorated = logged(sample_failing)'))!;
+    expect(failing.sampleRaises).toBe(true);
+    const [raised] = await probe(wrapper, [failing], [wrapper.bodyStartLine, wrapper.endLine]);
+    expect(raised).toMatchObject({ outcome: 'raise', raisedInTarget: false, enteredTarget: true });
+    expect(raisedBySample(failing, raised!)).toBe(true);
+    expect(raisedBySample({ ...failing, sampleRaises: false }, raised!)).toBe(false);
     const inner = fn('tagged.decorate.inner');
     const tagged = await probe(inner, candidates(inner).slice(0, 1), [inner.bodyStartLine, inner.endLine]);
     expect(tagged[0]!.lines).toContain(lineOf('return label, func(*args, **kwargs)'));
