@@ -172,6 +172,9 @@ export function callableEvidence(param: Parameter, use: CallableUse | undefined,
   return 'name';
 }
 
+const SAMPLE_CLASS =
+  "class SampleClass:\n    def __init__(self, value=None):\n        self.value = value\n\n    def method(self, x):\n        return (self.value, x)\n\n    def __repr__(self):\n        return f'SampleClass({self.value!r})'";
+
 /** The message of the exception the failing samples raise. */
 export const SAMPLE_FAILURE = 'sample failure';
 
@@ -200,10 +203,9 @@ const SAMPLES = {
   lambdaN: { src: 'lambda *args: args' },
   len: { src: 'len' },
   upper: { src: 'str.upper' },
-  cls: {
-    src: 'SampleClass',
-    setup: ["class SampleClass:\n    def __init__(self, value=None):\n        self.value = value\n\n    def __repr__(self):\n        return f'SampleClass({self.value!r})'"],
-  },
+  cls: { src: 'SampleClass', setup: [SAMPLE_CLASS] },
+  boundMethod: { src: 'SampleClass().method', setup: [SAMPLE_CLASS] },
+  partial: { src: 'functools.partial(sample_two_args, 1)', setup: ['import functools', 'def sample_two_args(a, b):\n    return (a, b)'] },
 } satisfies Record<string, Sample>;
 
 function positional(n: number): Sample {
@@ -229,7 +231,10 @@ export function samplePool(use: CallableUse | undefined): Sample[] {
     if (arity === 2) order.push(SAMPLES.withDefault);
     if (arity === 0) order.push(SAMPLES.cls);
     order.push(SAMPLES.failing);
-  } else order = [SAMPLES.twoArgs, SAMPLES.withDefault, SAMPLES.varargs, SAMPLES.keywordOnly, SAMPLES.kwargs, SAMPLES.lambda1, SAMPLES.len, SAMPLES.upper, SAMPLES.cls];
+  } else {
+    // Inspected or unknown: the most different signatures first (a call tries six values of a parameter).
+    order = [SAMPLES.twoArgs, SAMPLES.kwargs, SAMPLES.keywordOnly, SAMPLES.cls, SAMPLES.partial, SAMPLES.lambda1, SAMPLES.boundMethod, SAMPLES.withDefault, SAMPLES.varargs, SAMPLES.len, SAMPLES.upper];
+  }
   return [...new Set(order)];
 }
 
