@@ -50,109 +50,127 @@ const WEAK_NAME = /^(key|f|target|method|action)$/;
 /** One parse of the module: how each function uses its parameters as callables, and what it returns. */
 export async function callableFacts(source: string, functions: readonly PyFunction[]): Promise<CallableFacts> {
   return withPythonTree(source, (tree) => {
-    const byLine = new Map<number, Node>();
+    const root = tree.rootNode;
     const plain = new Set<string>();
     const factory = new Set<string>();
-    const collect = (node: Node): void => {
-      if (node.type === 'function_definition') byLine.set(node.startPosition.row + 1, node);
-      if (node.type === 'decorator') {
-        const expr = node.namedChildren[0];
-        if (expr?.type === 'identifier') plain.add(expr.text);
-        else if (expr?.type === 'call' && expr.childForFieldName('function')?.type === 'identifier') factory.add(expr.childForFieldName('function')!.text);
+    for (const node of root.descendantsOfType('decorator')) {
+      const expr = node?.namedChildren[0];
+      if (expr?.type === 'identifier') plain.add(expr.text);
+      else if (expr?.type === 'call' && expr.childForFieldName('function')?.type === 'identifier') factory.add(expr.childForFieldName('function')!.text);
+    }
+    const byLine = new Map(functions.map((f) => [f.defLine, f]));
+    const scopes = new Map<number, Scope>();
+    const scopeOf = (def: Node): Scope | null => {
+      let scope = scopes.get(def.id);
+      if (scope === undefined) {
+        const fn = byLine.get(def.startPosition.row + 1);
+        if (!fn) return null;
+        scope = { fn, names: new Set(fn.parameters.map((p) => p.name)), uses: new Map(), items: new Map(), returns: new Set() };
+        scopes.set(def.id, scope);
       }
-      for (const child of node.namedChildren) if (child) collect(child);
+      return scope;
     };
-    collect(tree.rootNode);
+    /** The functions whose body holds the node (a parameter of any of them may be used there). */
+    const enclosing = (node: Node): Scope[] => {
+      const out: Scope[] = [];
+      for (let p = node.parent; p; p = p.parent) {
+        if (p.type === 'function_definition') {
+          const scope = scopeOf(p);
+          if (scope) out.push(scope);
+        }
+      }
+      return out;
+    };
+    // Loop variables first, so calls of a parameter's items are recognised.
+    for (const node of root.descendantsOfType(['for_statement', 'for_in_clause'])) if (node) for (const scope of enclosing(node)) loopOver(node, scope);
+    for (const node of root.descendantsOfType(['call', 'subscript', 'comparison_operator', 'interpolation', 'attribute'])) if (node) for (const scope of enclosing(node)) useIn(node, scope);
+    for (const node of root.descendantsOfType('return_statement')) {
+      if (!node) continue;
+      let def: Node | null = node.parent;
+      while (def && !['function_definition', 'lambda', 'class_definition'].includes(def.type)) def = def.parent;
+      const scope = def?.type === 'function_definition' ? scopeOf(def) : null;
+      const value = node.namedChildren[0];
+      if (!scope || !value) continue;
+      if (value.type === 'identifier') scope.returns.add(value.text);
+      // `return functools.wraps(f)(wrapper)` / `return update_wrapper(wrapper, f)`
+      if (value.type === 'call') for (const a of value.childForFieldName('arguments')?.namedChildren ?? []) if (a?.type === 'identifier') scope.returns.add(a.text);
+    }
     const uses = new Map<PyFunction, Map<string, CallableUse>>();
     const returns = new Map<PyFunction, Set<string>>();
-    for (const fn of functions) {
-      const def = byLine.get(fn.defLine);
-      const body = def?.childForFieldName('body');
-      if (!body) continue;
-      uses.set(fn, paramUses(body, new Set(fn.parameters.map((p) => p.name))));
-      returns.set(fn, returnedNames(body));
+    for (const scope of scopes.values()) {
+      uses.set(scope.fn, scope.uses);
+      returns.set(scope.fn, scope.returns);
     }
     return { uses, returns, decoratorUses: { plain, factory } };
   });
 }
 
-function paramUses(body: Node, names: Set<string>): Map<string, CallableUse> {
-  const out = new Map<string, CallableUse>();
-  const use = (name: string): CallableUse => {
-    let u = out.get(name);
-    if (!u) out.set(name, (u = { arities: [], keywords: false, spread: false, higherOrder: null, inspected: false, asData: false, itemArities: [] }));
-    return u;
-  };
-  const isParam = (n: Node | null | undefined): boolean => !!n && n.type === 'identifier' && names.has(n.text);
-  // Loop variables over a parameter (`for step in steps`), to see its items called.
-  const items = new Map<string, string>();
-  const visit = (node: Node): void => {
-    if (node.type === 'for_statement' || node.type === 'for_in_clause') {
-      const left = node.childForFieldName('left');
-      const right = node.childForFieldName('right');
-      if (left?.type === 'identifier' && right && isParam(right) && !names.has(left.text)) items.set(left.text, right.text);
-    }
-    if (node.type === 'call' && node.childForFieldName('function')?.type === 'identifier' && items.has(node.childForFieldName('function')!.text)) {
-      const u = use(items.get(node.childForFieldName('function')!.text)!);
-      const n = node.childForFieldName('arguments')?.namedChildren.filter((a) => !!a && a.type !== 'comment' && a.type !== 'keyword_argument').length ?? 0;
-      if (!u.itemArities.includes(n)) u.itemArities.push(n);
-    }
-    if (node.type === 'call') {
-      const callee = node.childForFieldName('function');
-      const args = node.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') ?? [];
-      if (callee && isParam(callee)) {
-        const u = use(callee.text);
-        const positional = args.filter((a) => a.type !== 'keyword_argument' && a.type !== 'list_splat' && a.type !== 'dictionary_splat').length;
-        if (!u.arities.includes(positional)) u.arities.push(positional);
-        if (args.some((a) => a.type === 'keyword_argument')) u.keywords = true;
-        if (args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) u.spread = true;
-      } else if (callee) {
-        const name = callee.text;
-        const short = name.slice(name.lastIndexOf('.') + 1);
-        const first = args[0] && isParam(args[0]) ? args[0] : null;
-        if (first && short === 'map') use(first.text).higherOrder = Math.max(1, args.length - 1);
-        else if (first && (name === 'filter' || name === 'reduce' || name === 'functools.reduce')) use(first.text).higherOrder = HIGHER_ORDER[name]!;
-        for (const a of args) {
-          if (a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'key' && isParam(a.childForFieldName('value')) && KEY_TAKERS.has(short)) {
-            use(a.childForFieldName('value')!.text).higherOrder = 1;
-          }
-        }
-        if (INSPECTORS.test(name) && first) use(first.text).inspected = true;
-        if (/\.(get|pop|setdefault|index|count|startswith|endswith|join|split|format)$/.test(name)) for (const a of args) if (isParam(a)) use(a.text).asData = true;
-      }
-    } else if (node.type === 'subscript') {
-      const index = node.childForFieldName('subscript');
-      if (index && isParam(index)) use(index.text).asData = true;
-    } else if (node.type === 'comparison_operator' || node.type === 'interpolation') {
-      for (const child of node.namedChildren) if (child && isParam(child)) use(child.text).asData = true;
-    } else if (node.type === 'attribute') {
-      const obj = node.childForFieldName('object');
-      const attr = node.childForFieldName('attribute')?.text ?? '';
-      if (obj && isParam(obj) && /^__(name|qualname|doc|module|wrapped|code|defaults|kwdefaults|annotations|self|func)__$/.test(attr)) use(obj.text).inspected = true;
-    }
-    for (const child of node.namedChildren) if (child) visit(child);
-  };
-  visit(body);
-  return out;
+interface Scope {
+  fn: PyFunction;
+  names: Set<string>;
+  uses: Map<string, CallableUse>;
+  /** Loop variables over a parameter (`for step in steps`), to see its items called. */
+  items: Map<string, string>;
+  returns: Set<string>;
 }
 
-function returnedNames(body: Node): Set<string> {
-  const out = new Set<string>();
-  const visit = (node: Node): void => {
-    if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda') return;
-    if (node.type === 'return_statement') {
-      const value = node.namedChildren[0];
-      if (value?.type === 'identifier') out.add(value.text);
-      // `return functools.wraps(f)(wrapper)` / `return update_wrapper(wrapper, f)`
-      if (value?.type === 'call') {
-        const args = value.childForFieldName('arguments')?.namedChildren ?? [];
-        for (const a of args) if (a?.type === 'identifier') out.add(a.text);
-      }
+function useOf(scope: Scope, name: string): CallableUse {
+  let u = scope.uses.get(name);
+  if (!u) scope.uses.set(name, (u = { arities: [], keywords: false, spread: false, higherOrder: null, inspected: false, asData: false, itemArities: [] }));
+  return u;
+}
+
+function isParamOf(scope: Scope, n: Node | null | undefined): boolean {
+  return !!n && n.type === 'identifier' && scope.names.has(n.text);
+}
+
+function loopOver(node: Node, scope: Scope): void {
+  const left = node.childForFieldName('left');
+  const right = node.childForFieldName('right');
+  if (left?.type === 'identifier' && right && isParamOf(scope, right) && !scope.names.has(left.text)) scope.items.set(left.text, right.text);
+}
+
+function useIn(node: Node, scope: Scope): void {
+  const isParam = (n: Node | null | undefined): n is Node => isParamOf(scope, n);
+  const paramCallee = (n: Node | null): boolean => isParamOf(scope, n);
+  const use = (name: string) => useOf(scope, name);
+  if (node.type === 'call') {
+    const callee = node.childForFieldName('function');
+    const args = node.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') ?? [];
+    if (callee?.type === 'identifier' && scope.items.has(callee.text)) {
+      const u = use(scope.items.get(callee.text)!);
+      const n = args.filter((a) => a.type !== 'keyword_argument').length;
+      if (!u.itemArities.includes(n)) u.itemArities.push(n);
     }
-    for (const child of node.namedChildren) if (child) visit(child);
-  };
-  for (const child of body.namedChildren) if (child) visit(child);
-  return out;
+    if (callee && paramCallee(callee)) {
+      const u = use(callee.text);
+      const positional = args.filter((a) => a.type !== 'keyword_argument' && a.type !== 'list_splat' && a.type !== 'dictionary_splat').length;
+      if (!u.arities.includes(positional)) u.arities.push(positional);
+      if (args.some((a) => a.type === 'keyword_argument')) u.keywords = true;
+      if (args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) u.spread = true;
+    } else if (callee) {
+      const name = callee.text;
+      const short = name.slice(name.lastIndexOf('.') + 1);
+      const first = isParam(args[0]) ? args[0] : null;
+      if (first && short === 'map') use(first.text).higherOrder = Math.max(1, args.length - 1);
+      else if (first && (name === 'filter' || name === 'reduce' || name === 'functools.reduce')) use(first.text).higherOrder = HIGHER_ORDER[name]!;
+      for (const a of args) {
+        const value = a.type === 'keyword_argument' ? a.childForFieldName('value') : null;
+        if (value && isParam(value) && a.childForFieldName('name')?.text === 'key' && KEY_TAKERS.has(short)) use(value.text).higherOrder = 1;
+      }
+      if (INSPECTORS.test(name) && first) use(first.text).inspected = true;
+      if (/\.(get|pop|setdefault|index|count|startswith|endswith|join|split|format)$/.test(name)) for (const a of args) if (isParam(a)) use(a.text).asData = true;
+    }
+  } else if (node.type === 'subscript') {
+    const index = node.childForFieldName('subscript');
+    if (isParam(index)) use(index.text).asData = true;
+  } else if (node.type === 'comparison_operator' || node.type === 'interpolation') {
+    for (const child of node.namedChildren) if (isParam(child)) use(child.text).asData = true;
+  } else if (node.type === 'attribute') {
+    const obj = node.childForFieldName('object');
+    const attr = node.childForFieldName('attribute')?.text ?? '';
+    if (isParam(obj) && /^__(name|qualname|doc|module|wrapped|code|defaults|kwdefaults|annotations|self|func)__$/.test(attr)) use(obj.text).inspected = true;
+  }
 }
 
 /** Why a parameter is taken for a callable: strong evidence (called, annotated), a name only, or not at all. */

@@ -35,7 +35,6 @@ export async function regexUses(source: string, functions: readonly PyFunction[]
   for (const m of source.matchAll(/^\s*from\s+re\s+import\s+\(?([\w\s,]+)\)?/gm)) for (const n of m[1]!.split(',')) bare.add(n.trim().split(/\s+/)[0]!);
   return withPythonTree(source, (tree) => {
     const constants = new Map<string, { pyPattern: PyPattern; compiled: boolean }>();
-    const byLine = new Map<number, Node>();
     const compiledPattern = (node: Node | null | undefined): PyPattern | null => {
       if (!node || node.type !== 'call') return null;
       const callee = node.childForFieldName('function');
@@ -48,24 +47,20 @@ export async function regexUses(source: string, functions: readonly PyFunction[]
       if (pattern === null) return null;
       return { pattern, flags: flagsOf(args[1] ?? keywordArg(node, 'flags')) };
     };
-    const collect = (node: Node): void => {
-      if (node.type === 'function_definition') byLine.set(node.startPosition.row + 1, node);
-      if (node.type === 'assignment') {
-        const left = node.childForFieldName('left');
-        const right = node.childForFieldName('right');
-        const name = left?.type === 'identifier' ? left.text : left?.type === 'attribute' ? left.childForFieldName('attribute')?.text : undefined;
-        if (name && right && !constants.has(name)) {
-          const compiled = compiledPattern(right);
-          if (compiled) constants.set(name, { pyPattern: compiled, compiled: true });
-          else {
-            const text = stringOf(right);
-            if (text !== null) constants.set(name, { pyPattern: { pattern: text, flags: '' }, compiled: false });
-          }
-        }
+    const root = tree.rootNode;
+    for (const node of root.descendantsOfType('assignment')) {
+      if (!node) continue;
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      const name = left?.type === 'identifier' ? left.text : left?.type === 'attribute' ? left.childForFieldName('attribute')?.text : undefined;
+      if (!name || !right || constants.has(name)) continue;
+      const compiled = compiledPattern(right);
+      if (compiled) constants.set(name, { pyPattern: compiled, compiled: true });
+      else {
+        const text = stringOf(right);
+        if (text !== null) constants.set(name, { pyPattern: { pattern: text, flags: '' }, compiled: false });
       }
-      for (const child of node.namedChildren) if (child) collect(child);
-    };
-    collect(tree.rootNode);
+    }
 
     const resolve = (node: Node | undefined, compiledOnly: boolean): PyPattern | null => {
       if (!node) return null;
@@ -81,42 +76,41 @@ export async function regexUses(source: string, functions: readonly PyFunction[]
       return constant.pyPattern;
     };
 
+    const byLine = new Map(functions.map((f) => [f.defLine, f]));
     const out = new Map<PyFunction, Map<string, PyPattern[]>>();
-    for (const fn of functions) {
-      const body = byLine.get(fn.defLine)?.childForFieldName('body');
-      if (!body) continue;
-      const names = new Set(fn.parameters.map((p) => p.name));
-      const found = new Map<string, PyPattern[]>();
-      const add = (param: string, p: PyPattern | null) => {
-        if (!p) return;
-        const list = found.get(param) ?? [];
+    /** Records that `param` (a parameter of a function enclosing `node`) is matched against `p`. */
+    const add = (node: Node, param: Node | undefined, p: PyPattern | null) => {
+      if (!p || param?.type !== 'identifier') return;
+      for (let def = node.parent; def; def = def.parent) {
+        if (def.type !== 'function_definition') continue;
+        const fn = byLine.get(def.startPosition.row + 1);
+        if (!fn || !fn.parameters.some((q) => q.name === param.text)) continue;
+        const found = out.get(fn) ?? new Map<string, PyPattern[]>();
+        const list = found.get(param.text) ?? [];
         if (!list.some((q) => q.pattern === p.pattern && q.flags === p.flags)) list.push(p);
-        found.set(param, list);
-      };
-      const visit = (node: Node): void => {
-        if (node.type === 'call') {
-          const callee = node.childForFieldName('function');
-          const args = positionalArgs(node);
-          if (callee?.type === 'attribute' && MATCHERS.has(callee.childForFieldName('attribute')?.text ?? '')) {
-            const obj = callee.childForFieldName('object');
-            if (obj && reNames.has(obj.text)) {
-              // re.match(PATTERN, s, flags)
-              if (args[1]?.type === 'identifier' && names.has(args[1].text)) {
-                const p = resolve(args[0], false);
-                add(args[1].text, p && { pattern: p.pattern, flags: p.flags + flagsOf(args[2] ?? keywordArg(node, 'flags')) });
-              }
-            } else if (args[0]?.type === 'identifier' && names.has(args[0].text)) {
-              // PATTERN.match(s)
-              add(args[0].text, resolve(obj ?? undefined, true));
-            }
-          } else if (callee?.type === 'identifier' && MATCHERS.has(callee.text) && bare.has(callee.text) && args[1]?.type === 'identifier' && names.has(args[1].text)) {
-            add(args[1].text, resolve(args[0], false));
-          }
+        found.set(param.text, list);
+        out.set(fn, found);
+        return;
+      }
+    };
+    for (const node of root.descendantsOfType('call')) {
+      if (!node) continue;
+      const callee = node.childForFieldName('function');
+      if (callee?.type === 'attribute' && MATCHERS.has(callee.childForFieldName('attribute')?.text ?? '')) {
+        const args = positionalArgs(node);
+        const obj = callee.childForFieldName('object');
+        if (obj && reNames.has(obj.text)) {
+          // re.match(PATTERN, s, flags)
+          const p = args[1]?.type === 'identifier' ? resolve(args[0], false) : null;
+          add(node, args[1], p && { pattern: p.pattern, flags: p.flags + flagsOf(args[2] ?? keywordArg(node, 'flags')) });
+        } else if (args[0]?.type === 'identifier') {
+          // PATTERN.match(s)
+          add(node, args[0], resolve(obj ?? undefined, true));
         }
-        for (const child of node.namedChildren) if (child) visit(child);
-      };
-      visit(body);
-      if (found.size > 0) out.set(fn, found);
+      } else if (callee?.type === 'identifier' && MATCHERS.has(callee.text) && bare.has(callee.text)) {
+        const args = positionalArgs(node);
+        if (args[1]?.type === 'identifier') add(node, args[1], resolve(args[0], false));
+      }
     }
     return out;
   });

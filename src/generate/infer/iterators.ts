@@ -20,28 +20,18 @@ export type GeneratorKind = 'sync' | 'async';
 
 /** The functions whose own body (nested definitions aside) holds a `yield`. */
 export async function generatorFunctions(source: string, functions: readonly PyFunction[]): Promise<Map<PyFunction, GeneratorKind>> {
+  if (!/\byield\b/.test(source)) return new Map();
   return withPythonTree(source, (tree) => {
-    const byLine = new Map<number, Node>();
-    const collect = (node: Node): void => {
-      if (node.type === 'function_definition') byLine.set(node.startPosition.row + 1, node);
-      for (const child of node.namedChildren) if (child) collect(child);
-    };
-    collect(tree.rootNode);
-    const out = new Map<PyFunction, GeneratorKind>();
-    for (const fn of functions) {
-      const body = byLine.get(fn.defLine)?.childForFieldName('body');
-      if (body && yields(body)) out.set(fn, fn.isAsync ? 'async' : 'sync');
+    const lines = new Set<number>();
+    for (const node of tree.rootNode.descendantsOfType('yield')) {
+      let def: Node | null = node?.parent ?? null;
+      while (def && !['function_definition', 'lambda', 'class_definition'].includes(def.type)) def = def.parent;
+      if (def?.type === 'function_definition') lines.add(def.startPosition.row + 1);
     }
+    const out = new Map<PyFunction, GeneratorKind>();
+    for (const fn of functions) if (lines.has(fn.defLine)) out.set(fn, fn.isAsync ? 'async' : 'sync');
     return out;
   });
-}
-
-function yields(node: Node): boolean {
-  for (const child of node.namedChildren) {
-    if (!child || child.type === 'function_definition' || child.type === 'class_definition' || child.type === 'lambda') continue;
-    if (child.type === 'yield' || yields(child)) return true;
-  }
-  return false;
 }
 
 const TRANSPARENT = /^(staticmethod|classmethod|builtins\.(staticmethod|classmethod)|abc\.abstractmethod|abstractmethod|typing\.no_type_check|override|typing\.override)$/;
