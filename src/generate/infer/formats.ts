@@ -79,8 +79,9 @@ export async function regexUses(source: string, functions: readonly PyFunction[]
     const byLine = new Map(functions.map((f) => [f.defLine, f]));
     const out = new Map<PyFunction, Map<string, PyPattern[]>>();
     /** Records that `param` (a parameter of a function enclosing `node`) is matched against `p`. */
-    const add = (node: Node, param: Node | undefined, p: PyPattern | null) => {
-      if (!p || param?.type !== 'identifier') return;
+    const add = (node: Node, arg: Node | undefined, p: PyPattern | null) => {
+      const param = matchedName(arg);
+      if (!p || !param) return;
       for (let def = node.parent; def; def = def.parent) {
         if (def.type !== 'function_definition') continue;
         const fn = byLine.get(def.startPosition.row + 1);
@@ -101,19 +102,34 @@ export async function regexUses(source: string, functions: readonly PyFunction[]
         const obj = callee.childForFieldName('object');
         if (obj && reNames.has(obj.text)) {
           // re.match(PATTERN, s, flags)
-          const p = args[1]?.type === 'identifier' ? resolve(args[0], false) : null;
+          const p = matchedName(args[1]) ? resolve(args[0], false) : null;
           add(node, args[1], p && { pattern: p.pattern, flags: p.flags + flagsOf(args[2] ?? keywordArg(node, 'flags')) });
-        } else if (args[0]?.type === 'identifier') {
+        } else if (matchedName(args[0])) {
           // PATTERN.match(s)
           add(node, args[0], resolve(obj ?? undefined, true));
         }
       } else if (callee?.type === 'identifier' && MATCHERS.has(callee.text) && bare.has(callee.text)) {
         const args = positionalArgs(node);
-        if (args[1]?.type === 'identifier') add(node, args[1], resolve(args[0], false));
+        if (matchedName(args[1])) add(node, args[1], resolve(args[0], false));
       }
     }
     return out;
   });
+}
+
+/** The name a matched argument reads: `s`, `s.strip()`, `s.lower()`, `str(s)`. */
+function matchedName(arg: Node | undefined): Node | null {
+  if (!arg) return null;
+  if (arg.type === 'identifier') return arg;
+  if (arg.type !== 'call') return null;
+  const callee = arg.childForFieldName('function');
+  const args = positionalArgs(arg);
+  if (callee?.type === 'attribute' && args.length === 0 && /^(strip|lstrip|rstrip|lower|upper|casefold)$/.test(callee.childForFieldName('attribute')?.text ?? '')) {
+    const obj = callee.childForFieldName('object');
+    return obj?.type === 'identifier' ? obj : null;
+  }
+  if (callee?.type === 'identifier' && callee.text === 'str' && args.length === 1 && args[0]!.type === 'identifier') return args[0]!;
+  return null;
 }
 
 function positionalArgs(call: Node): Node[] {

@@ -131,7 +131,7 @@ describe('parameters matched against a pattern', () => {
       'DIGITS_RE = re.compile(DIGITS)',
       '',
       'def d(number):',
-      '    return DIGITS_RE.fullmatch(number)',
+      '    return DIGITS_RE.fullmatch(number.strip())',
     ].join('\n');
     const mod = await parsePython(src);
     const uses = await regexUses(src, mod.functions);
