@@ -70,11 +70,14 @@ function doctestCandidates({ fn, cls, module }: TargetContext): Candidate[] {
   const setup: string[] = [];
   for (const example of examples) {
     const raises = /^Traceback \(most recent call last\)/m.test(example.want);
-    const isStatement = /^\s*(from\s+\S+\s+import|import|for|while|with|if|def|class|del|assert|raise|return|pass|print\s)\b/.test(example.source) || isAssignment(example.source);
+    const isStatement = /^\s*(@|async\s|(from\s+\S+\s+import|import|for|while|with|if|def|class|del|assert|raise|return|pass|print\s)\b)/.test(example.source) || isAssignment(example.source);
     if (isStatement && isAssignment(example.source) && mentions(example.source)) {
       const left = example.source.slice(0, example.source.search(/[+\-*/]?=/));
       for (const m of left.matchAll(/[A-Za-z_]\w*/g)) if (!derived.includes(m[0])) derived.push(m[0]);
     }
+    // A definition decorated with the target (`@cached(cache)` then `def f(x): ...`): calls of it are examples of the target.
+    const decorated = /^\s*@[^\n]*\n(?:\s*@[^\n]*\n)*\s*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/.exec(example.source);
+    if (decorated && mentions(example.source.slice(0, example.source.search(/\b(def|class)\s/))) && !derived.includes(decorated[1]!)) derived.push(decorated[1]!);
     if (!isStatement && mentions(example.source)) {
       const imports = new RegExp(`\\b${escape(top)}\\.`).test(example.source) || setup.some((s) => new RegExp(`\\b${escape(top)}\\.`).test(s)) ? [`import ${module}`] : [];
       out.push({ setup: [...imports, ...setup], expr: example.source, origin: 'doctest', placeholder: false, want: example.want });

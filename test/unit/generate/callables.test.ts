@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callableEvidence, callableFacts, samplePool } from '../../../src/generate/infer/callables.js';
-import type { Candidate } from '../../../src/generate/infer/candidates.js';
+import { buildCandidates, type Candidate } from '../../../src/generate/infer/candidates.js';
 import { iteratorReruns, moduleExtras, raisedBySample, shapedCandidates } from '../../../src/generate/infer/extras.js';
 import { generatorFunctions, iteratorKind } from '../../../src/generate/infer/iterators.js';
 import { runProbe } from '../../../src/generate/probe.js';
@@ -150,6 +150,30 @@ describe('decorators, closures and nested functions', () => {
     expect(candidates(fn('tagged.decorate.inner'))[0]!.setup.join('\n')).toMatch(/decorated = tagged\(/);
     const shaped = shapedCandidates({ fn: fn('logged.wrapper'), cls: null, module: 'hof', facts: await functionFacts(SOURCE, module.functions), types: { enums: new Map(), constructors: new Map() }, functions: module.functions, placeholder: 'test_value' }, extras, [], [fn('logged'), fn('logged.wrapper')], (o) => `through ${o}`);
     expect(shaped).toEqual({ reason: 'through logged' });
+  });
+});
+
+describe('doctest examples of decorators', () => {
+  it('take a decorated definition for a statement, and calls of what it defines for examples of the decorator', async () => {
+    const src = [
+      'def cached(cache):',
+      '    """',
+      '    >>> store = {}',
+      '    >>> @cached(store)',
+      '    ... def lower(x):',
+      '    ...     return x.lower()',
+      '    >>> lower("A")',
+      "    'a'",
+      '    """',
+      '    def deco(f):',
+      '        return f',
+      '    return deco',
+      '',
+    ].join('\n');
+    const module = await parsePython(src);
+    const fn = module.functions.find((f) => f.qualname === 'cached')!;
+    const c = buildCandidates({ fn, cls: null, module: 'm', facts: await functionFacts(src, module.functions), types: { enums: new Map(), constructors: new Map() }, functions: module.functions, placeholder: 'test_value' });
+    expect(c[0]).toEqual({ setup: ['store = {}', '@cached(store)\ndef lower(x):\n    return x.lower()'], expr: 'lower("A")', origin: 'doctest', placeholder: false, want: "'a'" });
   });
 });
 
