@@ -242,13 +242,13 @@ function lambdaOf(n: number): Sample {
 export function samplePool(use: CallableUse | undefined): Sample[] {
   const arity = use?.arities[0] ?? use?.higherOrder ?? null;
   let order: Sample[];
-  if (use?.spread || use?.keywords) order = [SAMPLES.kwargs, positional(arity ?? 1), SAMPLES.varargs, SAMPLES.withDefault, SAMPLES.keywordOnly, SAMPLES.failing];
+  // A sample that raises comes second: it reaches the `except` around a call of the parameter.
+  if (use?.spread || use?.keywords) order = [SAMPLES.kwargs, SAMPLES.failing, positional(arity ?? 1), SAMPLES.varargs, SAMPLES.withDefault, SAMPLES.keywordOnly];
   else if (arity !== null) {
-    order = [positional(arity), lambdaOf(arity), SAMPLES.varargs, SAMPLES.kwargs];
-    if (arity === 1) order.push(SAMPLES.withDefault, SAMPLES.len, SAMPLES.upper, SAMPLES.cls, SAMPLES.keywordOnly);
+    order = [positional(arity), SAMPLES.failing, lambdaOf(arity), SAMPLES.kwargs, SAMPLES.varargs];
+    if (arity === 1) order.push(SAMPLES.len, SAMPLES.upper, SAMPLES.withDefault, SAMPLES.cls, SAMPLES.keywordOnly);
     if (arity === 2) order.push(SAMPLES.withDefault);
     if (arity === 0) order.push(SAMPLES.cls);
-    order.push(SAMPLES.failing);
   } else {
     // Inspected or unknown: the most different signatures first (a call tries six values of a parameter).
     order = [SAMPLES.twoArgs, SAMPLES.kwargs, SAMPLES.keywordOnly, SAMPLES.cls, SAMPLES.partial, SAMPLES.lambda1, SAMPLES.boundMethod, SAMPLES.withDefault, SAMPLES.varargs, SAMPLES.len, SAMPLES.upper];
