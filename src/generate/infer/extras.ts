@@ -26,7 +26,8 @@ export async function moduleExtras(source: string, functions: readonly PyFunctio
   return { callables, generators, formats };
 }
 
-export type Shaped = { candidates: Candidate[] } | { reason: string };
+/** The candidates and the function they call (the outermost enclosing one for a nested function), or why there are none. */
+export type Shaped = { candidates: Candidate[]; via: PyFunction } | { reason: string };
 
 /**
  * A target's candidates with the extras: for a nested function, the calls of its outermost
@@ -69,7 +70,7 @@ export function shapedCandidates(target: TargetContext, extras: ModuleExtras, cl
     out.push(c);
   }
   for (const c of out) if (c.setup.some((s) => FAILING_SAMPLE.test(s))) c.sampleRaises = true;
-  return { candidates: out };
+  return { candidates: out, via: fn };
 }
 
 const FAILING_SAMPLE = /^(async )?def sample_(async_)?(failing|flaky)\(/;
