@@ -31,8 +31,9 @@ export type Shaped = { candidates: Candidate[]; via: PyFunction } | { reason: st
 
 /**
  * A target's candidates with the extras: for a nested function, the calls of its outermost
- * enclosing function (null reason when that function is itself a target: its tests reach the
- * nested lines); decorator and returned-function calls first; generator calls consumed.
+ * enclosing function (a reason when that function is itself a target: its tests reach the
+ * nested lines); doctest examples, then decorator and returned-function calls, then inferred
+ * calls; generator calls consumed.
  */
 export function shapedCandidates(target: TargetContext, extras: ModuleExtras, classes: readonly PyClass[], targets: readonly PyFunction[], throughOuter: (outer: string) => string): Shaped {
   let fn = target.fn;
@@ -63,7 +64,9 @@ export function shapedCandidates(target: TargetContext, extras: ModuleExtras, cl
   const calls = kind ? base.map((c) => (c.origin !== 'inferred' ? c : kind === 'context' ? entered(c) : consumed(c, kind))) : base;
   const out: Candidate[] = [];
   const seen = new Set<string>();
-  for (const c of [...returned.map((r): Candidate => ({ ...r, origin: 'inferred', placeholder: r.setup.some((s) => s.includes(target.placeholder)) || r.expr.includes(target.placeholder) })), ...calls]) {
+  // Doctest examples first (their author wrote them), then the calls of returned functions, then the inferred calls.
+  const returnedCalls = returned.map((r): Candidate => ({ ...r, origin: 'inferred', placeholder: r.setup.some((s) => s.includes(target.placeholder)) || r.expr.includes(target.placeholder) }));
+  for (const c of [...calls.filter((c) => c.origin === 'doctest'), ...returnedCalls, ...calls.filter((c) => c.origin !== 'doctest')]) {
     const key = `${c.setup.join('\n')}\n${c.expr}`;
     if (seen.has(key)) continue;
     seen.add(key);
