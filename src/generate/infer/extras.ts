@@ -64,9 +64,9 @@ export function shapedCandidates(target: TargetContext, extras: ModuleExtras, cl
   const calls = kind ? base.map((c) => (c.origin !== 'inferred' ? c : kind === 'context' ? entered(c) : consumed(c, kind))) : base;
   const out: Candidate[] = [];
   const seen = new Set<string>();
-  // Doctest examples first (their author wrote them), then the calls of returned functions, then the inferred calls.
+  // Calls a person wrote (doctest examples) first, then the calls of returned functions, then the inferred calls.
   const returnedCalls = returned.map((r): Candidate => ({ ...r, origin: 'inferred', placeholder: r.setup.some((s) => s.includes(target.placeholder)) || r.expr.includes(target.placeholder) }));
-  for (const c of [...calls.filter((c) => c.origin === 'doctest'), ...returnedCalls, ...calls.filter((c) => c.origin !== 'doctest')]) {
+  for (const c of [...calls.filter((c) => c.origin !== 'inferred'), ...returnedCalls, ...calls.filter((c) => c.origin === 'inferred')]) {
     const key = `${c.setup.join('\n')}\n${c.expr}`;
     if (seen.has(key)) continue;
     seen.add(key);
