@@ -55,4 +55,21 @@ if (dynamic.length > 0) {
   console.error(`build: dist/cli.cjs still calls import() (${dynamic.join(', ')}), which fails where the bin runs it.`);
   process.exit(1);
 }
+// plan --all parses many modules in worker threads (src/pipeline/parse-pool.ts): their script.
+await build({
+  entryPoints: [path.join(root, 'src', 'pipeline', 'parse-worker.ts')],
+  outfile: path.join(dist, 'parse-worker.cjs'),
+  minify: process.env.SMART_TEST_BUILD_READABLE !== '1',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['tree-sitter-python', 'typescript'],
+  supported: { 'dynamic-import': false },
+  plugins: [commonJsBuildOf('web-tree-sitter')],
+  define: { 'import.meta.url': '__smartTestModuleUrl' },
+  banner: { js: "const __smartTestModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
+  legalComments: 'none',
+});
 copyFileSync(path.join(root, 'src', 'generate', 'probe.py'), path.join(dist, 'probe.py'));

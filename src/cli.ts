@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { SmartTestError } from './errors.js';
+import { planAllText } from './report/messages/plan-all.js';
 import { USAGE, badArguments, badBase, badFormat, badThreshold, baseWithFiles, formatNotForCommand, missingCommand, stageWithBase, unexpectedFailure, unknownCommand } from './report/messages/cli.js';
 
 export const COMMANDS = ['doctor', 'plan', 'run', 'generate', 'check', 'install', 'uninstall'] as const;
@@ -65,7 +66,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         if (rest.length > 0) throw new SmartTestError(badArguments(`"doctor" takes no file arguments (got ${rest.join(' ')})`));
         return await (await import('./commands/doctor.js')).runDoctor(options, io);
       case 'plan':
-        if (rest.length > 0) throw new SmartTestError(badArguments(`"plan" takes no file arguments (got ${rest.join(' ')})`));
+        if (values.all === true) return await (await import('./commands/plan-all.js')).runPlanAll(options, io, rest);
+        if (rest.length > 0) throw new SmartTestError(badArguments(planAllText.filesWithoutAll(rest)));
         return await (await import('./commands/plan.js')).runPlan(options, io);
       case 'run':
         if (rest.length > 0) throw new SmartTestError(badArguments(`"run" takes no file arguments (got ${rest.join(' ')}); use "generate" for named files`));
@@ -123,7 +125,7 @@ const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   base: REVIEW_COMMANDS,
   stage: ['run'],
   'no-execute': ['run', 'generate'],
-  all: ['generate'],
+  all: ['plan', 'generate'],
   function: ['generate'],
   force: ['install'],
 };

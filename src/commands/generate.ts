@@ -1,13 +1,15 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { GlobalOptions, Io } from '../cli.js';
 import { loadConfig } from '../config/load.js';
 import { SmartTestError } from '../errors.js';
-import { isTestFile } from '../git/files-filter.js';
 import { openRepo } from '../git/repo.js';
 import { generateTests, sourcesFromPlan } from '../generate/engine.js';
 import { decodeSource } from '../python/decode.js';
 import { buildFilePlan } from '../pipeline/plan.js';
+import { sourceFilesFor } from '../pipeline/source-paths.js';
+import { warnings as planWarnings } from '../report/messages/plan.js';
+import { progressAnalysing } from '../report/messages/generate.js';
 import { planJson, planLines } from '../report/plan-output.js';
 import { colourEnabled, makeStyle } from '../report/style.js';
 import { stopwatch } from '../report/timing.js';
@@ -22,8 +24,9 @@ export interface GenerateOptions {
 }
 
 /**
- * `smart-test generate PATH... [--all] [--function NAME]`: the same engine on files named on the
- * command line, read from disk. Honours the threshold unless --all (every function, no cap).
+ * `smart-test generate PATH... [--all] [--function NAME]`: the same engine on files and folders
+ * named on the command line, read from disk. Honours the threshold unless --all (every function);
+ * no cap either way.
  * Writes tests and exits 0; input problems exit 2.
  */
 export async function runGenerate(options: GlobalOptions, io: Io, gen: GenerateOptions): Promise<number> {
@@ -33,26 +36,33 @@ export async function runGenerate(options: GlobalOptions, io: Io, gen: GenerateO
   const { config } = await loadConfig({ cwd: options.cwd, repoRoot: repo.root, explicitPath: options.config });
   if (options.threshold !== undefined) config.threshold = options.threshold;
 
-  const files: Array<{ file: string; text: string }> = [];
-  for (const given of gen.files) {
-    const absolute = path.resolve(options.cwd, given);
-    const rel = path.relative(repo.root, absolute);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) throw new SmartTestError(runMessages.outsideRepo(given));
-    const info = await stat(absolute).catch(() => null);
-    if (!info || !info.isFile()) throw new SmartTestError(runMessages.notFound(given));
-    const repoPath = rel.split(path.sep).join('/');
-    if (!repoPath.endsWith('.py')) throw new SmartTestError(runMessages.notPython(given));
-    if (isTestFile(repoPath, config.testsDir)) throw new SmartTestError(runMessages.isTestFile(given));
-    const decoded = decodeSource(await readFile(absolute));
-    if (!decoded.ok) throw new SmartTestError(runMessages.unreadable(given, decoded.reason));
-    files.push({ file: repoPath, text: decoded.text });
-  }
-  const plan = await buildFilePlan({ repo, config, files, all: gen.all, functionNames: gen.functions, coverageData: { env: io.env, note: (line) => io.stderr.write(`${line}\n`) } });
-  if (gen.functions.length > 0 && plan.functions.length === 0) throw new SmartTestError(runMessages.noSuchFunction(gen.functions, gen.files));
-
   const err = makeStyle(colourEnabled(io.stderr, io.env));
   const out = makeStyle(colourEnabled(io.stdout, io.env));
   const progress = progressWriter(options.format, io.stderr, err);
+  // Folders stand for the Python sources below them (include/exclude honoured); files are taken as named.
+  const named = await sourceFilesFor(repo, config, gen.files, options.cwd);
+  const files: Array<{ file: string; text: string }> = [];
+  const early: string[] = [];
+  for (const repoPath of named) {
+    const bytes = await readFile(path.join(repo.root, repoPath)).catch(() => null);
+    if (!bytes) continue; // deleted from the working tree since git listed it
+    const decoded = decodeSource(bytes);
+    if (!decoded.ok) {
+      // A file named on the command line must be readable; one found in a folder is skipped with a warning.
+      if (gen.files.some((g) => path.resolve(options.cwd, g) === path.join(repo.root, repoPath))) throw new SmartTestError(runMessages.unreadable(repoPath, decoded.reason));
+      early.push(planWarnings.undecodable(repoPath, decoded.reason));
+      continue;
+    }
+    files.push({ file: repoPath, text: decoded.text });
+  }
+  // A progress line when reading and analysing the modules takes more than a second.
+  const slow = setTimeout(() => progress?.(progressAnalysing(files.length)), 1000);
+  // No cap: maxFunctions limits what one commit asks for, not what is named here.
+  const plan = await buildFilePlan({ repo, config: { ...config, maxFunctions: Number.MAX_SAFE_INTEGER }, files, all: gen.all, functionNames: gen.functions, coverageData: { env: io.env, note: (line) => io.stderr.write(`${line}\n`) } });
+  plan.warnings.unshift(...early);
+  clearTimeout(slow);
+  if (gen.functions.length > 0 && plan.functions.length === 0) throw new SmartTestError(runMessages.noSuchFunction(gen.functions, gen.files));
+
   const generation = await generateTests(sourcesFromPlan(plan), { repoRoot: repo.root, config, execute: gen.execute, env: io.env, progress, command: 'generate' });
   const warnings = [...plan.warnings, ...generation.warnings];
   if (options.format === 'json') {

@@ -1,4 +1,12 @@
+import { availableParallelism, cpus } from 'node:os';
 import type { Config } from './model.js';
+
+/** How many probe processes `generate` may run at once: `jobs`, or when it is null the cores Node may use; at least 1. */
+export function resolveJobs(jobs: number | null): number {
+  if (jobs !== null) return Math.max(1, Math.floor(jobs));
+  const n = typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
+  return Math.max(1, Number.isFinite(n) ? Math.floor(n) : 1);
+}
 
 /**
  * The settings used when no configuration file sets them. Kept apart from the zod schema so
@@ -22,6 +30,8 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   changedLines: 'cover',
   searchBudget: 0.5,
   searchRunBudget: 3,
+  probeMemory: 2 ** 30,
+  jobs: null,
 });
 
 /** Every setting name, in the order the documentation lists them. */

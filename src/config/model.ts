@@ -34,6 +34,10 @@ export interface Config {
   searchBudget: number;
   /** Seconds of probe time the directed search may spend in one run. */
   searchRunBudget: number;
+  /** Cap on the memory of the process running candidate calls, in bytes (configured as a number or "1GiB"). */
+  probeMemory: number;
+  /** Probe processes `generate` may run at once (modules are probed in groups); null: the number of cores (resolveJobs). */
+  jobs: number | null;
 }
 
 export interface LoadedConfig {

@@ -10,6 +10,7 @@ import {
   validSettingsSentence,
   wrongValueSentence,
 } from '../report/messages/config.js';
+import { MIN_PROBE_MEMORY, parseSize } from './bytes.js';
 import { CONFIG_KEYS, DEFAULT_CONFIG } from './defaults.js';
 import type { Config } from './model.js';
 import { closestKey } from './suggest.js';
@@ -48,6 +49,14 @@ export const configSchema = z.strictObject({
   changedLines: z._default(z.enum(['cover', 'ignore']), DEFAULT_CONFIG.changedLines),
   searchBudget: z._default(z.number().check(z.gte(0), z.lte(600)), DEFAULT_CONFIG.searchBudget),
   searchRunBudget: z._default(z.number().check(z.gte(0), z.lte(3600)), DEFAULT_CONFIG.searchRunBudget),
+  probeMemory: z._default(
+    z.pipe(
+      z.pipe(z.union([z.number(), z.string()]), z.transform(parseSize)),
+      z.number().check(z.int(), z.gte(MIN_PROBE_MEMORY)),
+    ),
+    DEFAULT_CONFIG.probeMemory,
+  ),
+  jobs: z._default(z.nullable(z.int().check(z.gte(1))), DEFAULT_CONFIG.jobs),
 });
 
 /** Compile-time proof that the schema produces exactly a Config. */

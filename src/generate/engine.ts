@@ -2,20 +2,22 @@ import { mkdir, readFile, realpath, rename, writeFile, mkdtemp, rm } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config/model.js';
-import type { Plan } from '../pipeline/plan.js';
+import type { Plan, PlannedFunction } from '../pipeline/plan.js';
 import { functionFacts, moduleTypes } from '../python/facts.js';
 import type { ParsedModule, PyFunction } from '../python/model.js';
 import { withPythonTree } from '../python/parser.js';
 import { parsePython } from '../python/structure.js';
-import { TEST_FILE_HEADER, progressLine, status, warnings as warn } from '../report/messages/generate.js';
+import { TEST_FILE_HEADER, notRun, progressLine, progressModules, status, stoppedBy, stoppedDetail, warnings as warn } from '../report/messages/generate.js';
 import { effectOfEvent, effectOfSource, safeStatus, safeWarnings } from '../report/messages/safe-output.js';
 import { ambientReads, argvFor, type AmbientSetting } from './ambient.js';
 import { blockProblems } from './block-check.js';
+import { resolveJobs } from '../config/defaults.js';
+import { groupByModule, runPooled } from './probe-groups.js';
 import type { Candidate } from './infer/candidates.js';
 import { iteratorReruns, moduleExtras, raisedBySample, shapedCandidates } from './infer/extras.js';
 import { codeFingerprint, findBlocks, markerLine, type ManagedBlock } from './managed.js';
 import { moduleNameFor } from './module-name.js';
-import type { ProbeCandidateResult, ProbeRaise, ProbeReturn, ProbeTarget } from './probe-model.js';
+import type { ProbeCandidateResult, ProbeRaise, ProbeReturn, ProbeStopped, ProbeTarget } from './probe-model.js';
 import { findProjectPython, modulesPytestMayMiss } from './python-env.js';
 import { renderTest, type StaticOutcome, type TestCase } from './render.js';
 import { sideEffectOf } from './side-effects.js';
@@ -48,20 +50,17 @@ export type TargetKind = 'changed' | 'uncovered' | 'all';
  * targets. Modules without targets only have the targets of their existing tests checked.
  */
 export function sourcesFromPlan(plan: Plan): GenerationSource[] {
+  const selected = new Map<string, PlannedFunction>();
+  for (const f of plan.functions) if (f.selected) selected.set(`${f.file}\0${f.qualname}`, f);
   return plan.sources.map((s) => {
-    const selected = plan.functions.filter((f) => f.selected && f.file === s.file);
+    const targets = s.touched.filter((fn) => selected.has(`${s.file}\0${fn.qualname}`));
     const targetLines = new Map<string, { lines: number[]; kind: TargetKind }>();
-    for (const f of selected) {
+    for (const fn of targets) {
+      const f = selected.get(`${s.file}\0${fn.qualname}`)!;
       if (f.uncoveredChangedLines.length > 0) targetLines.set(f.qualname, { lines: f.uncoveredChangedLines, kind: 'changed' });
       else if (f.targetLines && f.targetLines.length > 0) targetLines.set(f.qualname, { lines: f.targetLines, kind: 'uncovered' });
     }
-    return {
-      file: s.file,
-      text: s.text,
-      module: s.module,
-      targets: s.touched.filter((fn) => selected.some((f) => f.qualname === fn.qualname)),
-      targetLines,
-    };
+    return { file: s.file, text: s.text, module: s.module, targets, targetLines };
   });
 }
 
@@ -107,7 +106,7 @@ const GENERATE_SEARCH_SCALE = 4;
 const CALL_TIMEOUT_SECONDS = 2;
 
 /** What the probe said about a job's candidates, or why it could not run them. */
-type Observed = { results: ProbeCandidateResult[]; tmpRoots: string[] } | { importError: string };
+type Observed = { results: ProbeCandidateResult[]; tmpRoots: string[]; stopped: ProbeStopped | null } | { importError: string };
 
 interface Job {
   location: string;
@@ -201,7 +200,6 @@ export async function generateTests(sources: GenerationSource[], options: Genera
   // Set when the probe ran (or tried to): then a job it did not report on gets no test.
   let probeFailure: string | null = null;
   let ran = false;
-  let firstRoot = '';
   let sysPath: string[] = [];
   if (toRun.length > 0) {
     sysPath = sysPathFor(repoRoot, config.sourceRoots);
@@ -219,10 +217,13 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       const slow = setTimeout(() => options.progress?.(progressLine(calls, toRun.length, found.python!)), 1000);
       ran = true;
       try {
-        ({ observed, root: firstRoot } = await probeAll(found.python, toRun, files, sysPath, repoRoot, config.allowSideEffects));
+        const probed = await probeAll(found.python, toRun, files, sysPath, repoRoot, config, resolveJobs(config.jobs), options.progress);
+        observed = probed.observed;
+        for (const failure of probed.failures) result.warnings.push(safeWarnings.probeFailed(failure));
+        probeFailure = probed.failures[0] ?? null;
         clearTimeout(slow);
-        await consumeIterators(observed, async (batch) => (await probeAll(found.python!, batch, files, sysPath, repoRoot, config.allowSideEffects)).observed);
-        await search(toRun, observed, options, async (batch) => (await probeAll(found.python!, batch, files, sysPath, repoRoot, config.allowSideEffects)).observed);
+        await consumeIterators(observed, async (batch) => (await probeAll(found.python!, batch, files, sysPath, repoRoot, config, resolveJobs(config.jobs))).observed);
+        await search(toRun, observed, options, async (batch) => (await probeAll(found.python!, batch, files, sysPath, repoRoot, config, resolveJobs(config.jobs))).observed);
       } catch (error) {
         probeFailure = error instanceof Error ? error.message.split('\n')[0]! : String(error);
         result.warnings.push(safeWarnings.probeFailed(probeFailure));
@@ -249,10 +250,15 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       job.report.detail = safeStatus.notCompleted(probeFailure ?? safeStatus.probeStopped);
       continue;
     }
+    // Never a test for a function one of whose calls timed out, ran out of memory or ended the process.
+    if (seen && 'results' in seen && seen.stopped) {
+      job.report.detail = stoppedReport(job, seen.results, seen.stopped, config.probeMemory);
+      continue;
+    }
     job.cases = seen ? chooseCases(job, seen.results, seen.tmpRoots) : staticCases(job);
     if (job.cases.length > 0) continue;
     const blocked = seen?.results.find((r) => r.outcome === 'blocked');
-    if (blocked && blocked.outcome === 'blocked') job.report.detail = safeStatus.sideEffect(effectOfEvent(blocked.blockedBy, blocked.blockedDetail));
+    if (blocked && blocked.outcome === 'blocked') job.report.detail = safeStatus.sideEffect(effectOfEvent(blocked.blockedBy, blocked.blockedDetail), 'blocked');
     else if (seen || job.candidates.length === 0) job.report.detail = status.noPassingCall;
     else job.report.detail = job.candidates.some((c) => c.origin === 'doctest') ? status.noStaticTest : safeStatus.staticDoctestOnly;
   }
@@ -263,7 +269,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
     try {
       const verdicts = await verifyStability(
         verify.map((job) => ({ target: probeTarget(job, '0', files, repoRoot), cases: job.cases })),
-        { python: result.python, sysPath, firstRoots: firstRootsOf(verify, observed, firstRoot), timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects: config.allowSideEffects },
+        { python: result.python, sysPath, firstRoots: firstRootsOf(verify, observed), timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects: config.allowSideEffects },
       );
       verify.forEach((job, i) => {
         job.cases = job.cases.flatMap((test, k) => (verdicts[i]![k] === 'drop' ? [] : verdicts[i]![k] === 'weaken' ? [weakened(test)] : [test]));
@@ -334,8 +340,8 @@ function sysPathFor(repoRoot: string, sourceRoots: readonly string[]): string[] 
 }
 
 /** Every probe folder the results of `jobs` came from (the first run's, and the search rounds'). */
-function firstRootsOf(jobs: Job[], observed: Map<Job, Observed>, first: string): string[] {
-  const roots = new Set([first]);
+function firstRootsOf(jobs: Job[], observed: Map<Job, Observed>): string[] {
+  const roots = new Set<string>();
   for (const job of jobs) {
     const seen = observed.get(job);
     if (seen && 'tmpRoots' in seen) for (const root of seen.tmpRoots) roots.add(root);
@@ -357,7 +363,39 @@ function probeTarget(job: Job, id: string, files: Array<{ module: string; source
   };
 }
 
-async function probeAll(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, allowSideEffects: boolean) {
+/**
+ * Runs the jobs' candidates: in groups of whole modules (probe-groups.ts), up to `parallel` probe
+ * processes at once, the answers merged in job order. A group whose probe fails leaves its jobs
+ * without answers (static tests) and says why; the other groups are kept.
+ */
+async function probeAll(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, config: Config, parallel: number, progress?: (line: string) => void) {
+  const moduleBySource = new Map(files.map((f) => [f.source, f.module]));
+  const moduleOf = (job: Job) => moduleBySource.get(job.source)!;
+  const groups = groupByModule(jobs, moduleOf);
+  const modules = groups.map((g) => new Set(g.map(moduleOf)).size);
+  const totalModules = modules.reduce((a, b) => a + b, 0);
+  let modulesDone = 0;
+  // A line at most every two seconds, the first one after the run's own progress line.
+  let lastLine = Date.now();
+  const answers = await runPooled(groups, parallel, async (group, index) => {
+    const answer = await probeGroup(python, group, files, sysPath, repoRoot, config).then(
+      (observed) => ({ observed, failure: null }),
+      (error: unknown) => ({ observed: new Map<Job, Observed>(), failure: error instanceof Error ? error.message.split('\n')[0]! : String(error) }),
+    );
+    modulesDone += modules[index]!;
+    if (groups.length > 1 && modulesDone < totalModules && Date.now() - lastLine >= 2000) {
+      lastLine = Date.now();
+      progress?.(progressModules(modulesDone, totalModules));
+    }
+    return answer;
+  });
+  const observed = new Map<Job, Observed>();
+  for (const answer of answers) for (const [job, seen] of answer.observed) observed.set(job, seen);
+  return { observed, failures: answers.flatMap((a) => (a.failure === null ? [] : [a.failure])) };
+}
+
+async function probeGroup(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, config: Config) {
+  const { allowSideEffects, probeMemory } = config;
   const work = await realpath(await mkdtemp(path.join(tmpdir(), 'smart-test-probe-')));
   try {
     const targets: ProbeTarget[] = jobs.map((job, i) => ({
@@ -368,7 +406,7 @@ async function probeAll(python: string, jobs: Job[], files: Array<{ module: stri
     const { runProbe } = await import('./probe.js');
     const response = await runProbe(
       python,
-      { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects, tmpPath: path.join(work, 'tmp'), argv: [...FIRST_RUN.argv], targets },
+      { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects, memoryBytes: probeMemory, tmpPath: path.join(work, 'tmp'), argv: [...FIRST_RUN.argv], targets },
       { timeoutMs: 60_000 + jobs.length * 10_000, env: FIRST_RUN.env },
     );
     const out = new Map<Job, Observed>();
@@ -376,12 +414,23 @@ async function probeAll(python: string, jobs: Job[], files: Array<{ module: stri
       const job = jobs[Number(target.id)]!;
       if (target.importError) out.set(job, { importError: `${target.importError.type}: ${target.importError.message}` });
       // Only a target whose every candidate was reported ran to completion in the probe.
-      else if (target.candidates.length === job.candidates.length) out.set(job, { results: target.candidates, tmpRoots: [work] });
+      else if (target.candidates.length === job.candidates.length) out.set(job, { results: target.candidates, tmpRoots: [work], stopped: target.stopped });
     }
-    return { observed: out, root: work };
+    return out;
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** What stopped a function's calls (see ProbeStopped), the call that did, and how many were skipped for it. */
+function stoppedReport(job: Job, results: ProbeCandidateResult[], stopped: ProbeStopped, memory: number): string {
+  const at = results.findIndex((r) => r.id === stopped.candidate);
+  const call = job.candidates[at]?.expr ?? '?';
+  const shown = call.length > 80 ? `${call.slice(0, 77)}...` : call;
+  const skipped = results.filter((r) => r.outcome === 'skipped').length;
+  if (stopped.reason === 'timeout') return stoppedDetail(stoppedBy.timeout(CALL_TIMEOUT_SECONDS), shown, skipped, notRun.timeout(CALL_TIMEOUT_SECONDS));
+  if (stopped.reason === 'memory') return stoppedDetail(stoppedBy.memory(memory), shown, skipped, notRun.memory(memory));
+  return stoppedDetail(stoppedBy.crash(stopped), shown, skipped, notRun.crash);
 }
 
 /**
@@ -392,7 +441,7 @@ async function probeAll(python: string, jobs: Job[], files: Array<{ module: stri
 async function consumeIterators(observed: Map<Job, Observed>, probe: (jobs: Job[]) => Promise<Map<Job, Observed>>): Promise<void> {
   const reruns: Array<{ job: Job; copy: Job; indexes: number[] }> = [];
   for (const [job, seen] of observed) {
-    if (!('results' in seen)) continue;
+    if (!('results' in seen) || seen.stopped) continue;
     const wrapped = iteratorReruns(job.candidates, seen.results);
     if (wrapped.size > 0) reruns.push({ job, copy: { ...job, candidates: [...wrapped.values()] }, indexes: [...wrapped.keys()] });
   }
@@ -401,7 +450,8 @@ async function consumeIterators(observed: Map<Job, Observed>, probe: (jobs: Job[
   for (const { job, copy, indexes } of reruns) {
     const first = observed.get(job);
     const second = again.get(copy);
-    if (!first || !('results' in first) || !second || !('results' in second)) continue;
+    // A rerun the probe had to stop (consuming crashed or ran out of memory) changes nothing.
+    if (!first || !('results' in first) || !second || !('results' in second) || second.stopped) continue;
     indexes.forEach((index, k) => {
       const r = second.results[k];
       if (!r || !(r.outcome === 'return' || (r.outcome === 'raise' && r.raisedInTarget))) return;
@@ -423,7 +473,7 @@ async function search(jobs: Job[], observed: Map<Job, Observed>, options: Genera
   const subjects = new Map<SearchSubject, Job>();
   for (const job of jobs) {
     const seen = observed.get(job);
-    if (!seen || !('results' in seen) || job.targets.size === 0) continue;
+    if (!seen || !('results' in seen) || seen.stopped || job.targets.size === 0) continue;
     const subject: SearchSubject = { fn: job.via, lines: job.source.text.split(/\r?\n/), targets: job.targets, candidates: job.candidates, results: seen.results, placeholder: options.config.placeholder };
     subjects.set(subject, job);
   }

@@ -42,6 +42,11 @@ export const ProbeRequestSchema = z.object({
   tmpPath: z.string(),
   /** sys.argv while the modules are imported and the candidates run (default: [probe.py]). */
   argv: z.optional(z.array(z.string())),
+  /**
+   * Cap on the memory of the process running the candidates, in bytes (its data segment on
+   * Linux, else its address space); null: none. Default 1 GiB.
+   */
+  memoryBytes: z.optional(z.nullable(z.int().check(z.positive()))),
   targets: z.array(ProbeTargetSchema),
 });
 
@@ -131,13 +136,42 @@ export const ProbeBlockedSchema = z.object({
   blockedDetail: z.string(),
 });
 
+/** How the process running a candidate ended: an exit status, or the signal that killed it. */
+const exitFields = {
+  /** The exit status (os._exit(4) gives 4); null when a signal killed it. */
+  exitCode: z.nullable(z.int()),
+  /** The signal's name ("SIGSEGV", "SIGKILL"), or null. */
+  signal: z.nullable(z.string()),
+};
+
+/** The call ended the process running it (os._exit, a signal, a crash in C code): nothing is known of its result. */
+export const ProbeCrashSchema = z.object({ ...common, outcome: z.literal('crash'), ...exitFields });
+
+export const ProbeStopReasonSchema = z.enum(['timeout', 'memory', 'crash']);
+
+/** Not run, because an earlier call of the same target timed out, ran out of memory, or crashed. */
+export const ProbeSkippedSchema = z.object({ ...common, outcome: z.literal('skipped'), reason: ProbeStopReasonSchema });
+
 export const ProbeCandidateResultSchema = z.discriminatedUnion('outcome', [
   ProbeReturnSchema,
   ProbeRaiseSchema,
   ProbeErrorSchema,
   ProbeTimeoutSchema,
   ProbeBlockedSchema,
+  ProbeCrashSchema,
+  ProbeSkippedSchema,
 ]);
+
+/** Why a target's candidates stopped before the last one, and at which. */
+export const ProbeStoppedSchema = z.object({
+  /** timeout: the candidate ran past its limit; memory: it raised MemoryError; crash: it ended the process. */
+  reason: ProbeStopReasonSchema,
+  /** Id of the candidate that stopped the target; every later one is 'skipped'. */
+  candidate: z.string(),
+  /** For a crash: how the process ended (see ProbeCrashSchema). */
+  exitCode: z.optional(exitFields.exitCode),
+  signal: z.optional(exitFields.signal),
+});
 
 export const ProbeImportErrorSchema = z.object({
   /** Exception name, qualified unless builtin ("ModuleNotFoundError", "pkg.errors.Bad"), or "Timeout". */
@@ -149,19 +183,36 @@ export const ProbeTargetResultSchema = z.object({
   id: z.string(),
   /** Set when the module failed to import; its candidates were then not run. */
   importError: z.nullable(ProbeImportErrorSchema),
+  /** One result per candidate, in request order (none when the import failed). */
   candidates: z.array(ProbeCandidateResultSchema),
+  /** Set when a candidate timed out, ran out of memory or crashed: the later ones were not run. */
+  stopped: z.nullable(ProbeStoppedSchema),
 });
+
+/**
+ * The probe's output: one JSON object per line, as it goes, so that a crash of the probe itself
+ * loses only the target it was running (runProbe assembles these into a ProbeResponse).
+ */
+export const ProbeEventSchema = z.discriminatedUnion('event', [
+  z.object({ event: z.literal('start'), probeVersion: z.int(), python: z.string(), fork: z.boolean() }),
+  /** A target's module was imported (or failed to). */
+  z.object({ event: z.literal('target'), id: z.string(), importError: z.nullable(ProbeImportErrorSchema) }),
+  /** A child process (its own process group) runs a target's candidates (written when it starts). */
+  z.object({ event: z.literal('fork'), pid: z.int(), target: z.string() }),
+  /** That child ended, and its process group was killed. */
+  z.object({ event: z.literal('reaped'), pid: z.int() }),
+  z.object({ event: z.literal('candidate'), target: z.string(), result: ProbeCandidateResultSchema }),
+  z.object({ event: z.literal('end'), id: z.string(), stopped: z.nullable(ProbeStoppedSchema) }),
+  z.object({ event: z.literal('done') }),
+  /** The probe gave up on a candidate that would not stop (no fork): the rest of the request runs in a new process. */
+  z.object({ event: z.literal('resume') }),
+]);
 
 export const ProbeResponseSchema = z.object({
   probeVersion: z.int(),
   /** platform.python_version() of the interpreter that ran the probe. */
   python: z.string(),
-  /**
-   * False (from probe.py only) when a candidate ignored its timeout and the probe gave up: the last
-   * target's candidates end with that one (reported as a timeout), or its import timed out, and
-   * the rest of the request was not run. runProbe runs the rest in a new process, so what it
-   * resolves with is always complete.
-   */
+  /** Always true: runProbe answers every target of the request (restarting the probe after a crash). */
   complete: z.boolean(),
   targets: z.array(ProbeTargetResultSchema),
 });
@@ -176,6 +227,10 @@ export type ProbeRaise = z.infer<typeof ProbeRaiseSchema>;
 export type ProbeErrorResult = z.infer<typeof ProbeErrorSchema>;
 export type ProbeTimeout = z.infer<typeof ProbeTimeoutSchema>;
 export type ProbeBlocked = z.infer<typeof ProbeBlockedSchema>;
+export type ProbeCrash = z.infer<typeof ProbeCrashSchema>;
+export type ProbeSkipped = z.infer<typeof ProbeSkippedSchema>;
+export type ProbeStopped = z.infer<typeof ProbeStoppedSchema>;
+export type ProbeEvent = z.infer<typeof ProbeEventSchema>;
 export type ProbeCandidateResult = z.infer<typeof ProbeCandidateResultSchema>;
 export type ProbeOutcome = ProbeCandidateResult['outcome'];
 export type ProbeTargetResult = z.infer<typeof ProbeTargetResultSchema>;

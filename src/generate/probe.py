@@ -3,9 +3,16 @@
 Runs candidate calls of under-covered functions in the project's own Python and reports what
 happened, so smart-test can write assertions without an LLM. Standard library only; Python 3.8+.
 
-Usage: ``python probe.py`` with a JSON request on stdin; the JSON response is the only thing
-written to stdout. Fatal problems (a bad request) go to stderr with a non-zero exit status.
-The request and response shapes are described (and validated) in src/generate/probe-model.ts.
+Usage: ``python probe.py`` with a JSON request on stdin; the response is written to stdout as
+it goes, one JSON event a line (start, then per target: target, candidate..., end; then done),
+and nothing else goes there. Fatal problems (a bad request) go to stderr with a non-zero exit
+status. The shapes are described (and validated) in src/generate/probe-model.ts.
+
+Where fork exists, the probe imports each module once and forks a child process per target (up
+to two at a time), in its own process group, under a memory cap; the child runs the target's
+candidates and streams their results back over a pipe. Whatever a candidate does to its process
+(os._exit, a signal, a segfault, closing files, hanging in C code) ends that child only, and the
+probe reports the target as stopped. The probe ignores the signals a candidate could send it.
 """
 
 import ast
@@ -22,7 +29,9 @@ except ImportError:  # pragma: no cover
     _Coroutine = ()
 
 PROBE_FILE = os.path.abspath(__file__)
-PROBE_VERSION = 1
+PROBE_VERSION = 2
+# Default cap on the memory of the process running candidates (request key memoryBytes).
+DEFAULT_MEMORY = 1 << 30
 REPR_LIMIT = 2000
 MESSAGE_LIMIT = 2000
 OUTPUT_LIMIT = 2000
@@ -55,6 +64,10 @@ class _State(object):
         self.on_stuck = None  # called when it does not unwind: reports what is done and exits
         self.blocked = []  # [(event, detail)] of the current run
         self.tmp_real = None  # realpath of the current run's tmp dir
+        # Processes (and process groups) no code run by the probe may signal: smart-test's node
+        # process, and (from a forked child) the probe itself. Filled by _protect().
+        self.protected = frozenset()
+        self.protected_groups = frozenset()
 
 
 STATE = _State()
@@ -288,9 +301,56 @@ def _short(value, limit=200):
 WATCHED = frozenset(["open", "sqlite3.connect"]) | ALWAYS_BLOCKED | frozenset(PATH_EVENTS)
 
 
+KILL_EVENTS = frozenset(["os.kill", "os.killpg"])
+
+
+def _kill_detail(event, args):
+    """Why a signal may not be sent (None: it may): to every process, to smart-test or the probe."""
+    pid = args[0] if args else None
+    if not isinstance(pid, int):
+        return None
+    if event == "os.killpg":
+        hit = pid in STATE.protected_groups
+    elif pid == -1:
+        hit = True  # every process the user may signal
+    elif pid < -1:
+        hit = -pid in STATE.protected_groups
+    else:
+        hit = pid in STATE.protected
+    return " ".join(_short(a, 100) for a in args) if hit else None
+
+
+def _protect(pids):
+    """Protects ``pids`` (and their process groups) from signals sent by the code the probe runs."""
+    me = os.getpid()
+    pids = frozenset(p for p in pids if isinstance(p, int) and p > 1 and p != me)
+    groups = set()
+    getpgid = getattr(os, "getpgid", None)
+    for p in pids:
+        try:
+            groups.add(getpgid(p) if getpgid else p)
+        except OSError:
+            pass
+    try:
+        groups.discard(os.getpgrp())
+    except (AttributeError, OSError):
+        pass
+    STATE.protected = pids
+    STATE.protected_groups = frozenset(g for g in groups if g > 1)
+
+
 def _audit_hook(event, args):
     # Called for every audited operation (on 3.8, even frame attribute reads): stay cheap.
-    if not STATE.gate or STATE.in_hook or event not in WATCHED:
+    if STATE.in_hook or event not in WATCHED:
+        return
+    if not STATE.gate:
+        # Even with side effects allowed (or while importing), nothing may signal smart-test,
+        # the probe (from a child) or every process at once.
+        if event in KILL_EVENTS:
+            detail = _kill_detail(event, args)
+            if detail is not None:
+                STATE.blocked.append((event, detail))
+                raise _ProbeBlocked("smart-test probe blocked %s %s" % (event, detail))
         return
     STATE.in_hook = True
     try:
@@ -575,7 +635,7 @@ class _Runner(object):
         self.run_counter = 0
         self.spare_tmp = None
         self.tmp_stat = None
-        self.out_targets = []
+        self.current_target = None  # id of the target being run, for _stuck
         # What the probe is doing now, for a report when a candidate never stops (see _stuck).
         self.current = None
         import pathlib
@@ -583,7 +643,20 @@ class _Runner(object):
 
         self.pathlib = pathlib
         self.tempfile = tempfile
-        STATE.grace = max(0.5, min(2.0, self.timeout))
+        memory = request.get("memoryBytes", DEFAULT_MEMORY)
+        self.memory = int(memory) if memory is not None else None
+        # One child process per target where fork exists: whatever a candidate does to its
+        # process costs that target only. SMART_TEST_PROBE_NO_FORK=1 runs everything in this
+        # process instead (as on Windows); runProbe then restarts the probe after a crash.
+        self.fork = hasattr(os, "fork") and os.environ.get("SMART_TEST_PROBE_NO_FORK") != "1"
+        self.in_child = False
+        # Children running at once: two where there are two CPUs (a call that hangs or eats
+        # memory costs half the wall time), sharing the memory cap.
+        jobs = os.environ.get("SMART_TEST_PROBE_JOBS")
+        self.jobs = int(jobs) if jobs and jobs.isdigit() and int(jobs) > 0 else min(2, _cpu_count())
+        # A timed-out candidate gets this long to unwind. A forked child is thrown away after
+        # it, so it need not wait long.
+        STATE.grace = 0.5 if self.fork else max(0.5, min(2.0, self.timeout))
         STATE.on_stuck = self._stuck
 
     # -- per-run isolation ------------------------------------------------------------------
@@ -657,6 +730,7 @@ class _Runner(object):
         tracer = _make_tracer(target.matcher, target.first, target.last, lines) if trace else None
         snap = self._snapshot()
         os.chdir(self.cwd)
+        _reopen_std_fds()  # a previous run may have closed them: they must not be reused by other files
         stdin = io.open(os.devnull, "r")
         sys.stdout, sys.stderr, sys.stdin = out_stream, err_stream, stdin
         self.tempfile.tempdir = tmp
@@ -666,6 +740,8 @@ class _Runner(object):
         run = {"phase": "setup", "lines": lines, "out": out_raw, "err": err_raw, "started": time.perf_counter()}
         if self.current is not None:
             self.current["run"] = run
+        if self.in_child:
+            self.emit({"event": "begin", "id": self.current["id"] if self.current else None})
         self.timer.start(self.timeout)
         try:
             STATE.gate = not self.allow
@@ -699,11 +775,17 @@ class _Runner(object):
             self.timer.stop()
             elapsed = time.perf_counter() - run["started"]
             env_changed = self._restore(snap)
-            stdin.close()
+            closed = _closed_std(out_stream, err_stream, stdin)
+            try:
+                stdin.close()
+            except OSError:
+                pass  # the candidate closed its file descriptor
         result["phase"] = run["phase"]
         result["seconds"] = elapsed
         result["timed_out"] = STATE.timed_out
         result["blocked"] = list(STATE.blocked)
+        if closed:  # pytest's own streams would be closed by the test: never asserted
+            result["blocked"].append(("closed " + closed, ""))
         result["env_changed"] = env_changed
         result["stdout"] = _captured_text(out_raw)
         result["stderr"] = _captured_text(err_raw)
@@ -753,8 +835,8 @@ class _Runner(object):
         self.current["first"] = first
         report = {"id": cid}
         report.update(self._describe(target, first))
-        if report["outcome"] == "timeout":
-            report["deterministic"] = None  # not run twice: it would only time out again
+        if _stop_reason(report) is not None:
+            report["deterministic"] = None  # not run twice: it would only time out (run out of memory) again
         else:
             second = self.run_once(target, codes, False, needs_asyncio)
             report["deterministic"] = _fingerprint(self._describe(target, second), second) == _fingerprint(
@@ -829,67 +911,197 @@ class _Runner(object):
         os.chdir(self.cwd)
         if self.request.get("argv"):
             sys.argv = list(self.request["argv"])
-        if not self.allow:
-            sys.addaudithook(_audit_hook)
-        for spec in self.request["targets"]:
-            entry = {"id": spec["id"], "importError": None, "candidates": []}
-            self.out_targets.append(entry)
-            module, entry["importError"] = self._import(importlib, spec["module"])
-            if module is not None:
-                target = _Target(spec, module)
-                ambient = _enter_ambient(spec)
-                for candidate in spec["candidates"]:
-                    entry["candidates"].append(self.candidate(target, candidate))
-                _leave_ambient(ambient)
-        self.emit(complete=True)
+        # Nothing the probe runs may signal smart-test (the parent of this process).
+        _protect([os.getppid()])
+        # Always installed: with side effects allowed it still guards against signals (above).
+        sys.addaudithook(_audit_hook)
+        if self.fork:
+            _ignore_signals()
+        else:
+            _limit_memory(self.memory)
+        self.emit(
+            {"event": "start", "probeVersion": PROBE_VERSION, "python": sys.version.split()[0], "fork": self.fork}
+        )
+        if self.fork:
+            self._run_all_forked(importlib)
+        else:
+            for spec in self.request["targets"]:
+                self.current_target = spec["id"]
+                module, error = self._import(importlib, spec["module"])
+                self.emit({"event": "target", "id": spec["id"], "importError": error})
+                stopped = None
+                if module is not None:
+                    stopped = self._run_here(_Target(spec, module))
+                self.emit({"event": "end", "id": spec["id"], "stopped": stopped})
+        self.emit({"event": "done"})
 
-    def emit(self, complete):
-        response = {
-            "probeVersion": PROBE_VERSION,
-            "python": sys.version.split()[0],
-            # False when a candidate never stopped: the last target's candidates end with it (or
-            # its import timed out), and the rest of the request was not run.
-            "complete": complete,
-            "targets": self.out_targets,
-        }
-        data = json.dumps(response, ensure_ascii=True, allow_nan=False).encode("ascii") + b"\n"
+    def emit(self, event):
+        """One JSON line on the result channel (smart-test, or a child's pipe to the probe)."""
+        data = json.dumps(event, ensure_ascii=True, allow_nan=False).encode("ascii") + b"\n"
         while data:
             n = os.write(self.out_fd, data)
             data = data[n:]
 
+    def _run_here(self, target):
+        """Runs a target's candidates in this process; its stop reason (see _stop_reason) or None."""
+        ambient = _enter_ambient(target.spec)
+        try:
+            for candidate in target.spec["candidates"]:
+                report = self.candidate(target, candidate)
+                self.emit({"event": "candidate", "target": target.spec["id"], "result": report})
+                reason = _stop_reason(report)
+                if reason is not None:
+                    return {"reason": reason, "candidate": candidate["id"]}
+            return None
+        finally:
+            _leave_ambient(ambient)
+
+    # -- a child per target -----------------------------------------------------------------
+
+    def _run_all_forked(self, importlib):
+        """Runs each target's candidates in a child process, up to ``self.jobs`` at once.
+
+        Events are written in request order (a target's results once its child is done), so that
+        the output reads as if the targets ran one after the other. A module is imported only
+        while no child runs: every child has the modules its target needs, and a crash while
+        importing ends no target but the one importing.
+        """
+        specs = self.request["targets"]
+        entries = []  # [spec, importError, _Child or None], in request order, not yet written
+        i = 0
+        while i < len(specs) or entries:
+            self._flush(entries)  # before an import, everything finished is written
+            running = [e[2] for e in entries if e[2] is not None and not e[2].finished]
+            while i < len(specs) and len(running) < self.jobs:
+                spec = specs[i]
+                if running and spec["module"] not in sys.modules:
+                    break
+                self.current_target = spec["id"]
+                module, error = self._import(importlib, spec["module"])
+                child = None
+                if module is not None and spec["candidates"]:
+                    others = [e[2].r for e in entries if e[2] is not None and not e[2].finished]
+                    try:
+                        child = _Child(self, _Target(spec, module), _child_memory(self.memory, self.jobs), others)
+                    except OSError:  # no more processes: wait for a child to end, or run it here
+                        if running:
+                            break
+                        self._flush(entries)
+                        self.emit({"event": "target", "id": spec["id"], "importError": None})
+                        stopped = self._run_here(_Target(spec, module))
+                        self.emit({"event": "end", "id": spec["id"], "stopped": stopped})
+                        i += 1
+                        continue
+                    running.append(child)
+                entries.append([spec, error, child, False, 0])
+                i += 1
+                self._flush(entries)
+            self._flush(entries)
+            if running:
+                _Child.wait(running)
+
+    def _flush(self, entries):
+        """Writes what is known of the targets at the head of ``entries``, in order.
+
+        The first target's results go out as they come (so that they survive a crash of the
+        probe itself); a later target's wait until it is first.
+        """
+        while entries:
+            entry = entries[0]
+            spec, error, child = entry[0], entry[1], entry[2]
+            if not entry[3]:
+                self.emit({"event": "target", "id": spec["id"], "importError": error})
+                entry[3] = True
+            if child is not None:
+                while entry[4] < len(child.relayed):
+                    self.emit({"event": "candidate", "target": spec["id"], "result": child.relayed[entry[4]]})
+                    entry[4] += 1
+                if not child.finished:
+                    return
+            self.emit({"event": "end", "id": spec["id"], "stopped": child.stopped if child is not None else None})
+            entries.pop(0)
+
+    def _child(self, target, w, limit, others):
+        """In the child: isolate, limit, run the candidates, report each on ``w``. Never returns."""
+        self.in_child = True
+        for fd in others:  # the other children's pipes
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            os.setpgid(0, 0)  # signals the candidates send to their "process group" stay here
+        except OSError:
+            pass
+        _restore_signals()
+        _protect(list(STATE.protected) + [os.getppid()])
+        # smart-test's pipes stay with the probe: the child writes results to w only, and its
+        # fd 2 goes nowhere (what candidates print is captured at the Python level).
+        os.close(self.out_fd)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+        self.out_fd = w
+        _limit_memory(limit)
+        _enter_ambient(target.spec)  # the child ends after its target: nothing to restore
+        for candidate in target.spec["candidates"]:
+            report = self.candidate(target, candidate)
+            self.emit({"event": "candidate", "target": target.spec["id"], "result": report})
+            if _stop_reason(report) is not None:
+                break
+        self.emit({"event": "done"})
+        os._exit(0)
+
     def _stuck(self):
-        """A candidate (or import) ignores its timeout: report what is done, then exit at once."""
+        """A candidate (or import) ignores its timeout: report it as a timeout, then exit at once.
+
+        In a child, the probe goes on with the next target; in the probe itself (no fork), the
+        target ends here and runProbe runs the rest of the request in a new process.
+        """
         sys.settrace(None)
         STATE.in_candidate = False
         STATE.gate = False
         self.timer.stop()
-        entry = self.out_targets[-1] if self.out_targets else None
         current = self.current
-        if entry is not None and current is None:
-            entry["importError"] = {"type": "Timeout", "message": "the import did not stop after its timeout"}
-        elif entry is not None:
+        spec_id = self.current_target
+        try:
+            if current is None:
+                if not self.in_child and spec_id is not None:
+                    self.emit(
+                        {
+                            "event": "target",
+                            "id": spec_id,
+                            "importError": {"type": "Timeout", "message": "the import did not stop after its timeout"},
+                        }
+                    )
+                    self.emit({"event": "end", "id": spec_id, "stopped": None})
+                return
             first = current.get("first")
             run = current.get("run") or {}
             lines = first["lines"] if first else run.get("lines", set())
             out = first["stdout"] if first else _captured_text(run["out"]) if "out" in run else ""
             err = first["stderr"] if first else _captured_text(run["err"]) if "err" in run else ""
             seconds = first["seconds"] if first else time.perf_counter() - run.get("started", time.perf_counter())
-            entry["candidates"].append(
-                {
-                    "id": current["id"],
-                    "outcome": "timeout",
-                    "phase": run.get("phase"),
-                    "lines": sorted(lines),
-                    "names": current["names"],
-                    "seconds": round(seconds, 6),
-                    "deterministic": None,
-                    "stdout": out,
-                    "stderr": err,
-                }
-            )
-        try:
-            self.emit(complete=False)
+            report = {
+                "id": current["id"],
+                "outcome": "timeout",
+                "phase": run.get("phase"),
+                "lines": sorted(lines),
+                "names": current["names"],
+                "seconds": round(seconds, 6),
+                "deterministic": None,
+                "stdout": out,
+                "stderr": err,
+            }
+            self.emit({"event": "candidate", "target": spec_id, "result": report})
+            if not self.in_child:
+                self.emit({"event": "end", "id": spec_id, "stopped": {"reason": "timeout", "candidate": current["id"]}})
         finally:
+            if not self.in_child:
+                try:
+                    self.emit({"event": "resume"})  # the rest of the request runs in a new process
+                except Exception:
+                    pass
             os._exit(0)
 
     def _import(self, importlib, name):
@@ -918,6 +1130,275 @@ class _Runner(object):
             qual = t.__qualname__ if t.__module__ == "builtins" else "%s.%s" % (t.__module__, t.__qualname__)
             return None, {"type": qual, "message": _truncate(_safe_str(error), MESSAGE_LIMIT)[0]}
         return module, None
+
+
+class _Child(object):
+    """A child process running one target's candidates, as the probe sees it."""
+
+    def __init__(self, runner, target, limit, others):
+        spec = target.spec
+        self.spec = spec
+        self.asked = [c["id"] for c in spec["candidates"]]
+        self.relayed = []  # results received, in order
+        self.stopped = None
+        self.finished = False
+        self.buf = b""
+        self.eof = False
+        self.status = None
+        self.done = False
+        self.killed = False
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child never returns
+            try:
+                os.close(r)
+                runner._child(target, w, limit, others)
+            finally:
+                os._exit(70)
+        os.close(w)
+        try:
+            os.setpgid(pid, pid)
+        except OSError:
+            pass
+        self.pid = pid
+        self.r = r
+        runner.emit({"event": "fork", "pid": pid, "target": spec["id"]})
+        # The child says when each run starts; a run that neither ends nor reports within its
+        # timeout, the grace to unwind and a margin is stuck (in C code): the child is killed.
+        self.per_run = runner.timeout + STATE.grace + 1.0
+        self.deadline = time.perf_counter() + self.per_run + 2.0
+        self.runner = runner
+
+    @staticmethod
+    def wait(children):
+        """Waits (at most 0.1 s) for news from any of ``children`` and handles it."""
+        import select
+
+        now = time.perf_counter()
+        reading = [c for c in children if not c.eof]
+        wait = max(0.0, min([c.deadline - now for c in children] + [0.1]))
+        if reading:
+            ready = select.select(reading, [], [], wait)[0]
+        else:
+            time.sleep(min(wait, 0.002))
+            ready = []
+        for child in children:
+            if child in ready:
+                child._read()
+            child._poll()
+
+    def fileno(self):
+        return self.r
+
+    def _read(self):
+        chunk = os.read(self.r, 1 << 16)
+        if not chunk:
+            self.eof = True
+            return
+        self.buf += chunk
+        while b"\n" in self.buf:
+            line, self.buf = self.buf.split(b"\n", 1)
+            event = _parse_line(line)
+            if event is None:
+                continue
+            kind = event.get("event")
+            if kind == "begin":
+                self.deadline = time.perf_counter() + self.per_run
+            elif kind == "candidate":
+                result = event.get("result")
+                n = len(self.relayed)
+                if isinstance(result, dict) and n < len(self.asked) and result.get("id") == self.asked[n]:
+                    self.relayed.append(result)
+                    self.deadline = time.perf_counter() + self.per_run
+            elif kind == "done":
+                self.done = True
+        if len(self.buf) > (32 << 20):
+            self.buf = b""  # not the child's writing: drop it
+
+    def _poll(self):
+        import select
+
+        if self.status is None:
+            got, st = os.waitpid(self.pid, os.WNOHANG)
+            if got:
+                self.status = st
+        if self.status is not None and (self.eof or not select.select([self.r], [], [], 0)[0]):
+            self._finish()  # gone (grandchildren may hold the pipe open: not waited for)
+        elif time.perf_counter() >= self.deadline:
+            _kill_group(self.pid)
+            self.killed = True
+            if self.status is None:
+                self.status = os.waitpid(self.pid, 0)[1]
+            self._finish()
+
+    def _finish(self):
+        os.close(self.r)
+        _kill_group(self.pid)  # whatever the candidates left running in the child's process group
+        self.runner.emit({"event": "reaped", "pid": self.pid})
+        self.finished = True
+        last = self.relayed[-1] if self.relayed else None
+        reported = len(self.relayed)
+        if last is not None and _stop_reason(last) is not None:
+            self.stopped = {"reason": _stop_reason(last), "candidate": last["id"]}
+        elif self.done or reported >= len(self.asked):
+            self.stopped = None
+        else:
+            self.stopped = {"reason": "timeout" if self.killed else "crash", "candidate": self.asked[reported]}
+            if not self.killed:
+                self.stopped.update(_exit_status(self.status))
+
+
+def _cpu_count():
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _closed_std(out_stream, err_stream, in_stream):
+    """Which standard stream a run closed ("stdout", "fd 1", ...), or None."""
+    for name, stream in (("stdout", out_stream), ("stderr", err_stream), ("stdin", in_stream)):
+        if stream.closed:
+            return name
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            return "fd %d" % fd
+    return None
+
+
+def _reopen_std_fds():
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+
+
+def _stop_reason(report):
+    """Why no further candidate of the target runs after this one: "timeout", "memory" or None."""
+    if report.get("outcome") == "timeout":
+        return "timeout"
+    exc = report.get("excType")
+    if isinstance(exc, dict) and exc.get("module") == "builtins" and exc.get("qualname") == "MemoryError":
+        return "memory"
+    return None
+
+
+def _parse_line(line):
+    try:
+        event = json.loads(line.decode("ascii"))
+    except Exception:
+        return None
+    return event if isinstance(event, dict) else None
+
+
+def _exit_status(status):
+    """{"exitCode", "signal"} of a waitpid status."""
+    if status is not None and os.WIFSIGNALED(status):
+        import signal
+
+        num = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(num).name
+        except ValueError:
+            name = "signal %d" % num
+        return {"exitCode": None, "signal": name}
+    code = os.WEXITSTATUS(status) if status is not None and os.WIFEXITED(status) else None
+    return {"exitCode": code, "signal": None}
+
+
+def _kill_group(pid):
+    try:
+        os.killpg(pid, 9)  # SIGKILL
+    except OSError:
+        pass
+
+
+# Signals a candidate may send the probe (os.kill(os.getppid(), ...), through ctypes too) that
+# would end it: the probe ignores them while children run candidates; the children do not.
+_IGNORED = ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGTSTP", "SIGTTIN", "SIGTTOU")
+
+
+def _ignore_signals():
+    import signal
+
+    for name in _IGNORED:
+        num = getattr(signal, name, None)
+        if num is not None:
+            try:
+                signal.signal(num, signal.SIG_IGN)
+            except (OSError, ValueError):
+                pass
+
+
+def _restore_signals():
+    import signal
+
+    for name in _IGNORED:
+        num = getattr(signal, name, None)
+        if num is not None:
+            try:
+                signal.signal(num, signal.default_int_handler if name == "SIGINT" else signal.SIG_DFL)
+            except (OSError, ValueError):
+                pass
+
+
+def _child_memory(memory, jobs=1):
+    """The memory limit of a child, so that the probe and the child together stay under ``memory``.
+
+    The child starts with the probe's data segment (the imported modules), shared until written:
+    it may add ``memory`` less what the probe holds, less a margin for code pages, which a data
+    limit does not count.
+    """
+    if memory is None:
+        return None
+    try:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        peak = peak if sys.platform == "darwin" else peak * 1024  # bytes on macOS, KiB elsewhere
+    except Exception:
+        peak = 0
+    return _data_size() + max((memory - peak - (32 << 20)) // jobs, 16 << 20)
+
+
+def _data_size():
+    """This process's data segment in bytes (VmData; Linux only, else 0)."""
+    try:
+        with open("/proc/self/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _limit_memory(limit):
+    """Caps this process's memory at ``limit`` bytes: its data segment on Linux (which counts
+    every private writable mapping, but not address space reserved and never written), else its
+    address space. Allocations past it raise MemoryError."""
+    if limit is None:
+        return
+    try:
+        import resource
+    except ImportError:
+        return
+    which = getattr(resource, "RLIMIT_DATA" if sys.platform.startswith("linux") else "RLIMIT_AS", None)
+    if which is None:
+        return
+    try:
+        soft, hard = resource.getrlimit(which)
+        if hard != resource.RLIM_INFINITY and hard < limit:
+            limit = hard
+        resource.setrlimit(which, (limit, limit))
+    except (ValueError, OSError):
+        pass
 
 
 def _enter_ambient(spec):
@@ -1013,6 +1494,8 @@ def _validate(req):
     need(isinstance(t, (int, float)) and not isinstance(t, bool) and t > 0, "timeoutSeconds must be > 0")
     need(isinstance(req.get("allowSideEffects"), bool), "allowSideEffects must be a boolean")
     need(isinstance(req.get("tmpPath"), str) and os.path.isabs(req["tmpPath"]), "tmpPath must be absolute")
+    m = req.get("memoryBytes")
+    need(m is None or (isinstance(m, int) and not isinstance(m, bool) and m > 0), "memoryBytes must be > 0 or null")
     need(isinstance(req.get("targets"), list), "targets")
     strings = lambda v: v is None or (isinstance(v, list) and all(isinstance(x, str) for x in v))  # noqa: E731
     need(strings(req.get("argv")), "argv")
@@ -1032,6 +1515,10 @@ def _validate(req):
 
 def main():
     sys.dont_write_bytecode = True
+    try:
+        os.setsid()  # its own session and process group (smart-test's spawn usually did it already)
+    except (AttributeError, OSError):
+        pass
     # The probe's own directory must not shadow the project's modules.
     here = os.path.dirname(PROBE_FILE)
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]

@@ -203,7 +203,7 @@ function inChange(line: number, changed: LineRange[] | 'all'): boolean {
   return changed.some((r) => line >= r.start && line <= r.end);
 }
 
-interface JoinedCoverage {
+export interface JoinedCoverage {
   coverageFile: string | null;
   coverageTimestamp: string | null;
   verdicts: Map<PyFunction, CoverageVerdict>;
@@ -214,7 +214,7 @@ interface JoinedCoverage {
  * to the working tree coverage measured (index -> working tree for staged content; none for files
  * read from disk).
  */
-async function joinCoverage(
+export async function joinCoverage(
   repo: Repo,
   config: Config,
   loaded: LoadedCoverage,
@@ -223,6 +223,8 @@ async function joinCoverage(
   warnings: string[],
   /** Working-tree bytes already read, by repo path: not read again. */
   alreadyRead: ReadonlyMap<string, Buffer> = new Map(),
+  /** Modification times (ms) of working-tree files already looked at, by repo path: not looked at again. */
+  alreadyStat: ReadonlyMap<string, number> = new Map(),
 ): Promise<JoinedCoverage> {
   const report = loaded.report;
   const coverageFile = displayPath(report.path, repo.root);
@@ -237,7 +239,8 @@ async function joinCoverage(
     }
     const absolute = path.join(repo.root, source.file);
     const known = alreadyRead.get(source.file);
-    const [worktreeText, info] = await Promise.all([known ? known.toString('utf8') : readFile(absolute, 'utf8').catch(() => null), stat(absolute).catch(() => null)]);
+    const knownMtime = alreadyStat.get(source.file);
+    const [worktreeText, info] = await Promise.all([known ? known.toString('utf8') : readFile(absolute, 'utf8').catch(() => null), knownMtime !== undefined ? { mtimeMs: knownMtime } : stat(absolute).catch(() => null)]);
     const stale = worktreeText === null || info === null
       ? { stale: true, reason: 'the file is missing from the working tree' }
       : checkStale({ worktreeText, worktreeMtimeMs: info.mtimeMs, report, file: entry });
@@ -261,7 +264,7 @@ async function joinCoverage(
   return { coverageFile, coverageTimestamp: report.timestampText ?? null, verdicts };
 }
 
-function finishPlan(config: Config, joined: JoinedCoverage, sources: PlanSource[], warnings: string[], changed: StagedFile[] = []): Plan {
+export function finishPlan(config: Config, joined: JoinedCoverage, sources: PlanSource[], warnings: string[], changed: StagedFile[] = []): Plan {
   const withTouched = sources.filter((s) => s.touched.length > 0);
   const verdicts = joined.verdicts;
   // Only a staged change has changed lines to cover: files named on the command line are all "changed".

@@ -161,7 +161,7 @@ describe('generate: never a test of code that did not run, stable tests only', (
     // No call made up just to check a type.
     expect(text).not.toMatch(/double\(|isinstance/);
     expect(detail(out, 'double')).toMatch(/^no test written: without running the code only doctest examples become tests/);
-    expect(detail(out, 'run_tool')).toBe('no test written: it starts processes; write one by hand with the process call mocked, or set allowSideEffects: true');
+    expect(detail(out, 'run_tool')).toBe('not run: it starts processes (allowSideEffects: true runs it); no test written: write one by hand with the process call mocked');
     expect(pytest(python, repo, 'tests/test_tool.py', '0').out).toMatch(/1 passed/);
   });
 
@@ -173,10 +173,14 @@ describe('generate: never a test of code that did not run, stable tests only', (
     // Blocked for side effects: seen in the source (run_tool, _spawn) or by the probe (hidden).
     for (const name of ['run_tool', 'hidden', '_spawn']) {
       expect(text).not.toMatch(new RegExp(`\\b${name}\\(`));
-      expect(detail(out, name)).toBe('no test written: it starts processes; write one by hand with the process call mocked, or set allowSideEffects: true');
+      expect(detail(out, name)).toBe(
+        name === 'hidden'
+          ? 'its calls were stopped: it starts processes (allowSideEffects: true lets it); no test written: write one by hand with the process call mocked'
+          : 'not run: it starts processes (allowSideEffects: true runs it); no test written: write one by hand with the process call mocked',
+      );
     }
     expect(text).not.toMatch(/\bsave\(/);
-    expect(detail(out, 'save')).toMatch(/^no test written: it writes outside its temporary folder \(open \S*notes\.txt mode=w\); write one by hand that passes it a path under tmp_path, or set allowSideEffects: true$/);
+    expect(detail(out, 'save')).toMatch(/^its calls were stopped: it writes outside its temporary folder \(open \S*notes\.txt mode=w\) \(allowSideEffects: true lets it\); no test written: write one by hand that passes it a path under tmp_path$/);
     // main() reads sys.argv: its test sets it, as the probe ran it.
     const main = blockOf(text, 'main');
     expect(main).toMatch(/def test_main\(monkeypatch\):/);

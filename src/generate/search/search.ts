@@ -13,6 +13,7 @@ import type { Candidate } from '../infer/candidates.js';
 import type { ProbeCandidateResult } from '../probe-model.js';
 import { callSites, withArgument, type CallSite } from './call-sites.js';
 import { alternatives, hintsNear, kindOf, type Kind } from './values.js';
+import { classState, stateSteps, type ClassState } from './receiver-state.js';
 
 /** One function being searched: its candidates and their results grow round by round. */
 export interface SearchSubject {
@@ -74,8 +75,8 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
     const observed = observedValues(subjects);
     const batch: Array<{ subject: SearchSubject; candidates: Candidate[] }> = [];
     for (const subject of subjects) {
-      // A function that ran out of time or memory gets no more calls.
-      if (subject.results.some((r) => r.outcome === 'timeout')) continue;
+      // A function one of whose calls ran out of time or memory, or ended its process, gets no more calls.
+      if (subject.results.some((r) => r.outcome === 'timeout' || r.outcome === 'crash' || r.outcome === 'skipped' || isMemoryError(r))) continue;
       const missed = missedTargets(subject);
       if (missed.length === 0) continue;
       const cost = callCost(subject);
@@ -103,6 +104,10 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
   }
   for (const s of subjects) stats.gained += initiallyMissed.get(s)! - missedTargets(s).length;
   return stats;
+}
+
+function isMemoryError(r: ProbeCandidateResult): boolean {
+  return (r.outcome === 'error' || r.outcome === 'raise') && r.excType.module === 'builtins' && r.excType.qualname === 'MemoryError';
 }
 
 function callCost(subject: SearchSubject): number {
@@ -159,8 +164,10 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
     }
     perParent.push(variants);
   }
-  // Midpoints between two calls that differ in one number and take different paths come first.
+  // Midpoints between two calls that differ in one number and take different paths come first;
+  // then, for a method, receivers put in another state.
   perParent.unshift(await bisections(subject));
+  if (fn.className) perParent.splice(1, 0, await stateVariants(subject, parents, missed));
   const out: Candidate[] = [];
   for (let i = 0; out.length < room && perParent.some((v) => i < v.length); i++) {
     for (const variants of perParent) {
@@ -214,6 +221,41 @@ async function bisections(subject: SearchSubject): Promise<Candidate[]> {
       if (both ? b.value - a.value < 2 : b.value - a.value < 1e-6) continue;
       const mid = both ? String(Math.floor((a.value + b.value) / 2)) : String((a.value + b.value) / 2);
       out.push(replaced(a.entry.c, a.entry.site, withArgument({ ...a.entry.site, where: 'expr' }, a.index, mid), subject.placeholder));
+    }
+  }
+  return out;
+}
+
+const classStates = new WeakMap<readonly string[], Map<string, Promise<ClassState>>>();
+
+/**
+ * Parents with their receiver put in another state (receiver-state.ts): after the `obj = ...`
+ * line, a statement that sets an attribute the function reads, the attributes read nearest the
+ * missed lines first, then those read on the lines the parent ran (last first), then the rest.
+ */
+async function stateVariants(subject: SearchSubject, parents: readonly Candidate[], missed: readonly number[]): Promise<Candidate[]> {
+  const { fn } = subject;
+  const className = fn.className!.split('.').pop()!;
+  let perText = classStates.get(subject.lines);
+  if (!perText) classStates.set(subject.lines, (perText = new Map()));
+  let pending = perText.get(className);
+  if (!pending) perText.set(className, (pending = classState(subject.lines.join('\n'), className)));
+  const state = await pending;
+  if (state.setters.size === 0 && state.literals.size === 0) return [];
+  const body = (from: number, to: number) => subject.lines.slice(from - 1, to).join('\n');
+  const near = missed.map((m) => body(Math.max(fn.bodyStartLine, m - 4), m)).join('\n');
+  const out: Candidate[] = [];
+  for (const parent of parents) {
+    const at = parent.setup.findIndex((line) => /^\s*obj\s*=/.test(line));
+    if (at < 0) continue;
+    const result = subject.results[subject.candidates.indexOf(parent)];
+    const ran = [...new Set(result?.lines ?? [])].sort((a, b) => b - a).map((l) => subject.lines[l - 1] ?? '').join('\n');
+    const seen = new Set<string>();
+    for (const step of stateSteps(state, `${near}\n${ran}\n${body(fn.bodyStartLine, fn.endLine)}`)) {
+      if (seen.has(step.statement) || parent.setup.includes(step.statement)) continue;
+      seen.add(step.statement);
+      const setup = [...parent.setup.slice(0, at + 1), step.statement, ...parent.setup.slice(at + 1)];
+      out.push({ ...parent, setup, origin: parent.origin === 'doctest' ? 'inferred' : parent.origin });
     }
   }
   return out;

@@ -8,10 +8,12 @@ Commands:
 ${DOCTOR_USAGE}
   plan                  Show the functions this commit touches, their coverage, and which need
                         tests. Writes nothing.
+  plan --all [PATH...]  Where the repository (or the named files and folders) stands: every
+                        function with its coverage, worst first, and a summary per package.
   run                   What the hook runs: plan, write or refresh tests for the selected
                         functions, then the placeholder gate on the staged test files.
-  generate PATH...      Write tests for functions of the named source files (below the
-                        threshold; --all: every function; --function NAME: that one).
+  generate PATH...      Write tests for functions of the named source files and folders (below
+                        the threshold; --all: every function; --function NAME: that one).
   check [FILE...]       The placeholder gate: staged test files (or the named files) must not
                         hold the placeholder string in a Python string.
 ${INSTALL_USAGE}
@@ -28,7 +30,8 @@ Options:
                          (default: 80, or the configured threshold).
   --stage                run: stage the test files it writes (config onGenerate: "stage").
   --no-execute           run, generate: do not run project code; static tests only.
-  --all                  generate: every function of the files, whatever its coverage.
+  --all                  plan: the whole repository, not the commit. generate: every function
+                         of the files, whatever its coverage.
   --function NAME        generate: only this function (repeatable).
 ${FORCE_OPTION_USAGE}
   -h, --help             Show this help.

@@ -96,4 +96,6 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   changedLines: 'one of "cover" or "ignore"',
   searchBudget: 'a number of seconds from 0 to 600',
   searchRunBudget: 'a number of seconds from 0 to 3600',
+  probeMemory: 'a size of at least 64 MiB: a number of bytes, or a string such as "1GiB" or "512MiB"',
+  jobs: 'a whole number of at least 1 (probe processes run at once), or null for one per core',
 };

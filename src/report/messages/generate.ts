@@ -13,6 +13,10 @@ export const TEST_FILE_HEADER = (module: string) => [
 export const progressLine = (calls: number, functions: number, python: string) =>
   `running ${calls} candidate calls for ${functions} function${functions === 1 ? '' : 's'} in ${python}`;
 
+export const progressModules = (done: number, total: number) => `ran the candidate calls of ${done} of ${total} modules`;
+
+export const progressAnalysing = (modules: number) => `analysing ${modules} module${modules === 1 ? '' : 's'}`;
+
 export const placeholderComment = (placeholder: string) =>
   `# smart-test: "${placeholder}" is a placeholder; replace it with a real value and assert the exact result`;
 
@@ -43,3 +47,42 @@ export const warnings = {
   notOnPytestPath: (modules: readonly string[], roots: readonly string[]) =>
     `the generated tests import ${andList(modules)}, which pytest may not find from the repository root: no pytest configuration sets \`pythonpath\` and ${modules.length === 1 ? 'the package is' : 'they are'} not installed. Add \`pythonpath = ${roots.find((r) => r !== '.') ?? '.'}\` under [pytest] (or [tool.pytest.ini_options]), or \`pip install -e .\``,
 };
+
+/** How a process ended, as the crash messages show it: `os._exit(4)`, `killed by SIGSEGV`. */
+export function exitDescription(exit: { exitCode?: number | null; signal?: string | null }): string {
+  if (exit.signal) return `killed by ${exit.signal}`;
+  return exit.exitCode === null || exit.exitCode === undefined ? 'no exit status' : `os._exit(${exit.exitCode})`;
+}
+
+/** A size in bytes, in the largest binary unit that divides it: `1 GiB`, `512 MiB`, `1536 KiB`. */
+export function sizeText(bytes: number): string {
+  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
+  }
+  return bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${bytes} bytes`;
+}
+
+/** Why calls were not run, and how the one that stopped a function's calls ended. */
+export const notRun = {
+  sideEffect: (what: string) => `not run: it ${what} (allowSideEffects: true runs it)`,
+  timeout: (seconds: number) => `not run: an earlier call ran past the ${seconds} s limit`,
+  memory: (bytes: number) => `not run: an earlier call ran out of memory (probeMemory: ${sizeText(bytes)})`,
+  crash: 'not run: an earlier call ended the Python process',
+};
+
+export const stoppedBy = {
+  timeout: (seconds: number) => `the call ran past the ${seconds} s limit`,
+  memory: (bytes: number) => `the call ran out of memory (probeMemory: ${sizeText(bytes)})`,
+  crash: (exit: { exitCode?: number | null; signal?: string | null }) => `the call ended the Python process (${exitDescription(exit)})`,
+};
+
+/**
+ * The report of a function whose calls stopped early: what the stopping call did, the call, and
+ * how many later calls were skipped for it. No test is written for such a function.
+ */
+export const stoppedDetail = (what: string, call: string, skipped: number, why: string) =>
+  `no test written: ${what}: ${call}${skipped > 0 ? `; ${skipped} other call${skipped === 1 ? '' : 's'} ${why}` : ''}`;
+
+/** An import that ended the probe's process (runProbe reports it as the target's import error). */
+export const importEnded = (module: string, exit: { exitCode?: number | null; signal?: string | null }) =>
+  `importing ${module} ended the Python process (${exitDescription(exit)})`;

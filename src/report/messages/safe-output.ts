@@ -28,8 +28,11 @@ export function effectOfSource(what: string): EffectKind {
 }
 
 export const safeStatus = {
-  sideEffect: (effect: EffectKind) =>
-    `no test written: it ${effect.what}; write one by hand ${effect.advice}, or set allowSideEffects: true`,
+  /** Found in the source (not run), or blocked while its calls ran. */
+  sideEffect: (effect: EffectKind, when: 'source' | 'blocked' = 'source') =>
+    when === 'source'
+      ? `not run: it ${effect.what} (allowSideEffects: true runs it); no test written: write one by hand ${effect.advice}`
+      : `its calls were stopped: it ${effect.what} (allowSideEffects: true lets it); no test written: write one by hand ${effect.advice}`,
   notCompleted: (why: string) => `no test written: its calls did not run to completion in the probe (${why}); write one by hand`,
   unstable:
     'no test written: its results changed when run again with another hash seed, time zone, working directory or sys.argv; write one by hand',

@@ -90,6 +90,7 @@ describe('loadConfig: sources', () => {
         'staleCoverage = "error"',
         'onGenerate = "stage"',
         'python = ".venv/bin/python"',
+        'probeMemory = "512MiB"',
       ].join('\n'),
     });
     const { config } = await loadConfig({ cwd: root, repoRoot: root });
@@ -111,6 +112,8 @@ describe('loadConfig: sources', () => {
       changedLines: 'cover',
       searchBudget: 0.5,
       searchRunBudget: 3,
+      probeMemory: 512 * 2 ** 20,
+      jobs: DEFAULT_CONFIG.jobs,
     });
   });
 

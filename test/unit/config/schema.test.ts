@@ -6,7 +6,7 @@ import { SmartTestError } from '../../../src/errors.js';
 describe('configSchema', () => {
   it('fills every default from an empty object', () => {
     expect(configSchema.parse({})).toEqual(DEFAULT_CONFIG);
-    expect(CONFIG_KEYS).toHaveLength(17);
+    expect(CONFIG_KEYS).toHaveLength(19);
   });
 
   it('does not share default arrays between results', () => {
@@ -27,6 +27,20 @@ describe('configSchema', () => {
     expect(validateConfig({ coverageData: null }, '"x"').coverageData).toBeNull();
     for (const raw of [true, '', 3, ['.coverage']]) {
       expect(() => validateConfig({ coverageData: raw }, '"x"')).toThrow(/"coverageData" must be the path of coverage\.py's data file/);
+    }
+  });
+
+  it('probeMemory: bytes as a number or a size string; too small or unreadable is an error naming the key', () => {
+    expect(DEFAULT_CONFIG.probeMemory).toBe(2 ** 30);
+    const size = (probeMemory: unknown) => validateConfig({ probeMemory }, '"x"').probeMemory;
+    expect(size(536870912)).toBe(512 * 2 ** 20);
+    expect(size('1GiB')).toBe(2 ** 30);
+    expect(size('512 MiB')).toBe(512 * 2 ** 20);
+    expect(size('2G')).toBe(2 * 2 ** 30);
+    expect(size('1.5GiB')).toBe(1.5 * 2 ** 30);
+    expect(size('2GB')).toBe(2e9);
+    for (const bad of ['lots', '1 parsec', '-1GiB', '', 1.5, 1024, '1MiB', true]) {
+      expect(() => size(bad)).toThrow(/"probeMemory" must be a size of at least 64 MiB: a number of bytes, or a string such as "1GiB" or "512MiB", but it is /);
     }
   });
 

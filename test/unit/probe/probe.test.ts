@@ -175,7 +175,7 @@ describe('runProbe: the response', () => {
       sent.map((t) => (t.module.endsWith('sample') ? t.candidates.map((c) => c.id) : [])),
     );
     expect(response.python).toMatch(/^3\.\d+\.\d+/);
-    expect(response.probeVersion).toBe(1);
+    expect(response.probeVersion).toBe(2);
   });
 
   it('reports import failures per target and skips their candidates', () => {

@@ -1,0 +1,19 @@
+/**
+ * A worker thread of `plan --all` (built to dist/parse-worker.cjs): parses the module texts it is
+ * given and answers with their structure in the cache's compact form (structure-cache.ts), in
+ * the same order. See parse-pool.ts.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { parsePython } from '../python/structure.js';
+import { leanModule, toStored, type StoredModule } from './structure-cache.js';
+
+async function run(texts: string[]): Promise<StoredModule[]> {
+  const out: StoredModule[] = [];
+  for (const text of texts) out.push(toStored(leanModule(await parsePython(text))));
+  return out;
+}
+
+run((workerData as { texts: string[] }).texts).then(
+  (modules) => parentPort!.postMessage({ ok: true, modules }),
+  (error: unknown) => parentPort!.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) }),
+);

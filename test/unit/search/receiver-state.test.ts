@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { classState, stateSteps } from '../../../src/generate/search/receiver-state.js';
+
+const SOURCE = `class Job:
+    def __init__(self, interval):
+        self.interval = interval
+        self.unit = None
+
+    @property
+    def days(self):
+        self.unit = "days"
+        return self
+
+    def hourly(self):
+        self.unit = "hours"
+        return self
+
+    def every(self, n):
+        self.unit = "weeks"
+
+    def at(self, when):
+        if self.unit not in ("days", "hours"):
+            raise ValueError("bad unit")
+        if self.mode == 3:
+            return when
+        return None
+
+
+class Other:
+    def reset(self):
+        self.unit = "other"
+`;
+
+describe('receiver states', () => {
+  it("finds the class's own setters (no arguments) and the literals each attribute is set to or compared with", async () => {
+    const state = await classState(SOURCE, 'Job');
+    expect(state.setters).toEqual(new Map([['unit', ['obj.days', 'obj.hourly()']]]));
+    expect(state.literals.get('unit')).toEqual(['None', '"days"', '"hours"', '"weeks"']);
+    expect(state.literals.get('mode')).toEqual(['3']);
+  });
+
+  it('offers steps for the attributes the given lines read, setters first', async () => {
+    const state = await classState(SOURCE, 'Job');
+    const steps = stateSteps(state, '        if self.mode == 3:\n        if self.unit not in ("days", "hours"):');
+    expect(steps.map((s) => s.statement)).toEqual(['obj.mode = 3', 'obj.days', 'obj.hourly()', 'obj.unit = None', 'obj.unit = "days"', 'obj.unit = "hours"', 'obj.unit = "weeks"']);
+    expect(stateSteps(await classState(SOURCE, 'Missing'), 'self.unit')).toEqual([]);
+  });
+});
