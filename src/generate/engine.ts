@@ -13,7 +13,8 @@ import { ambientReads, argvFor, type AmbientSetting } from './ambient.js';
 import { blockProblems } from './block-check.js';
 import { resolveJobs } from '../config/defaults.js';
 import { groupByModule, runPooled } from './probe-groups.js';
-import { buildCandidates, uncallableReason, type Candidate } from './infer/candidates.js';
+import type { Candidate } from './infer/candidates.js';
+import { iteratorReruns, moduleExtras, raisedBySample, shapedCandidates } from './infer/extras.js';
 import { codeFingerprint, findBlocks, markerLine, type ManagedBlock } from './managed.js';
 import { moduleNameFor } from './module-name.js';
 import type { ProbeCandidateResult, ProbeRaise, ProbeReturn, ProbeStopped, ProbeTarget } from './probe-model.js';
@@ -125,6 +126,8 @@ interface Job {
   staticOnly: string | null;
   /** sys.argv / environment the probe runs it with and its tests set (ambient.ts). */
   ambient: AmbientSetting;
+  /** The function the candidates call: the outermost enclosing one for a nested function (infer/extras.ts). */
+  via: PyFunction;
 }
 
 /**
@@ -159,6 +162,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
     const facts = await functionFacts(source.text, source.module.functions);
     const statements = source.targets.some((fn) => !planned.targetLines?.has(fn.qualname)) ? await statementLines(source.text, source.targets) : new Map<PyFunction, number[]>();
     const types = await moduleTypes(source.text, source.module);
+    const extras = await moduleExtras(source.text, source.module.functions);
     const reads = ambientReads(source.text, source.module.functions);
     for (const fn of source.targets) {
       const codeHash = codeFingerprint(source.text, fn.startLine, fn.endLine);
@@ -176,17 +180,17 @@ export async function generateTests(sources: GenerationSource[], options: Genera
         Object.assign(rep, { status: 'edited', tests: mine.length, detail: status.editedKept(edited.map(testName)) });
         continue;
       }
-      const why = uncallableReason(fn);
-      if (why) {
-        rep.detail = status.noCandidates(why);
+      const cls = fn.className ? source.module.classes.find((c) => c.qualname === fn.className) ?? null : null;
+      const shaped = shapedCandidates({ fn, cls, module: named.module, facts, types, functions: source.module.functions, placeholder: config.placeholder }, extras, source.module.classes, source.targets, status.throughOuter);
+      if ('reason' in shaped) {
+        rep.detail = status.noCandidates(shaped.reason);
         continue;
       }
-      const cls = fn.className ? source.module.classes.find((c) => c.qualname === fn.className) ?? null : null;
-      const candidates = buildCandidates({ fn, cls, module: named.module, facts, types, functions: source.module.functions, placeholder: config.placeholder });
+      const candidates = shaped.candidates;
       const effect = config.allowSideEffects ? null : sideEffectOf(source.text.split('\n').slice(fn.startLine - 1, fn.endLine).join('\n'));
       const read = reads.get(fn.qualname);
       const ambient: AmbientSetting = { argv: read?.argv ? argvFor(source.file) : null, unsetEnv: read?.env ?? [] };
-      const job: Job = { location: `${source.file}:${fn.defLine}:1: ${fn.qualname}`, source, fn, codeHash, candidates, report: rep, cases: [], targets: new Set(aim.lines), staticOnly: effect, ambient };
+      const job: Job = { location: `${source.file}:${fn.defLine}:1: ${fn.qualname}`, source, fn, codeHash, candidates, report: rep, cases: [], targets: new Set(aim.lines), staticOnly: effect, ambient, via: shaped.via };
       if (effect) result.warnings.push(warn.sideEffects(`${source.file}:${fn.defLine}:1: ${fn.qualname}`, effect));
       entry.jobs.push(job);
       allJobs.push(job);
@@ -222,6 +226,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
         for (const failure of probed.failures) result.warnings.push(safeWarnings.probeFailed(failure));
         probeFailure = probed.failures[0] ?? null;
         clearTimeout(slow);
+        await consumeIterators(observed, async (batch) => (await probeAll(found.python!, batch, files, sysPath, repoRoot, config, resolveJobs(config.jobs))).observed);
         // Search rounds run each call once: the stable-test check below runs the chosen ones again.
         await search(toRun, observed, options, async (batch) => (await probeAll(found.python!, batch, files, sysPath, repoRoot, config, resolveJobs(config.jobs), undefined, false)).observed);
         mark('search');
@@ -436,6 +441,35 @@ function stoppedReport(job: Job, results: ProbeCandidateResult[], stopped: Probe
 }
 
 /**
+ * Results that are iterators (a function returning `map(...)`, `iter(...)`, a generator built
+ * elsewhere) are iterated: their candidates run again consuming them, and replace the first run
+ * when the consumed run passes (see infer/iterators.ts).
+ */
+async function consumeIterators(observed: Map<Job, Observed>, probe: (jobs: Job[]) => Promise<Map<Job, Observed>>): Promise<void> {
+  const reruns: Array<{ job: Job; copy: Job; indexes: number[] }> = [];
+  for (const [job, seen] of observed) {
+    if (!('results' in seen) || seen.stopped) continue;
+    const wrapped = iteratorReruns(job.candidates, seen.results);
+    if (wrapped.size > 0) reruns.push({ job, copy: { ...job, candidates: [...wrapped.values()] }, indexes: [...wrapped.keys()] });
+  }
+  if (reruns.length === 0) return;
+  const again = await probe(reruns.map((r) => r.copy));
+  for (const { job, copy, indexes } of reruns) {
+    const first = observed.get(job);
+    const second = again.get(copy);
+    // A rerun the probe had to stop (consuming crashed or ran out of memory) changes nothing.
+    if (!first || !('results' in first) || !second || !('results' in second) || second.stopped) continue;
+    indexes.forEach((index, k) => {
+      const r = second.results[k];
+      if (!r || !(r.outcome === 'return' || (r.outcome === 'raise' && r.raisedInTarget))) return;
+      job.candidates[index] = copy.candidates[k]!;
+      first.results[index] = r;
+      for (const root of second.tmpRoots) if (!first.tmpRoots.includes(root)) first.tmpRoots.push(root);
+    });
+  }
+}
+
+/**
  * The directed search (search/search.ts) for the targets whose target lines the first candidates
  * left unreached: new candidates run in rounds, and are added to the job's candidates and results.
  */
@@ -447,7 +481,7 @@ async function search(jobs: Job[], observed: Map<Job, Observed>, options: Genera
   for (const job of jobs) {
     const seen = observed.get(job);
     if (!seen || !('results' in seen) || seen.stopped || job.targets.size === 0) continue;
-    const subject: SearchSubject = { fn: job.fn, lines: job.source.text.split(/\r?\n/), targets: job.targets, candidates: job.candidates, results: seen.results, placeholder: options.config.placeholder };
+    const subject: SearchSubject = { fn: job.via, lines: job.source.text.split(/\r?\n/), targets: job.targets, candidates: job.candidates, results: seen.results, placeholder: options.config.placeholder };
     subjects.set(subject, job);
   }
   if (subjects.size === 0) return;
@@ -475,7 +509,7 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoots: readon
   const kept: TestCase[] = [];
   const usable = results
     .map((r, i) => ({ r, c: job.candidates[i]! }))
-    .filter(({ r }) => r.outcome === 'return' || (r.outcome === 'raise' && r.raisedInTarget && r.raiseStatement && r.deterministic !== false));
+    .filter(({ r, c }) => r.outcome === 'return' || (r.outcome === 'raise' && ((r.raisedInTarget && r.raiseStatement) || raisedBySample(c, r)) && r.deterministic !== false));
   const real = usable.filter(({ c }) => !c.placeholder);
   const pool = real.length > 0 ? real : usable.slice(0, 1);
   const reaching = pool.map((p) => ({ ...p, lines: p.r.lines }));

@@ -37,7 +37,11 @@ export function renderTest(test: TestCase, opts: RenderOptions): string[] {
   const patches = ambient ? [...(ambient.argv ? [`monkeypatch.setattr(sys, 'argv', [${ambient.argv.map(pyStr).join(', ')}])`] : []), ...ambient.unsetEnv.map((k) => `monkeypatch.delenv(${pyStr(k)}, raising=False)`)] : [];
   if (ambient?.argv) extraImports.push('import sys');
   body.push(...patches);
-  for (const stmt of candidate.setup) body.push(...stmt.split('\n'));
+  for (const stmt of candidate.setup) {
+    body.push(...stmt.split('\n'));
+    // A function or class defined in the test (a sample callable) is followed by a blank line.
+    if (/^(async\s+)?(def|class)\s/.test(stmt) && stmt.includes('\n')) body.push('');
+  }
   const usesAsyncio = /\basyncio\./.test(candidate.expr) || candidate.setup.some((s) => /\basyncio\./.test(s));
   if (usesAsyncio) extraImports.push('import asyncio');
   const exprLines = candidate.expr.split('\n');

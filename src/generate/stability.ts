@@ -105,9 +105,10 @@ async function verifyOnce(items: StabilityItem[], opts: StabilityOptions, run: (
     }));
     const { runProbe } = await import('./probe.js');
     const calls = targets.reduce((n, t) => n + t.candidates.length, 0);
+    // Its tmp folder is named unlike the first run's, so a value listing the working directory differs.
     const response = await runProbe(
       opts.python,
-      { sysPath: opts.sysPath, cwd: root, timeoutSeconds: opts.timeoutSeconds, allowSideEffects: opts.allowSideEffects, ...(opts.memoryBytes ? { memoryBytes: opts.memoryBytes } : {}), tmpPath: path.join(root, 'tmp'), argv: [...run.argv], targets },
+      { sysPath: opts.sysPath, cwd: root, timeoutSeconds: opts.timeoutSeconds, allowSideEffects: opts.allowSideEffects, ...(opts.memoryBytes ? { memoryBytes: opts.memoryBytes } : {}), tmpPath: path.join(root, 'tmp-verify'), argv: [...run.argv], targets },
       { timeoutMs: 60_000 + calls * 2 * opts.timeoutSeconds * 1000, env: run.env },
     );
     const results: Array<Array<ProbeCandidateResult | undefined>> = items.map(() => []);

@@ -12,6 +12,8 @@ export interface Candidate {
   placeholder: boolean;
   /** The doctest's expected output, for the static fallback. */
   want?: string;
+  /** It passes a sample callable that raises `ValueError('sample failure')`: that exception, let through by the target, is asserted. */
+  sampleRaises?: boolean;
 }
 
 export interface TargetContext {
@@ -25,6 +27,8 @@ export interface TargetContext {
   /** Every function of the module, to find a class's __init__. */
   functions: readonly PyFunction[];
   placeholder: string;
+  /** Values other inferences put among a parameter's general ones (sample callables, strings of a format: see extras.ts). */
+  extraValues?: (fn: PyFunction, param: Parameter, general: Value[]) => Value[];
 }
 
 const MAX_INFERRED = 64;
@@ -71,6 +75,9 @@ function doctestCandidates({ fn, cls, module }: TargetContext): Candidate[] {
       const left = example.source.slice(0, example.source.search(/[+\-*/]?=/));
       for (const m of left.matchAll(/[A-Za-z_]\w*/g)) if (!derived.includes(m[0])) derived.push(m[0]);
     }
+    // A definition decorated with the target (`@cached(cache)` then `def f(x): ...`): calls of it are examples of the target.
+    const decorated = /^\s*@[^\n]*\n(?:\s*@[^\n]*\n)*\s*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/.exec(example.source);
+    if (decorated && mentions(example.source.slice(0, example.source.search(/\b(def|class)\s/))) && !derived.includes(decorated[1]!)) derived.push(decorated[1]!);
     if (!isStatement && mentions(example.source)) {
       const imports = new RegExp(`\\b${escape(top)}\\.`).test(example.source) || setup.some((s) => new RegExp(`\\b${escape(top)}\\.`).test(s)) ? [`import ${module}`] : [];
       out.push({ setup: [...imports, ...setup], expr: example.source, origin: 'doctest', placeholder: false, want: example.want });
@@ -86,7 +93,8 @@ function inferredCandidates(target: TargetContext): Candidate[] {
   const ctx: InferContext = { placeholder: target.placeholder, types: target.types };
   const facts = target.facts.get(fn);
   const params = callParameters(fn);
-  const pools = params.map((p) => usable(parameterValues(p, facts?.params.get(p.name), ctx)).slice(0, MAX_PER_PARAMETER));
+  const valuesOf = (p: Parameter) => parameterValues(p, facts?.params.get(p.name), ctx);
+  const pools = params.map((p) => usable(target.extraValues ? target.extraValues(fn, p, valuesOf(p)) : valuesOf(p)).slice(0, MAX_PER_PARAMETER));
 
   // How the call is made, by kind.
   const className = cls?.qualname ?? fn.className ?? '';

@@ -26,6 +26,7 @@ export const status = {
   editedKept: (tests: string[]) =>
     `changed since its tests were written, but you edited ${tests.join(', ')}: left as you wrote ${tests.length === 1 ? 'it' : 'them'}; review ${tests.length === 1 ? 'it' : 'them'} against the new code`,
   noCandidates: (why: string) => `no test written: ${why}`,
+  throughOuter: (outer: string) => `a nested function: the tests of ${outer}, which defines it, reach its lines`,
   noPassingCall: 'no test written: none of the inferred calls ran without an error; write one by hand',
   noStaticTest: 'no test written: nothing can be asserted without running the code (run without --no-execute)',
   noModule: (file: string) =>

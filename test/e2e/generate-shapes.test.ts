@@ -1,0 +1,159 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { requirePython } from '../helpers/python.js';
+import { makeRepo, runCli, runPython, type TempRepo } from '../helpers/repo.js';
+
+/** Functions that take callables, decorators, closures, generators, iterators and formatted strings. */
+const MODULE = `"""Higher-order helpers."""
+import functools
+import re
+
+VERSION_RE = re.compile(r"^(?P<major>\\d+)\\.(?P<minor>\\d+)(?:\\.(?P<patch>\\d+))?$")
+
+
+def apply_twice(fn, value):
+    return fn(fn(value))
+
+
+def retry(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ValueError:
+            return "recovered"
+    return wrapper
+
+
+def repeat(times):
+    def outer(func):
+        def inner(*args, **kwargs):
+            return [func(*args, **kwargs) for _ in range(times)]
+        return inner
+    return outer
+
+
+def make_scaler(factor):
+    def scale(x):
+        if x < 0:
+            return -x * factor
+        return x * factor
+    return scale
+
+
+def countdown(n):
+    while n > 0:
+        yield n
+        n -= 1
+    yield "liftoff"
+
+
+def evens(items):
+    return filter(lambda x: x % 2 == 0, items)
+
+
+def parse_version(text):
+    m = VERSION_RE.match(text)
+    if not m:
+        raise ValueError("bad version")
+    return int(m.group("major")), int(m.group("minor"))
+`;
+
+interface GenerateJson {
+  written: string[];
+  generated: Array<{ qualname: string; status: string; tests: number; detail: string }>;
+}
+
+/** Line numbers (1-based) of MODULE lines that contain `text`. */
+function linesOf(text: string): number[] {
+  return MODULE.split('\n').flatMap((l, i) => (l.includes(text) ? [i + 1] : []));
+}
+
+function setUp(repo: TempRepo, python: string) {
+  repo.write('pytest.ini', '[pytest]\npythonpath = src\ntestpaths = tests\n');
+  repo.write('src/helpers.py', MODULE);
+  repo.write('.gitignore', '.coverage\ncoverage.json\n__pycache__/\n');
+  repo.write('.smarttestrc.json', JSON.stringify({ python }));
+  repo.git('add', '-A');
+  repo.git('commit', '-qm', 'base');
+}
+
+/** Runs the test file under coverage.py and returns the executed lines of src/helpers.py. */
+function executedLines(python: string, repo: TempRepo, testFile: string): number[] {
+  runPython(python, ['-m', 'coverage', 'run', '--source=src', '-m', 'pytest', '-q', '-p', 'no:cacheprovider', testFile], repo.root);
+  runPython(python, ['-m', 'coverage', 'json', '-o', 'coverage.json'], repo.root);
+  const data = JSON.parse(readFileSync(path.join(repo.root, 'coverage.json'), 'utf8')) as { files: Record<string, { executed_lines: number[] }> };
+  return data.files['src/helpers.py']?.executed_lines ?? [];
+}
+
+describe('generate: callables, decorators, nested functions, generators', () => {
+  let repo: TempRepo;
+  beforeEach(() => {
+    repo = makeRepo();
+  });
+  afterEach(() => repo.cleanup());
+
+  it('writes passing tests that pass sample callables, apply decorators, call closures and consume generators, byte-identical on a rerun', () => {
+    const python = requirePython();
+    setUp(repo, python);
+    const result = runCli(['generate', 'src/helpers.py', '--all', '--format', 'json'], repo.root);
+    expect(result.code, result.stderr).toBe(0);
+    const out = JSON.parse(result.stdout) as GenerateJson;
+    expect(out.written).toEqual(['tests/test_helpers.py']);
+    const file = path.join(repo.root, 'tests/test_helpers.py');
+    const text = readFileSync(file, 'utf8');
+
+    // A higher-order function gets a sample function of the arity the body calls it with.
+    expect(text).toContain('def sample_one_arg(x):');
+    expect(text).toMatch(/result = apply_twice\(sample_one_arg, /);
+    // A decorator is applied to a sample function and the result is called; one that fails is recovered.
+    expect(text).toMatch(/decorated = retry\(sample_two_args\)\n\s+result = decorated\(1, 2\)\n\s+assert result == \(1, 2\)/);
+    expect(text).toMatch(/decorated = retry\(sample_failing\)\n\s+result = decorated\(1, 2\)\n\s+assert result == 'recovered'/);
+    // A decorator factory gets its argument first.
+    expect(text).toMatch(/decorated = repeat\(\d+\)\(sample_two_args\)/);
+    // A closure factory's result is called, through both branches of the closure.
+    expect(text).toMatch(/returned = make_scaler\(.+\)\n\s+result = returned\(-1\)/);
+    // A generator is consumed and its items asserted; an iterator result (filter) too.
+    expect(text).toMatch(/result = list\(itertools\.islice\(countdown\(\d+\), 200\)\)\n\s+assert result == \[.*'liftoff'\]/);
+    expect(text).toMatch(/result = list\(itertools\.islice\(evens\(.*\), 200\)\)\n\s+assert result == \[/);
+    expect(text).not.toMatch(/__qualname__ == '(generator|filter)'/);
+    // The pattern the parameter is matched against gives a matching string and a failing one.
+    expect(text).toMatch(/result = parse_version\('\d+\.\d+(\.\d+)?'\)\n\s+assert result == \(\d+, \d+\)/);
+    expect(text).toMatch(/with pytest\.raises\(ValueError, match='bad version'\)/);
+    // Nested functions are tested through the function that defines them.
+    const nested = out.generated.find((g) => g.qualname === 'retry.wrapper')!;
+    expect(nested.detail).toMatch(/tests of retry, which defines it, reach its lines/);
+
+    expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_helpers.py'], repo.root)).toMatch(/\d+ passed/);
+    // The lines reached: the wrapper's body, both of the closure's branches, the generator's body.
+    const executed = executedLines(python, repo, 'tests/test_helpers.py');
+    for (const line of [...linesOf('return func(*args, **kwargs)'), ...linesOf('return "recovered"'), ...linesOf('return [func(*args'), ...linesOf('return -x * factor'), ...linesOf('yield n'), ...linesOf('yield "liftoff"')]) {
+      expect(executed).toContain(line);
+    }
+
+    // The same repository state gives the same file.
+    rmSync(file);
+    expect(runCli(['generate', 'src/helpers.py', '--all'], repo.root).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it('a nested function selected on its own is tested through its outer function, and its lines are reached', () => {
+    const python = requirePython();
+    setUp(repo, python);
+    for (const target of ['retry.wrapper', 'repeat.outer.inner', 'make_scaler.scale']) {
+      const result = runCli(['generate', 'src/helpers.py', '--all', '--function', target, '--format', 'json'], repo.root);
+      expect(result.code, result.stderr).toBe(0);
+      const out = JSON.parse(result.stdout) as GenerateJson;
+      expect(out.generated).toEqual([expect.objectContaining({ qualname: target, status: 'written' })]);
+    }
+    const text = readFileSync(path.join(repo.root, 'tests/test_helpers.py'), 'utf8');
+    expect(text).toContain('# smart-test: target=retry.wrapper ');
+    expect(text).toMatch(/def test_retry_wrapper\(\):\n\s+from helpers import retry\n/);
+    expect(text).toContain('# smart-test: target=make_scaler.scale ');
+    const executed = executedLines(python, repo, 'tests/test_helpers.py');
+    for (const line of [...linesOf('return "recovered"'), ...linesOf('return [func(*args'), ...linesOf('return -x * factor'), ...linesOf('return x * factor')]) {
+      expect(executed).toContain(line);
+    }
+  });
+});
