@@ -26,6 +26,8 @@ export const status = {
   noModule: (file: string) =>
     `no test written: ${file} is not importable as a module under the configured sourceRoots; add its root to "sourceRoots"`,
   importFailed: (module: string, error: string) => `no test written: importing ${module} failed (${error})`,
+  testFileNotUtf8: (file: string) =>
+    `no test written: ${file} is not UTF-8 text, and rewriting it would replace the bytes smart-test cannot read; save it as UTF-8 and run smart-test again`,
 };
 
 export const warnings = {
