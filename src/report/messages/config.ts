@@ -89,7 +89,7 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   include: 'a list of glob patterns (strings)',
   exclude: 'a list of glob patterns (strings)',
   sourceRoots: 'a list of folder paths (strings)',
-  testsDir: 'a folder path (a non-empty string)',
+  testsDir: 'a folder inside the repository, relative to its root (a non-empty string such as "tests"; not absolute, not leading out with "..", not in .git)',
   placeholder: 'a non-empty string',
   maxFunctions: 'a whole number of at least 1',
   staleCoverage: 'one of "warn" or "error"',
