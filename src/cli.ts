@@ -27,6 +27,8 @@ export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** Where smart-test was started (default: process.cwd()); lets a test run many commands in one process. */
+  cwd?: string;
 }
 
 const defaultIo: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
@@ -54,7 +56,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       threshold: values.threshold === undefined ? undefined : parseThreshold(values.threshold),
       changedLines: values['changed-lines'] === undefined ? undefined : parseChangedLines(values['changed-lines']),
       base: values.base === undefined ? undefined : parseBase(values.base),
-      cwd: process.cwd(),
+      cwd: io.cwd ?? process.cwd(),
       toolVersion: readVersion,
     };
     const misplaced = misplacedOptions(command, values);

@@ -4,6 +4,7 @@ import type { PublicExplorer } from 'cosmiconfig';
 import { SmartTestError } from '../errors.js';
 import {
   configFileNotFound,
+  configLoaderSettingsFailed,
   configIsDirectory,
   configNoSection,
   configNotATable,
@@ -109,12 +110,20 @@ async function createExplorer(): Promise<PublicExplorer> {
   // cosmiconfig is CommonJS: Node gives its exports as named exports, the bundle under `default`.
   const mod = (await import('cosmiconfig')) as typeof import('cosmiconfig') & { default?: typeof import('cosmiconfig') };
   const cosmiconfig = mod.default?.cosmiconfig ?? mod.cosmiconfig;
-  return cosmiconfig(MODULE_NAME, {
-    searchPlaces: [...SEARCH_PLACES],
-    loaders: { '.toml': loadToml },
-    searchStrategy: 'none',
-    cache: false,
-  });
+  try {
+    return cosmiconfig(MODULE_NAME, {
+      searchPlaces: [...SEARCH_PLACES],
+      loaders: { '.toml': loadToml },
+      searchStrategy: 'none',
+      cache: false,
+    });
+  } catch (error) {
+    // cosmiconfig first reads its own settings from the current directory (package.json's
+    // "cosmiconfig" key, .config/config.*): a broken file there fails here, before any of ours.
+    const file = (error as { filepath?: unknown }).filepath;
+    if (typeof file === 'string') throw await loadError(error, file, path.relative(process.cwd(), file) || file);
+    throw new SmartTestError(configLoaderSettingsFailed(firstLine(error instanceof Error ? error.message : String(error))));
+  }
 }
 
 /**

@@ -18,6 +18,25 @@ import { closestKey } from './suggest.js';
 export { CONFIG_KEYS, DEFAULT_CONFIG } from './defaults.js';
 
 const text = z.string().check(z.minLength(1));
+
+/**
+ * A folder smart-test may write tests into: relative to the repository root and inside it (no
+ * absolute path, no ".." leading out, not git's own folder). Test files are written there.
+ */
+export function insideRepository(dir: string): boolean {
+  const p = dir.replace(/\\/g, '/').trim();
+  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return false;
+  const parts: string[] = [];
+  for (const segment of p.split('/')) {
+    if (segment === '..') {
+      if (parts.length === 0) return false;
+      parts.pop();
+    } else if (segment !== '.' && segment !== '') {
+      parts.push(segment);
+    }
+  }
+  return parts[0] !== '.git';
+}
 const textList = () => z.array(text);
 
 /**
@@ -37,7 +56,7 @@ export const configSchema = z.strictObject({
   include: z._default(textList(), () => [...DEFAULT_CONFIG.include]),
   exclude: z._default(textList(), () => [...DEFAULT_CONFIG.exclude]),
   sourceRoots: z._default(textList(), () => [...DEFAULT_CONFIG.sourceRoots]),
-  testsDir: z._default(text, DEFAULT_CONFIG.testsDir),
+  testsDir: z._default(z.string().check(z.minLength(1), z.refine(insideRepository)), DEFAULT_CONFIG.testsDir),
   placeholder: z._default(text, DEFAULT_CONFIG.placeholder),
   maxFunctions: z._default(z.int().check(z.gte(1)), DEFAULT_CONFIG.maxFunctions),
   staleCoverage: z._default(z.enum(['warn', 'error']), DEFAULT_CONFIG.staleCoverage),

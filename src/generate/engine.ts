@@ -1,4 +1,4 @@
-import { mkdir, readFile, realpath, rename, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, realpath, rename, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config/model.js';
@@ -26,7 +26,7 @@ import { FIRST_RUN, confirmed, verifyStability, weakened } from './stability.js'
 import { addDistinct, chooseAimed, unreachedTargets } from './aim.js';
 import { directedSearch, type SearchSubject } from './search/search.js';
 import { statementLines } from '../python/statements.js';
-import { testFileFor } from './test-file.js';
+import { readTestFile, testFileFor } from './test-file.js';
 
 /** A source module and the functions of it that need tests. */
 export interface GenerationSource {
@@ -149,7 +149,12 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       continue;
     }
     const testFile = await testFileFor(repoRoot, config.testsDir, named.module);
-    const existing = await readFile(path.join(repoRoot, testFile), 'utf8').catch(() => null);
+    const read = await readTestFile(path.join(repoRoot, testFile));
+    if (read !== null && typeof read === 'object') {
+      for (const fn of planned.targets) result.targets.push(report(planned.file, fn.qualname, testFile, 'none', status.testFileNotUtf8(testFile)));
+      continue;
+    }
+    const existing = read;
     const blocks = existing ? findBlocks(existing) : [];
     // A module with no target is here only to have its tests' targets checked.
     if (planned.targets.length === 0 && blocks.length === 0) continue;

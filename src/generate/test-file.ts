@@ -17,3 +17,18 @@ export async function testFileFor(repoRoot: string, testsDir: string, module: st
     if (head === null || owner === undefined || owner === module) return rel;
   }
 }
+
+/**
+ * The text of an existing test file: null when there is none, `{ notUtf8: true }` when its bytes
+ * are not UTF-8. smart-test then leaves the file alone: writing the text back would replace the
+ * bytes it could not read (a Latin-1 comment of the user's) with U+FFFD. A BOM is kept.
+ */
+export async function readTestFile(file: string): Promise<string | null | { notUtf8: true }> {
+  const bytes = await readFile(file).catch(() => null);
+  if (bytes === null) return null;
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return { notUtf8: true };
+  }
+}

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { withPythonTree } from './parser.js';
 import type { PyFunction } from './model.js';
+import { forEachNamedNode } from './walk.js';
 
 /**
  * What a function's body reveals about each parameter: the literals it is compared with, the
@@ -59,9 +60,10 @@ export async function functionFacts(source: string, functions: readonly PyFuncti
   });
 }
 
-function collectDefinitions(node: Node, byLine: Map<number, Node>): void {
-  if (node.type === 'function_definition') byLine.set(node.startPosition.row + 1, node);
-  for (const child of node.namedChildren) if (child) collectDefinitions(child, byLine);
+function collectDefinitions(root: Node, byLine: Map<number, Node>): void {
+  forEachNamedNode(root, (node) => {
+    if (node.type === 'function_definition') byLine.set(node.startPosition.row + 1, node);
+  });
 }
 
 function analyse(def: Node, fn: PyFunction): BodyFacts {
@@ -128,9 +130,8 @@ function analyse(def: Node, fn: PyFunction): BodyFacts {
         if (node !== docstring && !hasInterpolation(node) && !node.text.match(/^[A-Za-z]*[bB]/)) push(strings, node.text);
         break;
     }
-    for (const child of node.namedChildren) if (child) visit(child);
   };
-  visit(body);
+  forEachNamedNode(body, visit);
   return { params, strings };
 }
 
@@ -326,9 +327,8 @@ export async function moduleTypes(source: string, parsed: import('./model.js').P
           }
         }
       }
-      for (const child of node.namedChildren) if (child) visit(child);
     };
-    visit(tree.rootNode);
+    forEachNamedNode(tree.rootNode, visit);
   });
   return { enums, constructors };
 }

@@ -128,28 +128,27 @@ function firstCodeChild(node: Node): Node | null {
 
 /** The first ERROR or MISSING node in document order, or null. */
 function firstErrorNode(node: Node): Node | null {
-  if (node.isError || node.isMissing) return node;
-  if (!node.hasError) return null;
-  for (const child of node.children) {
-    if (!child) continue;
-    const found = firstErrorNode(child);
-    if (found) return found;
-  }
-  return null;
+  return ownErrorNode(node, null);
 }
 
 /**
  * The first ERROR or MISSING node in a definition's own part: decorators, header and body, but
- * not inside definitions nested in it (those are judged on their own).
+ * not inside definitions nested in it (those are judged on their own). `selfId` null: anywhere.
+ * Iterative (the error may sit thousands of levels deep in an expression).
  */
-function ownErrorNode(node: Node, selfId: number): Node | null {
-  if (node.isError || node.isMissing) return node;
-  if (!node.hasError) return null;
-  for (const child of node.children) {
-    if (!child) continue;
-    if (DEFINITIONS.has(child.type) && child.id !== selfId) continue;
-    const found = ownErrorNode(child, selfId);
-    if (found) return found;
+function ownErrorNode(root: Node, selfId: number | null): Node | null {
+  const pending: Node[] = [root];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    if (node.isError || node.isMissing) return node;
+    if (!node.hasError) continue;
+    const children = node.children;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
+      if (!child) continue;
+      if (selfId !== null && DEFINITIONS.has(child.type) && child.id !== selfId) continue;
+      pending.push(child);
+    }
   }
   return null;
 }
@@ -319,13 +318,20 @@ class Walker {
     }
   }
 
-  /** Finds ERROR nodes below a node that cannot otherwise hold definitions. */
+  /** Finds ERROR nodes below a node that cannot otherwise hold definitions (in document order, without recursion). */
   private searchErrors(node: Node, ctx: Context): void {
-    for (const child of node.children) {
+    const frames: Array<{ children: (Node | null)[]; next: number }> = [{ children: node.children, next: 0 }];
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      if (frame.next >= frame.children.length) {
+        frames.pop();
+        continue;
+      }
+      const child = frame.children[frame.next++];
       if (!child || !(child.hasError || child.isError)) continue;
       if (child.isError) this.errorRegion(child, ctx);
       else if (DEFINITIONS.has(child.type)) this.visit(child, ctx);
-      else this.searchErrors(child, ctx);
+      else frames.push({ children: child.children, next: 0 });
     }
   }
 
@@ -348,8 +354,16 @@ class Walker {
       this.out.skipped.push({ qualname, line: line(row), reason: insideSyntaxErrorRegion(errorLine) });
       if (qualname !== null) stack.push({ column, qualname });
     };
+    // The tokens of the region in document order, with an explicit stack: the region may be nested thousands of levels deep.
     const scan = (n: Node): void => {
-      for (const child of n.children) {
+      const frames: Array<{ children: (Node | null)[]; next: number }> = [{ children: n.children, next: 0 }];
+      while (frames.length > 0) {
+        const frame = frames[frames.length - 1]!;
+        if (frame.next >= frame.children.length) {
+          frames.pop();
+          continue;
+        }
+        const child = frame.children[frame.next++];
         if (!child) continue;
         if (DEFINITIONS.has(child.type)) {
           if (pending) emit(null, pending.row, pending.column);
@@ -362,7 +376,7 @@ class Walker {
           continue;
         }
         if (child.childCount > 0) {
-          scan(child);
+          frames.push({ children: child.children, next: 0 });
           continue;
         }
         if (isComment(child) || child.startIndex === child.endIndex) continue;

@@ -42,6 +42,11 @@ export function configSyntaxError(file: string, format: string, reason: string, 
   return `The configuration file "${file}" is not valid ${format}${where}: ${cleaned}. Fix the syntax there, or delete the file to use the defaults.`;
 }
 
+export function configLoaderSettingsFailed(reason: string): string {
+  const cleaned = reason.trim().replace(/\.$/, '');
+  return `Reading the configuration loader's own settings in the current directory failed: ${cleaned}. smart-test reads its configuration with cosmiconfig, which first looks at the "cosmiconfig" key of package.json and at .config/config.*; fix that setting, or run smart-test from another directory.`;
+}
+
 export function configScriptFailed(file: string, reason: string): string {
   const cleaned = reason.trim().replace(/\.$/, '');
   return `Loading the configuration file "${file}" failed: ${cleaned}. The file is run as JavaScript; fix the error in it, or write the settings in a .smarttestrc (YAML or JSON) instead.`;
@@ -84,7 +89,7 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   include: 'a list of glob patterns (strings)',
   exclude: 'a list of glob patterns (strings)',
   sourceRoots: 'a list of folder paths (strings)',
-  testsDir: 'a folder path (a non-empty string)',
+  testsDir: 'a folder inside the repository, relative to its root (a non-empty string such as "tests"; not absolute, not leading out with "..", not in .git)',
   placeholder: 'a non-empty string',
   maxFunctions: 'a whole number of at least 1',
   staleCoverage: 'one of "warn" or "error"',

@@ -34,6 +34,8 @@ export const status = {
   importFailed: (module: string, error: string) => `no test written: importing ${module} failed (${error})`,
   notReached: (lines: readonly number[], kind: 'changed' | 'uncovered' | 'all') =>
     kind === 'changed' ? `changed ${lineRanges(lines)} not reached` : kind === 'uncovered' ? `uncovered ${lineRanges(lines)} not reached` : `${lineRanges(lines)} not reached`,
+  testFileNotUtf8: (file: string) =>
+    `no test written: ${file} is not UTF-8 text, and rewriting it would replace the bytes smart-test cannot read; save it as UTF-8 and run smart-test again`,
 };
 
 export const warnings = {
