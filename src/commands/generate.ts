@@ -53,7 +53,7 @@ export async function runGenerate(options: GlobalOptions, io: Io, gen: GenerateO
   const err = makeStyle(colourEnabled(io.stderr, io.env));
   const out = makeStyle(colourEnabled(io.stdout, io.env));
   const progress = progressWriter(options.format, io.stderr, err);
-  const generation = await generateTests(sourcesFromPlan(plan), { repoRoot: repo.root, config, execute: gen.execute, env: io.env, progress });
+  const generation = await generateTests(sourcesFromPlan(plan), { repoRoot: repo.root, config, execute: gen.execute, env: io.env, coverageFile: plan.coverageFile, progress });
   const warnings = [...plan.warnings, ...generation.warnings];
   if (options.format === 'json') {
     io.stdout.write(`${JSON.stringify({ ...planJson({ ...plan, warnings }), ...generationJson(generation) }, null, 2)}\n`);

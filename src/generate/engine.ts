@@ -9,6 +9,7 @@ import { withPythonTree } from '../python/parser.js';
 import { parsePython } from '../python/structure.js';
 import { TEST_FILE_HEADER, progressLine, status, warnings as warn } from '../report/messages/generate.js';
 import { buildCandidates, uncallableReason, type Candidate } from './infer/candidates.js';
+import { TestSeeds } from './infer/seeds.js';
 import { codeFingerprint, findBlocks, markerLine, type ManagedBlock } from './managed.js';
 import { moduleNameFor } from './module-name.js';
 import type { ProbeCandidateResult, ProbeRaise, ProbeReturn, ProbeTarget } from './probe-model.js';
@@ -66,6 +67,8 @@ export interface GenerationOptions {
   /** Run candidate calls in the project's Python (default); false: static tests only. */
   execute: boolean;
   env: NodeJS.ProcessEnv;
+  /** The plan's coverage.json, whose per-test contexts (when recorded) lead to entry points; null or absent when none. */
+  coverageFile?: string | null;
   /** Called with a short line when generation is slow enough to show progress. */
   progress?: (line: string) => void;
 }
@@ -98,6 +101,8 @@ export async function generateTests(sources: GenerationSource[], options: Genera
   const result: GenerationResult = { written: [], targets: [], warnings: [], python: null };
   const files: Array<{ testFile: string; module: string; existing: string | null; jobs: Job[]; source: GenerationSource }> = [];
   const allJobs: Job[] = [];
+  // The project's tests, read only when something is to be run, once for every target.
+  let testSeeds: TestSeeds | null = null;
 
   for (const planned of sources) {
     const named = moduleNameFor(planned.file, config.sourceRoots);
@@ -138,7 +143,9 @@ export async function generateTests(sources: GenerationSource[], options: Genera
         continue;
       }
       const cls = fn.className ? source.module.classes.find((c) => c.qualname === fn.className) ?? null : null;
-      const candidates = buildCandidates({ fn, cls, module: named.module, facts, types, functions: source.module.functions, placeholder: config.placeholder });
+      testSeeds ??= options.execute ? new TestSeeds({ repoRoot, testsDir: config.testsDir, sourceRoots: config.sourceRoots, env: options.env, coverageFile: options.coverageFile ?? null }) : null;
+      const seeds = testSeeds ? await testSeeds.seedsFor({ fn, cls, module: named.module, file: source.file, text: source.text, parsed: source.module }).catch(() => undefined) : undefined;
+      const candidates = buildCandidates({ fn, cls, module: named.module, facts, types, functions: source.module.functions, placeholder: config.placeholder, source: source.text, ...(seeds ? { seeds } : {}) });
       const effect = config.allowSideEffects ? null : sideEffectOf(source.text.split('\n').slice(fn.startLine - 1, fn.endLine).join('\n'));
       const job: Job = { source, fn, codeHash, candidates, report: rep, cases: [], staticOnly: effect };
       if (effect) result.warnings.push(warn.sideEffects(`${source.file}:${fn.defLine}:1: ${fn.qualname}`, effect));
@@ -273,7 +280,7 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoot: string)
   for (const { r, c } of pool) {
     if (kept.length >= MAX_TESTS_PER_TARGET) break;
     const fresh = r.lines.filter((l) => !covered.has(l));
-    if (kept.length > 0 && fresh.length === 0) continue;
+    if ((kept.length > 0 || c.entry) && fresh.length === 0) continue;
     for (const l of r.lines) covered.add(l);
     const text = r.outcome === 'return' ? r.repr : r.outcome === 'raise' ? r.excMessage : '';
     kept.push({ candidate: c, outcome: r as ProbeReturn | ProbeRaise, names: r.names.map((n) => n.name), pathDependent: text.includes(tmpRoot) });

@@ -1,0 +1,128 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readTestCalls, type TestCall } from '../../../src/generate/infer/test-calls.js';
+import { renderSnippet, oneLineString, type Snippet } from '../../../src/generate/infer/snippet.js';
+import { TestSeeds } from '../../../src/generate/infer/seeds.js';
+import { withPythonTree } from '../../../src/python/parser.js';
+import { parsePython } from '../../../src/python/structure.js';
+import { makeRepo, cleanEnv, type TempRepo } from '../../helpers/repo.js';
+
+async function calls(file: string, text: string, fixtures: Array<Map<string, Snippet>> = []): Promise<TestCall[]> {
+  return withPythonTree(text, (tree) => readTestCalls(file, text, tree.rootNode, ['src', '.'], fixtures).calls);
+}
+
+const render = (s: Snippet | null, module = 'pkg.stats', defined: string[] = ['Stats', 'mean', 'make']) => {
+  const imports = new Set<string>();
+  const src = s ? renderSnippet(s, module, new Set(defined), imports) : null;
+  return src === null ? null : [...[...imports].sort(), src].join('; ');
+};
+
+describe('test-calls: calls the tests make, with readable arguments', () => {
+  it('resolves callees through `import x as y`, `from m import C`, `from m import C as D`, `from pkg import mod`, `import pkg.mod`', async () => {
+    const text = [
+      'import pkg.stats',
+      'import pkg.stats as st',
+      'from pkg.stats import Stats, mean as average',
+      'from pkg import stats',
+      'import datetime',
+      'from decimal import Decimal',
+      '',
+      'def test_a():',
+      '    assert st.mean([1, 2]) == 1.5',
+      '    assert average((1, 2.5), key=None) == 1.75',
+      '    assert stats.mean([4]) == 4',
+      '    assert pkg.stats.mean([-1, +2]) == 0.5',
+      '    Stats(datetime.date(2020, 1, 2), Decimal("1.5"))',
+    ].join('\n');
+    const found = await calls('tests/test_stats.py', text);
+    const mine = found.filter((c) => c.callee && render([c.callee]) !== null && !render([c.callee])!.startsWith('import'));
+    expect(mine.map((c) => render([c.callee!, '(', ...c.args!, ')']))).toEqual([
+      'mean([1, 2])',
+      'mean((1, 2.5), key=None)',
+      'mean([4])',
+      'mean([-1, +2])',
+      'import datetime; import decimal; Stats(datetime.date(2020, 1, 2), decimal.Decimal("1.5"))',
+    ]);
+    expect(mine.every((c) => c.test === 'test_a')).toBe(true);
+  });
+
+  it('skips calls whose arguments are not readable: mocks, fixtures with logic, locals assigned twice, unknown names', async () => {
+    const text = [
+      'from unittest import mock',
+      'import pytest',
+      'from pkg.stats import mean',
+      '',
+      '@pytest.fixture',
+      'def numbers(tmp_path):',
+      '    return [1, 2]',
+      '',
+      'def test_b(numbers):',
+      '    x = [1]',
+      '    x = [2]',
+      '    mean(mock.Mock())',
+      '    mean(numbers)',
+      '    mean(x)',
+      '    mean(unknown)',
+      '    mean([i for i in range(3)])',
+      '    mean(f"{x}")',
+    ].join('\n');
+    const found = await calls('tests/test_stats.py', text);
+    // The mock is read as a name of unittest, which no seed may use.
+    expect(found.filter((c) => c.callee?.path === 'mean').map((c) => render(c.args))).toEqual([null]);
+  });
+
+  it('reads locals assigned once, parametrize rows, literal fixtures of conftest files, and steps on a built instance', async () => {
+    const text = [
+      'import pytest',
+      'from pkg.stats import Stats, mean',
+      '',
+      'DATA = [3, 4]',
+      '',
+      '@pytest.fixture',
+      'def small():',
+      '    """A small list."""',
+      '    return [1]',
+      '',
+      '@pytest.mark.parametrize("xs, want", [([1, 2], 1.5), pytest.param([2], 2, id="one")])',
+      'def test_p(xs, want, small, big):',
+      '    assert mean(xs) == want',
+      '    mean(small)',
+      '    mean(big)',
+      '    mean(DATA)',
+      '',
+      'class TestStats:',
+      '    def test_m(self):',
+      '        s = Stats([1, 2, 3])',
+      '        s.add(4)',
+      '        s.scale = 2',
+      '        assert s.mean() == 2.5',
+      '        assert s.total == 10',
+    ].join('\n');
+    const conftest = new Map<string, Snippet>([['big', ['[10, 20]']]]);
+    const found = await calls('tests/test_stats.py', text, [conftest]);
+    const means = found.filter((c) => c.callee?.path === 'mean').map((c) => render(c.args));
+    expect(means).toEqual(['[1, 2]', '[1]', '[10, 20]', '[3, 4]', '[2]', '[1]', '[10, 20]', '[3, 4]']);
+    const method = found.find((c) => c.member === 'mean')!;
+    expect(method.test).toBe('TestStats.test_m');
+    expect(render(method.receiver!.build)).toBe('Stats([1, 2, 3])');
+    expect(method.receiver!.steps.map((s) => render(s))).toEqual(['.add(4)', '.scale = 2']);
+    const prop = found.find((c) => c.member === 'total')!;
+    expect(prop.args).toBeNull();
+  });
+
+  it('writes multi-line strings on one line, and leaves tests in smart-test\'s managed blocks out', async () => {
+    expect(oneLineString('"""a\nb\'c"""')).toBe("'a\\nb\\'c'");
+    expect(oneLineString("r'''x\\d\n'''")).toBe("'x\\\\d\\n'");
+    expect(oneLineString('f"{x}"')).toBeNull();
+    const text = [
+      'from pkg.stats import mean',
+      '',
+      '# smart-test: target=mean code=0123456789ab test=0123456789ab',
+      'def test_mean():',
+      '    assert mean([9]) == 9',
+      '',
+      'def test_mine():',
+      '    assert mean([8]) == 8',
+    ].join('\n');
+    expect((await calls('tests/test_stats.py', text)).map((c) => render(c.args))).toEqual(['[8]']);
+  });
+});
