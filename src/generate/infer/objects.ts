@@ -85,7 +85,6 @@ function factoryReceivers(target: TargetContext, cls: PyClass): string[][] {
     const params = f.kind === 'classmethod' ? f.parameters.slice(1) : f.parameters;
     const facts = target.facts.get(f);
     const values = params.map((p) => (p.default === null && p.kind !== 'var_positional' && p.kind !== 'var_keyword' ? usable(parameterValues(p, facts?.params.get(p.name), ctx))[0] ?? null : null));
-    if (values.some((v) => v?.placeholder)) continue;
     const callee = f.className ? `${f.className}.${f.name}` : f.name;
     out.push([...new Set([...values.flatMap((v) => v?.setup ?? []), `obj = ${callee}(${renderArgs(params, values)})`])]);
   }
