@@ -126,3 +126,68 @@ describe('test-calls: calls the tests make, with readable arguments', () => {
     expect((await calls('tests/test_stats.py', text)).map((c) => render(c.args))).toEqual(['[8]']);
   });
 });
+
+describe('seeds: what the tests offer one target', () => {
+  let repo: TempRepo;
+  beforeEach(() => {
+    repo = makeRepo();
+  });
+  afterEach(() => repo.cleanup());
+
+  const MODULE = [
+    'class Temp:',
+    '    def __init__(self, degrees, scale):',
+    '        self.degrees = degrees',
+    '',
+    '    @classmethod',
+    '    def parse(cls, text):',
+    '        return cls(float(text[:-1]), text[-1])',
+    '',
+    '    def kelvin(self):',
+    '        return self.degrees + 273.15',
+    '',
+    'def warmest(temps):',
+    '    return max(t.degrees for t in temps)',
+    '',
+    'def boiling():',
+    '    return Temp(100.0, "C")',
+  ].join('\n');
+
+  async function seedsOf(qualname: string) {
+    const parsed = await parsePython(MODULE);
+    const fn = parsed.functions.find((f) => f.qualname === qualname)!;
+    const cls = fn.className ? parsed.classes.find((c) => c.qualname === fn.className)! : null;
+    const seeds = new TestSeeds({ repoRoot: repo.root, testsDir: 'tests', sourceRoots: ['src'], env: cleanEnv(), coverageFile: null });
+    return seeds.seedsFor({ fn, cls, module: 'weather.temp', file: 'src/weather/temp.py', text: MODULE, parsed });
+  }
+
+  it('finds calls of the function, the class\'s factory and a module factory, in git\'s test files only', async () => {
+    repo.write('src/weather/temp.py', MODULE);
+    repo.write('tests/test_weather.py', [
+      'import weather.temp as wt',
+      'from weather.temp import Temp as T, boiling',
+      '',
+      'def test_warmest():',
+      '    assert wt.warmest([T(1.0, "C"), T.parse("3C")]) == 3.0',
+      '',
+      'def test_kelvin():',
+      '    assert boiling().kelvin() == 373.15',
+      '    t = T.parse("10C")',
+      '    assert t.kelvin() == 283.15',
+    ].join('\n'));
+    repo.write('tests/helpers.py', 'from weather.temp import warmest\n\ndef test_not_a_test_file():\n    warmest([9])\n');
+    repo.write('other/test_ignored.py', 'from weather.temp import warmest\n\ndef test_x():\n    warmest([7])\n');
+    repo.write('.gitignore', 'other/\n');
+    repo.git('add', '-A');
+    const fn = await seedsOf('warmest');
+    // tests/helpers.py is under testsDir; other/ is ignored by git. In file path order.
+    expect(fn.direct.map((c) => c.expr)).toEqual(['warmest([9])', 'warmest([Temp(1.0, "C"), Temp.parse("3C")])']);
+    const method = await seedsOf('Temp.kelvin');
+    expect(method.direct.map((c) => [...c.setup, c.expr])).toEqual([['obj = boiling()', 'obj.kelvin()'], ['obj = Temp.parse("10C")', 'obj.kelvin()']]);
+    // Instances for every method of the class: the constructor, the classmethod factory, the module factory.
+    expect(method.receivers).toEqual([['obj = Temp(1.0, "C")'], ['obj = Temp.parse("3C")'], ['obj = boiling()'], ['obj = Temp.parse("10C")']]);
+    const init = await seedsOf('Temp.__init__');
+    expect(init.direct.map((c) => c.expr)).toEqual(['Temp(1.0, "C")']);
+  });
+});
+
