@@ -20,7 +20,7 @@ import { withPythonTree } from '../../python/parser.js';
 import type { Candidate } from './candidates.js';
 import { buildsClass } from './objects.js';
 import { contextNames, readCoverageContexts, type CoverageContexts } from './coverage-contexts.js';
-import { localName, renderSnippet, type Ref, type Snippet } from './snippet.js';
+import { localName, renderSnippet, sameProject, type Ref, type Snippet } from './snippet.js';
 import { conftestDirs, readFixtures, readTestCalls, type Receiver, type TestCall, type TestFileCalls } from './test-calls.js';
 
 /** What the project's tests offer one target. */
@@ -258,13 +258,16 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
       if (out.entries.length >= MAX_ENTRIES) break;
       if (!runsTarget(rec)) continue;
       const imports = new Set<string>();
+      // The module's own names, or the project's public API (`sqlparse.format(...)` for a filter's method).
+      const ours = (ref: Ref) => local(ref) !== null || sameProject(ref, module);
       if (rec.callee && rec.args) {
         const name = local(rec.callee);
-        if (name === null || name === qual || (!byContext && name.split('.').some((p) => p.startsWith('_')))) continue;
+        if (!ours(rec.callee) || name === qual || (!byContext && rec.callee.path.split('.').some((p) => p.startsWith('_')))) continue;
+        const callee = render([rec.callee], imports);
         const args = render(rec.args, imports);
-        if (args !== null) add(out.entries, imports, [], `${name}(${args})`);
+        if (callee !== null && args !== null) add(out.entries, imports, [], `${callee}(${args})`);
       } else if (rec.receiver && rec.member && (byContext || !rec.member.startsWith('_'))) {
-        if (local(rec.receiver.ctor) === null) continue;
+        if (!ours(rec.receiver.ctor)) continue;
         const setup = receiverSetup(rec.receiver, imports);
         const args = rec.args ? render(rec.args, imports) : '';
         if (setup && args !== null) add(out.entries, imports, setup, rec.args ? `obj.${rec.member}(${args})` : `obj.${rec.member}`);

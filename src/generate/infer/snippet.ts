@@ -32,6 +32,11 @@ export function localName(ref: Ref, module: string, defined: ReadonlySet<string>
   return null;
 }
 
+/** True when the name belongs to the project of `module` (its top-level package), not the standard library. */
+export function sameProject(ref: Ref, module: string): boolean {
+  return !STDLIB.has(ref.module) && ref.module !== 'os' && ref.module.split('.')[0] === module.split('.')[0];
+}
+
 /** True when a seed for `module` may use the name: the module itself, its project, or the standard library. */
 export function allowedRef(ref: Ref, module: string): boolean {
   if (ref.module === 'os') return /^path(\.|$)/.test(ref.path);

@@ -409,19 +409,16 @@ function readCall(node: Node, scope: Scope, statements: Node[]): Pick<TestCall, 
 /** The instance an expression holds when it is a readable call of a module's name, directly or through a local. */
 function receiverOf(obj: Node | null, scope: Scope, statements: Node[], at: number): Receiver | null {
   if (!obj) return null;
-  if (obj.type === 'call') {
-    const fn = obj.childForFieldName('function');
-    const ctor = fn ? refOf(fn, scope) : null;
+  if (obj.type !== 'identifier') {
+    const ctor = chainCtor(obj, scope);
     const build = ctor ? resolve(obj, scope, at) : null;
-    return ctor && build && ctor.path !== '' ? { build, ctor, steps: [] } : null;
+    return ctor && build ? { build, ctor, steps: [] } : null;
   }
-  if (obj.type !== 'identifier') return null;
   const local = scope.locals.get(obj.text);
-  if (!local || local.at > at || local.node.type !== 'call') return null;
-  const fn = local.node.childForFieldName('function');
-  const ctor = fn ? refOf(fn, scope) : null;
+  if (!local || local.at > at) return null;
+  const ctor = chainCtor(local.node, scope);
   const build = ctor ? resolve(local.node, scope, at) : null;
-  if (!ctor || !build || ctor.path === '') return null;
+  if (!ctor || !build) return null;
   // Calls made on it as statements between its assignment and this use: replayed on `obj`.
   const steps: Snippet[] = [];
   for (const stmt of statements) {
@@ -444,6 +441,29 @@ function receiverOf(obj: Node | null, scope: Scope, statements: Node[], at: numb
     }
   }
   return { build, ctor, steps };
+}
+
+/**
+ * The name whose call builds the instance an expression holds: `Stats` in `Stats([1])`,
+ * `every` in `every(10).minutes.at(":30")` (attributes and method calls on the result follow).
+ */
+function chainCtor(node: Node, scope: Scope): Ref | null {
+  let cur: Node | null = node;
+  while (cur) {
+    if (cur.type === 'call') {
+      const fn = cur.childForFieldName('function');
+      const ref = fn ? refOf(fn, scope) : null;
+      if (ref) return ref.path === '' ? null : ref;
+      cur = fn;
+    } else if (cur.type === 'attribute' && cur.id !== node.id) {
+      cur = cur.childForFieldName('object');
+    } else if (cur.type === 'attribute') {
+      // The expression itself is a bare attribute (`mod.CONST`): no call builds it.
+      cur = cur.childForFieldName('object');
+      if (cur?.type !== 'call') return null;
+    } else return null;
+  }
+  return null;
 }
 
 /** The module name an identifier or attribute chain names through the imports, or null. */

@@ -109,6 +109,15 @@ describe('test-calls: calls the tests make, with readable arguments', () => {
     expect(prop.args).toBeNull();
   });
 
+  it('follows attribute and method chains back to the call that builds the instance', async () => {
+    const text = 'from pkg.stats import every\n\ndef test_chain(mocker):\n    every(10).minutes.at(":30").do(mocker.stub())\n';
+    const found = await calls('tests/test_stats.py', text);
+    const at = found.find((c) => c.member === 'at')!;
+    expect([render(at.receiver!.build, 'pkg.stats', ['every']), render(at.args)]).toEqual(['every(10).minutes', '":30"']);
+    // `mocker` is a fixture not readable here: the call that passes it is skipped.
+    expect(found.some((c) => c.member === 'do')).toBe(false);
+  });
+
   it('writes multi-line strings on one line, and leaves tests in smart-test\'s managed blocks out', async () => {
     expect(oneLineString('"""a\nb\'c"""')).toBe("'a\\nb\\'c'");
     expect(oneLineString("r'''x\\d\n'''")).toBe("'x\\\\d\\n'");
