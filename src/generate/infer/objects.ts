@@ -16,7 +16,7 @@ import { isAssignment, renderArgs } from './candidates.js';
 import { parseDoctest } from './doctest.js';
 import { parameterValues, type InferContext, type Value } from './values.js';
 
-const MAX_RECEIVERS = 6;
+const MAX_RECEIVERS = 8;
 const MAX_PER_ROUTE = 2;
 
 /** Setup statement lists, each ending with the statement that binds `obj`. */

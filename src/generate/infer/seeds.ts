@@ -56,7 +56,7 @@ export interface SeedOptions {
 
 export const MAX_SEEDS = 16;
 const MAX_ENTRIES = 8;
-const MAX_RECEIVERS = 4;
+const MAX_RECEIVERS = 6;
 const MAX_FILES = 4000;
 const MAX_FILE_BYTES = 1_000_000;
 
@@ -209,6 +209,7 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
   const qual = fn.kind === 'function' ? fn.name : fn.kind === 'classmethod' || fn.kind === 'staticmethod' ? `${fn.className}.${fn.name}` : null;
   for (const rec of records) {
     if (out.direct.length >= MAX_SEEDS) break;
+    if (rec.receiverOnly) continue;
     const imports = new Set<string>();
     if (qual !== null && rec.callee && rec.args && local(rec.callee) === qual) {
       const args = render(rec.args, imports);
@@ -244,7 +245,7 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
       if (rec.callee && rec.args && builders.has(local(rec.callee) ?? '')) {
         const build = render([rec.callee, '(', ...rec.args, ')'], imports);
         if (build !== null) addReceiver([`obj = ${build}`], imports);
-      } else if (rec.receiver && rec.receiver.steps.length > 0 && isReceiver(rec.receiver)) {
+      } else if (rec.receiver && isReceiver(rec.receiver)) {
         addReceiver(receiverSetup(rec.receiver, imports), imports);
       }
     }
@@ -256,7 +257,7 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
     const runsTarget = (rec: TestCall) => (byContext ? [...labels].some((l) => contextNames(l, rec.file, rec.test)) : entryFile(rec.file));
     for (const rec of records) {
       if (out.entries.length >= MAX_ENTRIES) break;
-      if (!runsTarget(rec)) continue;
+      if (rec.receiverOnly || !runsTarget(rec)) continue;
       const imports = new Set<string>();
       // The module's own names, or the project's public API (`sqlparse.format(...)` for a filter's method).
       const ours = (ref: Ref) => local(ref) !== null || sameProject(ref, module);

@@ -39,6 +39,8 @@ export interface TestCall {
   member: string | null;
   /** The argument list (without parentheses); null for an attribute read. */
   args: Snippet | null;
+  /** A method call whose arguments are not readable: only its instance is of use (a receiver). */
+  receiverOnly?: boolean;
 }
 
 /** A test file's readable calls. */
@@ -388,7 +390,7 @@ function isAssignTarget(node: Node): boolean {
   return (parent?.type === 'assignment' || parent?.type === 'augmented_assignment') && parent.childForFieldName('left')?.id === node.id;
 }
 
-function readCall(node: Node, scope: Scope, statements: Node[]): Pick<TestCall, 'callee' | 'receiver' | 'member' | 'args'> | null {
+function readCall(node: Node, scope: Scope, statements: Node[]): Pick<TestCall, 'callee' | 'receiver' | 'member' | 'args' | 'receiverOnly'> | null {
   const fn = node.childForFieldName('function');
   const argNode = node.childForFieldName('arguments');
   if (!fn || argNode?.type !== 'argument_list') return null;
@@ -400,7 +402,10 @@ function readCall(node: Node, scope: Scope, statements: Node[]): Pick<TestCall, 
   if (fn.type !== 'attribute') return null;
   const member = fn.childForFieldName('attribute')?.text ?? '';
   const args = resolveArgs(argNode, scope, node.startIndex);
-  if (!args) return null;
+  if (!args) {
+    const receiver = receiverOf(fn.childForFieldName('object'), scope, statements, node.startIndex);
+    return receiver ? { callee: null, receiver, member, args: null, receiverOnly: true } : null;
+  }
   // The instance is unreadable (a fixture with logic, self.x): the arguments alone may still serve.
   const receiver = receiverOf(fn.childForFieldName('object'), scope, statements, node.startIndex);
   return { callee: null, receiver, member, args };
