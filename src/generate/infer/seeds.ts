@@ -57,6 +57,7 @@ export interface SeedOptions {
 export const MAX_SEEDS = 16;
 const MAX_ENTRIES = 8;
 const MAX_RECEIVERS = 6;
+const MAX_RECEIVER_POOL = 256;
 const MAX_FILES = 4000;
 const MAX_FILE_BYTES = 1_000_000;
 
@@ -229,16 +230,15 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
     }
   }
 
-  // Instances of the class as the tests build them.
+  // Instances of the class as the tests build them: the most varied first (each adds the most
+  // words and values the ones before did not have), then in file and line order.
   if (cls) {
-    const setups = new Set<string>();
+    const setups = new Map<string, string[]>();
     const addReceiver = (setup: string[] | null, imports: Set<string>) => {
-      if (!setup || out.receivers.length >= MAX_RECEIVERS) return;
+      if (!setup || setups.size >= MAX_RECEIVER_POOL) return;
       const full = [...[...imports].sort(), ...setup];
       const key = full.join('\n');
-      if (setups.has(key)) return;
-      setups.add(key);
-      out.receivers.push(full);
+      if (!setups.has(key)) setups.set(key, full);
     };
     for (const rec of records) {
       const imports = new Set<string>();
@@ -249,6 +249,7 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
         addReceiver(receiverSetup(rec.receiver, imports), imports);
       }
     }
+    out.receivers = mostVaried([...setups.values()], MAX_RECEIVERS);
   }
 
   // Entry points: what the tests that reach the target call.
@@ -268,7 +269,9 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
         const args = render(rec.args, imports);
         if (callee !== null && args !== null) add(out.entries, imports, [], `${callee}(${args})`);
       } else if (rec.receiver && rec.member && (byContext || !rec.member.startsWith('_'))) {
-        if (!ours(rec.receiver.ctor)) continue;
+        // A method or property of the module (not a plain attribute, which runs nothing).
+        const member = parsed.functions.find((f) => f.className !== null && f.name === rec.member);
+        if (!ours(rec.receiver.ctor) || !member || (member.kind === 'property') !== (rec.args === null)) continue;
         const setup = receiverSetup(rec.receiver, imports);
         const args = rec.args ? render(rec.args, imports) : '';
         if (setup && args !== null) add(out.entries, imports, setup, rec.args ? `obj.${rec.member}(${args})` : `obj.${rec.member}`);
@@ -276,6 +279,28 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
     }
   }
   return out;
+}
+
+/** Up to `n` setups, greedily: each time the one with the most words and values not yet seen per statement (the earliest on a tie). */
+function mostVaried(setups: string[][], n: number): string[][] {
+  const tokens = setups.map((s) => new Set(s.join('\n').match(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[\w.]+/g) ?? []));
+  const seen = new Set<string>();
+  const chosen: number[] = [];
+  while (chosen.length < Math.min(n, setups.length)) {
+    let best = -1;
+    let bestScore = -1;
+    tokens.forEach((t, i) => {
+      if (chosen.includes(i)) return;
+      let fresh = 0;
+      for (const tok of t) if (!seen.has(tok)) fresh++;
+      // Per statement: a long replay of steps is worth less than a rich constructor call.
+      const score = fresh / setups[i]!.filter((l) => !/^(import|from)\s/.test(l)).length;
+      if (score > bestScore) [best, bestScore] = [i, score];
+    });
+    chosen.push(best);
+    for (const tok of tokens[best]!) seen.add(tok);
+  }
+  return chosen.map((i) => setups[i]!);
 }
 
 function escape(text: string): string {

@@ -10,7 +10,7 @@
  * guessed. Tests in smart-test's own managed blocks are left out: seeds come from people's tests.
  */
 import path from 'node:path';
-import type { Node } from 'web-tree-sitter';
+import type { Node, TreeCursor } from 'web-tree-sitter';
 import { findBlocks } from '../managed.js';
 import { moduleNameFor } from '../module-name.js';
 import { oneLineString, type Ref, type Snippet } from './snippet.js';
@@ -72,6 +72,8 @@ interface Scope {
   /** Locals assigned once in the function: their value node, resolved on first use. */
   locals: Map<string, { node: Node; at: number }>;
   resolving: Set<string>;
+  /** Values already read, by node and position. */
+  memo: Map<string, Snippet | null>;
 }
 
 /**
@@ -81,7 +83,7 @@ interface Scope {
 export function readTestCalls(file: string, text: string, root: Node, sourceRoots: readonly string[], fixtures: ReadonlyArray<Map<string, Snippet>>): TestFileCalls {
   const managed = findBlocks(text).map((b) => [b.start + 1, b.end] as const);
   const own = moduleNameFor(file, sourceRoots)?.module ?? null;
-  const scope: Scope = { imports: new Map(), modules: new Set(), star: [], values: new Map(), locals: new Map(), resolving: new Set() };
+  const scope: Scope = { imports: new Map(), modules: new Set(), star: [], values: new Map(), locals: new Map(), resolving: new Set(), memo: new Map() };
   const out: TestFileCalls = { file, calls: [], fixtures: new Map() };
   const assigned = new Map<string, number>();
   const defs: Array<{ def: Node; decorators: Node[]; cls: string | null }> = [];
@@ -137,6 +139,9 @@ export function readTestCalls(file: string, text: string, root: Node, sourceRoot
     if (managed.some(([a, b]) => line > a && line <= b)) continue;
     const test = cls ? `${cls}.${name}` : name;
     const params = (def.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is Node => !!p).map((p) => (p.type === 'identifier' ? p.text : p.childForFieldName('name')?.text ?? p.text));
+    const body = def.childForFieldName('body');
+    if (!body) continue;
+    const nodes = functionNodes(body);
     for (const binding of parametrizeRows(decorators, scope)) {
       const values = new Map(scope.values);
       for (const p of params) {
@@ -145,7 +150,7 @@ export function readTestCalls(file: string, text: string, root: Node, sourceRoot
         else if (p === 'tmp_path') values.set(p, ['tmp_path']);
         else values.set(p, visible.get(p) ?? null);
       }
-      readFunction(def, { imports: new Map(scope.imports), modules: new Set(scope.modules), star: [...scope.star], values, locals: new Map(), resolving: new Set() }, file, test, out.calls);
+      readFunction(nodes, { imports: new Map(scope.imports), modules: new Set(scope.modules), star: [...scope.star], values, locals: new Map(), resolving: new Set(), memo: new Map() }, file, test, out.calls);
     }
   }
   return out;
@@ -154,7 +159,7 @@ export function readTestCalls(file: string, text: string, root: Node, sourceRoot
 /** The fixtures a conftest.py (or any file) defines with a readable single `return`. */
 export function readFixtures(file: string, root: Node, sourceRoots: readonly string[]): Map<string, Snippet> {
   const own = moduleNameFor(file, sourceRoots)?.module ?? null;
-  const scope: Scope = { imports: new Map(), modules: new Set(), star: [], values: new Map(), locals: new Map(), resolving: new Set() };
+  const scope: Scope = { imports: new Map(), modules: new Set(), star: [], values: new Map(), locals: new Map(), resolving: new Set(), memo: new Map() };
   const out = new Map<string, Snippet>();
   for (const stmt of root.namedChildren) if (stmt) readImports(stmt, scope, own);
   for (const stmt of root.namedChildren) {
@@ -245,7 +250,7 @@ function fixtureValue(def: Node, scope: Scope): Snippet | null {
   const stmts = body[0]?.type === 'expression_statement' && body[0].namedChildren[0]?.type === 'string' ? body.slice(1) : body;
   if (stmts.length !== 1 || stmts[0]!.type !== 'return_statement') return null;
   const value = stmts[0]!.namedChildren[0];
-  return value ? resolve(value, { ...scope, locals: new Map(), resolving: new Set() }, Infinity) : null;
+  return value ? resolve(value, { ...scope, locals: new Map(), resolving: new Set(), memo: new Map() }, Infinity) : null;
 }
 
 /** Each row of the test's `parametrize` decorators as parameter bindings (one empty binding without any). */
@@ -275,7 +280,7 @@ function parametrizeRows(decorators: Node[], scope: Scope): Array<Map<string, Sn
       else if (names.length === 1) cells = [item];
       else cells = item.type === 'tuple' || item.type === 'list' ? elements(item) : [];
       const row = new Map<string, Snippet | null>();
-      names.forEach((n, i) => row.set(n, cells[i] && cells.length >= names.length ? resolve(cells[i]!, { ...scope, locals: new Map(), resolving: new Set() }, Infinity) : null));
+      names.forEach((n, i) => row.set(n, cells[i] && cells.length >= names.length ? resolve(cells[i]!, { ...scope, locals: new Map(), resolving: new Set(), memo: new Map() }, Infinity) : null));
       own.push(row);
       if (own.length >= MAX_ROWS) break;
     }
@@ -307,77 +312,118 @@ function targetNames(node: Node | null): string[] {
   return [];
 }
 
-/** How many times each name is bound in a function body (an unpacking, loop or `with` target counts as many). */
-function countBindings(body: Node): Map<string, number> {
-  const counts = new Map<string, number>();
-  const add = (names: string[], n: number) => names.forEach((name) => counts.set(name, (counts.get(name) ?? 0) + n));
-  const visit = (node: Node): void => {
-    switch (node.type) {
-      case 'assignment': {
-        const left = node.childForFieldName('left');
-        add(targetNames(left), left?.type === 'identifier' ? 1 : 2);
-        break;
-      }
-      case 'augmented_assignment':
-        add(targetNames(node.childForFieldName('left')), 2);
-        break;
-      case 'for_statement':
-      case 'for_in_clause':
-        add(targetNames(node.childForFieldName('left')), 2);
-        break;
-      case 'as_pattern':
-      case 'named_expression':
-        add(node.namedChildren.slice(1).flatMap((c) => targetNames(c?.type === 'as_pattern_target' ? c.namedChildren[0] ?? null : c)), 2);
-        if (node.type === 'named_expression') add(targetNames(node.childForFieldName('name')), 2);
-        break;
-      case 'function_definition':
-      case 'class_definition':
-        add([node.childForFieldName('name')?.text ?? ''], 2);
-        return;
-      case 'except_clause':
-        for (const c of node.namedChildren) if (c?.type === 'identifier') add([c.text], 2);
-        break;
-      case 'global_statement':
-      case 'nonlocal_statement':
-        add(node.namedChildren.map((c) => c?.text ?? ''), 2);
-        break;
-    }
-    for (const child of node.namedChildren) if (child) visit(child);
-  };
-  visit(body);
-  return counts;
+/** What one pass over a test function's body finds: how often each name is bound, its assignments, calls and attribute reads. */
+interface FunctionNodes {
+  counts: Map<string, number>;
+  assignments: Node[];
+  calls: Array<{ node: Node; at: number }>;
+  attributes: Array<{ node: Node; at: number }>;
+  statements: Node[];
 }
 
-function readFunction(def: Node, scope: Scope, file: string, test: string, out: TestCall[]): void {
-  const body = def.childForFieldName('body');
-  if (!body) return;
-  const counts = countBindings(body);
-  for (const stmt of body.namedChildren) if (stmt) readImports(stmt, scope, null);
-  const visitLocals = (node: Node): void => {
-    if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda') return;
-    if (node.type === 'assignment') {
-      const left = node.childForFieldName('left');
-      const right = node.childForFieldName('right');
-      if (left?.type === 'identifier' && right && counts.get(left.text) === 1 && !scope.values.has(left.text)) scope.locals.set(left.text, { node: right, at: node.endIndex });
-    }
-    for (const child of node.namedChildren) if (child) visitLocals(child);
-  };
-  visitLocals(body);
-  for (const [name, n] of counts) if (n > 1) scope.values.set(name, null);
+const SKIPPED = new Set(['function_definition', 'class_definition', 'lambda']);
+const BINDING = new Set(['assignment', 'augmented_assignment', 'for_statement', 'for_in_clause', 'as_pattern', 'named_expression', 'except_clause', 'global_statement', 'nonlocal_statement']);
 
-  const statements = body.namedChildren.filter((s): s is Node => !!s && s.type !== 'comment');
-  const visit = (node: Node): void => {
-    if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda') return;
-    if (node.type === 'call') {
-      const call = readCall(node, scope, statements);
-      if (call) out.push({ file, test, line: node.startPosition.row + 1, column: node.startPosition.column + 1, ...call });
-    } else if (node.type === 'attribute' && !isCallee(node) && !isAssignTarget(node)) {
-      const receiver = receiverOf(node.childForFieldName('object'), scope, statements, node.startIndex);
-      if (receiver) out.push({ file, test, line: node.startPosition.row + 1, column: node.startPosition.column + 1, callee: null, receiver, member: node.childForFieldName('attribute')?.text ?? '', args: null });
+/**
+ * Walks the nodes under `root` with a cursor (a Node is built only for what `visit` asks for);
+ * `at` is the start of the innermost statement holding the node. `visit` returns whether to descend.
+ */
+function walkTree(root: Node, visit: (type: string, cursor: TreeCursor, at: number) => boolean): void {
+  const cursor = root.walk();
+  try {
+    if (!cursor.gotoFirstChild()) return;
+    const ats = [root.startIndex];
+    for (;;) {
+      const type = cursor.nodeType;
+      const at = type.endsWith('_statement') ? cursor.startIndex : ats[ats.length - 1]!;
+      if (cursor.nodeIsNamed && visit(type, cursor, at) && cursor.gotoFirstChild()) {
+        ats.push(at);
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (ats.length === 1) return;
+        cursor.gotoParent();
+        ats.pop();
+      }
     }
-    for (const child of node.namedChildren) if (child) visit(child);
+  } finally {
+    cursor.delete();
+  }
+}
+
+/** One pass over a function body (an unpacking, loop, `with` or `except` target counts as bound twice: not resolvable). */
+function functionNodes(body: Node): FunctionNodes {
+  const out: FunctionNodes = { counts: new Map(), assignments: [], calls: [], attributes: [], statements: body.namedChildren.filter((s): s is Node => !!s && s.type !== 'comment') };
+  const add = (names: string[], n: number) => names.forEach((name) => out.counts.set(name, (out.counts.get(name) ?? 0) + n));
+  walkTree(body, (type, cursor, at) => {
+    if (type === 'call') out.calls.push({ node: cursor.currentNode, at });
+    else if (type === 'attribute') out.attributes.push({ node: cursor.currentNode, at });
+    else if (SKIPPED.has(type)) {
+      if (type !== 'lambda') add([cursor.currentNode.childForFieldName('name')?.text ?? ''], 2);
+      return false;
+    } else if (BINDING.has(type)) {
+      const node = cursor.currentNode;
+      switch (type) {
+        case 'assignment': {
+          const left = node.childForFieldName('left');
+          add(targetNames(left), left?.type === 'identifier' ? 1 : 2);
+          if (left?.type === 'identifier') out.assignments.push(node);
+          break;
+        }
+        case 'augmented_assignment':
+        case 'for_statement':
+        case 'for_in_clause':
+          add(targetNames(node.childForFieldName('left')), 2);
+          break;
+        case 'as_pattern':
+          add(node.namedChildren.slice(1).flatMap((c) => targetNames(c?.type === 'as_pattern_target' ? c.namedChildren[0] ?? null : c)), 2);
+          break;
+        case 'named_expression':
+          add(targetNames(node.childForFieldName('name')), 2);
+          break;
+        case 'except_clause':
+          for (const c of node.namedChildren) if (c?.type === 'identifier') add([c.text], 2);
+          break;
+        default:
+          add(node.namedChildren.map((c) => c?.text ?? ''), 2);
+      }
+    }
+    return true;
+  });
+  return out;
+}
+
+/** Modules whose calls are the test framework's, never the code under test's. */
+const FRAMEWORK = /^(pytest|_pytest|unittest|mock|doctest|hypothesis)(\.|$)/;
+
+function readFunction(nodes: FunctionNodes, scope: Scope, file: string, test: string, out: TestCall[]): void {
+  for (const stmt of nodes.statements) readImports(stmt, scope, null);
+  for (const node of nodes.assignments) {
+    const left = node.childForFieldName('left')!;
+    const right = node.childForFieldName('right');
+    if (right && nodes.counts.get(left.text) === 1 && !scope.values.has(left.text)) scope.locals.set(left.text, { node: right, at: node.endIndex });
+  }
+  for (const [name, n] of nodes.counts) if (n > 1) scope.values.set(name, null);
+  // A name the snippet could start from: imported (not the test framework), a local, a readable parameter.
+  const readable = (text: string) => {
+    const root = /^[A-Za-z_]\w*/.exec(text)?.[0];
+    if (!root) return text.startsWith('(') || text.startsWith('[') || text.startsWith('{') || text.startsWith('"') || text.startsWith("'");
+    const ref = scope.imports.get(root);
+    if (ref) return !FRAMEWORK.test(ref.module);
+    return scope.locals.has(root) || !!scope.values.get(root) || (scope.star.length === 1 && !scope.values.has(root));
   };
-  visit(body);
+  for (const { node, at } of nodes.calls) {
+    const fn = node.childForFieldName('function');
+    if (!fn || !readable(fn.text)) continue;
+    const call = readCall(node, scope, nodes.statements, at);
+    if (call) out.push({ file, test, line: node.startPosition.row + 1, column: node.startPosition.column + 1, ...call });
+  }
+  for (const { node, at } of nodes.attributes) {
+    const obj = node.childForFieldName('object');
+    if (!obj || (obj.type !== 'call' && !(obj.type === 'identifier' && scope.locals.has(obj.text))) || !readable(obj.text) || isCallee(node) || isAssignTarget(node)) continue;
+    const receiver = receiverOf(obj, scope, nodes.statements, at);
+    if (receiver) out.push({ file, test, line: node.startPosition.row + 1, column: node.startPosition.column + 1, callee: null, receiver, member: node.childForFieldName('attribute')?.text ?? '', args: null });
+  }
 }
 
 function isCallee(node: Node): boolean {
@@ -390,24 +436,24 @@ function isAssignTarget(node: Node): boolean {
   return (parent?.type === 'assignment' || parent?.type === 'augmented_assignment') && parent.childForFieldName('left')?.id === node.id;
 }
 
-function readCall(node: Node, scope: Scope, statements: Node[]): Pick<TestCall, 'callee' | 'receiver' | 'member' | 'args' | 'receiverOnly'> | null {
+function readCall(node: Node, scope: Scope, statements: Node[], at: number): Pick<TestCall, 'callee' | 'receiver' | 'member' | 'args' | 'receiverOnly'> | null {
   const fn = node.childForFieldName('function');
   const argNode = node.childForFieldName('arguments');
   if (!fn || argNode?.type !== 'argument_list') return null;
   const callee = refOf(fn, scope);
   if (callee) {
-    const args = resolveArgs(argNode, scope, node.startIndex);
+    const args = resolveArgs(argNode, scope, at);
     return args ? { callee, receiver: null, member: null, args } : null;
   }
   if (fn.type !== 'attribute') return null;
   const member = fn.childForFieldName('attribute')?.text ?? '';
-  const args = resolveArgs(argNode, scope, node.startIndex);
+  const args = resolveArgs(argNode, scope, at);
   if (!args) {
-    const receiver = receiverOf(fn.childForFieldName('object'), scope, statements, node.startIndex);
+    const receiver = receiverOf(fn.childForFieldName('object'), scope, statements, at);
     return receiver ? { callee: null, receiver, member, args: null, receiverOnly: true } : null;
   }
   // The instance is unreadable (a fixture with logic, self.x): the arguments alone may still serve.
-  const receiver = receiverOf(fn.childForFieldName('object'), scope, statements, node.startIndex);
+  const receiver = receiverOf(fn.childForFieldName('object'), scope, statements, at);
   return { callee: null, receiver, member, args };
 }
 
@@ -513,6 +559,14 @@ function length(s: Snippet): number {
 
 /** A readable value as a snippet, or null. `at`: locals assigned after this offset are not yet bound. */
 function resolve(node: Node, scope: Scope, at: number): Snippet | null {
+  const key = `${node.id}:${at}`;
+  if (scope.memo.has(key)) return scope.memo.get(key)!;
+  const value = resolveNode(node, scope, at);
+  scope.memo.set(key, value);
+  return value;
+}
+
+function resolveNode(node: Node, scope: Scope, at: number): Snippet | null {
   const all = (nodes: Array<Node | null>, open: string, close: string, sep = ', '): Snippet | null => {
     const parts: Array<string | Ref> = [open];
     let n = 0;
