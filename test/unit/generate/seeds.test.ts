@@ -201,3 +201,15 @@ describe('seeds: what the tests offer one target', () => {
   });
 });
 
+
+describe('coverage contexts', () => {
+  it('names a test function in pytest-cov\'s and coverage.py\'s own forms', async () => {
+    const { contextNames } = await import('../../../src/generate/infer/coverage-contexts.js');
+    expect(contextNames('tests/test_lexer.py::TestLexer::test_number[1-2]|run', 'tests/test_lexer.py', 'TestLexer.test_number')).toBe(true);
+    expect(contextNames('tests/test_lexer.py::test_number|setup', 'tests/test_lexer.py', 'test_number')).toBe(true);
+    expect(contextNames('tests/test_lexer.py::test_number|run', 'tests/test_other.py', 'test_number')).toBe(false);
+    expect(contextNames('test_lexer.TestLexer.test_number', 'tests/test_lexer.py', 'TestLexer.test_number')).toBe(true);
+    expect(contextNames('tests.test_lexer.test_number', 'tests/test_lexer.py', 'test_number')).toBe(true);
+    expect(contextNames('test_lexer.test_numbers', 'tests/test_lexer.py', 'test_number')).toBe(false);
+  });
+});
