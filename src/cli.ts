@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { SmartTestError } from './errors.js';
 import { USAGE, badArguments, badBase, badFormat, badThreshold, baseWithFiles, formatNotForCommand, missingCommand, stageWithBase, unexpectedFailure, unknownCommand } from './report/messages/cli.js';
 
-export const COMMANDS = ['plan', 'run', 'generate', 'check', 'install', 'uninstall'] as const;
+export const COMMANDS = ['doctor', 'plan', 'run', 'generate', 'check', 'install', 'uninstall'] as const;
 export const FORMATS = ['text', 'json', 'github', 'sarif', 'markdown'] as const;
 export type Format = (typeof FORMATS)[number];
 /** The reviewer formats (GitHub annotations, SARIF, Markdown) go with these commands only. */
@@ -61,6 +61,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     if (options.base !== undefined && command === 'check' && rest.length > 0) throw new SmartTestError(baseWithFiles(options.base, rest));
     if (options.base !== undefined && values.stage === true) throw new SmartTestError(stageWithBase());
     switch (command) {
+      case 'doctor':
+        if (rest.length > 0) throw new SmartTestError(badArguments(`"doctor" takes no file arguments (got ${rest.join(' ')})`));
+        return await (await import('./commands/doctor.js')).runDoctor(options, io);
       case 'plan':
         if (rest.length > 0) throw new SmartTestError(badArguments(`"plan" takes no file arguments (got ${rest.join(' ')})`));
         return await (await import('./commands/plan.js')).runPlan(options, io);

@@ -11,7 +11,7 @@ export function progressWriter(format: string, stderr: NodeJS.WritableStream, st
 export function generationJson(result: GenerationResult): Record<string, unknown> {
   return {
     written: result.written,
-    generated: result.targets.map((t) => ({ file: t.file, qualname: t.qualname, testFile: t.testFile, status: t.status, tests: t.tests, placeholders: t.placeholders, detail: t.detail })),
+    generated: result.targets.map((t) => ({ file: t.file, qualname: t.qualname, testFile: t.testFile, status: t.status, tests: t.tests, placeholders: t.placeholders, detail: t.detail, targetLines: t.targetLines, unreachedLines: t.unreachedLines })),
     python: result.python,
   };
 }

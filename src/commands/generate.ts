@@ -47,13 +47,13 @@ export async function runGenerate(options: GlobalOptions, io: Io, gen: GenerateO
     if (!decoded.ok) throw new SmartTestError(runMessages.unreadable(given, decoded.reason));
     files.push({ file: repoPath, text: decoded.text });
   }
-  const plan = await buildFilePlan({ repo, config, files, all: gen.all, functionNames: gen.functions });
+  const plan = await buildFilePlan({ repo, config, files, all: gen.all, functionNames: gen.functions, coverageData: { env: io.env, note: (line) => io.stderr.write(`${line}\n`) } });
   if (gen.functions.length > 0 && plan.functions.length === 0) throw new SmartTestError(runMessages.noSuchFunction(gen.functions, gen.files));
 
   const err = makeStyle(colourEnabled(io.stderr, io.env));
   const out = makeStyle(colourEnabled(io.stdout, io.env));
   const progress = progressWriter(options.format, io.stderr, err);
-  const generation = await generateTests(sourcesFromPlan(plan), { repoRoot: repo.root, config, execute: gen.execute, env: io.env, coverageFile: plan.coverageFile, progress });
+  const generation = await generateTests(sourcesFromPlan(plan), { repoRoot: repo.root, config, execute: gen.execute, env: io.env, coverageFile: plan.coverageFile, progress, command: 'generate' });
   const warnings = [...plan.warnings, ...generation.warnings];
   if (options.format === 'json') {
     io.stdout.write(`${JSON.stringify({ ...planJson({ ...plan, warnings }), ...generationJson(generation) }, null, 2)}\n`);

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { GlobalOptions, Io } from '../cli.js';
 import { HUSKY_LINE, HUSKY_SCRIPT, installHook, resolveHookTarget, uninstallHook } from '../gate/install.js';
+import { currentInstalledCli, hookCommandNow } from '../gate/hook-cli.js';
 import { openRepo } from '../git/repo.js';
 import { installMessages as m } from '../report/messages/install.js';
 
@@ -32,7 +33,8 @@ export async function runInstall(options: GlobalOptions, io: Io, { force, uninst
     return 0;
   }
 
-  const outcome = await installHook(target, force);
+  const installed = await currentInstalledCli();
+  const outcome = await installHook(target, force, installed);
   const file = shown(target.file);
   switch (outcome.action) {
     case 'unchanged':
@@ -49,6 +51,10 @@ export async function runInstall(options: GlobalOptions, io: Io, { force, uninst
       else if (outcome.backup) say(m.installedWithBackup(file, shown(outcome.backup), 'run'));
       else say(m.installed(file, 'run'));
       break;
+  }
+  if (target.kind === 'plain') {
+    const now = await hookCommandNow(repo.root, io.env, installed);
+    say(m.hookRuns(now.command, io.env.SMART_TEST_HOOK_COMMAND || 'run', now.source, installed.cli));
   }
   if (target.kind === 'husky' && outcome.action !== 'unchanged') {
     if (!target.active) say(m.huskyInactive(file));

@@ -24,12 +24,13 @@ export async function runPlan(options: GlobalOptions, io: Io): Promise<number> {
   const { config } = await loadConfig({ cwd: options.cwd, repoRoot: repo.root, explicitPath: options.config });
   if (options.threshold !== undefined) config.threshold = options.threshold;
   mark('config');
-  const plan = await buildPlan({ repo, config, changes, early });
+  const plan = await buildPlan({ repo, config, changes, early, coverageData: { env: io.env, note: (line) => io.stderr.write(`${line}\n`) } });
   const range = changes ? await changes.range() : null;
   mark('planned');
   printTimings(io.stderr);
-  // Needs tests: below the threshold or of unknown coverage, selected or left out by maxFunctions.
+  // Needs tests: below the threshold, of unknown coverage or with changed lines no test runs; selected or left out by maxFunctions.
   const needing = plan.functions.filter((f) => f.decision !== 'covered').length;
+  const changedOnly = plan.functions.filter((f) => f.cause === 'changed-lines').length;
   const code = config.belowThreshold === 'error' && needing > 0 ? 1 : 0;
   const summaryOf = (style: Style) => (range ? rangeSummary(plan, range) : planSummary(plan, style));
   if (options.format === 'json') {
@@ -38,7 +39,7 @@ export async function runPlan(options: GlobalOptions, io: Io): Promise<number> {
   }
   if (isReviewFormat(options.format)) {
     const plain = makeStyle(false);
-    const summary = code === 1 ? `${summaryOf(plain)} ${belowThresholdFailure(needing, plan.threshold)}` : summaryOf(plain);
+    const summary = code === 1 ? `${summaryOf(plain)} ${belowThresholdFailure(needing, plan.threshold, changedOnly)}` : summaryOf(plain);
     const [{ writeReview }, { planReview }] = await Promise.all([import('../report/formats/emit.js'), import('../report/formats/review.js')]);
     await writeReview(options.format, planReview({ plan, range, severity: config.belowThreshold, summary, failed: code === 1 }), io, options.toolVersion);
     return code;
@@ -48,7 +49,7 @@ export async function runPlan(options: GlobalOptions, io: Io): Promise<number> {
   for (const warning of plan.warnings) io.stderr.write(`${err.yellow('warning:')} ${warning}\n`);
   for (const line of planLines(plan, repo.root, options.cwd, out)) io.stdout.write(`${line}\n`);
   io.stdout.write(`${summaryOf(out)}\n`);
-  if (code === 1) io.stdout.write(`${out.red(belowThresholdFailure(needing, plan.threshold))}\n`);
+  if (code === 1) io.stdout.write(`${out.red(belowThresholdFailure(needing, plan.threshold, changedOnly))}\n`);
   return code;
 }
 

@@ -42,7 +42,7 @@ export async function runRun(options: GlobalOptions, io: Io, runOptions: RunOpti
   const out = makeStyle(colourEnabled(io.stdout, io.env));
   const progress = progressWriter(options.format, io.stderr, err);
 
-  const plan = await buildPlan({ repo, config, changes, early });
+  const plan = await buildPlan({ repo, config, changes, early, coverageData: { env: io.env, note: (line) => io.stderr.write(`${line}\n`) } });
   const range = changes ? await changes.range() : null;
   const generation = await generateTests(sourcesFromPlan(plan), { repoRoot: repo.root, config, execute: runOptions.execute, env: io.env, coverageFile: plan.coverageFile, progress });
   const warnings = [...plan.warnings, ...generation.warnings];

@@ -18,6 +18,10 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   python: null,
   belowThreshold: 'warn',
   allowSideEffects: false,
+  coverageData: null,
+  changedLines: 'cover',
+  searchBudget: 0.5,
+  searchRunBudget: 3,
 });
 
 /** Every setting name, in the order the documentation lists them. */

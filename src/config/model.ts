@@ -1,6 +1,7 @@
 export type StaleCoverage = 'warn' | 'error';
 export type OnGenerate = 'fail' | 'stage' | 'warn';
 export type BelowThreshold = 'warn' | 'error';
+export type ChangedLines = 'cover' | 'ignore';
 
 /** Settings after defaults are applied. See .smarttestrc.example for what each does. */
 export interface Config {
@@ -21,6 +22,18 @@ export interface Config {
   belowThreshold: BelowThreshold;
   /** Run functions with visible side effects (processes, network, environment) and let candidates have them. */
   allowSideEffects: boolean;
+  /**
+   * coverage.py's data file (.coverage) to turn into coverage.json when it is newer: a path
+   * (repo-relative or absolute), null to find it (coverage.py's own configuration, else
+   * .coverage), or false to never convert.
+   */
+  coverageData: string | false | null;
+  /** `cover`: a touched function whose changed executable lines are not all covered needs tests, whatever its coverage. */
+  changedLines: ChangedLines;
+  /** Seconds of probe time the directed search may spend on one function (0 turns the search off). */
+  searchBudget: number;
+  /** Seconds of probe time the directed search may spend in one run. */
+  searchRunBudget: number;
 }
 
 export interface LoadedConfig {

@@ -44,6 +44,10 @@ export const configSchema = z.strictObject({
   python: z._default(z.nullable(text), DEFAULT_CONFIG.python),
   belowThreshold: z._default(z.enum(['warn', 'error']), DEFAULT_CONFIG.belowThreshold),
   allowSideEffects: z._default(z.boolean(), DEFAULT_CONFIG.allowSideEffects),
+  coverageData: z._default(z.union([text, z.literal(false), z.null()]), DEFAULT_CONFIG.coverageData),
+  changedLines: z._default(z.enum(['cover', 'ignore']), DEFAULT_CONFIG.changedLines),
+  searchBudget: z._default(z.number().check(z.gte(0), z.lte(600)), DEFAULT_CONFIG.searchBudget),
+  searchRunBudget: z._default(z.number().check(z.gte(0), z.lte(3600)), DEFAULT_CONFIG.searchRunBudget),
 });
 
 /** Compile-time proof that the schema produces exactly a Config. */

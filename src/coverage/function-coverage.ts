@@ -30,6 +30,8 @@ export interface FunctionCoverage {
   /** Executed and missing statement lines, in staged (index) coordinates. */
   executedLines: number[];
   missingLines: number[];
+  /** Executed lines with a branch never taken (branch data only), in staged (index) coordinates. */
+  partialLines: number[];
   /** Where the lines came from: coverage.py's function region (format 3) or the file's lines. */
   source: 'region' | 'lines';
 }
@@ -114,6 +116,7 @@ export function functionCoverage(fn: PyFunction, file: FileCoverage, map: LineMa
   let executedSet: Set<number>;
   let missingSet: Set<number>;
   let excludedSet: Set<number>;
+  let partialSet: Set<number>;
   const region = file.functions?.get(fn.qualname);
   const regionExecuted = region ? toIndex(region.executedLines) : null;
   const regionMissing = region ? toIndex(region.missingLines) : null;
@@ -127,14 +130,17 @@ export function functionCoverage(fn: PyFunction, file: FileCoverage, map: LineMa
     executedSet = regionExecuted!;
     missingSet = regionMissing!;
     excludedSet = toIndex(region.excludedLines);
+    partialSet = toIndex(region.partialLines ?? file.partialLines ?? []);
   } else {
     executedSet = toIndex(file.executedLines);
     missingSet = toIndex(file.missingLines);
     excludedSet = toIndex(file.excludedLines);
+    partialSet = toIndex(file.partialLines ?? []);
   }
   const keep = (l: number): boolean => (source === 'region' ? !docstring.has(l) : inBody(l)) && !excludedSet.has(l);
   const executedLines = [...executedSet].filter(keep).sort((a, b) => a - b);
   const missingLines = [...missingSet].filter((l) => keep(l) && !executedSet.has(l)).sort((a, b) => a - b);
+  const partialLines = executedLines.filter((l) => partialSet.has(l));
 
   const unmeasuredLines: number[] = [];
   for (let l = fn.bodyStartLine; l <= fn.bodyEndLine; l++) {
@@ -151,5 +157,5 @@ export function functionCoverage(fn: PyFunction, file: FileCoverage, map: LineMa
     percent = null;
     reason = stagedDiffersFromWorktree(unmeasuredLines);
   }
-  return { percent, executed, statements, unmeasuredLines, reason, executedLines, missingLines, source };
+  return { percent, executed, statements, unmeasuredLines, reason, executedLines, missingLines, partialLines, source };
 }

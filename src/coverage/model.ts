@@ -4,6 +4,8 @@ export interface RegionCoverage {
   executedLines: number[];
   missingLines: number[];
   excludedLines: number[];
+  /** Lines with a branch never taken (`missing_branches` of a `--branch` report); absent without branch data. */
+  partialLines?: number[];
 }
 
 export interface FileCoverage extends RegionCoverage {

@@ -276,8 +276,12 @@ function readMeta(source: ByteSource, scan: TopLevelScan, display: string): Cove
   };
 }
 
-function toRegion(r: { executed_lines: number[]; missing_lines: number[]; excluded_lines?: number[] | undefined }): RegionCoverage {
-  return { executedLines: r.executed_lines, missingLines: r.missing_lines, excludedLines: r.excluded_lines ?? [] };
+function toRegion(r: { executed_lines: number[]; missing_lines: number[]; excluded_lines?: number[] | undefined; missing_branches?: Array<[number, number]> | undefined }): RegionCoverage {
+  const region: RegionCoverage = { executedLines: r.executed_lines, missingLines: r.missing_lines, excludedLines: r.excluded_lines ?? [] };
+  if (r.missing_branches && r.missing_branches.length > 0) {
+    region.partialLines = [...new Set(r.missing_branches.map(([from]) => from).filter((l) => l > 0))].sort((a, b) => a - b);
+  }
+  return region;
 }
 
 function toFileCoverage(e: FileEntry): FileCoverage {

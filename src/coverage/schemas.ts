@@ -13,10 +13,20 @@ function isLineList(v: unknown): v is number[] {
 
 const lineNumbers = z.custom<number[]>(isLineList);
 
+/** `[[from, to], ...]`: coverage.py's branch arcs (negative lines are entries and exits). */
+function isArcList(v: unknown): v is Array<[number, number]> {
+  if (!Array.isArray(v)) return false;
+  for (const a of v) if (!Array.isArray(a) || a.length !== 2 || !Number.isSafeInteger(a[0]) || !Number.isSafeInteger(a[1])) return false;
+  return true;
+}
+
+const arcs = z.custom<Array<[number, number]>>(isArcList);
+
 const regionSchema = z.looseObject({
   executed_lines: lineNumbers,
   missing_lines: lineNumbers,
   excluded_lines: z.optional(lineNumbers),
+  missing_branches: z.optional(arcs),
 });
 
 /** One entry of `files`. Branch data, contexts, summary and classes pass through unchecked. */
@@ -24,6 +34,7 @@ export const fileSchema = z.looseObject({
   executed_lines: lineNumbers,
   missing_lines: lineNumbers,
   excluded_lines: z.optional(lineNumbers),
+  missing_branches: z.optional(arcs),
   summary: z.optional(z.looseObject({})),
   functions: z.optional(z.record(z.string(), regionSchema)),
 });

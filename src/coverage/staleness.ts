@@ -38,7 +38,8 @@ export function splitSourceLines(text: string): string[] {
   return lines;
 }
 
-function reportTime(report: StaleCheck['report']): { ms: number; source: 'timestamp' | 'mtime' } | null {
+/** When the report was written: meta.timestamp, else the report file's mtime; null when neither is known. */
+export function reportTime(report: Pick<StaleCheck['report'], 'timestampText' | 'timestamp' | 'mtimeMs'>): { ms: number; source: 'timestamp' | 'mtime' } | null {
   if (report.timestampText !== null) {
     const parsed = parseCoverageTimestamp(report.timestampText);
     if (parsed) return { ms: parsed.epochMs, source: 'timestamp' };

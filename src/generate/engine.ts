@@ -8,6 +8,9 @@ import type { ParsedModule, PyFunction } from '../python/model.js';
 import { withPythonTree } from '../python/parser.js';
 import { parsePython } from '../python/structure.js';
 import { TEST_FILE_HEADER, progressLine, status, warnings as warn } from '../report/messages/generate.js';
+import { effectOfEvent, effectOfSource, safeStatus, safeWarnings } from '../report/messages/safe-output.js';
+import { ambientReads, argvFor, type AmbientSetting } from './ambient.js';
+import { blockProblems } from './block-check.js';
 import { buildCandidates, uncallableReason, type Candidate } from './infer/candidates.js';
 import { TestSeeds } from './infer/seeds.js';
 import { codeFingerprint, findBlocks, markerLine, type ManagedBlock } from './managed.js';
@@ -16,6 +19,10 @@ import type { ProbeCandidateResult, ProbeRaise, ProbeReturn, ProbeTarget } from 
 import { findProjectPython, modulesPytestMayMiss } from './python-env.js';
 import { renderTest, type StaticOutcome, type TestCase } from './render.js';
 import { sideEffectOf } from './side-effects.js';
+import { FIRST_RUN, verifyStability, weakened } from './stability.js';
+import { chooseAimed, unreachedTargets } from './aim.js';
+import { directedSearch, type SearchSubject } from './search/search.js';
+import { statementLines } from '../python/statements.js';
 import { testFileFor } from './test-file.js';
 
 /** A source module and the functions of it that need tests. */
@@ -26,19 +33,36 @@ export interface GenerationSource {
   text: string;
   module: ParsedModule;
   targets: PyFunction[];
+  /**
+   * The lines each target's tests should reach, by qualname: the uncovered changed lines (or the
+   * uncovered lines) the plan found. A target missing here aims at every statement of its body.
+   */
+  targetLines?: ReadonlyMap<string, { lines: number[]; kind: TargetKind }>;
 }
+
+/** What a target's lines are: changed lines no test runs, lines no test runs, or every statement. */
+export type TargetKind = 'changed' | 'uncovered' | 'all';
 
 /**
  * What generation takes from a plan: every analysed module, with its selected functions as
  * targets. Modules without targets only have the targets of their existing tests checked.
  */
 export function sourcesFromPlan(plan: Plan): GenerationSource[] {
-  return plan.sources.map((s) => ({
-    file: s.file,
-    text: s.text,
-    module: s.module,
-    targets: s.touched.filter((fn) => plan.functions.some((f) => f.selected && f.file === s.file && f.qualname === fn.qualname)),
-  }));
+  return plan.sources.map((s) => {
+    const selected = plan.functions.filter((f) => f.selected && f.file === s.file);
+    const targetLines = new Map<string, { lines: number[]; kind: TargetKind }>();
+    for (const f of selected) {
+      if (f.uncoveredChangedLines.length > 0) targetLines.set(f.qualname, { lines: f.uncoveredChangedLines, kind: 'changed' });
+      else if (f.targetLines && f.targetLines.length > 0) targetLines.set(f.qualname, { lines: f.targetLines, kind: 'uncovered' });
+    }
+    return {
+      file: s.file,
+      text: s.text,
+      module: s.module,
+      targets: s.touched.filter((fn) => selected.some((f) => f.qualname === fn.qualname)),
+      targetLines,
+    };
+  });
 }
 
 export interface TargetReport {
@@ -50,6 +74,10 @@ export interface TargetReport {
   tests: number;
   placeholders: number;
   detail: string;
+  /** The lines the tests aimed at (see GenerationSource.targetLines), and those no written test reaches. */
+  targetLines: number[];
+  targetKind: TargetKind;
+  unreachedLines: number[];
 }
 
 export interface GenerationResult {
@@ -69,17 +97,22 @@ export interface GenerationOptions {
   env: NodeJS.ProcessEnv;
   /** The plan's coverage.json, whose per-test contexts (when recorded) lead to entry points; null or absent when none. */
   coverageFile?: string | null;
+  /** Which command runs: `generate` (not on the commit path) may search longer. */
+  command?: 'run' | 'generate';
   /** Called with a short line when generation is slow enough to show progress. */
   progress?: (line: string) => void;
 }
 
 const MAX_TESTS_PER_TARGET = 8;
+/** `generate` is not on the commit path: its search may take this many times the configured budgets. */
+const GENERATE_SEARCH_SCALE = 4;
 const CALL_TIMEOUT_SECONDS = 2;
 
 /** What the probe said about a job's candidates, or why it could not run them. */
-type Observed = { results: ProbeCandidateResult[]; tmpRoot: string } | { importError: string };
+type Observed = { results: ProbeCandidateResult[]; tmpRoots: string[] } | { importError: string };
 
 interface Job {
+  location: string;
   source: GenerationSource;
   fn: PyFunction;
   codeHash: string;
@@ -87,7 +120,12 @@ interface Job {
   report: TargetReport;
   /** Test cases chosen for this target. */
   cases: TestCase[];
+  /** Lines the tests should reach (see GenerationSource.targetLines). */
+  targets: ReadonlySet<number>;
+  /** A side effect seen in the source: the function is not run, and no test calls it. */
   staticOnly: string | null;
+  /** sys.argv / environment the probe runs it with and its tests set (ambient.ts). */
+  ambient: AmbientSetting;
 }
 
 /**
@@ -122,11 +160,15 @@ export async function generateTests(sources: GenerationSource[], options: Genera
     const entry = { testFile, module: named.module, existing, jobs: [] as Job[], source };
     files.push(entry);
     const facts = await functionFacts(source.text, source.module.functions);
+    const statements = source.targets.some((fn) => !planned.targetLines?.has(fn.qualname)) ? await statementLines(source.text, source.targets) : new Map<PyFunction, number[]>();
     const types = await moduleTypes(source.text, source.module);
+    const reads = ambientReads(source.text, source.module.functions);
     for (const fn of source.targets) {
       const codeHash = codeFingerprint(source.text, fn.startLine, fn.endLine);
       const mine = blocks.filter((b) => b.target === fn.qualname);
       const rep = report(source.file, fn.qualname, testFile, 'none', '');
+      const aim = planned.targetLines?.get(fn.qualname) ?? { lines: statements.get(fn) ?? [], kind: 'all' as const };
+      Object.assign(rep, { targetLines: [...aim.lines], targetKind: aim.kind });
       result.targets.push(rep);
       if (mine.length > 0 && mine.every((b) => b.codeHash === codeHash)) {
         Object.assign(rep, { status: 'unchanged', tests: mine.length, detail: status.unchanged });
@@ -147,7 +189,9 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       const seeds = testSeeds ? await testSeeds.seedsFor({ fn, cls, module: named.module, file: source.file, text: source.text, parsed: source.module }).catch(() => undefined) : undefined;
       const candidates = buildCandidates({ fn, cls, module: named.module, facts, types, functions: source.module.functions, placeholder: config.placeholder, source: source.text, ...(seeds ? { seeds } : {}) });
       const effect = config.allowSideEffects ? null : sideEffectOf(source.text.split('\n').slice(fn.startLine - 1, fn.endLine).join('\n'));
-      const job: Job = { source, fn, codeHash, candidates, report: rep, cases: [], staticOnly: effect };
+      const read = reads.get(fn.qualname);
+      const ambient: AmbientSetting = { argv: read?.argv ? argvFor(source.file) : null, unsetEnv: read?.env ?? [] };
+      const job: Job = { location: `${source.file}:${fn.defLine}:1: ${fn.qualname}`, source, fn, codeHash, candidates, report: rep, cases: [], targets: new Set(aim.lines), staticOnly: effect, ambient };
       if (effect) result.warnings.push(warn.sideEffects(`${source.file}:${fn.defLine}:1: ${fn.qualname}`, effect));
       entry.jobs.push(job);
       allJobs.push(job);
@@ -157,8 +201,13 @@ export async function generateTests(sources: GenerationSource[], options: Genera
   // Run the candidates: one probe process for every target of the run.
   const toRun = options.execute ? allJobs.filter((j) => !j.staticOnly && j.candidates.length > 0) : [];
   let observed = new Map<Job, Observed>();
+  // Set when the probe ran (or tried to): then a job it did not report on gets no test.
+  let probeFailure: string | null = null;
+  let ran = false;
+  let firstRoot = '';
+  let sysPath: string[] = [];
   if (toRun.length > 0) {
-    const sysPath = sysPathFor(repoRoot, config.sourceRoots);
+    sysPath = sysPathFor(repoRoot, config.sourceRoots);
     const firstModule = files.find((f) => f.jobs.length > 0)!.module;
     const found = await findProjectPython({ repoRoot, configured: config.python, env: options.env, module: firstModule, sysPath });
     if (!found.python) {
@@ -171,37 +220,82 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       // A progress line only when running the candidates takes more than about a second.
       const calls = toRun.reduce((n, j) => n + j.candidates.length, 0);
       const slow = setTimeout(() => options.progress?.(progressLine(calls, toRun.length, found.python!)), 1000);
+      ran = true;
       try {
-        observed = await probeAll(found.python, toRun, files, sysPath, repoRoot, config.allowSideEffects);
+        ({ observed, root: firstRoot } = await probeAll(found.python, toRun, files, sysPath, repoRoot, config.allowSideEffects));
+        clearTimeout(slow);
+        await search(toRun, observed, options, async (batch) => (await probeAll(found.python!, batch, files, sysPath, repoRoot, config.allowSideEffects)).observed);
       } catch (error) {
-        result.warnings.push(warn.probeFailed(error instanceof Error ? error.message.split('\n')[0]! : String(error)));
+        probeFailure = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+        result.warnings.push(safeWarnings.probeFailed(probeFailure));
       } finally {
         clearTimeout(slow);
       }
     }
   }
 
+  // A test calls only code that ran to completion in the probe; without a probe run, only
+  // doctest examples (their author wrote the call) become tests.
+  const probed = new Set(toRun);
   for (const job of allJobs) {
     const seen = observed.get(job);
+    if (job.staticOnly) {
+      job.report.detail = safeStatus.sideEffect(effectOfSource(job.staticOnly));
+      continue;
+    }
     if (seen && 'importError' in seen) {
       job.report.detail = status.importFailed(files.find((f) => f.source === job.source)!.module, seen.importError);
       continue;
     }
-    job.cases = seen ? chooseCases(job, seen.results, seen.tmpRoot) : staticCases(job);
-    if (job.cases.length === 0) job.report.detail = seen ? status.noPassingCall : status.noStaticTest;
+    if (!seen && ran && probed.has(job)) {
+      job.report.detail = safeStatus.notCompleted(probeFailure ?? safeStatus.probeStopped);
+      continue;
+    }
+    job.cases = seen ? chooseCases(job, seen.results, seen.tmpRoots) : staticCases(job);
+    if (job.cases.length > 0) continue;
+    const blocked = seen?.results.find((r) => r.outcome === 'blocked');
+    if (blocked && blocked.outcome === 'blocked') job.report.detail = safeStatus.sideEffect(effectOfEvent(blocked.blockedBy, blocked.blockedDetail));
+    else if (seen || job.candidates.length === 0) job.report.detail = status.noPassingCall;
+    else job.report.detail = job.candidates.some((c) => c.origin === 'doctest') ? status.noStaticTest : safeStatus.staticDoctestOnly;
   }
+
+  // Stable tests: the chosen calls run again with another hash seed, time zone, cwd and sys.argv.
+  const verify = allJobs.filter((j) => observed.has(j) && j.cases.length > 0);
+  if (verify.length > 0 && result.python) {
+    try {
+      const verdicts = await verifyStability(
+        verify.map((job) => ({ target: probeTarget(job, '0', files, repoRoot), cases: job.cases })),
+        { python: result.python, sysPath, firstRoots: firstRootsOf(verify, observed, firstRoot), timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects: config.allowSideEffects },
+      );
+      verify.forEach((job, i) => {
+        job.cases = job.cases.flatMap((test, k) => (verdicts[i]![k] === 'drop' ? [] : verdicts[i]![k] === 'weaken' ? [weakened(test)] : [test]));
+        if (job.cases.length === 0) job.report.detail = safeStatus.unstable;
+      });
+    } catch (error) {
+      result.warnings.push(safeWarnings.stabilityFailed(error instanceof Error ? error.message.split('\n')[0]! : String(error)));
+      for (const job of verify) {
+        job.cases = [];
+        job.report.detail = safeStatus.notCompleted(safeStatus.probeStopped);
+      }
+    }
+  }
+  for (const job of allJobs) for (const test of job.cases) if (job.ambient.argv || job.ambient.unsetEnv.length > 0) test.ambient = job.ambient;
+
+  // Each test is checked on its own (every file's at once): one that does not parse is left out, not the file.
+  const withCases = allJobs.filter((j) => j.cases.length > 0);
+  result.warnings.push(...(await dropInvalidTests(files.map((f) => ({ module: f.module, jobs: f.jobs.filter((j) => j.cases.length > 0) })), config.placeholder, result.python)));
+  for (const job of withCases) if (job.cases.length === 0) job.report.detail = safeStatus.blocksDropped;
 
   // Render and write each test file.
   for (const file of files) {
     const jobs = file.jobs.filter((j) => j.cases.length > 0);
     if (jobs.length === 0) continue;
-    const next = mergeFile(file.existing, file.module, jobs, config.placeholder);
-    if (next === file.existing) continue;
-    const valid = await withPythonTree(next, (tree) => !tree.rootNode.hasError);
-    if (!valid) {
-      result.warnings.push(warn.invalidOutput(file.testFile));
-      continue;
+    const next = await assembleChecked(file.existing, file.module, jobs, config.placeholder);
+    if (next === null) {
+      const broken = file.existing !== null && (await withPythonTree(file.existing, (tree) => tree.rootNode.hasError));
+      result.warnings.push(broken ? safeWarnings.existingBroken(file.testFile) : warn.invalidOutput(file.testFile));
     }
+    if (next === null || next === file.existing) continue;
     await writeAtomically(path.join(repoRoot, file.testFile), next);
     result.written.push(file.testFile);
     for (const job of jobs) {
@@ -209,6 +303,11 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       job.report.tests = job.cases.length;
       job.report.placeholders = job.cases.filter((c) => c.candidate.placeholder).length;
       job.report.detail = status.written(job.cases.length);
+      // Lines are known only for calls that ran: a static test's reach is not.
+      if (job.cases.every((c) => 'lines' in c.outcome)) {
+        job.report.unreachedLines = unreachedTargets(job.cases.map((c) => ({ lines: (c.outcome as ProbeReturn | ProbeRaise).lines })), job.targets);
+        if (job.report.unreachedLines.length > 0) job.report.detail += `; ${status.notReached(job.report.unreachedLines, job.report.targetKind)}`;
+      }
     }
   }
   return result;
@@ -223,7 +322,7 @@ async function completeModule(source: GenerationSource): Promise<GenerationSourc
 }
 
 function report(file: string, qualname: string, testFile: string | null, st: TargetReport['status'], detail: string): TargetReport {
-  return { file, qualname, testFile, status: st, tests: 0, placeholders: 0, detail };
+  return { file, qualname, testFile, status: st, tests: 0, placeholders: 0, detail, targetLines: [], targetKind: 'all', unreachedLines: [] };
 }
 
 function testName(block: ManagedBlock): string {
@@ -236,59 +335,114 @@ function sysPathFor(repoRoot: string, sourceRoots: readonly string[]): string[] 
   return [...new Set(dirs)];
 }
 
+/** Every probe folder the results of `jobs` came from (the first run's, and the search rounds'). */
+function firstRootsOf(jobs: Job[], observed: Map<Job, Observed>, first: string): string[] {
+  const roots = new Set([first]);
+  for (const job of jobs) {
+    const seen = observed.get(job);
+    if (seen && 'tmpRoots' in seen) for (const root of seen.tmpRoots) roots.add(root);
+  }
+  return [...roots];
+}
+
+/** A job as the probe sees it, without candidates: with the sys.argv and environment its test sets. */
+function probeTarget(job: Job, id: string, files: Array<{ module: string; source: GenerationSource }>, repoRoot: string): Omit<ProbeTarget, 'candidates'> {
+  return {
+    id,
+    module: files.find((f) => f.source === job.source)!.module,
+    file: path.join(repoRoot, job.source.file),
+    qualname: job.fn.qualname,
+    firstLine: job.fn.bodyStartLine,
+    lastLine: job.fn.endLine,
+    ...(job.ambient.argv ? { argv: job.ambient.argv } : {}),
+    ...(job.ambient.unsetEnv.length > 0 ? { unsetEnv: job.ambient.unsetEnv } : {}),
+  };
+}
+
 async function probeAll(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, allowSideEffects: boolean) {
   const work = await realpath(await mkdtemp(path.join(tmpdir(), 'smart-test-probe-')));
   try {
     const targets: ProbeTarget[] = jobs.map((job, i) => ({
-      id: String(i),
-      module: files.find((f) => f.source === job.source)!.module,
-      file: path.join(repoRoot, job.source.file),
-      qualname: job.fn.qualname,
-      firstLine: job.fn.bodyStartLine,
-      lastLine: job.fn.endLine,
+      ...probeTarget(job, String(i), files, repoRoot),
       candidates: job.candidates.map((c, k) => ({ id: String(k), setup: c.setup, expr: c.expr })),
     }));
     // Loaded only when something is to be run: it builds the probe's zod schemas.
     const { runProbe } = await import('./probe.js');
-    const response = await runProbe(python, { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects, tmpPath: path.join(work, 'tmp'), targets }, { timeoutMs: 60_000 + jobs.length * 10_000 });
+    const response = await runProbe(
+      python,
+      { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects, tmpPath: path.join(work, 'tmp'), argv: [...FIRST_RUN.argv], targets },
+      { timeoutMs: 60_000 + jobs.length * 10_000, env: FIRST_RUN.env },
+    );
     const out = new Map<Job, Observed>();
     for (const target of response.targets) {
       const job = jobs[Number(target.id)]!;
       if (target.importError) out.set(job, { importError: `${target.importError.type}: ${target.importError.message}` });
-      else out.set(job, { results: target.candidates, tmpRoot: work });
+      // Only a target whose every candidate was reported ran to completion in the probe.
+      else if (target.candidates.length === job.candidates.length) out.set(job, { results: target.candidates, tmpRoots: [work] });
     }
-    return out;
+    return { observed: out, root: work };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
 }
 
 /**
- * Coverage-guided choice: a candidate is kept only when it reaches lines of the target that the
- * kept ones did not (doctest examples first). Calls that failed for reasons other than the
+ * The directed search (search/search.ts) for the targets whose target lines the first candidates
+ * left unreached: new candidates run in rounds, and are added to the job's candidates and results.
+ */
+async function search(jobs: Job[], observed: Map<Job, Observed>, options: GenerationOptions, run: (batch: Job[]) => Promise<Map<Job, Observed>>): Promise<void> {
+  const scale = options.command === 'generate' ? GENERATE_SEARCH_SCALE : 1;
+  const budget = { perFunction: options.config.searchBudget * scale, perRun: options.config.searchRunBudget * scale };
+  if (budget.perFunction <= 0 || budget.perRun <= 0) return;
+  const subjects = new Map<SearchSubject, Job>();
+  for (const job of jobs) {
+    const seen = observed.get(job);
+    if (!seen || !('results' in seen) || job.targets.size === 0) continue;
+    const subject: SearchSubject = { fn: job.fn, lines: job.source.text.split(/\r?\n/), targets: job.targets, candidates: job.candidates, results: seen.results, placeholder: options.config.placeholder };
+    subjects.set(subject, job);
+  }
+  if (subjects.size === 0) return;
+  await directedSearch([...subjects.keys()], async (batch) => {
+    const temporary = batch.map(({ subject, candidates }) => ({ ...subjects.get(subject)!, candidates }));
+    const got = await run(temporary);
+    return temporary.map((t, i) => {
+      const o = got.get(t);
+      if (!o || !('results' in o)) return null;
+      const seen = observed.get(subjects.get(batch[i]!.subject)!);
+      if (seen && 'tmpRoots' in seen) for (const root of o.tmpRoots) if (!seen.tmpRoots.includes(root)) seen.tmpRoots.push(root);
+      return o.results;
+    });
+  }, budget, options.progress);
+}
+
+/**
+ * Coverage-guided choice (see aim.ts): first the candidates that reach the most target lines not
+ * reached yet, then any that reaches a line the kept ones did not, in candidate order (doctest
+ * examples first). Calls that failed for reasons other than the
  * target's own `raise`, timed out, were blocked, or rest on the placeholder while a real call
  * exists are dropped.
  */
-function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoot: string): TestCase[] {
-  const covered = new Set<number>();
+function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoots: readonly string[]): TestCase[] {
   const kept: TestCase[] = [];
   const usable = results
     .map((r, i) => ({ r, c: job.candidates[i]! }))
-    .filter(({ r }) => r.outcome === 'return' || (r.outcome === 'raise' && r.raisedInTarget && r.raiseStatement && r.deterministic !== false));
+    .filter(({ r }) => r.outcome === 'return' || (r.outcome === 'raise' && r.raisedInTarget && r.raiseStatement && r.deterministic !== false))
+    // A call of another function (a seed's entry point) is a test of the target only when it runs the target's lines.
+    .filter(({ r, c }) => !c.entry || r.lines.length > 0);
   const real = usable.filter(({ c }) => !c.placeholder);
   const pool = real.length > 0 ? real : usable.slice(0, 1);
-  for (const { r, c } of pool) {
-    if (kept.length >= MAX_TESTS_PER_TARGET) break;
-    const fresh = r.lines.filter((l) => !covered.has(l));
-    if ((kept.length > 0 || c.entry) && fresh.length === 0) continue;
-    for (const l of r.lines) covered.add(l);
+  const aimed = chooseAimed(pool.map((p) => ({ ...p, lines: p.r.lines })), job.targets, MAX_TESTS_PER_TARGET);
+  for (const { r, c } of aimed) {
     const text = r.outcome === 'return' ? r.repr : r.outcome === 'raise' ? r.excMessage : '';
-    kept.push({ candidate: c, outcome: r as ProbeReturn | ProbeRaise, names: r.names.map((n) => n.name), pathDependent: text.includes(tmpRoot) });
+    kept.push({ candidate: c, outcome: r as ProbeReturn | ProbeRaise, names: r.names.map((n) => n.name), pathDependent: tmpRoots.some((t) => text.includes(t)) });
   }
   return kept;
 }
 
-/** Without running anything: doctest examples with literal expected values or exceptions, and return-type checks. */
+/**
+ * Without running anything: doctest examples with literal expected values or exceptions (their
+ * author wrote the call). Nothing else: a call smart-test made up is never written unrun.
+ */
 function staticCases(job: Job): TestCase[] {
   const cases: TestCase[] = [];
   for (const c of job.candidates) {
@@ -300,10 +454,6 @@ function staticCases(job: Job): TestCase[] {
     else if (isPythonLiteral(c.want)) outcome = { outcome: 'static-value', value: c.want.trim() };
     if (outcome) cases.push({ candidate: c, outcome, names: namesIn(c, job) });
   }
-  const ret = job.fn.returnAnnotation?.trim();
-  const simple = ret && /^(int|float|str|bool|bytes|list|dict|tuple|set)$/.test(ret) ? ret : null;
-  const call = job.candidates.find((c) => c.origin === 'inferred' && !c.placeholder);
-  if (cases.length === 0 && simple && call && !job.staticOnly) cases.push({ candidate: call, outcome: { outcome: 'static-type', type: simple }, names: namesIn(call, job) });
   return cases;
 }
 
@@ -321,7 +471,52 @@ function namesIn(c: Candidate, job: Job): string[] {
   return [...used];
 }
 
-function mergeFile(existing: string | null, module: string, jobs: Job[], placeholder: string): string {
+/** What assembling a test file needs of a target. */
+export interface AssembleJob {
+  fn: { qualname: string };
+  /** `file:line:col: qualname` of the target, for warnings. */
+  location: string;
+  codeHash: string;
+  cases: TestCase[];
+}
+
+/**
+ * The test file with the tests of `jobs` merged into `existing`. Every test is rendered and
+ * checked on its own first (block-check.ts: tree-sitter, then compile() when `python` is known);
+ * one that does not parse is removed from its job with a warning naming the function, and the
+ * rest are written. `text` is null when there is nothing to write or the assembled file still
+ * does not parse (a person's part of it is broken, say).
+ */
+export async function assembleTestFile(existing: string | null, module: string, jobs: AssembleJob[], placeholder: string, python: string | null): Promise<{ text: string | null; warnings: string[] }> {
+  const warnings = await dropInvalidTests([{ module, jobs }], placeholder, python);
+  return { text: await assembleChecked(existing, module, jobs, placeholder), warnings };
+}
+
+/** The tests of every file checked at once (one Python process); each invalid one is removed from its job. Returns the warnings. */
+async function dropInvalidTests(files: Array<{ module: string; jobs: AssembleJob[] }>, placeholder: string, python: string | null): Promise<string[]> {
+  const warnings: string[] = [];
+  const all = files.flatMap(({ module, jobs }) =>
+    jobs.flatMap((job) => job.cases.map((test) => ({ job, test, text: renderTest(test, { testName: `test_${snake(job.fn.qualname)}`, module, placeholder }).join('\n') }))),
+  );
+  const problems = await blockProblems(all.map((b) => b.text), python);
+  all.forEach(({ job, test }, i) => {
+    const why = problems[i];
+    if (!why) return;
+    job.cases = job.cases.filter((c) => c !== test);
+    warnings.push(safeWarnings.blockDropped(job.location, `test_${snake(job.fn.qualname)}`, why));
+  });
+  return warnings;
+}
+
+/** The merged file, or null when no job has a test left or the whole file does not parse. */
+async function assembleChecked(existing: string | null, module: string, jobs: AssembleJob[], placeholder: string): Promise<string | null> {
+  const kept = jobs.filter((j) => j.cases.length > 0);
+  if (kept.length === 0) return null;
+  const text = mergeFile(existing, module, kept, placeholder);
+  return (await withPythonTree(text, (tree) => !tree.rootNode.hasError)) ? text : null;
+}
+
+function mergeFile(existing: string | null, module: string, jobs: AssembleJob[], placeholder: string): string {
   let lines = existing === null ? [...TEST_FILE_HEADER(module), '', 'import pytest'] : existing.replace(/\n$/, '').split('\n');
   if (existing !== null && !/^import pytest\b/m.test(existing)) lines = insertImport(lines, 'import pytest');
   const taken = new Set<string>();

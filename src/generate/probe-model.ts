@@ -23,6 +23,10 @@ export const ProbeTargetSchema = z.object({
   firstLine: z.int().check(z.positive()),
   lastLine: z.int().check(z.positive()),
   candidates: z.array(ProbeCandidateSchema),
+  /** sys.argv for this target's runs (over the request's), as its test sets it with monkeypatch. */
+  argv: z.optional(z.array(z.string())),
+  /** Environment variables removed for this target's runs, as its test removes them (monkeypatch.delenv). */
+  unsetEnv: z.optional(z.array(z.string())),
 });
 
 export const ProbeRequestSchema = z.object({
@@ -36,6 +40,8 @@ export const ProbeRequestSchema = z.object({
   allowSideEffects: z.boolean(),
   /** Absolute directory under which each run gets a fresh `tmp_path` (created when missing). */
   tmpPath: z.string(),
+  /** sys.argv while the modules are imported and the candidates run (default: [probe.py]). */
+  argv: z.optional(z.array(z.string())),
   targets: z.array(ProbeTargetSchema),
 });
 

@@ -614,6 +614,7 @@ class _Runner(object):
     def _snapshot(self):
         return {
             "environ": _environ_snapshot(),
+            "argv": list(sys.argv),
             "path": list(sys.path),
             "meta_path": list(sys.meta_path),
             "stdout": sys.stdout,
@@ -625,6 +626,7 @@ class _Runner(object):
 
     def _restore(self, snap):
         sys.stdout, sys.stderr, sys.stdin = snap["stdout"], snap["stderr"], snap["stdin"]
+        sys.argv = snap["argv"]
         sys.path[:] = snap["path"]
         sys.meta_path[:] = snap["meta_path"]
         sys.setrecursionlimit(snap["recursion"])
@@ -825,6 +827,8 @@ class _Runner(object):
                 sys.path.remove(entry)
             sys.path.insert(0, entry)
         os.chdir(self.cwd)
+        if self.request.get("argv"):
+            sys.argv = list(self.request["argv"])
         if not self.allow:
             sys.addaudithook(_audit_hook)
         for spec in self.request["targets"]:
@@ -833,8 +837,10 @@ class _Runner(object):
             module, entry["importError"] = self._import(importlib, spec["module"])
             if module is not None:
                 target = _Target(spec, module)
+                ambient = _enter_ambient(spec)
                 for candidate in spec["candidates"]:
                     entry["candidates"].append(self.candidate(target, candidate))
+                _leave_ambient(ambient)
         self.emit(complete=True)
 
     def emit(self, complete):
@@ -912,6 +918,21 @@ class _Runner(object):
             qual = t.__qualname__ if t.__module__ == "builtins" else "%s.%s" % (t.__module__, t.__qualname__)
             return None, {"type": qual, "message": _truncate(_safe_str(error), MESSAGE_LIMIT)[0]}
         return module, None
+
+
+def _enter_ambient(spec):
+    """A target's own sys.argv ("argv") and unset variables ("unsetEnv"), as its test sets them."""
+    saved = (list(sys.argv), {k: os.environ[k] for k in spec.get("unsetEnv", ()) if k in os.environ})
+    if spec.get("argv"):
+        sys.argv = list(spec["argv"])
+    for key in saved[1]:
+        del os.environ[key]
+    return saved
+
+
+def _leave_ambient(saved):
+    sys.argv = saved[0]
+    os.environ.update(saved[1])
 
 
 def _dir_stamp(path):
@@ -993,6 +1014,8 @@ def _validate(req):
     need(isinstance(req.get("allowSideEffects"), bool), "allowSideEffects must be a boolean")
     need(isinstance(req.get("tmpPath"), str) and os.path.isabs(req["tmpPath"]), "tmpPath must be absolute")
     need(isinstance(req.get("targets"), list), "targets")
+    strings = lambda v: v is None or (isinstance(v, list) and all(isinstance(x, str) for x in v))  # noqa: E731
+    need(strings(req.get("argv")), "argv")
     for t in req["targets"]:
         need(isinstance(t, dict), "target")
         for key in ("id", "module", "file", "qualname"):
@@ -1000,6 +1023,7 @@ def _validate(req):
         for key in ("firstLine", "lastLine"):
             need(isinstance(t.get(key), int) and not isinstance(t.get(key), bool), "target %s" % key)
         need(isinstance(t.get("candidates"), list), "target candidates")
+        need(strings(t.get("argv")) and strings(t.get("unsetEnv")), "target argv / unsetEnv")
         for c in t["candidates"]:
             need(isinstance(c, dict) and isinstance(c.get("id"), str), "candidate id")
             need(isinstance(c.get("expr"), str), "candidate expr")

@@ -37,8 +37,14 @@ export async function findProjectPython(opts: {
  * the generated tests rely on the project's own pytest setup. One Python process for all.
  */
 export async function modulesPytestMayMiss(python: string, modules: readonly string[], repoRoot: string): Promise<string[]> {
-  if (modules.length === 0) return [];
-  for (const name of ['pytest.ini', 'pyproject.toml', 'setup.cfg', 'tox.ini']) {
+  if (modules.length === 0 || pytestPythonpathFile(repoRoot) !== null) return [];
+  const found = await findable(python, modules, [repoRoot]);
+  return modules.filter((m) => !found.has(m));
+}
+
+/** The pytest configuration file at the repository root that sets `pythonpath`, or null when none does. */
+export function pytestPythonpathFile(repoRoot: string): string | null {
+  for (const name of PYTEST_CONFIG_FILES) {
     const text = (() => {
       try {
         return readFileSync(path.join(repoRoot, name), 'utf8');
@@ -46,11 +52,13 @@ export async function modulesPytestMayMiss(python: string, modules: readonly str
         return '';
       }
     })();
-    if (/^\s*pythonpath\s*=/m.test(text)) return [];
+    if (/^\s*pythonpath\s*=/m.test(text)) return name;
   }
-  const found = await findable(python, modules, [repoRoot]);
-  return modules.filter((m) => !found.has(m));
+  return null;
 }
+
+/** Where pytest reads its settings, at the top of the repository. */
+export const PYTEST_CONFIG_FILES = ['pytest.ini', 'pyproject.toml', 'setup.cfg', 'tox.ini'] as const;
 
 async function canFind(python: string, module: string, sysPath: string[]): Promise<boolean> {
   return (await findable(python, [module], sysPath)).has(module);

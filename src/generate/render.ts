@@ -2,6 +2,7 @@ import type { ProbeRaise, ProbeReturn } from './probe-model.js';
 import type { Candidate } from './infer/candidates.js';
 import { pyStr } from './infer/python-literal.js';
 import { placeholderComment } from '../report/messages/generate.js';
+import type { AmbientSetting } from './ambient.js';
 
 /** A test to write: the candidate call and what it was seen to do (null when not run). */
 export interface TestCase {
@@ -11,13 +12,12 @@ export interface TestCase {
   names: string[];
   /** The observed value or message holds the run's temporary path: it differs in every run of the test. */
   pathDependent?: boolean;
+  /** sys.argv and environment variables the test sets first, as the probe ran the call (see ambient.ts). */
+  ambient?: AmbientSetting;
 }
 
-/** What a test asserts when the code was not run: a doctest's expected value or exception, or a return type. */
-export type StaticOutcome =
-  | { outcome: 'static-value'; value: string }
-  | { outcome: 'static-raise'; excType: string }
-  | { outcome: 'static-type'; type: string };
+/** What a test asserts when the code was not run: a doctest's expected value or exception (its author wrote the call). */
+export type StaticOutcome = { outcome: 'static-value'; value: string } | { outcome: 'static-raise'; excType: string };
 
 const BUILTIN_TYPES = new Set(['int', 'float', 'str', 'bytes', 'bool', 'list', 'dict', 'tuple', 'set', 'frozenset', 'complex', 'bytearray', 'range', 'slice', 'type', 'object']);
 
@@ -33,6 +33,10 @@ export function renderTest(test: TestCase, opts: RenderOptions): string[] {
   const imports = new Set(test.names);
   const extraImports: string[] = [];
   const body: string[] = [];
+  const ambient = test.ambient;
+  const patches = ambient ? [...(ambient.argv ? [`monkeypatch.setattr(sys, 'argv', [${ambient.argv.map(pyStr).join(', ')}])`] : []), ...ambient.unsetEnv.map((k) => `monkeypatch.delenv(${pyStr(k)}, raising=False)`)] : [];
+  if (ambient?.argv) extraImports.push('import sys');
+  body.push(...patches);
   for (const stmt of candidate.setup) body.push(...stmt.split('\n'));
   const usesAsyncio = /\basyncio\./.test(candidate.expr) || candidate.setup.some((s) => /\basyncio\./.test(s));
   if (usesAsyncio) extraImports.push('import asyncio');
@@ -50,7 +54,8 @@ export function renderTest(test: TestCase, opts: RenderOptions): string[] {
   }
 
   const usesTmpPath = /\btmp_path\b/.test([...candidate.setup, candidate.expr].join('\n'));
-  const head = [`def ${opts.testName}(${usesTmpPath ? 'tmp_path' : ''}):`];
+  const fixtures = [...(patches.length > 0 ? ['monkeypatch'] : []), ...(usesTmpPath ? ['tmp_path'] : [])];
+  const head = [`def ${opts.testName}(${fixtures.join(', ')}):`];
   const importLines = [...extraImports.sort()];
   if (imports.size > 0) importLines.push(`from ${opts.module} import ${[...imports].sort().join(', ')}`);
   const lines = [...importLines, ...(importLines.length > 0 ? [''] : []), ...body];
@@ -60,7 +65,6 @@ export function renderTest(test: TestCase, opts: RenderOptions): string[] {
 function assertion(test: TestCase, opts: RenderOptions, imports: Set<string>): string[] {
   const { outcome, candidate } = test;
   if (outcome.outcome === 'static-value') return [`assert result == ${outcome.value}`];
-  if (outcome.outcome === 'static-type') return [`assert isinstance(result, ${outcome.type})`];
   if (outcome.outcome !== 'return') return [];
   const typeCheck = () => {
     const { module, qualname } = outcome.type;

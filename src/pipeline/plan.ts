@@ -2,13 +2,14 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/model.js';
 import { loadCoverage, type LoadedCoverage } from '../coverage/locate.js';
+import { startCoverage } from '../coverage/data-file.js';
 import { displayPath } from '../coverage/paths.js';
 import { loadCoverageSchemas } from '../coverage/read.js';
 import { buildLineMap } from '../coverage/line-map.js';
 import { functionCoverage } from '../coverage/function-coverage.js';
 import { checkStale } from '../coverage/staleness.js';
 import type { Repo } from '../git/repo.js';
-import type { Hunk, StagedFile } from '../git/model.js';
+import type { Hunk, LineRange, StagedFile } from '../git/model.js';
 import { stagedChanges, type ChangeSet } from '../git/changes.js';
 import { startStagedDiff, type StagedDiff } from '../git/staged.js';
 import { readAnalysedContents } from '../git/contents.js';
@@ -38,6 +39,15 @@ export interface PlannedFunction {
   selected: boolean;
   decision: 'selected' | 'covered' | 'capped';
   reason: string;
+  /** Why it needs tests (see Decision.cause); absent when covered. */
+  cause?: 'below-threshold' | 'unknown' | 'changed-lines';
+  /** Changed executable lines no test ran (with branch data: or with a branch not taken). */
+  uncoveredChangedLines: number[];
+  /**
+   * The lines generation aims at (not part of the JSON output): the uncovered changed lines,
+   * else the function's uncovered lines, or null when unknown (every line then counts).
+   */
+  targetLines: number[] | null;
 }
 
 export interface PlanSource {
@@ -46,6 +56,8 @@ export interface PlanSource {
   text: string;
   module: ParsedModule;
   touched: PyFunction[];
+  /** Lines the change touched in the staged text, or 'all' for an added file (or a file named on the command line). */
+  changed: LineRange[] | 'all';
 }
 
 export interface Plan {
@@ -70,6 +82,25 @@ export interface PlanOptions {
   changes?: ChangeSet;
   /** The staged diff started early (startPlan), for the default changes. */
   early?: Promise<StagedDiff | null> | undefined;
+  /**
+   * Turn coverage.py's data file into coverage.json when it is newer (data-file.ts): the
+   * environment to find Python in and where the one line saying so goes. Absent: not done.
+   */
+  coverageData?: CoverageDataHooks | undefined;
+}
+
+export interface CoverageDataHooks {
+  env: NodeJS.ProcessEnv;
+  note: (line: string) => void;
+}
+
+/** The coverage report, loaded now or, when the data file is to be converted first, on the first call. */
+function coverageFor(repo: Repo, config: Config, hooks: CoverageDataHooks | undefined): () => Promise<LoadedCoverage> {
+  if (!hooks) {
+    const loaded = quiet(loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage, cacheDir: repo.cacheDir }));
+    return () => loaded;
+  }
+  return startCoverage({ repoRoot: repo.root, cwd: repo.cwd, cacheDir: repo.cacheDir, config, python: config.python, env: hooks.env, note: hooks.note });
 }
 
 /**
@@ -85,7 +116,7 @@ export function startPlan(cwd: string, staged: boolean): Promise<StagedDiff | nu
 }
 
 /** The first half of the pipeline: staged changes -> touched functions -> coverage joined -> selection. */
-export async function buildPlan({ repo, config, early, changes = stagedChanges(repo, early) }: PlanOptions): Promise<Plan> {
+export async function buildPlan({ repo, config, early, coverageData, changes = stagedChanges(repo, early) }: PlanOptions): Promise<Plan> {
   // Independent work runs side by side: the grammar loads and the staged hunks are computed
   // while git lists the staged files; the index -> working tree hunks and the coverage report
   // are read while the sources are parsed. Coverage is awaited only when a touched function
@@ -99,7 +130,7 @@ export async function buildPlan({ repo, config, early, changes = stagedChanges(r
   if (staged.length === 0) {
     return { coverageFile: null, coverageTimestamp: null, threshold: config.threshold, filesChecked: 0, functions: [], warnings, sources: [], changed };
   }
-  const coveragePromise = quiet(loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage, cacheDir: repo.cacheDir }));
+  const coverage = coverageFor(repo, config, coverageData);
   const { blobs, sameInWorktree } = await readAnalysedContents(repo, staged);
   // Files whose working copy is the analysed content map to it line for line: no diff needed.
   const worktreePromise = quiet(changes.worktreeHunks(staged.filter((f) => !sameInWorktree.has(f.path)).map((f) => f.path)));
@@ -120,14 +151,14 @@ export async function buildPlan({ repo, config, early, changes = stagedChanges(r
     if (module.firstError) warnings.push(warn.syntaxError(file.path, module.firstError.line, module.firstError.column));
     const touched = touchedFunctions(module.functions, changed, added);
     for (const skipped of module.skipped) warnings.push(warn.skippedDefinition(file.path, skipped.line, skipped.qualname, skipped.reason));
-    sources.push({ file: file.path, text: decoded.text, module, touched });
+    sources.push({ file: file.path, text: decoded.text, module, touched, changed: added ? 'all' : changed });
   }
 
   const withTouched = sources.filter((s) => s.touched.length > 0);
   let joined: JoinedCoverage = { coverageFile: null, coverageTimestamp: null, verdicts: new Map() };
   if (withTouched.length > 0) {
     mark('parsed');
-    const [loaded, wtHunks] = await Promise.all([coveragePromise, worktreePromise]);
+    const [loaded, wtHunks] = await Promise.all([coverage(), worktreePromise]);
     mark('coverage');
     // The working copies read to find the analysed content need not be read again.
     const alreadyRead = new Map(staged.filter((f) => sameInWorktree.has(f.path) && blobs.has(f.blob)).map((f) => [f.path, blobs.get(f.blob)!]));
@@ -147,12 +178,12 @@ export async function buildFilePlan(opts: PlanOptions & { files: Array<{ file: s
     if (module.firstError) warnings.push(warn.syntaxError(file, module.firstError.line, module.firstError.column));
     for (const skipped of module.skipped) warnings.push(warn.skippedDefinition(file, skipped.line, skipped.qualname, skipped.reason));
     const wanted = module.functions.filter((fn) => opts.functionNames.length === 0 || opts.functionNames.some((n) => n === fn.qualname || n === fn.name));
-    sources.push({ file, text, module, touched: wanted });
+    sources.push({ file, text, module, touched: wanted, changed: 'all' });
   }
   let joined: JoinedCoverage = { coverageFile: null, coverageTimestamp: null, verdicts: new Map() };
   if (!opts.all && sources.some((s) => s.touched.length > 0)) {
     const wanted = sources.filter((s) => s.touched.length > 0);
-    const loaded = await loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage, cacheDir: repo.cacheDir });
+    const loaded = await coverageFor(repo, config, opts.coverageData)();
     joined = await joinCoverage(repo, config, loaded, wanted, () => [], warnings);
   }
   if (opts.all) {
@@ -164,6 +195,12 @@ export async function buildFilePlan(opts: PlanOptions & { files: Array<{ file: s
     return plan;
   }
   return finishPlan(config, joined, sources, warnings);
+}
+
+/** Is a staged line part of the change? */
+function inChange(line: number, changed: LineRange[] | 'all'): boolean {
+  if (changed === 'all') return true;
+  return changed.some((r) => line >= r.start && line <= r.end);
 }
 
 interface JoinedCoverage {
@@ -215,7 +252,10 @@ async function joinCoverage(
     const indexLines = source.text.split(/\r?\n/);
     for (const fn of source.touched) {
       const result = functionCoverage(fn, entry, map, indexLines);
-      verdicts.set(fn, { coverage: result.percent, unknownReason: result.reason, statements: result.statements });
+      const notCovered = [...new Set([...result.missingLines, ...result.partialLines])].sort((a, b) => a - b);
+      const uncoveredChanged = notCovered.filter((l) => inChange(l, source.changed));
+      const targets = uncoveredChanged.length > 0 ? uncoveredChanged : notCovered;
+      verdicts.set(fn, { coverage: result.percent, unknownReason: result.reason, statements: result.statements, uncoveredChanged, targetLines: result.percent === null ? null : targets });
     }
   }));
   return { coverageFile, coverageTimestamp: report.timestampText ?? null, verdicts };
@@ -224,9 +264,11 @@ async function joinCoverage(
 function finishPlan(config: Config, joined: JoinedCoverage, sources: PlanSource[], warnings: string[], changed: StagedFile[] = []): Plan {
   const withTouched = sources.filter((s) => s.touched.length > 0);
   const verdicts = joined.verdicts;
+  // Only a staged change has changed lines to cover: files named on the command line are all "changed".
+  const changeRule = sources.some((s) => s.changed !== 'all') || changed.length > 0 ? config.changedLines : 'ignore';
   const touched = withTouched.flatMap((s) => s.touched.map((fn) => ({ file: s.file, fn })));
   const list = touched.map(({ fn }) => verdicts.get(fn) ?? { coverage: null, unknownReason: reasons.noCoverageFile });
-  const decisions = decide(list, config.threshold, config.maxFunctions);
+  const decisions = decide(list, config.threshold, config.maxFunctions, changeRule);
   const functions = touched.map(({ file, fn }, i): PlannedFunction => ({
     file,
     qualname: fn.qualname,
@@ -236,6 +278,8 @@ function finishPlan(config: Config, joined: JoinedCoverage, sources: PlanSource[
     coverage: roundCoverage(list[i]!.coverage),
     statements: list[i]!.statements ?? null,
     ...decisions[i]!,
+    uncoveredChangedLines: [...(list[i]!.uncoveredChanged ?? [])],
+    targetLines: list[i]!.targetLines ?? null,
   }));
   return {
     coverageFile: joined.coverageFile,

@@ -22,6 +22,7 @@ export function planJson(plan: Plan): Record<string, unknown> {
       selected: f.selected,
       decision: f.decision,
       reason: f.reason,
+      uncoveredChangedLines: f.uncoveredChangedLines,
     })),
     warnings: plan.warnings,
   };

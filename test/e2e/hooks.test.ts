@@ -4,7 +4,7 @@
  * `check` with SMART_TEST_HOOK_COMMAND and at the built CLI with SMART_TEST_BIN.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +13,13 @@ import { CLI, PROJECT_ROOT, cleanEnv, makeRepo, runCli, type TempRepo } from '..
 const CLEAN = 'from calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n';
 const WITH_PLACEHOLDER = 'from calc import add\n\n\ndef test_add():\n    assert add("test_value", 2) == 3\n';
 const HOOK_ENV = { SMART_TEST_BIN: CLI, SMART_TEST_HOOK_COMMAND: 'check' };
+
+/** What `install` writes: the package's script with the running CLI (and its node) recorded in it. */
+function installedScript(): string {
+  return readFileSync(path.join(PROJECT_ROOT, 'hooks', 'pre-commit'), 'utf8')
+    .replace(/^installed_cli=''$/m, `installed_cli='${realpathSync(CLI)}'`)
+    .replace(/^installed_node=''$/m, `installed_node='${process.execPath}'`);
+}
 
 /** `git commit` as a user runs it (no global or system git config), hooks included. */
 function commit(cwd: string, args: string[] = [], env: Record<string, string> = HOOK_ENV) {
@@ -47,9 +54,9 @@ describe('plain git hook from `smart-test install`: real commits', () => {
   });
   afterEach(() => repo.cleanup());
 
-  it('the installed hook is hooks/pre-commit, executable, with the marker', () => {
+  it('the installed hook is hooks/pre-commit with the installing CLI recorded, executable, with the marker', () => {
     const hook = path.join(repo.root, '.git', 'hooks', 'pre-commit');
-    expect(readFileSync(hook, 'utf8')).toBe(readFileSync(path.join(PROJECT_ROOT, 'hooks', 'pre-commit'), 'utf8'));
+    expect(readFileSync(hook, 'utf8')).toBe(installedScript());
     expect(statSync(hook).mode & 0o777).toBe(0o755);
     expect(readFileSync(hook, 'utf8')).toContain('# installed by smart-test');
   });
@@ -115,6 +122,9 @@ describe('plain git hook from `smart-test install`: real commits', () => {
   });
 
   it('without any smart-test command to run, the hook stops the commit and says what to do', () => {
+    // The smart-test that installed the hook is gone too.
+    const hook = path.join(repo.root, '.git', 'hooks', 'pre-commit');
+    writeFileSync(hook, readFileSync(hook, 'utf8').replace(/^installed_cli='[^']*'$/m, "installed_cli='/nonexistent/smart-test.cjs'"));
     repo.write('tests/test_calc.py', CLEAN.replace('1, 2', '2, 1'));
     repo.git('add', '-A');
     const bare = commit(repo.root, [], { SMART_TEST_HOOK_COMMAND: 'check', PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin` });
@@ -203,7 +213,7 @@ describe('smart-test install / uninstall', () => {
     const r = runCli(['install'], repo.root);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/updated the pre-commit hook/);
-    expect(readFileSync(hookFile(), 'utf8')).toBe(readFileSync(path.join(PROJECT_ROOT, 'hooks', 'pre-commit'), 'utf8'));
+    expect(readFileSync(hookFile(), 'utf8')).toBe(installedScript());
   });
 
   it('honours a relative core.hooksPath (relative to the top of the working tree), from a subdirectory', () => {

@@ -114,9 +114,9 @@ describe('smart-test plan on a real repository with real coverage', () => {
     const result = runCli(['plan', '--threshold', '20'], path.join(repo.root, 'src'));
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
-    expect(lines).toContain('calc/ops.py:1:1: f (30.0%) ok: coverage 30.0% meets the threshold 20%');
+    expect(lines.find((l) => l.startsWith('calc/ops.py:1:1:'))).toBe('calc/ops.py:1:1: f (30.0%) needs tests: line 5 changed and not covered (coverage 30.0% meets the threshold 20%)');
     expect(result.stdout).not.toMatch(/\u001b\[/);
-    expect(lines.at(-1)).toMatch(/^smart-test: 2 staged Python files checked, 3 touched functions, 0 selected for tests \(coverage from coverage\.json/);
+    expect(lines.at(-1)).toMatch(/^smart-test: 2 staged Python files checked, 3 touched functions, 1 selected for tests \(coverage from coverage\.json/);
   });
 
   it('sees exactly the files being committed inside a real hook, for `commit -a` and `commit <path>`', () => {

@@ -179,7 +179,7 @@ describe('--base on a feature branch (real coverage)', () => {
     const r = runCli(['plan', '--base', 'main'], repo.root);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines).toContain('src/calc/ops.py:1:1: f (60.0%) needs tests: coverage 60.0% is below the threshold 80%');
+    expect(lines.find((l) => l.startsWith('src/calc/ops.py:1:1:'))).toBe('src/calc/ops.py:1:1: f (60.0%) needs tests: coverage 60.0% is below the threshold 80%; line 5 changed and not covered');
     expect(lines.at(-1)).toMatch(/^smart-test: 2 changed Python files checked in main\.\.\.HEAD \(merge base [0-9a-f]{7}\), 4 touched functions, 2 selected for tests \(coverage from coverage\.json/);
     expect(r.stdout).not.toContain('staged');
   });
@@ -195,7 +195,7 @@ describe('--base on a feature branch (real coverage)', () => {
       ['warning', 'src/calc/more.py', '5', '1', 'smart-test: coverage below threshold'],
       ['warning', 'src/calc/ops.py', '1', '1', 'smart-test: coverage below threshold'],
     ]);
-    expect(annotations[0]!.message).toBe('j (0.0%): coverage 0.0% is below the threshold 80%');
+    expect(annotations[0]!.message).toBe('j (0.0%): coverage 0.0% is below the threshold 80%; lines 6-8 changed and not covered');
     expect(plan.stdout.trimEnd().split('\n').at(-1)).toMatch(/^smart-test: 2 changed Python files checked in main\.\.\.HEAD/);
 
     // From a subdirectory, annotation paths stay repo-relative (GitHub resolves them from the checkout).
@@ -237,7 +237,7 @@ describe('--base on a feature branch (real coverage)', () => {
     expect(plan.code).toBe(0);
     const [functions] = parseTables(plan.stdout);
     expect(functions!.header).toEqual(['Function', 'File', 'Coverage', 'Decision', 'Why']);
-    expect(functions!.rows).toContainEqual(['`j`', '`src/calc/more.py:5`', '0.0%', 'needs tests', 'coverage 0.0% is below the threshold 80%']);
+    expect(functions!.rows).toContainEqual(['`j`', '`src/calc/more.py:5`', '0.0%', 'needs tests', 'coverage 0.0% is below the threshold 80%; lines 6-8 changed and not covered']);
     expect(plan.stdout).toMatch(/^## smart-test plan\n\n\*\*Result: passed\.\*\*/);
     const check = runCli(['check', '--base', 'main', '--format', 'markdown'], repo.root);
     expect(check.code).toBe(1);
@@ -258,7 +258,15 @@ describe('--base on a feature branch (real coverage)', () => {
       expect(github.map((c) => c.command)).toEqual(['error', 'error']);
       const sarif = validateSarif(JSON.parse(runCli(['plan', '--base', 'main', '--format', 'sarif'], repo.root).stdout));
       expect(sarif.runs[0]!.results.map((r) => r.level)).toEqual(['error', 'error']);
-      // Every touched function meets the threshold: exit 0 even so.
+      // Every touched function meets the threshold, but f's changed line 5 is not covered.
+      const changed = runCli(['plan', '--base', 'main', '--threshold', '0', '--format', 'sarif'], repo.root);
+      expect(changed.code).toBe(1);
+      expect(validateSarif(JSON.parse(changed.stdout)).runs[0]!.results.map((r) => [r.ruleId, r.locations[0]!.physicalLocation.artifactLocation.uri])).toEqual([
+        ['smart-test/changed-lines-not-covered', 'src/calc/more.py'],
+        ['smart-test/changed-lines-not-covered', 'src/calc/ops.py'],
+      ]);
+      // With changedLines: ignore, only the threshold counts: exit 0 even so.
+      writeFileSync(rc, JSON.stringify({ belowThreshold: 'error', changedLines: 'ignore' }));
       expect(runCli(['plan', '--base', 'main', '--threshold', '0'], repo.root).code).toBe(0);
       writeFileSync(rc, JSON.stringify({ belowThreshold: 'fail' }));
       const bad = runCli(['plan', '--base', 'main'], repo.root);

@@ -1,6 +1,6 @@
 import type { BodyFacts, ModuleTypes } from '../../python/facts.js';
 import type { Parameter, PyClass, PyFunction } from '../../python/model.js';
-import { parseDoctest } from './doctest.js';
+import { isStatementSource, parseDoctest } from './doctest.js';
 import { receiversFor, usable } from './objects.js';
 import { MAX_SEEDS, type SeedSet } from './seeds.js';
 import { parameterValues, type InferContext, type Value } from './values.js';
@@ -75,7 +75,7 @@ function doctestCandidates({ fn, cls, module }: TargetContext): Candidate[] {
   const setup: string[] = [];
   for (const example of examples) {
     const raises = /^Traceback \(most recent call last\)/m.test(example.want);
-    const isStatement = /^\s*(from\s+\S+\s+import|import|for|while|with|if|def|class|del|assert|raise|return|pass|print\s)\b/.test(example.source) || isAssignment(example.source);
+    const isStatement = isStatementSource(example.source) || isAssignment(example.source);
     if (isStatement && isAssignment(example.source) && mentions(example.source)) {
       const left = example.source.slice(0, example.source.search(/[+\-*/]?=/));
       for (const m of left.matchAll(/[A-Za-z_]\w*/g)) if (!derived.includes(m[0])) derived.push(m[0]);

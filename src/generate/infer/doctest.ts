@@ -44,3 +44,21 @@ export function parseDoctest(docstring: string | null): DoctestExample[] {
 function leadingSpaces(line: string): number {
   return line.length - line.trimStart().length;
 }
+
+/**
+ * True when an example's source is a statement rather than an expression whose value could be
+ * asserted: a compound statement (`@decorator` + `def`, `class`, `with`, `for`, `while`, `if`,
+ * `try`, `match`, any `async` form), a simple statement keyword (`import`, `del`, `assert`,
+ * `raise`, `pass`, `global`, ...), or a block whose first line ends with a colon. Such examples
+ * become setup.
+ */
+export function isStatementSource(source: string): boolean {
+  const text = source.replace(/^\s+/, '');
+  if (/^@/.test(text)) return true;
+  if (/^(async\s+)?(def|class|for|while|with|if|try)\b/.test(text)) return true;
+  if (/^(from\s+\S+\s+import|import|del|assert|raise|return|pass|break|continue|global|nonlocal|yield)\b/.test(text)) return true;
+  if (/^print\s+[^(\s=]/.test(text)) return true;
+  if (/^match\s+[^=]*:\s*$/m.test(text.split('\n')[0]!)) return true;
+  // A block header on the first line (`lambda` and dict literals never end a line with a bare colon).
+  return /:\s*(#.*)?$/.test(text.split('\n')[0]!) && text.includes('\n');
+}

@@ -21,6 +21,7 @@ export const DEFAULT_LEVEL: Readonly<Record<RuleId, Level>> = {
   'smart-test/coverage-unknown': 'warning',
   'smart-test/stale-coverage': 'warning',
   'smart-test/analysis-warning': 'warning',
+  'smart-test/changed-lines-not-covered': 'warning',
 };
 
 export interface Finding {
@@ -85,7 +86,7 @@ export function functionFindings(functions: readonly PlannedFunction[], severity
   return functions
     .filter((f) => f.decision !== 'covered')
     .map((f) => ({
-      ruleId: f.coverage === null ? 'smart-test/coverage-unknown' : 'smart-test/below-threshold',
+      ruleId: f.coverage === null ? 'smart-test/coverage-unknown' : f.cause === 'changed-lines' ? 'smart-test/changed-lines-not-covered' : 'smart-test/below-threshold',
       level,
       file: f.file,
       line: f.line,

@@ -1,9 +1,11 @@
 /** User-facing text of the command line itself: usage, help, argument errors. */
+import { DOCTOR_USAGE } from './doctor.js';
 import { FORCE_OPTION_USAGE, INSTALL_USAGE } from './install.js';
 
 export const USAGE = `Usage: smart-test <command> [options]
 
 Commands:
+${DOCTOR_USAGE}
   plan                  Show the functions this commit touches, their coverage, and which need
                         tests. Writes nothing.
   run                   What the hook runs: plan, write or refresh tests for the selected
@@ -32,10 +34,10 @@ ${FORCE_OPTION_USAGE}
   -h, --help             Show this help.
   -v, --version          Show the version.
 
-Exit codes: 0 ok, 1 commit blocked, 2 usage, configuration or input error. With --base, 1 means
-the branch fails review (a placeholder left; tests run wrote; with belowThreshold "error", plan
-also fails on a touched function below the threshold), and a clone that lacks REF or the merge
-base exits 2 with the fetch to run.
+Exit codes: 0 ok, 1 commit blocked, 2 usage, configuration or input error (doctor: 1 warnings,
+2 errors). With --base, 1 means the branch fails review (a placeholder left; tests run wrote;
+with belowThreshold "error", plan also fails on a touched function below the threshold), and a
+clone that lacks REF or the merge base exits 2 with the fetch to run.
 Configuration: .smarttestrc, .smarttestrc.json|.yaml|.yml|.js|.cjs|.mjs, smarttest.config.js,
 package.json "smarttest", or pyproject.toml [tool.smarttest]. See .smarttestrc.example.`;
 

@@ -92,4 +92,8 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   python: 'the name or path of a Python interpreter (a non-empty string), or null to find one',
   belowThreshold: 'one of "warn" or "error"',
   allowSideEffects: 'true or false',
+  coverageData: "the path of coverage.py's data file (a non-empty string), false to never convert it to coverage.json, or null to find it",
+  changedLines: 'one of "cover" or "ignore"',
+  searchBudget: 'a number of seconds from 0 to 600',
+  searchRunBudget: 'a number of seconds from 0 to 3600',
 };

@@ -190,3 +190,33 @@ export function staleLineBeyondEnd(kind: string, line: number, lineCount: number
 export function staleLineNotCode(kind: string, line: number, what: 'blank' | 'a comment'): string {
   return `coverage.py recorded ${kind} line ${line}, which is now ${what}; the file changed since coverage ran, re-run coverage`;
 }
+
+// ---------------------------------------------------------------- coverage.py's data file (.coverage)
+
+/** The one line (stderr) after smart-test wrote coverage.json from the data file. */
+export function dataFileConverted(dataFile: string, target: string, combined: number, seconds: number): string {
+  const took = `${seconds.toFixed(1)} s`;
+  if (combined > 0) {
+    return `smart-test: combined ${combined} parallel coverage data file${combined === 1 ? '' : 's'} (${dataFile}.*) in a temporary copy and converted them to ${target} (coverage combine + coverage json, ${took})`;
+  }
+  return `smart-test: converted ${dataFile} to ${target} (coverage json, ${took})`;
+}
+
+export function dataFileNoCoverageModule(dataFile: string, tried: readonly string[], configured: string | null): string {
+  const where = tried.length === 0 ? (configured ? `the configured Python "${configured}" does not exist` : 'no Python was found') : `tried ${quoteList(tried)}`;
+  const python = tried[0] ?? configured ?? 'python3';
+  return (
+    `coverage.py's data file "${dataFile}" is newer than the JSON report, but no Python that can import coverage.py is there to convert it (${where}). ` +
+    `Install coverage.py in the project's Python (\`${python} -m pip install coverage\`, or pytest-cov, which brings it), or set "python" in the smart-test configuration to a Python that has it. ` +
+    `To write coverage.json yourself instead (\`coverage json\`), set "coverageData": false.`
+  );
+}
+
+export function dataFileConversionFailed(command: string, dataFile: string, status: string, output: string): string {
+  const text = output.trim().split('\n').slice(-3).join(' ').slice(0, 400).replace(/[.\s]+$/, '');
+  const said = text === '' ? '' : `: ${text}`;
+  return (
+    `Could not turn coverage.py's data file "${dataFile}" into the JSON report: \`${command}\` ${status}${said}. ` +
+    `Re-run the tests with coverage (\`pytest --cov=<src>\`), or write the report yourself with \`coverage json\` and set "coverageData": false.`
+  );
+}

@@ -1,4 +1,5 @@
 /** Text of test generation: comments written into tests, and what a run reports. */
+import { lineRanges } from './plan.js';
 import { andList } from './plural.js';
 
 export const TEST_FILE_HEADER = (module: string) => [
@@ -26,6 +27,8 @@ export const status = {
   noModule: (file: string) =>
     `no test written: ${file} is not importable as a module under the configured sourceRoots; add its root to "sourceRoots"`,
   importFailed: (module: string, error: string) => `no test written: importing ${module} failed (${error})`,
+  notReached: (lines: readonly number[], kind: 'changed' | 'uncovered' | 'all') =>
+    kind === 'changed' ? `changed ${lineRanges(lines)} not reached` : kind === 'uncovered' ? `uncovered ${lineRanges(lines)} not reached` : `${lineRanges(lines)} not reached`,
 };
 
 export const warnings = {
@@ -33,7 +36,7 @@ export const warnings = {
     `no Python that can import the project was found (tried ${tried.join(', ')}); tests were generated without running the code. Set "python" in the configuration`,
   probeFailed: (detail: string) => `running the candidate calls failed (${detail}); tests were generated without running the code`,
   invalidOutput: (file: string) => `${file}: the generated file did not parse back as Python; it was not written. This is a bug in smart-test`,
-  sideEffects: (qualname: string, what: string) => `${qualname}: not run because it ${what}; static tests only`,
+  sideEffects: (qualname: string, what: string) => `${qualname}: not run because it ${what}; no test calls it`,
   targetGone: (target: string, file: string) =>
     `${file}:1:1: tests generated for ${target} remain, but ${target} no longer exists; delete them or point them at its replacement`,
   notOnPytestPath: (modules: readonly string[], roots: readonly string[]) =>

@@ -29,6 +29,23 @@ export const installMessages = {
   huskyRemoved: (file: string, deleted: boolean) =>
     deleted ? `smart-test: removed smart-test's line from ${file}; nothing else was left in it, so the file is deleted.` : `smart-test: removed smart-test's line from ${file}.`,
   absent: (file: string) => `smart-test: no smart-test pre-commit hook in ${file}; nothing to remove.`,
+  /** Which command the plain hook will run (found as the hook finds it, now). */
+  hookRuns: (command: string, hookCommand: string, source: 'env' | 'node_modules' | 'path' | 'installed' | 'none', installedCli: string | null) => {
+    const run = `\`${command} ${hookCommand}\``;
+    const fallback = installedCli ? ` ${installedCli} (the smart-test that ran this install) is recorded in it as the last place to look.` : '';
+    switch (source) {
+      case 'env':
+        return `smart-test: the hook will run ${run} (SMART_TEST_BIN is set).${fallback}`;
+      case 'node_modules':
+        return `smart-test: the hook will run ${run} (found first, in the repository).${fallback}`;
+      case 'path':
+        return `smart-test: the hook will run ${run} (smart-test on the PATH, found first).${fallback}`;
+      case 'installed':
+        return `smart-test: the hook will run ${run}, the smart-test that ran this install (recorded in the hook as the last place to look, after node_modules/.bin/smart-test, the PATH and npx).`;
+      case 'none':
+        return `smart-test: note: the hook will look for smart-test in node_modules/.bin, on the PATH and with npx, and finds none now; install it (npm install --save-dev smart-test) or set SMART_TEST_BIN.`;
+    }
+  },
 };
 
 export function foreignHookRefused(file: string, what: string, backup: string): string {

@@ -4,6 +4,19 @@ export function formatPercent(value: number): string {
   return `${(Math.round(value * 10) / 10).toFixed(1)}%`;
 }
 
+/** `line 7`, `lines 737-738`, `lines 3, 9-11`: sorted line numbers, runs joined. */
+export function lineRanges(lines: readonly number[], noun = 'line'): string {
+  const sorted = [...new Set(lines)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(j === i ? String(sorted[i]) : `${sorted[i]}-${sorted[j]}`);
+    i = j + 1;
+  }
+  return `${sorted.length === 1 ? noun : `${noun}s`} ${parts.join(', ')}`;
+}
+
 export const reasons = {
   belowThreshold: (coverage: number, threshold: number) =>
     `coverage ${formatPercent(coverage)} is below the threshold ${threshold}%`,
@@ -17,6 +30,9 @@ export const reasons = {
   staleFile: (why: string) => `the coverage data is stale for this file: ${why}`,
   noCoverageFile: 'no coverage data was read',
   requestedAll: 'selected by --all, whatever its coverage',
+  changedNotCovered: (lines: readonly number[]) => `${lineRanges(lines)} changed and not covered`,
+  changedNotCoveredAbove: (lines: readonly number[], coverage: number, threshold: number) =>
+    `${lineRanges(lines)} changed and not covered (coverage ${formatPercent(coverage)} meets the threshold ${threshold}%)`,
 };
 
 export const warnings = {

@@ -72,8 +72,9 @@ export function gateClean(filesChecked: number, placeholder: string, range: Rang
 }
 
 /** Printed by `plan` when belowThreshold is "error" and it exits 1. */
-export function belowThresholdFailure(count: number, threshold: number): string {
-  return `smart-test: ${plural(count, 'touched function')} below the threshold ${threshold}% or with unknown coverage; failing because belowThreshold is "error". Add tests for ${count === 1 ? 'it' : 'them'} (\`smart-test run\` writes a start) or set belowThreshold to "warn".`;
+export function belowThresholdFailure(count: number, threshold: number, changedOnly = 0): string {
+  const what = changedOnly > 0 ? `below the threshold ${threshold}%, with unknown coverage or with changed lines no test runs` : `below the threshold ${threshold}% or with unknown coverage`;
+  return `smart-test: ${plural(count, 'touched function')} ${what}; failing because belowThreshold is "error". Add tests for ${count === 1 ? 'it' : 'them'} (\`smart-test run\` writes a start) or set belowThreshold to "warn".`;
 }
 
 export const rangeRunMessages = {
@@ -150,6 +151,13 @@ export const RULE_TEXT = {
     short: 'smart-test could analyse a file only in part.',
     full: 'A file could be read or parsed only in part (not UTF-8, a syntax error, a definition smart-test cannot analyse); the rest of it was checked.',
     help: 'Read the message: it names the file, the line and what was skipped.',
+  },
+  'smart-test/changed-lines-not-covered': {
+    name: 'ChangedLinesNotCovered',
+    title: 'smart-test: changed lines not covered',
+    short: 'A touched function meets the threshold, but no test runs some of its changed lines.',
+    full: 'A function the branch touches meets the coverage threshold, but coverage.json shows that no test runs some of the lines the branch changed in it (with branch data: or that a branch of such a line is never taken). It needs tests for those lines.',
+    help: 'Add tests that run the changed lines (`smart-test run` writes a start aimed at them). changedLines: "ignore" turns this rule off. Same severity as below-threshold.',
   },
 } as const satisfies Record<string, RuleText>;
 

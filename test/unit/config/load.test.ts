@@ -107,6 +107,10 @@ describe('loadConfig: sources', () => {
       python: '.venv/bin/python',
       belowThreshold: 'warn',
       allowSideEffects: false,
+      coverageData: null,
+      changedLines: 'cover',
+      searchBudget: 0.5,
+      searchRunBudget: 3,
     });
   });
 

@@ -6,7 +6,7 @@ import { SmartTestError } from '../../../src/errors.js';
 describe('configSchema', () => {
   it('fills every default from an empty object', () => {
     expect(configSchema.parse({})).toEqual(DEFAULT_CONFIG);
-    expect(CONFIG_KEYS).toHaveLength(13);
+    expect(CONFIG_KEYS).toHaveLength(17);
   });
 
   it('does not share default arrays between results', () => {
@@ -19,6 +19,15 @@ describe('configSchema', () => {
   it('accepts the boundaries and null python', () => {
     expect(validateConfig({ threshold: 0, maxFunctions: 1, python: null }, '"x"')).toMatchObject({ threshold: 0, maxFunctions: 1, python: null });
     expect(validateConfig({ threshold: 100 }, '"x"').threshold).toBe(100);
+  });
+
+  it('coverageData: a path, false, or null (find it); anything else names what it takes', () => {
+    expect(validateConfig({ coverageData: 'build/.coverage' }, '"x"').coverageData).toBe('build/.coverage');
+    expect(validateConfig({ coverageData: false }, '"x"').coverageData).toBe(false);
+    expect(validateConfig({ coverageData: null }, '"x"').coverageData).toBeNull();
+    for (const raw of [true, '', 3, ['.coverage']]) {
+      expect(() => validateConfig({ coverageData: raw }, '"x"')).toThrow(/"coverageData" must be the path of coverage\.py's data file/);
+    }
   });
 
   it('rejects what is not a mapping', () => {

@@ -56,10 +56,10 @@ describe('reading real and faithful reports', () => {
     expect(report.file('pkg/missing.py')).toBeUndefined();
   });
 
-  it('coverage.py 6.5 with branches and contexts: the extra fields pass through', async () => {
+  it('coverage.py 6.5 with branches and contexts: the extra fields pass through; a missing branch marks its line partial', async () => {
     const report = await readCoverageReport(fixture('py65', 'coverage-branch.json'), { repoRoot: path.join(py65Dir, 'project'), runDir: path.join(py65Dir, 'project') });
     expect(report.branchCoverage).toBe(true);
-    expect(report.file('pkg/café.py')).toEqual({ executedLines: [1, 2, 4], missingLines: [3], excludedLines: [], functions: null });
+    expect(report.file('pkg/café.py')).toEqual({ executedLines: [1, 2, 4], missingLines: [3], excludedLines: [], partialLines: [2], functions: null });
   });
 
   it('format 2', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../../src/pipeline/select.js';
+import { chooseAimed, unreachedTargets } from '../../../src/generate/aim.js';
+import { lineRanges } from '../../../src/report/messages/plan.js';
 import { isTouched } from '../../../src/pipeline/touched.js';
 import type { PyFunction } from '../../../src/python/model.js';
 
@@ -14,6 +16,52 @@ describe('selection', () => {
     const d = decide([{ coverage: 50, unknownReason: null }, { coverage: 10, unknownReason: null }, { coverage: null, unknownReason: 'stale' }], 80, 2);
     expect(d.map((x) => x.decision)).toEqual(['capped', 'selected', 'selected']);
     expect(d[0]!.reason).toMatch(/left out of this run: maxFunctions \(2\)/);
+  });
+});
+
+describe('selection by changed lines', () => {
+  const verdicts = [
+    { coverage: 95, unknownReason: null, uncoveredChanged: [737, 738] },
+    { coverage: 95, unknownReason: null, uncoveredChanged: [] },
+    { coverage: 40, unknownReason: null, uncoveredChanged: [12] },
+  ];
+
+  it('selects a function above the threshold whose changed lines are not covered, and names them', () => {
+    const d = decide(verdicts, 80, 25, 'cover');
+    expect(d.map((x) => x.decision)).toEqual(['selected', 'covered', 'selected']);
+    expect(d[0]!.reason).toBe('lines 737-738 changed and not covered (coverage 95.0% meets the threshold 80%)');
+    expect(d[2]!.reason).toBe('coverage 40.0% is below the threshold 80%; line 12 changed and not covered');
+  });
+
+  it('changedLines: ignore leaves the decision to the threshold', () => {
+    const d = decide(verdicts, 80, 25, 'ignore');
+    expect(d.map((x) => x.decision)).toEqual(['covered', 'covered', 'selected']);
+    expect(d[2]!.reason).toBe('coverage 40.0% is below the threshold 80%');
+  });
+
+  it('writes line lists as runs', () => {
+    expect(lineRanges([3])).toBe('line 3');
+    expect(lineRanges([11, 9, 10, 3, 3])).toBe('lines 3, 9-11');
+  });
+});
+
+describe('aimed choice', () => {
+  const items = [
+    { id: 'a', lines: [1, 2, 3] },
+    { id: 'b', lines: [1, 2, 3, 4] },
+    { id: 'c', lines: [1, 5] },
+    { id: 'd', lines: [1, 2] },
+  ];
+
+  it('keeps first what reaches target lines not reached yet, then any new line, in the original order', () => {
+    expect(chooseAimed(items, new Set([5]), 8).map((i) => i.id)).toEqual(['a', 'b', 'c']);
+    expect(chooseAimed(items, new Set([5]), 1).map((i) => i.id)).toEqual(['c']);
+    expect(chooseAimed(items, new Set([4, 5]), 2).map((i) => i.id)).toEqual(['b', 'c']);
+  });
+
+  it('keeps the first item when none reaches anything new, and reports what no kept item reaches', () => {
+    expect(chooseAimed([{ lines: [] }, { lines: [] }], new Set([9]), 8)).toHaveLength(1);
+    expect(unreachedTargets([{ lines: [1, 5] }], new Set([5, 7, 6]))).toEqual([6, 7]);
   });
 });
 

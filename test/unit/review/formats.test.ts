@@ -14,7 +14,7 @@ import { parseTables, parseWorkflowCommand, splitRow, validateSarif, workflowCom
 const RANGE = { base: 'origin/main', mergeBase: '0123456789abcdef0123456789abcdef01234567' };
 
 function fn(over: Partial<PlannedFunction>): PlannedFunction {
-  return { file: 'src/pkg/a.py', qualname: 'f', kind: 'function', line: 3, endLine: 9, coverage: 20, statements: 5, selected: true, decision: 'selected', reason: 'coverage 20.0% is below the threshold 80%', ...over };
+  return { file: 'src/pkg/a.py', qualname: 'f', kind: 'function', line: 3, endLine: 9, coverage: 20, statements: 5, selected: true, decision: 'selected', reason: 'coverage 20.0% is below the threshold 80%', uncoveredChangedLines: [], targetLines: null, ...over };
 }
 
 const FUNCTIONS: PlannedFunction[] = [
@@ -132,7 +132,7 @@ describe('SARIF 2.1.0', () => {
     const ids = (l: typeof empty) => l.runs[0]!.tool.driver.rules.map((r) => r.id);
     expect(ids(empty)).toEqual(ids(full));
     expect(ids(full)).toEqual([...RULE_IDS]);
-    expect(ids(full)).toEqual(['smart-test/placeholder-left', 'smart-test/below-threshold', 'smart-test/coverage-unknown', 'smart-test/stale-coverage', 'smart-test/analysis-warning']);
+    expect(ids(full)).toEqual(['smart-test/placeholder-left', 'smart-test/below-threshold', 'smart-test/coverage-unknown', 'smart-test/stale-coverage', 'smart-test/analysis-warning', 'smart-test/changed-lines-not-covered']);
     expect(empty.runs[0]!.results).toEqual([]);
   });
 

@@ -1,0 +1,50 @@
+/**
+ * Aimed choice of candidates: which of the calls that ran to completion become tests, given the
+ * lines each one reached and the lines the function's tests should reach (its target lines: the
+ * changed lines no test runs, or every line for `generate --all`).
+ */
+
+export interface Reaching {
+  /** Lines of the target function the candidate ran. */
+  lines: readonly number[];
+}
+
+/**
+ * Up to `max` items, in their original order: first, greedily, the ones reaching the most target
+ * lines not reached yet (the earliest on ties); then, in order, any that reaches a line no kept
+ * one reaches. The first item is kept when nothing else is, so a function that ran still gets a test.
+ */
+export function chooseAimed<T extends Reaching>(items: readonly T[], targets: ReadonlySet<number>, max: number): T[] {
+  const kept = new Set<number>();
+  const reached = new Set<number>();
+  const keep = (i: number): void => {
+    kept.add(i);
+    for (const l of items[i]!.lines) reached.add(l);
+  };
+  while (kept.size < max) {
+    let best = -1;
+    let bestGain = 0;
+    items.forEach((item, i) => {
+      if (kept.has(i)) return;
+      let gain = 0;
+      for (const l of new Set(item.lines)) if (targets.has(l) && !reached.has(l)) gain++;
+      if (gain > bestGain) {
+        best = i;
+        bestGain = gain;
+      }
+    });
+    if (best < 0) break;
+    keep(best);
+  }
+  for (let i = 0; i < items.length && kept.size < max; i++) {
+    if (kept.has(i)) continue;
+    if (kept.size === 0 || items[i]!.lines.some((l) => !reached.has(l))) keep(i);
+  }
+  return [...kept].sort((a, b) => a - b).map((i) => items[i]!);
+}
+
+/** Target lines that none of the chosen items reaches, sorted. */
+export function unreachedTargets(chosen: readonly Reaching[], targets: ReadonlySet<number>): number[] {
+  const reached = new Set(chosen.flatMap((c) => c.lines));
+  return [...targets].filter((l) => !reached.has(l)).sort((a, b) => a - b);
+}

@@ -1,0 +1,100 @@
+/**
+ * Where a candidate's arguments are, so that the search can vary one at a time: the call of the
+ * target in the candidate's expression (also inside `asyncio.run(...)`, `list(...)` and the like),
+ * and the constructor call of a `obj = Class(...)` setup line (the receiver of a method).
+ */
+import type { Node } from 'web-tree-sitter';
+import { withPythonTree } from '../../python/parser.js';
+
+export interface Argument {
+  /** Keyword name, or null for a positional argument. */
+  keyword: string | null;
+  /** The value's source text. */
+  text: string;
+  /** Offsets of the value in the snippet (JS string offsets). */
+  start: number;
+  end: number;
+}
+
+export interface CallSite {
+  /** Which snippet holds the call: the expression, or a setup statement by index. */
+  where: 'expr' | number;
+  /** The snippet's text. */
+  snippet: string;
+  /** Offset just before the closing parenthesis: where a new keyword argument goes. */
+  closeAt: number;
+  args: Argument[];
+  /** True when the call already ends with `*args` / `**kwargs` unpacking (no keyword is added after those). */
+  unpacks: boolean;
+}
+
+/**
+ * The call sites of a candidate: the last call in `expr` whose callee ends with `calleeName`, and
+ * in the setup, each `name = Callee(...)` call (receivers built before the call). Snippets that do
+ * not parse cleanly give no site.
+ */
+export async function callSites(setup: readonly string[], expr: string, calleeName: string): Promise<CallSite[]> {
+  const sites: CallSite[] = [];
+  const exprSite = await findCall(expr, (callee) => lastName(callee) === calleeName);
+  if (exprSite) sites.push({ ...exprSite, where: 'expr', snippet: expr });
+  for (const [i, statement] of setup.entries()) {
+    if (!/^\s*obj\s*=/.test(statement)) continue;
+    const site = await findCall(statement, () => true);
+    if (site) sites.push({ ...site, where: i, snippet: statement });
+  }
+  return sites;
+}
+
+/** Replaces one argument's text (or adds a keyword argument) and returns the new snippet. */
+export function withArgument(site: CallSite, index: number | null, text: string, keyword?: string): string {
+  if (index !== null) {
+    const arg = site.args[index]!;
+    return site.snippet.slice(0, arg.start) + text + site.snippet.slice(arg.end);
+  }
+  const sep = site.args.length > 0 ? ', ' : '';
+  return `${site.snippet.slice(0, site.closeAt)}${sep}${keyword}=${text}${site.snippet.slice(site.closeAt)}`;
+}
+
+function lastName(callee: string): string {
+  const m = /([A-Za-z_]\w*)\s*$/.exec(callee);
+  return m ? m[1]! : '';
+}
+
+async function findCall(snippet: string, wanted: (callee: string) => boolean): Promise<Omit<CallSite, 'where' | 'snippet'> | null> {
+  if (snippet.includes('\r')) return null;
+  return withPythonTree(snippet, (tree) => {
+    if (tree.rootNode.hasError) return null;
+    let found: Node | null = null;
+    const visit = (node: Node): void => {
+      if (node.type === 'call') {
+        const fn = node.childForFieldName('function');
+        if (fn && wanted(fn.text)) found = node;
+      }
+      for (const child of node.namedChildren) if (child) visit(child);
+    };
+    visit(tree.rootNode);
+    if (!found) return null;
+    const call = found as Node;
+    const list = call.childForFieldName('arguments');
+    if (!list || list.type !== 'argument_list') return null;
+    const args: Argument[] = [];
+    let unpacks = false;
+    for (const child of list.namedChildren) {
+      if (!child || child.type === 'comment') continue;
+      if (child.type === 'list_splat' || child.type === 'dictionary_splat') {
+        unpacks = true;
+        continue;
+      }
+      if (child.type === 'keyword_argument') {
+        const name = child.childForFieldName('name');
+        const value = child.childForFieldName('value');
+        if (!name || !value) return null;
+        args.push({ keyword: name.text, text: value.text, start: value.startIndex, end: value.endIndex });
+      } else {
+        if (unpacks) return null;
+        args.push({ keyword: null, text: child.text, start: child.startIndex, end: child.endIndex });
+      }
+    }
+    return { closeAt: list.endIndex - 1, args, unpacks };
+  });
+}

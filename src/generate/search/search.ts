@@ -1,0 +1,250 @@
+/**
+ * The directed search: when a function's target lines stay unreached after its first candidates
+ * ran, new candidates are derived from the ones that came closest, one argument changed at a
+ * time (see values.ts), and run in rounds; what reaches a missed line is kept by the aimed choice.
+ *
+ * Budget: each function gets `perFunction` seconds of probe time, the whole run `perRun`. Time
+ * is counted with a fixed cost per call (CALL_COST, or SLOW_CALL_COST for a function whose first
+ * calls were slow), so the same repository gives the same candidates and byte-identical tests;
+ * the wall clock only stops the search early when calls are far slower than that.
+ */
+import type { PyFunction } from '../../python/model.js';
+import type { Candidate } from '../infer/candidates.js';
+import type { ProbeCandidateResult } from '../probe-model.js';
+import { callSites, withArgument, type CallSite } from './call-sites.js';
+import { alternatives, hintsNear, kindOf, type Kind } from './values.js';
+
+/** One function being searched: its candidates and their results grow round by round. */
+export interface SearchSubject {
+  fn: PyFunction;
+  /** Lines of the module's source (the text the line numbers refer to). */
+  lines: readonly string[];
+  targets: ReadonlySet<number>;
+  candidates: Candidate[];
+  results: ProbeCandidateResult[];
+  placeholder: string;
+}
+
+export interface SearchBudget {
+  /** Seconds of probe time per function. */
+  perFunction: number;
+  /** Seconds of probe time for the whole run. */
+  perRun: number;
+}
+
+export interface SearchStats {
+  rounds: number;
+  tried: number;
+  /** Target lines reached by the search that the first candidates did not reach. */
+  gained: number;
+}
+
+/** Runs new candidates; resolves with their results (in order), or null for a subject whose run failed. */
+export type RunRound = (batch: ReadonlyArray<{ subject: SearchSubject; candidates: Candidate[] }>) => Promise<Array<ProbeCandidateResult[] | null>>;
+
+/** The nominal cost of one candidate: two runs (the second checks the result is stable) and the probe's own work. */
+export const CALL_COST = 0.005;
+const SLOW_CALL_COST = 0.05;
+const MAX_ROUNDS = 5;
+const PARENTS = 3;
+const MAX_PER_ROUND = 48;
+const MAX_OBSERVED_PER_KIND = 4;
+
+/** A result that can become a test: it returned, or raised from the target's own `raise`. */
+export function usableResult(r: ProbeCandidateResult): boolean {
+  return r.outcome === 'return' || (r.outcome === 'raise' && r.raisedInTarget && r.raiseStatement && r.deterministic !== false);
+}
+
+export function missedTargets(subject: SearchSubject): number[] {
+  const reached = new Set<number>();
+  subject.results.forEach((r) => {
+    if (usableResult(r)) for (const l of r.lines) reached.add(l);
+  });
+  return [...subject.targets].filter((l) => !reached.has(l)).sort((a, b) => a - b);
+}
+
+export async function directedSearch(subjects: readonly SearchSubject[], run: RunRound, budget: SearchBudget, progress?: (line: string) => void): Promise<SearchStats> {
+  const stats: SearchStats = { rounds: 0, tried: 0, gained: 0 };
+  const started = Date.now();
+  const spent = new Map<SearchSubject, number>();
+  let runSpent = 0;
+  const initiallyMissed = new Map(subjects.map((s) => [s, missedTargets(s).length]));
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    if ((Date.now() - started) / 1000 > budget.perRun * 1.5) break;
+    const observed = observedValues(subjects);
+    const batch: Array<{ subject: SearchSubject; candidates: Candidate[] }> = [];
+    for (const subject of subjects) {
+      // A function that ran out of time or memory gets no more calls.
+      if (subject.results.some((r) => r.outcome === 'timeout')) continue;
+      const missed = missedTargets(subject);
+      if (missed.length === 0) continue;
+      const cost = callCost(subject);
+      const room = Math.min(MAX_PER_ROUND, Math.floor((budget.perFunction - (spent.get(subject) ?? 0)) / cost + 1e-9), Math.floor((budget.perRun - runSpent) / cost + 1e-9));
+      if (room <= 0) continue;
+      const fresh = await deriveCandidates(subject, missed, observed, room);
+      if (fresh.length === 0) continue;
+      spent.set(subject, (spent.get(subject) ?? 0) + fresh.length * cost);
+      runSpent += fresh.length * cost;
+      batch.push({ subject, candidates: fresh });
+    }
+    if (batch.length === 0) break;
+    if (round === 0 && (Date.now() - started > 1000 || batch.reduce((n, b) => n + b.candidates.length, 0) > 100)) {
+      progress?.(`searching for inputs that reach the missed lines of ${batch.length} function${batch.length === 1 ? '' : 's'}...`);
+    }
+    const results = await run(batch);
+    stats.rounds++;
+    batch.forEach(({ subject, candidates }, i) => {
+      const got = results[i];
+      if (!got) return;
+      stats.tried += candidates.length;
+      subject.candidates.push(...candidates.slice(0, got.length));
+      subject.results.push(...got.slice(0, candidates.length));
+    });
+  }
+  for (const s of subjects) stats.gained += initiallyMissed.get(s)! - missedTargets(s).length;
+  return stats;
+}
+
+function callCost(subject: SearchSubject): number {
+  const timed = subject.results.filter((r) => r.lines.length > 0);
+  if (timed.length === 0) return CALL_COST;
+  const mean = timed.reduce((n, r) => n + r.seconds, 0) / timed.length;
+  return mean > SLOW_CALL_COST / 2 ? SLOW_CALL_COST : CALL_COST;
+}
+
+/** Literal values other calls of the run returned, by kind (a few of each, in a stable order). */
+function observedValues(subjects: readonly SearchSubject[]): Map<Kind, string[]> {
+  const out = new Map<Kind, string[]>();
+  for (const s of subjects) {
+    for (const r of s.results) {
+      if (r.outcome !== 'return' || !r.literal || r.repr.length > 120) continue;
+      const kind = kindOf(r.repr);
+      const list = out.get(kind) ?? [];
+      if (list.length < MAX_OBSERVED_PER_KIND && !list.includes(r.repr)) list.push(r.repr);
+      out.set(kind, list);
+    }
+  }
+  return out;
+}
+
+/**
+ * Up to `room` new candidates for a subject: from each of its closest candidates (parents), every
+ * argument of the call (and of the receiver's constructor) replaced by each alternative in turn,
+ * and each optional parameter the call leaves out given each alternative to None.
+ */
+async function deriveCandidates(subject: SearchSubject, missed: readonly number[], observed: ReadonlyMap<Kind, readonly string[]>, room: number): Promise<Candidate[]> {
+  const { fn } = subject;
+  const hints = hintsNear(subject.lines, missed, fn.bodyStartLine, fn.endLine);
+  const tried = new Set(subject.candidates.map(key));
+  const parents = closest(subject, missed);
+  const calleeName = fn.name === '__init__' && fn.className ? fn.className.split('.').pop()! : fn.name;
+  // Each parent's variants, interleaved, so that every parent gets a share of the room.
+  const perParent: Candidate[][] = [];
+  for (const parent of parents) {
+    const variants: Candidate[] = [];
+    const sites = await callSites(parent.setup, parent.expr, calleeName);
+    for (const site of sites) {
+      site.args.forEach((arg, index) => {
+        for (const alt of alternatives(arg.text, hints, observed)) variants.push(replaced(parent, site, withArgument(site, index, alt), subject.placeholder));
+      });
+      if (site.where === 'expr' && !site.unpacks) {
+        const given = new Set(site.args.map((a) => a.keyword).filter((k): k is string => k !== null));
+        const positional = site.args.filter((a) => a.keyword === null).length;
+        const params = fn.parameters.filter((p, i) => !(i === 0 && (p.name === 'self' || p.name === 'cls') && fn.className !== null));
+        params.forEach((p, i) => {
+          if (i < positional || given.has(p.name) || p.default === null || p.kind === 'var_positional' || p.kind === 'var_keyword' || p.kind === 'positional_only') return;
+          for (const alt of alternatives(p.default, hints, observed, 8)) variants.push(replaced(parent, site, withArgument(site, null, alt, p.name), subject.placeholder));
+        });
+      }
+    }
+    perParent.push(variants);
+  }
+  // Midpoints between two calls that differ in one number and take different paths come first.
+  perParent.unshift(await bisections(subject));
+  const out: Candidate[] = [];
+  for (let i = 0; out.length < room && perParent.some((v) => i < v.length); i++) {
+    for (const variants of perParent) {
+      const c = variants[i];
+      if (!c || out.length >= room) continue;
+      const k = key(c);
+      if (tried.has(k)) continue;
+      tried.add(k);
+      out.push(c);
+    }
+  }
+  return out;
+}
+
+/**
+ * Bisection: for calls of the same shape that differ only in one numeric argument and reach
+ * different lines, the value halfway between neighbours (an integer for integers): the boundary
+ * of a branch whose condition is computed from the argument lies between them.
+ */
+async function bisections(subject: SearchSubject): Promise<Candidate[]> {
+  const { fn } = subject;
+  const calleeName = fn.name === '__init__' && fn.className ? fn.className.split('.').pop()! : fn.name;
+  const entries: Array<{ c: Candidate; site: CallSite; path: string }> = [];
+  for (const [i, r] of subject.results.entries()) {
+    const c = subject.candidates[i];
+    if (!c || r.lines.length === 0 || r.outcome === 'blocked' || r.outcome === 'timeout') continue;
+    const site = (await callSites([], c.expr, calleeName))[0];
+    if (site) entries.push({ c, site, path: [...new Set(r.lines)].sort((a, b) => a - b).join(',') });
+  }
+  const out: Candidate[] = [];
+  const groups = new Map<string, Array<{ value: number; int: boolean; entry: (typeof entries)[number]; index: number }>>();
+  for (const entry of entries) {
+    entry.site.args.forEach((arg, index) => {
+      const text = arg.text.trim();
+      const kind = kindOf(text);
+      if (kind !== 'int' && kind !== 'float') return;
+      const rest = entry.site.args.map((a, j) => (j === index ? '?' : `${a.keyword ?? ''}=${a.text}`)).join('\u0000');
+      const group = `${entry.c.setup.join('\n')}\u0001${index}\u0001${rest}`;
+      const list = groups.get(group) ?? [];
+      list.push({ value: Number(text), int: kind === 'int', entry, index });
+      groups.set(group, list);
+    });
+  }
+  for (const list of groups.values()) {
+    list.sort((a, b) => a.value - b.value);
+    for (let k = 0; k + 1 < list.length; k++) {
+      const a = list[k]!;
+      const b = list[k + 1]!;
+      if (a.entry.path === b.entry.path || !Number.isFinite(a.value) || !Number.isFinite(b.value)) continue;
+      const both = a.int && b.int;
+      if (both ? b.value - a.value < 2 : b.value - a.value < 1e-6) continue;
+      const mid = both ? String(Math.floor((a.value + b.value) / 2)) : String((a.value + b.value) / 2);
+      out.push(replaced(a.entry.c, a.entry.site, withArgument({ ...a.entry.site, where: 'expr' }, a.index, mid), subject.placeholder));
+    }
+  }
+  return out;
+}
+
+function replaced(parent: Candidate, site: CallSite, snippet: string, placeholder: string): Candidate {
+  const setup = site.where === 'expr' ? [...parent.setup] : parent.setup.map((s, i) => (i === site.where ? snippet : s));
+  const expr = site.where === 'expr' ? snippet : parent.expr;
+  const quoted = [`'${placeholder}'`, `"${placeholder}"`];
+  const holds = (s: string) => quoted.some((q) => s.includes(q));
+  const child: Candidate = { setup, expr, origin: parent.origin === 'doctest' ? 'inferred' : parent.origin, placeholder: holds(expr) || setup.some(holds) };
+  if (parent.entry) child.entry = true;
+  return child;
+}
+
+function key(c: Candidate): string {
+  return `${c.setup.join('\n')}\n${c.expr}`;
+}
+
+/**
+ * The candidates that came closest to the missed lines: most lines reached just above a missed
+ * line (the condition guarding it), then most lines reached; results that can become tests first
+ * on ties. Candidates that never entered the function are no parents.
+ */
+function closest(subject: SearchSubject, missed: readonly number[]): Candidate[] {
+  const near = new Set<number>();
+  for (const m of missed) for (let l = m - 4; l < m; l++) near.add(l);
+  const scored = subject.results
+    .map((r, i) => ({ r, i, c: subject.candidates[i]! }))
+    .filter(({ r, c }) => c !== undefined && r.lines.length > 0 && r.outcome !== 'blocked' && r.outcome !== 'timeout')
+    .map(({ r, i, c }) => ({ i, c, nearHits: r.lines.filter((l) => near.has(l)).length, total: r.lines.length, usable: usableResult(r) ? 1 : 0 }));
+  scored.sort((a, b) => b.nearHits - a.nearHits || b.usable - a.usable || b.total - a.total || a.i - b.i);
+  return scored.slice(0, PARENTS).map((s) => s.c);
+}

@@ -1,0 +1,192 @@
+/**
+ * The values the search tries in place of one argument: literals and comparison operands near the
+ * lines still missed (c-1, c, c+1 around numbers), the boundaries of the argument's kind (empty,
+ * None, zero, negative, one more or one less element), and values of the same kind that other
+ * calls of the run returned. All as Python source, most promising first, without repeats.
+ */
+
+export type Kind = 'int' | 'float' | 'str' | 'bytes' | 'bool' | 'none' | 'list' | 'tuple' | 'dict' | 'set' | 'other';
+
+/** What the source around the missed lines suggests. */
+export interface Hints {
+  /** Numbers (as source) near the missed lines, with their neighbours. */
+  numbers: string[];
+  /** Plain string literals near the missed lines, as written. */
+  strings: string[];
+  /** Lengths worth trying for sequences: around `len(x) < N`, `% N` and the like. */
+  lengths: number[];
+}
+
+const INT = /^-?\d+$/;
+const FLOAT = /^-?(\d+\.\d*|\.\d+|\d+(\.\d*)?[eE][-+]?\d+)$/;
+const STRING = /^[rRuU]?(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")$/;
+
+/** The kind of a Python literal, by its text; `other` for any other expression. */
+export function kindOf(text: string): Kind {
+  const t = text.trim();
+  if (INT.test(t)) return 'int';
+  if (FLOAT.test(t)) return 'float';
+  if (STRING.test(t)) return 'str';
+  if (/^[bB][rR]?['"]/.test(t)) return 'bytes';
+  if (t === 'True' || t === 'False') return 'bool';
+  if (t === 'None') return 'none';
+  if (t.startsWith('[') && t.endsWith(']')) return 'list';
+  if (t.startsWith('(') && t.endsWith(')') && (t === '()' || /,\s*\)$/.test(t) || topLevelItems(t.slice(1, -1)).length > 1)) return 'tuple';
+  if (t === '{}' || (t.startsWith('{') && t.endsWith('}') && /^\{[^{}]*:/.test(t))) return 'dict';
+  if (t === 'set()' || (t.startsWith('{') && t.endsWith('}'))) return 'set';
+  return 'other';
+}
+
+/** Items of a bracketed literal's inside, split at top-level commas (strings and brackets respected). */
+export function topLevelItems(inside: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let start = 0;
+  for (let i = 0; i < inside.length; i++) {
+    const ch = inside[i]!;
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = null;
+      continue;
+    }
+    if (ch === '"' || ch === "'") quote = ch;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    else if (ch === ',' && depth === 0) {
+      items.push(inside.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  const last = inside.slice(start).trim();
+  if (last !== '') items.push(last);
+  return items;
+}
+
+/**
+ * Hints from the lines around each missed line: the missed line and the few lines above it (the
+ * condition that guards a block is usually just above its first line), inside the function.
+ */
+export function hintsNear(lines: readonly string[], missed: readonly number[], first: number, last: number): Hints {
+  const window = new Set<number>();
+  for (const m of missed) for (let l = Math.max(first, m - 4); l <= Math.min(last, m); l++) window.add(l);
+  const numbers: string[] = [];
+  const strings: string[] = [];
+  const lengths: number[] = [];
+  const addNumber = (n: string) => {
+    if (!numbers.includes(n)) numbers.push(n);
+  };
+  for (const l of [...window].sort((a, b) => a - b)) {
+    const text = stripComment(lines[l - 1] ?? '');
+    for (const m of text.matchAll(/(?<![\w.'"])[rRuU]?('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")/g)) if (!strings.includes(m[0]) && m[0].length <= 80) strings.push(m[0]);
+    const code = text.replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g, "''");
+    for (const m of code.matchAll(/(?<![\w.])(-?\d+(?:\.\d+)?)(?![\w.])/g)) {
+      const n = m[1]!;
+      if (INT.test(n)) {
+        const v = BigInt(n);
+        for (const d of [v - 1n, v, v + 1n]) addNumber(String(d));
+      } else addNumber(n);
+    }
+    for (const m of code.matchAll(/len\([^)]*\)\s*(?:[<>]=?|==|!=)\s*(\d+)|(\d+)\s*(?:[<>]=?|==|!=)\s*len\(/g)) {
+      const n = Number(m[1] ?? m[2]);
+      for (const k of [n - 1, n, n + 1]) if (k >= 0 && k <= 64 && !lengths.includes(k)) lengths.push(k);
+    }
+    for (const m of code.matchAll(/%\s*(\d+)/g)) {
+      const n = Number(m[1]);
+      for (const k of [n - 1, n + 1, 2 * n + 1]) if (k >= 0 && k <= 64 && !lengths.includes(k)) lengths.push(k);
+    }
+  }
+  return { numbers, strings, lengths };
+}
+
+function stripComment(line: string): string {
+  let quote: string | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '#') return line.slice(0, i);
+  }
+  return line;
+}
+
+/**
+ * Values to try in place of `text` (not including `text` itself), most promising first: the
+ * hints that fit its kind, then its kind's boundaries, then `observed` values of its kind.
+ */
+export function alternatives(text: string, hints: Hints, observed: ReadonlyMap<Kind, readonly string[]>, max = 16): string[] {
+  const kind = kindOf(text);
+  const out: string[] = [];
+  const add = (v: string | null | undefined) => {
+    if (v === null || v === undefined || v === text || out.includes(v)) return;
+    out.push(v);
+  };
+  const ints = hints.numbers.filter((n) => INT.test(n));
+  switch (kind) {
+    case 'int': {
+      for (const n of ints) add(n);
+      const v = BigInt(text);
+      for (const d of [0n, -v, v - 1n, v + 1n, 1n, -1n, 2n, 1000n]) add(String(d));
+      break;
+    }
+    case 'float':
+      for (const n of hints.numbers) add(INT.test(n) ? `${n}.0` : n);
+      for (const d of ['0.0', text.startsWith('-') ? text.slice(1) : `-${text}`, '0.5', '1.0', '-1.0', "float('nan')", "float('inf')"]) add(d);
+      break;
+    case 'str':
+      for (const s of hints.strings) add(s);
+      add("''");
+      add("' '");
+      add(upper(text));
+      add(`${text} * 2`);
+      add("'0'");
+      add("'a'");
+      break;
+    case 'bytes':
+      add("b''");
+      for (const s of hints.strings) add(`${s}.encode()`);
+      break;
+    case 'bool':
+      add(text === 'True' ? 'False' : 'True');
+      break;
+    case 'none':
+      for (const n of ints.slice(0, 3)) add(n);
+      for (const s of hints.strings.slice(0, 3)) add(s);
+      for (const d of ['0', "''", '[]', '1', "'a'", 'True', '{}']) add(d);
+      break;
+    case 'list':
+    case 'tuple':
+    case 'set': {
+      const [open, close] = kind === 'list' ? ['[', ']'] : kind === 'tuple' ? ['(', ')'] : ['{', '}'];
+      const items = text === 'set()' ? [] : topLevelItems(text.slice(1, -1));
+      const seq = (xs: string[]) => (xs.length === 0 ? (kind === 'set' ? 'set()' : `${open}${close}`) : kind === 'tuple' && xs.length === 1 ? `(${xs[0]},)` : `${open}${xs.join(', ')}${close}`);
+      add(seq([]));
+      const filler = items.length > 0 ? items : ints.length > 0 ? ints.slice(0, 1) : ['1'];
+      for (const n of hints.lengths) add(seq(Array.from({ length: n }, (_, i) => kind === 'set' ? String(i) : filler[i % filler.length]!)));
+      if (items.length > 0) {
+        add(seq(items.slice(0, 1)));
+        add(seq([...items].reverse()));
+        add(seq([...items, items[items.length - 1]!]));
+        add(seq(items.slice(0, -1)));
+      }
+      add(seq(['None']));
+      break;
+    }
+    case 'dict':
+      add('{}');
+      break;
+    default:
+      add('None');
+  }
+  for (const v of observed.get(kind) ?? []) add(v);
+  return out.slice(0, max);
+}
+
+function upper(text: string): string | null {
+  const m = /^([rRuU]?)(['"])(.*)\2$/.exec(text);
+  if (!m) return null;
+  const up = m[3]!.replace(/\\.|./g, (c) => (c.length === 1 ? c.toUpperCase() : c));
+  return up === m[3] ? null : `${m[1]}${m[2]}${up}${m[2]}`;
+}

@@ -1,0 +1,143 @@
+/**
+ * Stable tests: a chosen candidate is run again, in other Python processes that differ from the
+ * first probe in everything pytest may differ in, and is kept only when it does the same there.
+ *
+ * The first probe runs with PYTHONHASHSEED=0, TZ=UTC and sys.argv = ['pytest'], so the same
+ * repository state gives the same tests. Each verification process runs with another hash seed
+ * (string hashes, so set order), another time zone (with an odd offset), another working
+ * directory, and another sys.argv (with arguments, as pytest's own command line has). Three such
+ * processes run side by side (their cost is mostly Python's start and the module's import): a
+ * set of strings keeps its order under another seed about one time in two (two strings) to one
+ * time in six (three), so one in eight to one in two hundred under all three.
+ *
+ * Verdicts: the same outcome and value (addresses and temporary paths masked; literals compared
+ * as values, so a set printed in another order is the same set) keeps the assertion; the same
+ * outcome and type with another value or message weakens it to a type check (no `match=`); any
+ * other outcome (another type, an exception instead of a value, blocked, timed out, not run)
+ * drops the candidate.
+ */
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ProbeCandidateResult, ProbeRaise, ProbeReturn, ProbeTarget } from './probe-model.js';
+import { checkWithPython } from './python-check.js';
+import type { TestCase } from './render.js';
+
+/** How the first probe runs: fixed, so that tests are reproducible. */
+export const FIRST_RUN = { env: { PYTHONHASHSEED: '0', TZ: 'UTC' }, argv: ['pytest'] } as const;
+
+/** How the verification probes run: each different from the first and from each other. */
+export const VERIFY_RUNS = [
+  { env: { PYTHONHASHSEED: '1', TZ: '<+1345>-13:45' }, argv: ['smart-test-verify', '--verify', '-x'] },
+  { env: { PYTHONHASHSEED: '2', TZ: '<-0330>+03:30' }, argv: ['verify.py', 'one', 'two'] },
+  { env: { PYTHONHASHSEED: '3', TZ: '<+0530>-05:30' }, argv: ['/usr/bin/verify', '-q'] },
+] as const;
+
+export type Verdict = 'keep' | 'weaken' | 'drop';
+
+export interface StabilityItem {
+  /** The target as the first probe ran it (its candidates are taken from `cases`). */
+  target: Omit<ProbeTarget, 'candidates'>;
+  /** Chosen cases, with the outcomes of the first probe. */
+  cases: TestCase[];
+}
+
+export interface StabilityOptions {
+  python: string;
+  sysPath: string[];
+  /** The working directories of the probe runs the tests came from (their paths are masked). */
+  firstRoots: readonly string[];
+  timeoutSeconds: number;
+  allowSideEffects: boolean;
+}
+
+type Observed = ProbeReturn | ProbeRaise;
+
+/** One verdict per case of each item, in order. Rejects when a verification probe cannot run. */
+export async function verifyStability(items: StabilityItem[], opts: StabilityOptions): Promise<Verdict[][]> {
+  const verdicts = items.map((item) => item.cases.map((): Verdict => 'keep'));
+  if (items.length === 0) return verdicts;
+  const literalPairs: Array<{ i: number; k: number; pair: [string, string] }> = [];
+  const runs = await Promise.all(VERIFY_RUNS.map((run) => verifyOnce(items, opts, run)));
+  for (const { results, root } of runs) {
+    items.forEach((item, i) => {
+      item.cases.forEach((test, k) => {
+        const first = test.outcome as Observed;
+        const again = results[i]?.[k];
+        const verdict = again ? compare(first, opts.firstRoots, again, root) : 'drop';
+        if (verdict === 'literal') literalPairs.push({ i, k, pair: [(first as ProbeReturn).repr, (again as ProbeReturn).repr] });
+        else verdicts[i]![k] = worse(verdicts[i]![k]!, verdict);
+      });
+    });
+  }
+  if (literalPairs.length > 0) {
+    const answers = await checkWithPython(opts.python, { compile: [], equal: literalPairs.map((p) => p.pair) });
+    literalPairs.forEach(({ i, k }, n) => {
+      verdicts[i]![k] = worse(verdicts[i]![k]!, answers.equal[n] ? 'keep' : 'weaken');
+    });
+  }
+  return verdicts;
+}
+
+/** The case with its assertion weakened to what stays true: the type, the exception type. */
+export function weakened(test: TestCase): TestCase {
+  return { ...test, outcome: { ...(test.outcome as Observed), deterministic: false } };
+}
+
+async function verifyOnce(items: StabilityItem[], opts: StabilityOptions, run: (typeof VERIFY_RUNS)[number]) {
+  const root = await realpath(await mkdtemp(path.join(tmpdir(), 'smart-test-verify-')));
+  try {
+    const targets: ProbeTarget[] = items.map((item, i) => ({
+      ...item.target,
+      id: String(i),
+      candidates: item.cases.map((test, k) => ({ id: String(k), setup: test.candidate.setup, expr: test.candidate.expr })),
+    }));
+    const { runProbe } = await import('./probe.js');
+    const calls = targets.reduce((n, t) => n + t.candidates.length, 0);
+    const response = await runProbe(
+      opts.python,
+      { sysPath: opts.sysPath, cwd: root, timeoutSeconds: opts.timeoutSeconds, allowSideEffects: opts.allowSideEffects, tmpPath: path.join(root, 'tmp'), argv: [...run.argv], targets },
+      { timeoutMs: 60_000 + calls * 2 * opts.timeoutSeconds * 1000, env: run.env },
+    );
+    const results: Array<Array<ProbeCandidateResult | undefined>> = items.map(() => []);
+    for (const target of response.targets) {
+      const i = Number(target.id);
+      if (target.importError || !results[i]) continue;
+      for (const c of target.candidates) results[i]![Number(c.id)] = c;
+    }
+    return { results, root };
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+function maskAll(text: string, roots: readonly string[]): string {
+  return roots.reduce((t, root) => mask(t, root), text);
+}
+
+function compare(first: Observed, firstRoots: readonly string[], again: ProbeCandidateResult, root: string): Verdict | 'literal' {
+  if (again.outcome !== first.outcome) return 'drop';
+  if (first.outcome === 'return' && again.outcome === 'return') {
+    if (first.type.module !== again.type.module || first.type.qualname !== again.type.qualname || first.isNone !== again.isNone) return 'drop';
+    if (again.deterministic === false) return 'weaken';
+    if (maskAll(first.repr, firstRoots) === mask(again.repr, root)) return 'keep';
+    return first.literal && again.literal ? 'literal' : 'weaken';
+  }
+  if (first.outcome === 'raise' && again.outcome === 'raise') {
+    if (first.excType.module !== again.excType.module || first.excType.qualname !== again.excType.qualname) return 'drop';
+    if (again.deterministic === false) return 'weaken';
+    return maskAll(first.excMessage, firstRoots) === mask(again.excMessage, root) ? 'keep' : 'weaken';
+  }
+  return 'drop';
+}
+
+const ORDER: Verdict[] = ['keep', 'weaken', 'drop'];
+function worse(a: Verdict, b: Verdict): Verdict {
+  return ORDER[Math.max(ORDER.indexOf(a), ORDER.indexOf(b))]!;
+}
+
+/** Object addresses and paths under the probe's working directory made alike. */
+function mask(text: string, root: string): string {
+  const escaped = root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return text.replace(new RegExp(`${escaped}[^\\s'",)\\]}]*`, 'g'), '<tmp>').replace(/ at 0x[0-9a-fA-F]+/g, ' at 0x?');
+}

@@ -1,0 +1,63 @@
+/**
+ * The directed search, end to end: lines that only a boundary value reaches are reached by the
+ * written tests with the search on, reported as not reached with it off; the same repository
+ * gives byte-identical tests; the tests pass under pytest.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { requirePython } from '../helpers/python.js';
+import { makeRepo, runCli, runPython, type TempRepo } from '../helpers/repo.js';
+
+// No annotation, no literal the argument is compared with: the grades' boundaries lie behind a
+// computation, so only the search (boundaries near the missed lines, then bisection) reaches them.
+const GRADES = `def grade(score):
+    value = int(score) * 2
+    if value >= 180:
+        return "A"
+    if value >= 160:
+        return "B"
+    return "C"
+`;
+
+interface GenerateJson {
+  generated: Array<{ qualname: string; status: string; detail: string; targetLines: number[]; unreachedLines: number[] }>;
+}
+
+describe('directed search', () => {
+  let repo: TempRepo;
+  beforeEach(() => {
+    repo = makeRepo();
+  });
+  afterEach(() => repo.cleanup());
+
+  function generate(python: string, config: Record<string, unknown>): { out: GenerateJson; text: string } {
+    repo.write('.smarttestrc.json', JSON.stringify({ python, ...config }));
+    rmSync(path.join(repo.root, 'tests'), { recursive: true, force: true });
+    const r = runCli(['generate', 'src/grades.py', '--all', '--format', 'json'], repo.root);
+    expect(r.code, r.stderr).toBe(0);
+    return { out: JSON.parse(r.stdout) as GenerateJson, text: readFileSync(path.join(repo.root, 'tests/test_grades.py'), 'utf8') };
+  }
+
+  it('reaches lines only a boundary value reaches; without it, says which lines no test reaches', () => {
+    const python = requirePython();
+    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
+    repo.write('src/grades.py', GRADES);
+
+    const off = generate(python, { searchBudget: 0 });
+    const offGrade = off.out.generated.find((g) => g.qualname === 'grade')!;
+    expect(offGrade.targetLines).toEqual([2, 3, 4, 5, 6, 7]);
+    expect(offGrade.unreachedLines.length).toBeGreaterThan(0);
+    expect(offGrade.detail).toMatch(/lines? [\d, -]+ not reached$/);
+
+    const on = generate(python, {});
+    const onGrade = on.out.generated.find((g) => g.qualname === 'grade')!;
+    expect(onGrade.unreachedLines).toEqual([]);
+    expect(onGrade.detail).toMatch(/^\d+ tests written$/);
+    for (const grade of ["'A'", "'B'", "'C'"]) expect(on.text).toContain(`assert result == ${grade}`);
+    expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_grades.py'], repo.root)).toMatch(/3 passed/);
+
+    // The same repository state gives byte-identical tests.
+    expect(generate(python, {}).text).toBe(on.text);
+  });
+});

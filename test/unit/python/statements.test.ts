@@ -1,0 +1,100 @@
+/**
+ * statementLines against coverage.py itself: for each function of a module with every kind of
+ * statement, the lines found from the syntax tree are the statements coverage.py counts there.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { statementLines } from '../../../src/python/statements.js';
+import { parsePython } from '../../../src/python/structure.js';
+import { requirePython } from '../../helpers/python.js';
+
+const SOURCE = `import contextlib
+
+
+def every_kind(x, y=2):
+    """Doc
+    string."""
+    if x > 0:
+        y = (x +
+             1)
+    elif x < -5:
+        raise ValueError("neg")
+    else:
+        pass
+    for i in range(3):
+        y += i
+    while y > 100:
+        y //= 2
+    try:
+        z = 1 / x
+    except ZeroDivisionError:
+        z = 0
+    finally:
+        y -= 1
+    with contextlib.suppress(KeyError):
+        assert y, "never"
+    def inner(a):
+        return a
+
+    @staticmethod
+    def decorated():
+        pass
+    class Local:
+        k = 1
+    del i
+    return inner(y) + z
+
+
+class Box:
+    def method(self, items):
+        total = [
+            item
+            for item in items
+            if item
+        ]
+        return sum(total)
+
+
+def matcher(x):
+    match x:
+        case 1:
+            return "one"
+        case [a, b]:
+            return a + b
+        case _:
+            return None
+`;
+
+describe('statementLines', () => {
+  it('finds the statements coverage.py counts in each function body', async () => {
+    const python = requirePython();
+    const dir = mkdtempSync(path.join(tmpdir(), 'smart-test-statements-'));
+    writeFileSync(path.join(dir, 'mod.py'), SOURCE);
+    const run = spawnSync(python, ['-c', [
+      'import json, coverage',
+      'cov = coverage.Coverage(data_file=None)',
+      'cov.start()',
+      'import mod',
+      'cov.stop()',
+      '_, statements, _, _, _ = cov.analysis2("mod.py")',
+      'print(json.dumps(statements))',
+    ].join('\n')], { cwd: dir, encoding: 'utf8', env: { ...process.env, PYTHONPATH: dir } });
+    expect(run.stderr).toBe('');
+    const covered = JSON.parse(run.stdout) as number[];
+    const module = await parsePython(readFileSync(path.join(dir, 'mod.py'), 'utf8'));
+    const found = await statementLines(SOURCE, module.functions);
+    for (const fn of module.functions.filter((f) => f.kind !== 'nested')) {
+      const own = (l: number) => l > fn.defLine && l <= fn.endLine && !fn.nestedRanges.some(([a, b]) => l > a && l <= b);
+      expect({ fn: fn.qualname, lines: found.get(fn) }).toEqual({ fn: fn.qualname, lines: covered.filter(own) });
+    }
+  });
+
+  it('gives no lines for a function with only a docstring', async () => {
+    const text = 'def f():\n    """Only a docstring."""\n';
+    const module = await parsePython(text);
+    expect((await statementLines(text, module.functions)).get(module.functions[0]!)).toEqual([]);
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { callSites, withArgument } from '../../../src/generate/search/call-sites.js';
+import { alternatives, hintsNear, kindOf, topLevelItems } from '../../../src/generate/search/values.js';
+
+describe('search values', () => {
+  it('tells the kind of a literal by its text', () => {
+    expect(['3', '-2.5', "'a'", "b'x'", 'True', 'None', '[1]', '(1,)', '(1, 2)', '{}', "{'a': 1}", '{1}', 'obj'].map(kindOf)).toEqual([
+      'int', 'float', 'str', 'bytes', 'bool', 'none', 'list', 'tuple', 'tuple', 'dict', 'dict', 'set', 'other',
+    ]);
+    expect(topLevelItems("1, 'a,b', (2, 3)")).toEqual(['1', "'a,b'", '(2, 3)']);
+  });
+
+  it('takes numbers (with neighbours), strings and lengths from the lines above a missed line', () => {
+    const lines = ['def f(xs, step):', '    # 99 in a comment', '    if step == 0 and len(xs) % 3:', '        raise ValueError("bad step")', '    return xs'];
+    const hints = hintsNear(lines, [4], 1, 5);
+    expect(hints.numbers).toEqual(['-1', '0', '1', '2', '3', '4']);
+    expect(hints.strings).toEqual(['"bad step"']);
+    expect(hints.lengths).toEqual([2, 4, 7]);
+  });
+
+  it('offers boundaries of the same kind, hints first, never the value itself', () => {
+    const hints = { numbers: ['9', '10', '11'], strings: ["'x'"], lengths: [2] };
+    expect(alternatives('10', hints, new Map())).toEqual(['9', '11', '0', '-10', '1', '-1', '2', '1000']);
+    expect(alternatives('[1, 2, 3]', hints, new Map())).toEqual(['[]', '[1, 2]', '[1]', '[3, 2, 1]', '[1, 2, 3, 3]', '[None]']);
+    expect(alternatives("'ab'", hints, new Map([['str', ["'seen'"]]]))).toEqual(["'x'", "''", "' '", "'AB'", "'ab' * 2", "'0'", "'a'", "'seen'"]);
+    expect(alternatives('True', hints, new Map())).toEqual(['False']);
+  });
+
+  it('finds the call of the target and the receiver constructor, and replaces one argument', async () => {
+    const sites = await callSites(['obj = Box(3, depth=2)'], 'list(obj.grow(1, key="k"))', 'grow');
+    expect(sites.map((s) => [s.where, s.args.map((a) => [a.keyword, a.text])])).toEqual([
+      ['expr', [[null, '1'], ['key', '"k"']]],
+      [0, [[null, '3'], ['depth', '2']]],
+    ]);
+    expect(withArgument(sites[0]!, 0, '-1')).toBe('list(obj.grow(-1, key="k"))');
+    expect(withArgument(sites[0]!, null, 'True', 'strict')).toBe('list(obj.grow(1, key="k", strict=True))');
+    expect(withArgument(sites[1]!, 1, '0')).toBe('obj = Box(3, depth=0)');
+    expect(await callSites([], 'other(1)', 'grow')).toEqual([]);
+  });
+});
