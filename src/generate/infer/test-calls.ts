@@ -74,6 +74,8 @@ interface Scope {
   resolving: Set<string>;
   /** Values already read, by node and position. */
   memo: Map<string, Snippet | null>;
+  /** In a test class: the instances its setUp stores on `self` (`self.parser = Parser()`), by attribute. */
+  selfAttrs?: Map<string, { build: Snippet; ctor: Ref }>;
 }
 
 /**
@@ -132,6 +134,15 @@ export function readTestCalls(file: string, text: string, root: Node, sourceRoot
   }
   for (const [k, v] of out.fixtures) visible.set(k, v);
 
+  // What each test class's setUp stores on `self`.
+  const setUps = new Map<string, Map<string, { build: Snippet; ctor: Ref }>>();
+  for (const { def, cls } of defs) {
+    const name = def.childForFieldName('name')?.text ?? '';
+    const body = def.childForFieldName('body');
+    if (cls === null || !body || !/^(setUp|setup_method|setup)$/.test(name)) continue;
+    setUps.set(cls, selfAttributes(body, { imports: new Map(scope.imports), modules: new Set(scope.modules), star: [...scope.star], values: new Map(scope.values), locals: new Map(), resolving: new Set(), memo: new Map() }));
+  }
+
   for (const { def, decorators, cls } of defs) {
     const name = def.childForFieldName('name')?.text ?? '';
     if (!name.startsWith('test')) continue;
@@ -150,10 +161,43 @@ export function readTestCalls(file: string, text: string, root: Node, sourceRoot
         else if (p === 'tmp_path') values.set(p, ['tmp_path']);
         else values.set(p, visible.get(p) ?? null);
       }
-      readFunction(nodes, { imports: new Map(scope.imports), modules: new Set(scope.modules), star: [...scope.star], values, locals: new Map(), resolving: new Set(), memo: new Map() }, file, test, out.calls);
+      const selfAttrs = cls !== null ? setUps.get(cls) : undefined;
+      readFunction(nodes, { imports: new Map(scope.imports), modules: new Set(scope.modules), star: [...scope.star], values, locals: new Map(), resolving: new Set(), memo: new Map(), ...(selfAttrs ? { selfAttrs } : {}) }, file, test, out.calls);
     }
   }
   return out;
+}
+
+/** The instances a setUp method stores on `self` once, from readable calls (`self.parser = parser.Parser()`). */
+function selfAttributes(body: Node, scope: Scope): Map<string, { build: Snippet; ctor: Ref }> {
+  const nodes = functionNodes(body);
+  for (const stmt of nodes.statements) readImports(stmt, scope, null);
+  for (const node of nodes.assignments) {
+    const left = node.childForFieldName('left')!;
+    const right = node.childForFieldName('right');
+    if (right && nodes.counts.get(left.text) === 1) scope.locals.set(left.text, { node: right, at: node.endIndex });
+  }
+  const out = new Map<string, { build: Snippet; ctor: Ref }>();
+  const twice = new Set<string>();
+  for (const stmt of nodes.statements) {
+    const a = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : null;
+    const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+    const right = a?.childForFieldName('right');
+    if (left?.type !== 'attribute' || left.childForFieldName('object')?.text !== 'self' || !right) continue;
+    const attr = left.childForFieldName('attribute')?.text ?? '';
+    if (out.has(attr)) twice.add(attr);
+    const ctor = chainCtor(right, scope);
+    const build = ctor ? resolve(right, scope, stmt.startIndex) : null;
+    if (ctor && build) out.set(attr, { build, ctor });
+  }
+  for (const attr of twice) out.delete(attr);
+  return out;
+}
+
+/** `self.parser` in a test method whose class's setUp built it. */
+function selfAttribute(node: Node | null, scope: Scope): { build: Snippet; ctor: Ref } | null {
+  if (node?.type !== 'attribute' || !scope.selfAttrs || node.childForFieldName('object')?.text !== 'self') return null;
+  return scope.selfAttrs.get(node.childForFieldName('attribute')?.text ?? '') ?? null;
 }
 
 /** The fixtures a conftest.py (or any file) defines with a readable single `return`. */
@@ -410,6 +454,7 @@ function readFunction(nodes: FunctionNodes, scope: Scope, file: string, test: st
     if (!root) return text.startsWith('(') || text.startsWith('[') || text.startsWith('{') || text.startsWith('"') || text.startsWith("'");
     const ref = scope.imports.get(root);
     if (ref) return !FRAMEWORK.test(ref.module);
+    if (root === 'self') return !!scope.selfAttrs?.has(/^self\.(\w+)/.exec(text)?.[1] ?? '');
     return scope.locals.has(root) || !!scope.values.get(root) || (scope.star.length === 1 && !scope.values.has(root));
   };
   for (const { node, at } of nodes.calls) {
@@ -420,7 +465,7 @@ function readFunction(nodes: FunctionNodes, scope: Scope, file: string, test: st
   }
   for (const { node, at } of nodes.attributes) {
     const obj = node.childForFieldName('object');
-    if (!obj || (obj.type !== 'call' && !(obj.type === 'identifier' && scope.locals.has(obj.text))) || !readable(obj.text) || isCallee(node) || isAssignTarget(node)) continue;
+    if (!obj || (obj.type !== 'call' && !(obj.type === 'identifier' && scope.locals.has(obj.text)) && !selfAttribute(obj, scope)) || !readable(obj.text) || isCallee(node) || isAssignTarget(node)) continue;
     const receiver = receiverOf(obj, scope, nodes.statements, at);
     if (receiver) out.push({ file, test, line: node.startPosition.row + 1, column: node.startPosition.column + 1, callee: null, receiver, member: node.childForFieldName('attribute')?.text ?? '', args: null });
   }
@@ -460,6 +505,8 @@ function readCall(node: Node, scope: Scope, statements: Node[], at: number): Pic
 /** The instance an expression holds when it is a readable call of a module's name, directly or through a local. */
 function receiverOf(obj: Node | null, scope: Scope, statements: Node[], at: number): Receiver | null {
   if (!obj) return null;
+  const stored = selfAttribute(obj, scope);
+  if (stored) return { build: stored.build, ctor: stored.ctor, steps: [] };
   if (obj.type !== 'identifier') {
     const ctor = chainCtor(obj, scope);
     const build = ctor ? resolve(obj, scope, at) : null;
@@ -651,6 +698,8 @@ function resolveNode(node: Node, scope: Scope, at: number): Snippet | null {
     case 'attribute': {
       const ref = refOf(node, scope);
       if (ref) return [ref];
+      const stored = selfAttribute(node, scope);
+      if (stored) return stored.build;
       const obj = node.childForFieldName('object');
       const v = obj ? resolve(obj, scope, at) : null;
       return v ? [...v, `.${node.childForFieldName('attribute')?.text ?? ''}`] : null;

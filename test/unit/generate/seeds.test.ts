@@ -109,6 +109,28 @@ describe('test-calls: calls the tests make, with readable arguments', () => {
     expect(prop.args).toBeNull();
   });
 
+  it('reads the instance a unittest class\'s setUp stores on self', async () => {
+    const text = [
+      'import unittest',
+      'from pkg import stats',
+      '',
+      'class TestStats(unittest.TestCase):',
+      '    def setUp(self):',
+      '        data = [1, 2]',
+      '        self.s = stats.Stats(data)',
+      '        self.other = object()',
+      '',
+      '    def test_mean(self):',
+      '        self.assertEqual(self.s.mean(3), 1.5)',
+      '        self.assertEqual(self.s.total, 3)',
+      '        self.other.mean(4)',
+    ].join('\n');
+    const found = await calls('tests/test_stats.py', text);
+    const mean = found.filter((c) => c.member === 'mean');
+    expect(mean.map((c) => [render(c.receiver!.build), render(c.args)])).toEqual([['Stats([1, 2])', '3']]);
+    expect(found.filter((c) => c.member === 'total').map((c) => c.args)).toEqual([null]);
+  });
+
   it('follows attribute and method chains back to the call that builds the instance', async () => {
     const text = 'from pkg.stats import every\n\ndef test_chain(mocker):\n    every(10).minutes.at(":30").do(mocker.stub())\n';
     const found = await calls('tests/test_stats.py', text);
