@@ -169,6 +169,8 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
   const seen = new Set<string>();
   const local = (ref: Ref | null) => (ref ? localName(ref, module, defined) : null);
   const wrap = (call: string) => (fn.isAsync ? `asyncio.run(${call})` : call);
+  // The builtin that consumed the result in the test (a generator's body runs only when it is iterated).
+  const consumed = (rec: TestCall, expr: string) => (rec.consumer && !fn.isAsync ? `${rec.consumer}(${expr})` : expr);
 
   // Which names build an instance of the class (its constructor, a subclass's, its factories).
   const builders = new Set<string>();
@@ -214,7 +216,7 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
     const imports = new Set<string>();
     if (qual !== null && rec.callee && rec.args && local(rec.callee) === qual) {
       const args = render(rec.args, imports);
-      if (args !== null) add(out.direct, imports, [], wrap(`${qual}(${args})`));
+      if (args !== null) add(out.direct, imports, [], consumed(rec, wrap(`${qual}(${args})`)));
     } else if (fn.name === '__init__' && cls && rec.callee && rec.args && local(rec.callee) === cls.qualname) {
       const args = render(rec.args, imports);
       if (args !== null) add(out.direct, imports, [], `${cls.qualname}(${args})`);
@@ -222,7 +224,7 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
       if (rec.receiver && isReceiver(rec.receiver)) {
         const setup = receiverSetup(rec.receiver, imports);
         const args = rec.args ? render(rec.args, imports) : '';
-        if (setup && args !== null) add(out.direct, imports, setup, fn.kind === 'property' ? `obj.${fn.name}` : wrap(`obj.${fn.name}(${args})`));
+        if (setup && args !== null) add(out.direct, imports, setup, fn.kind === 'property' ? `obj.${fn.name}` : consumed(rec, wrap(`obj.${fn.name}(${args})`)));
       } else if (!rec.receiver && rec.args && out.methodArgs.length < MAX_RECEIVERS) {
         const args = render(rec.args, imports);
         if (args !== null && !out.methodArgs.some((m) => m.args === args)) out.methodArgs.push({ setup: [...imports].sort(), args });
@@ -267,14 +269,14 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
         if (!ours(rec.callee) || name === qual || (!byContext && rec.callee.path.split('.').some((p) => p.startsWith('_')))) continue;
         const callee = render([rec.callee], imports);
         const args = render(rec.args, imports);
-        if (callee !== null && args !== null) add(out.entries, imports, [], `${callee}(${args})`);
+        if (callee !== null && args !== null) add(out.entries, imports, [], consumed(rec, `${callee}(${args})`));
       } else if (rec.receiver && rec.member && (byContext || !rec.member.startsWith('_'))) {
         // A method or property of the module (not a plain attribute, which runs nothing).
         const member = parsed.functions.find((f) => f.className !== null && f.name === rec.member);
         if (!ours(rec.receiver.ctor) || !member || (member.kind === 'property') !== (rec.args === null)) continue;
         const setup = receiverSetup(rec.receiver, imports);
         const args = rec.args ? render(rec.args, imports) : '';
-        if (setup && args !== null) add(out.entries, imports, setup, rec.args ? `obj.${rec.member}(${args})` : `obj.${rec.member}`);
+        if (setup && args !== null) add(out.entries, imports, setup, rec.args ? consumed(rec, `obj.${rec.member}(${args})`) : `obj.${rec.member}`);
       }
     }
   }

@@ -41,7 +41,11 @@ export interface TestCall {
   args: Snippet | null;
   /** A method call whose arguments are not readable: only its instance is of use (a receiver). */
   receiverOnly?: boolean;
+  /** The builtin the test passes the result to, to consume it (`list(lexer.tokenize("a"))`): a generator's body runs. */
+  consumer?: string;
 }
+
+const CONSUMERS = new Set(['list', 'tuple', 'set', 'sorted', 'dict', 'next', 'sum', 'len']);
 
 /** A test file's readable calls. */
 export interface TestFileCalls {
@@ -461,7 +465,9 @@ function readFunction(nodes: FunctionNodes, scope: Scope, file: string, test: st
     const fn = node.childForFieldName('function');
     if (!fn || !readable(fn.text)) continue;
     const call = readCall(node, scope, nodes.statements, at);
-    if (call) out.push({ file, test, line: node.startPosition.row + 1, column: node.startPosition.column + 1, ...call });
+    if (!call) continue;
+    const consumer = consumerOf(node, scope);
+    out.push({ file, test, line: node.startPosition.row + 1, column: node.startPosition.column + 1, ...call, ...(consumer ? { consumer } : {}) });
   }
   for (const { node, at } of nodes.attributes) {
     const obj = node.childForFieldName('object');
@@ -469,6 +475,15 @@ function readFunction(nodes: FunctionNodes, scope: Scope, file: string, test: st
     const receiver = receiverOf(obj, scope, nodes.statements, at);
     if (receiver) out.push({ file, test, line: node.startPosition.row + 1, column: node.startPosition.column + 1, callee: null, receiver, member: node.childForFieldName('attribute')?.text ?? '', args: null });
   }
+}
+
+/** `list` when the call is the only argument of `list(...)` (a builtin the test does not rebind). */
+function consumerOf(node: Node, scope: Scope): string | null {
+  const args = node.parent;
+  const outer = args?.type === 'argument_list' ? args.parent : null;
+  const name = outer?.type === 'call' ? outer.childForFieldName('function') : null;
+  if (!name || name.type !== 'identifier' || !CONSUMERS.has(name.text) || scope.imports.has(name.text) || scope.locals.has(name.text) || scope.values.has(name.text)) return null;
+  return args!.namedChildren.filter((c) => c && c.type !== 'comment').length === 1 ? name.text : null;
 }
 
 function isCallee(node: Node): boolean {

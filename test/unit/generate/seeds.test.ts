@@ -124,11 +124,14 @@ describe('test-calls: calls the tests make, with readable arguments', () => {
       '        self.assertEqual(self.s.mean(3), 1.5)',
       '        self.assertEqual(self.s.total, 3)',
       '        self.other.mean(4)',
+      '        assert list(self.s.pairs(2)) == [(1, 2)]',
     ].join('\n');
     const found = await calls('tests/test_stats.py', text);
     const mean = found.filter((c) => c.member === 'mean');
     expect(mean.map((c) => [render(c.receiver!.build), render(c.args)])).toEqual([['Stats([1, 2])', '3']]);
     expect(found.filter((c) => c.member === 'total').map((c) => c.args)).toEqual([null]);
+    // The builtin that consumes the result is kept: a generator's body runs only when iterated.
+    expect(found.filter((c) => c.member === 'pairs').map((c) => c.consumer)).toEqual(['list']);
   });
 
   it('follows attribute and method chains back to the call that builds the instance', async () => {
