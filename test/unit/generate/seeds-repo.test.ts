@@ -107,7 +107,7 @@ describe('seeds on a real repository', () => {
     const seeds = new TestSeeds({ repoRoot: repo.root, testsDir: 'tests', sourceRoots: ['src'], env: cleanEnv(), coverageFile: 'coverage.json' });
     const set = await seeds.seedsFor({ fn, cls: source.module.classes.find((c) => c.name === 'Lexer')!, module: 'calc.lexer', file: source.file, text: source.text, parsed: source.module });
     // test_floats ran it (test_other did not): its calls, the constructor alone included (the probe drops what reaches nothing).
-    expect(set.entries.map((c) => [...c.setup, c.expr])).toEqual([['obj = Lexer("3.25 + 4;")', 'obj.tokens()'], ['Lexer("3.25 + 4;")']]);
+    expect(set.entries.map((c) => [...c.setup, c.expr])).toEqual([['obj = Lexer("3.25 + 4;")', 'len(obj.tokens())'], ['Lexer("3.25 + 4;")']]);
     expect(set.entries.every((c) => c.entry)).toBe(true);
     // Without the contexts nothing leads there: the file is not named after the module.
     const blind = new TestSeeds({ repoRoot: repo.root, testsDir: 'tests', sourceRoots: ['src'], env: cleanEnv(), coverageFile: null });
