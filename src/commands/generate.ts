@@ -63,7 +63,7 @@ export async function runGenerate(options: GlobalOptions, io: Io, gen: GenerateO
   clearTimeout(slow);
   if (gen.functions.length > 0 && plan.functions.length === 0) throw new SmartTestError(runMessages.noSuchFunction(gen.functions, gen.files));
 
-  const generation = await generateTests(sourcesFromPlan(plan), { repoRoot: repo.root, config, execute: gen.execute, env: io.env, progress, command: 'generate' });
+  const generation = await generateTests(sourcesFromPlan(plan), { repoRoot: repo.root, config, execute: gen.execute, env: io.env, coverageFile: plan.coverageFile, progress, command: 'generate' });
   const warnings = [...plan.warnings, ...generation.warnings];
   if (options.format === 'json') {
     io.stdout.write(`${JSON.stringify({ ...planJson({ ...plan, warnings }), ...generationJson(generation) }, null, 2)}\n`);

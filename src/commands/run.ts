@@ -45,7 +45,7 @@ export async function runRun(options: GlobalOptions, io: Io, runOptions: RunOpti
 
   const plan = await buildPlan({ repo, config, changes, early, coverageData: { env: io.env, note: (line) => io.stderr.write(`${line}\n`) } });
   const range = changes ? await changes.range() : null;
-  const generation = await generateTests(sourcesFromPlan(plan), { repoRoot: repo.root, config, execute: runOptions.execute, env: io.env, progress });
+  const generation = await generateTests(sourcesFromPlan(plan), { repoRoot: repo.root, config, execute: runOptions.execute, env: io.env, coverageFile: plan.coverageFile, progress });
   const warnings = [...plan.warnings, ...generation.warnings];
   mark('generated');
 

@@ -15,6 +15,8 @@ import { resolveJobs } from '../config/defaults.js';
 import { groupByModule, runPooled } from './probe-groups.js';
 import type { Candidate } from './infer/candidates.js';
 import { iteratorReruns, moduleExtras, raisedBySample, shapedCandidates } from './infer/extras.js';
+import { TestSeeds } from './infer/seeds.js';
+import { outermostFunction } from './infer/callables.js';
 import { codeFingerprint, findBlocks, markerLine, type ManagedBlock } from './managed.js';
 import { moduleNameFor } from './module-name.js';
 import type { ProbeCandidateResult, ProbeRaise, ProbeReturn, ProbeStopped, ProbeTarget } from './probe-model.js';
@@ -95,6 +97,8 @@ export interface GenerationOptions {
   /** Run candidate calls in the project's Python (default); false: static tests only. */
   execute: boolean;
   env: NodeJS.ProcessEnv;
+  /** The plan's coverage.json, whose per-test contexts (when recorded) lead to entry points; null or absent when none. */
+  coverageFile?: string | null;
   /** Which command runs: `generate` (not on the commit path) may search longer. */
   command?: 'run' | 'generate';
   /** Called with a short line when generation is slow enough to show progress. */
@@ -141,6 +145,8 @@ export async function generateTests(sources: GenerationSource[], options: Genera
   const result: GenerationResult = { written: [], targets: [], warnings: [], python: null };
   const files: Array<{ testFile: string; module: string; existing: string | null; jobs: Job[]; source: GenerationSource }> = [];
   const allJobs: Job[] = [];
+  // The project's tests, read only when something is to be run, once for every target.
+  let testSeeds: TestSeeds | null = null;
 
   for (const planned of sources) {
     const named = moduleNameFor(planned.file, config.sourceRoots);
@@ -186,7 +192,12 @@ export async function generateTests(sources: GenerationSource[], options: Genera
         continue;
       }
       const cls = fn.className ? source.module.classes.find((c) => c.qualname === fn.className) ?? null : null;
-      const shaped = shapedCandidates({ fn, cls, module: named.module, facts, types, functions: source.module.functions, placeholder: config.placeholder }, extras, source.module.classes, source.targets, status.throughOuter);
+      // The project's tests: seeds for the function the tests call (a nested function's outermost one).
+      const called = fn.kind === 'nested' ? outermostFunction(fn, source.module.functions) ?? fn : fn;
+      const calledCls = called.className ? source.module.classes.find((c) => c.qualname === called.className) ?? null : null;
+      testSeeds ??= options.execute ? new TestSeeds({ repoRoot, testsDir: config.testsDir, sourceRoots: config.sourceRoots, env: options.env, coverageFile: options.coverageFile ?? null }) : null;
+      const seeds = testSeeds && called.kind !== 'nested' ? await testSeeds.seedsFor({ fn: called, cls: calledCls, module: named.module, file: source.file, text: source.text, parsed: source.module }).catch(() => undefined) : undefined;
+      const shaped = shapedCandidates({ fn, cls, module: named.module, facts, types, functions: source.module.functions, placeholder: config.placeholder, source: source.text, ...(seeds ? { seeds } : {}) }, extras, source.module.classes, source.targets, status.throughOuter);
       if ('reason' in shaped) {
         rep.detail = status.noCandidates(shaped.reason);
         continue;
@@ -514,7 +525,9 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoots: readon
   const kept: TestCase[] = [];
   const usable = results
     .map((r, i) => ({ r, c: job.candidates[i]! }))
-    .filter(({ r, c }) => r.outcome === 'return' || (r.outcome === 'raise' && ((r.raisedInTarget && r.raiseStatement) || raisedBySample(c, r)) && r.deterministic !== false));
+    .filter(({ r, c }) => r.outcome === 'return' || (r.outcome === 'raise' && ((r.raisedInTarget && r.raiseStatement) || raisedBySample(c, r)) && r.deterministic !== false))
+    // A call of another function (a seed's entry point) is a test of the target only when it runs the target's lines.
+    .filter(({ r, c }) => !c.entry || r.lines.length > 0);
   const real = usable.filter(({ c }) => !c.placeholder);
   const pool = real.length > 0 ? real : usable.slice(0, 1);
   const reaching = pool.map((p) => ({ ...p, lines: p.r.lines }));

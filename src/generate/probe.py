@@ -559,6 +559,42 @@ def _free_names(sources):
     return [n for n in loaded if n not in stored]
 
 
+class _PytestStdin(object):
+    """sys.stdin as pytest gives it to a test (output captured): reading raises, like
+    _pytest.capture.DontReadFromInput. A call that reads stdin would fail in the test."""
+
+    encoding = None
+    closed = False  # pytest's never reports itself closed either
+
+    def read(self, *args):
+        raise OSError("pytest: reading from stdin while output is captured!  Consider using `-s`.")
+
+    readline = read
+    readlines = read
+    __next__ = read
+
+    def __iter__(self):
+        return self
+
+    def fileno(self):
+        raise io.UnsupportedOperation("redirected stdin is pseudofile, has no fileno()")
+
+    def isatty(self):
+        return False
+
+    def close(self):
+        pass
+
+    def readable(self):
+        return False
+
+    def seekable(self):
+        return False
+
+    def writable(self):
+        return False
+
+
 def _snippet_free_names(candidate):
     sources = [(s, "exec") for s in candidate["setup"]]
     try:
@@ -733,7 +769,7 @@ class _Runner(object):
         snap = self._snapshot()
         os.chdir(self.cwd)
         _reopen_std_fds()  # a previous run may have closed them: they must not be reused by other files
-        stdin = io.open(os.devnull, "r")
+        stdin = _PytestStdin()
         sys.stdout, sys.stderr, sys.stdin = out_stream, err_stream, stdin
         self.tempfile.tempdir = tmp
         STATE.blocked = []

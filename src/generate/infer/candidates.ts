@@ -1,15 +1,19 @@
 import type { BodyFacts, ModuleTypes } from '../../python/facts.js';
 import type { Parameter, PyClass, PyFunction } from '../../python/model.js';
 import { isStatementSource, parseDoctest } from './doctest.js';
+import { receiversFor, usable } from './objects.js';
+import { MAX_SEEDS, type SeedSet } from './seeds.js';
 import { parameterValues, type InferContext, type Value } from './values.js';
 
 /** One way to call a target: statements to run first, then the expression whose outcome is asserted. */
 export interface Candidate {
   setup: string[];
   expr: string;
-  origin: 'doctest' | 'inferred';
+  origin: 'doctest' | 'seed' | 'inferred';
   /** The candidate passes the placeholder string: its result must not be asserted. */
   placeholder: boolean;
+  /** Calls another function that may lead into the target (seeds.ts): worth a test only when it reaches the target's lines. */
+  entry?: boolean;
   /** The doctest's expected output, for the static fallback. */
   want?: string;
   /** It passes a sample callable that raises `ValueError('sample failure')`: that exception, let through by the target, is asserted. */
@@ -29,6 +33,10 @@ export interface TargetContext {
   placeholder: string;
   /** Values other inferences put among a parameter's general ones (sample callables, strings of a format: see extras.ts). */
   extraValues?: (fn: PyFunction, param: Parameter, general: Value[]) => Value[];
+  /** What the project's own tests offer this target (seeds.ts), when they were read. */
+  seeds?: SeedSet;
+  /** The module's source, for factories written to return a class. */
+  source?: string;
 }
 
 const MAX_INFERRED = 64;
@@ -42,7 +50,7 @@ export function uncallableReason(fn: PyFunction): string | null {
   return null;
 }
 
-/** Candidates for one target: its doctest examples first, then calls built from inferred values. */
+/** Candidates for one target: its doctest examples first, then the calls its project's tests make (seeds), then calls built from inferred values. */
 export function buildCandidates(target: TargetContext): Candidate[] {
   const out: Candidate[] = [];
   const seen = new Set<string>();
@@ -54,6 +62,7 @@ export function buildCandidates(target: TargetContext): Candidate[] {
     }
   };
   for (const c of doctestCandidates(target)) push(c);
+  for (const c of seedCandidates(target).slice(0, MAX_SEEDS)) push(c);
   for (const c of inferredCandidates(target)) push(c);
   return out;
 }
@@ -87,6 +96,19 @@ function doctestCandidates({ fn, cls, module }: TargetContext): Candidate[] {
   return out;
 }
 
+/** The tests' own calls of the target; their arguments on other receivers when the tests' instance was not readable; then entry points. */
+function seedCandidates(target: TargetContext): Candidate[] {
+  const { fn, seeds } = target;
+  if (!seeds || uncallableReason(fn)) return [];
+  const out = [...seeds.direct];
+  if (seeds.methodArgs.length > 0 && fn.kind === 'method') {
+    const receivers = receiversFor(target, target.cls?.qualname ?? fn.className ?? '').slice(0, 2);
+    const wrap = (call: string) => (fn.isAsync ? `asyncio.run(${call})` : call);
+    for (const { setup, args } of seeds.methodArgs) for (const r of receivers) out.push({ setup: [...new Set([...setup, ...r])], expr: wrap(`obj.${fn.name}(${args})`), origin: 'seed', placeholder: r.some((s) => s.includes(target.placeholder)) });
+  }
+  return [...out, ...seeds.entries];
+}
+
 function inferredCandidates(target: TargetContext): Candidate[] {
   const { fn, cls } = target;
   if (uncallableReason(fn)) return [];
@@ -98,7 +120,7 @@ function inferredCandidates(target: TargetContext): Candidate[] {
 
   // How the call is made, by kind.
   const className = cls?.qualname ?? fn.className ?? '';
-  const ctorVariants = fn.kind === 'method' || fn.kind === 'property' ? constructorVariants(target, className) : [['']];
+  const ctorVariants = (fn.kind === 'method' || fn.kind === 'property') && fn.name !== '__init__' ? receiversFor(target, className) : [['']];
   const wrap = (call: string) => (fn.isAsync ? `asyncio.run(${call})` : call);
   const callee = fn.kind === 'method' || fn.kind === 'property' ? `obj.${fn.name}` : fn.kind === 'classmethod' || fn.kind === 'staticmethod' ? `${className}.${fn.name}` : fn.name;
 
@@ -108,18 +130,19 @@ function inferredCandidates(target: TargetContext): Candidate[] {
     const setup = [...new Set([...choice.flatMap((v) => v?.setup ?? []), ...ctorSetup])];
     const placeholder = choice.some((v) => v?.placeholder) || setup.some((s) => s.includes(target.placeholder));
     if (fn.name === '__init__' && cls) {
-      out.push({ setup: setup.filter((s) => !s.startsWith('obj = ')), expr: `${className}(${renderArgs(params, choice)})`, origin: 'inferred', placeholder });
+      out.push({ setup, expr: `${className}(${renderArgs(params, choice)})`, origin: 'inferred', placeholder });
       return;
     }
     const expr = fn.kind === 'property' ? callee : wrap(`${callee}(${renderArgs(params, choice)})`);
     out.push({ setup, expr, origin: 'inferred', placeholder });
   };
 
+  // The base call: each required parameter's most trusted value, optional ones left to their defaults.
+  const base = params.map((p, i) => (p.default === null && p.kind !== 'var_positional' && p.kind !== 'var_keyword' ? pools[i]![0] ?? null : null));
+  // The base call on every receiver first, then the variations on each.
+  for (const ctor of ctorVariants) emit(ctor[0] === '' ? [] : ctor, base);
   for (const ctor of ctorVariants) {
     const setup = ctor[0] === '' ? [] : ctor;
-    // The base call: each required parameter's most trusted value, optional ones left to their defaults.
-    const base = params.map((p, i) => (p.default === null && p.kind !== 'var_positional' && p.kind !== 'var_keyword' ? pools[i]![0] ?? null : null));
-    emit(setup, base);
     if (fn.kind === 'property') continue;
     // Every combination when there are few; else one parameter at a time around the base, and
     // again around a second base of each parameter's next values (so a base that raises early
@@ -158,28 +181,6 @@ function* cartesian<T>(options: ReadonlyArray<ReadonlyArray<T>>): Generator<T[]>
 function callParameters(fn: PyFunction): Parameter[] {
   const implicit = (fn.kind === 'method' || fn.kind === 'property' || fn.kind === 'classmethod') && fn.parameters.length > 0;
   return implicit ? fn.parameters.slice(1) : fn.parameters;
-}
-
-/** Without the placeholder when anything else was inferred. */
-function usable(values: Value[]): Value[] {
-  const real = values.filter((v) => !v.placeholder);
-  return real.length > 0 ? real : values;
-}
-
-/** Setup statements that build `obj`, from the class's constructor: one with the first values, one with alternatives. */
-function constructorVariants(target: TargetContext, className: string): string[][] {
-  const ctorParams = target.types.constructors.get(className);
-  const init = target.functions.find((f) => f.name === '__init__' && f.className === className);
-  const ctx: InferContext = { placeholder: target.placeholder, types: target.types };
-  if (!ctorParams || ctorParams.length === 0) return [[`obj = ${className}()`]];
-  const facts = init ? target.facts.get(init) : undefined;
-  const pools = ctorParams.map((p) => usable(parameterValues(p, facts?.params.get(p.name), ctx)));
-  const first = ctorParams.map((p, i) => (p.default === null && p.kind !== 'var_positional' && p.kind !== 'var_keyword' ? pools[i]![0] ?? null : null));
-  const second = ctorParams.map((p, i) => (p.kind === 'var_positional' || p.kind === 'var_keyword' ? null : pools[i]![1] ?? first[i] ?? null));
-  const variants = [[`obj = ${className}(${renderArgs(ctorParams, first)})`]];
-  const alt = `obj = ${className}(${renderArgs(ctorParams, second)})`;
-  if (alt !== variants[0]![0]) variants.push([alt]);
-  return variants;
 }
 
 /** Arguments as Python source: positional while nothing is skipped, keywords after. */

@@ -267,7 +267,9 @@ function replaced(parent: Candidate, site: CallSite, snippet: string, placeholde
   const expr = site.where === 'expr' ? snippet : parent.expr;
   const quoted = [`'${placeholder}'`, `"${placeholder}"`];
   const holds = (s: string) => quoted.some((q) => s.includes(q));
-  return { setup, expr, origin: parent.origin === 'doctest' ? 'inferred' : parent.origin, placeholder: holds(expr) || setup.some(holds) };
+  const child: Candidate = { setup, expr, origin: parent.origin === 'doctest' ? 'inferred' : parent.origin, placeholder: holds(expr) || setup.some(holds) };
+  if (parent.entry) child.entry = true;
+  return child;
 }
 
 function key(c: Candidate): string {

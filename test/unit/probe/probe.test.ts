@@ -261,7 +261,7 @@ describe('runProbe: returned values', () => {
     expect(returned("remember('k')")).toMatchObject({ repr: '1', deterministic: false });
   });
 
-  it('captures prints without corrupting the response; stdin is at EOF', () => {
+  it('captures prints without corrupting the response; stdin reads fail as under pytest\'s capture', () => {
     const r = returned('chatty(1000)');
     expect(r.repr).toBe('1000');
     expect(r.stdout.startsWith('line 0\nline 1\n')).toBe(true);
@@ -269,7 +269,10 @@ describe('runProbe: returned values', () => {
     expect(r.stderr).toBe('warned\n');
     expect(returned('print("hi") or add(2, 2)')).toMatchObject({ repr: '4', stdout: 'hi\n' });
     expect(returned('hijack_stdout()')).toMatchObject({ repr: '1' });
-    expect(returned('read_stdin()')).toMatchObject({ repr: "''", literal: true });
+    // A test that reads stdin fails under pytest (OSError from its DontReadFromInput): so does the call here.
+    const stdin = result('read_stdin()');
+    expect(stdin.outcome === 'raise' || stdin.outcome === 'error').toBe(true);
+    expect(JSON.stringify(stdin)).toContain('OSError');
   });
 });
 

@@ -1,0 +1,310 @@
+/**
+ * Seeds: candidate calls taken from the project's own tests. The tests are listed once per run
+ * (git's tracked and untracked, not ignored, `test_*.py`, `*_test.py`, `conftest.py` and the
+ * files under testsDir), and a file is parsed only when its text mentions the module and a
+ * name a target needs, once per run whatever the number of targets.
+ *
+ * For a target the seeds are, in order: the tests' calls of the target itself (its class's
+ * constructor for `__init__`, its method on an instance the test built, its property read),
+ * then calls of other names of the module made by tests that reach the target through them:
+ * the tests coverage.json's contexts say ran the target's lines, or without contexts the tests
+ * of files named after the module. Instances the tests build (the class, its factories, module
+ * functions that return it) become receivers for every method of the class (objects.ts).
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { PyClass, PyFunction, ParsedModule } from '../../python/model.js';
+import { gitEnvironment } from '../../git/client.js';
+import { spawnGit } from '../../git/process.js';
+import { withPythonTree } from '../../python/parser.js';
+import type { Candidate } from './candidates.js';
+import { buildsClass } from './objects.js';
+import { contextNames, readCoverageContexts, type CoverageContexts } from './coverage-contexts.js';
+import { localName, renderSnippet, sameProject, type Ref, type Snippet } from './snippet.js';
+import { conftestDirs, readFixtures, readTestCalls, type Receiver, type TestCall, type TestFileCalls } from './test-calls.js';
+
+/** What the project's tests offer one target. */
+export interface SeedSet {
+  /** Calls of the target itself, as the tests make them. */
+  direct: Candidate[];
+  /** Calls of other names of the module that lead into the target. */
+  entries: Candidate[];
+  /** Statements building `obj`, an instance of the target's class, as the tests build it. */
+  receivers: string[][];
+  /** Argument lists the tests pass the target method on instances built in ways not readable: tried on other receivers. */
+  methodArgs: Array<{ setup: string[]; args: string }>;
+}
+
+export interface SeedTarget {
+  fn: PyFunction;
+  cls: PyClass | null;
+  /** Dotted module name, and the module's repo-relative file, source and structure. */
+  module: string;
+  file: string;
+  text: string;
+  parsed: ParsedModule;
+}
+
+export interface SeedOptions {
+  repoRoot: string;
+  testsDir: string;
+  sourceRoots: readonly string[];
+  env: NodeJS.ProcessEnv;
+  /** coverage.json (absolute or repo-relative), for its contexts; null when there is none. */
+  coverageFile: string | null;
+}
+
+export const MAX_SEEDS = 16;
+const MAX_ENTRIES = 8;
+const MAX_RECEIVERS = 6;
+const MAX_RECEIVER_POOL = 256;
+const MAX_FILES = 4000;
+const MAX_FILE_BYTES = 1_000_000;
+
+const TEST_NAME = /(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
+
+/** Reads the project's tests lazily, once per run, for any number of targets. */
+export class TestSeeds {
+  private files: Promise<string[]> | null = null;
+  private texts = new Map<string, Promise<string | null>>();
+  private calls = new Map<string, Promise<TestFileCalls | null>>();
+  private fixtures = new Map<string, Promise<Map<string, Snippet>>>();
+  private contexts: Promise<CoverageContexts | null> | null = null;
+
+  constructor(private readonly options: SeedOptions) {}
+
+  /** The seeds of one target. */
+  async seedsFor(target: SeedTarget): Promise<SeedSet> {
+    const { fn, cls, module } = target;
+    const files = await this.listFiles();
+    const last = module.split('.').pop()!;
+    const top = module.split('.')[0]!;
+    const mentionsModule = new RegExp(`\\b(${escape(last)}|${escape(top)})\\b`);
+    const names = [fn.name, ...(cls ? [cls.name] : []), ...factoryNames(target)];
+    const mentionsName = new RegExp(`\\b(${names.map(escape).join('|')})\\b`);
+    const contexts = await this.coverageContexts();
+    const labels = contexts ? contexts.labels(target.file, fn.bodyStartLine, fn.endLine) : new Set<string>();
+    const entryFile = (file: string) => new RegExp(`(^|[/_])${escape(last)}([_.]|$)`).test(path.posix.basename(file).replace(/^test_/, '_').replace(/_test\.py$/, '_.py'));
+    const wanted: TestFileCalls[] = [];
+    for (const file of files) {
+      if (path.posix.basename(file) === 'conftest.py') continue;
+      const text = await this.text(file);
+      if (text === null || !mentionsModule.test(text)) continue;
+      if (!mentionsName.test(text) && !entryFile(file) && labels.size === 0) continue;
+      const calls = await this.parse(file, text);
+      if (calls) wanted.push(calls);
+    }
+    const records = wanted.flatMap((f) => f.calls).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+    return buildSeeds(target, records, labels, entryFile);
+  }
+
+  private listFiles(): Promise<string[]> {
+    this.files ??= (async () => {
+      const { repoRoot, testsDir, env } = this.options;
+      const result = await spawnGit(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '*.py'], { cwd: repoRoot, env: gitEnvironment(env, repoRoot, repoRoot) }).catch(() => null);
+      if (!result || result.code !== 0) return [];
+      const dir = path.posix.normalize(testsDir.replace(/\\/g, '/')).replace(/\/+$/, '');
+      const inTests = (f: string) => dir !== '.' && dir !== '' && f.startsWith(`${dir}/`);
+      const all = result.stdout.toString('utf8').split('\0').filter((f) => f.endsWith('.py') && (TEST_NAME.test(f) || inTests(f)));
+      return [...new Set(all)].sort().slice(0, MAX_FILES);
+    })();
+    return this.files;
+  }
+
+  private text(file: string): Promise<string | null> {
+    let p = this.texts.get(file);
+    if (!p) {
+      p = readFile(path.join(this.options.repoRoot, file), 'utf8').then((t) => (t.length > MAX_FILE_BYTES ? null : t), () => null);
+      this.texts.set(file, p);
+    }
+    return p;
+  }
+
+  private parse(file: string, text: string): Promise<TestFileCalls | null> {
+    let p = this.calls.get(file);
+    if (!p) {
+      p = (async () => {
+        const fixtures: Array<Map<string, Snippet>> = [];
+        for (const dir of conftestDirs(file)) fixtures.push(await this.conftest(dir));
+        return withPythonTree(text, (tree) => readTestCalls(file, text, tree.rootNode, this.options.sourceRoots, fixtures)).catch(() => null);
+      })();
+      this.calls.set(file, p);
+    }
+    return p;
+  }
+
+  private conftest(dir: string): Promise<Map<string, Snippet>> {
+    let p = this.fixtures.get(dir);
+    if (!p) {
+      p = (async () => {
+        const file = dir === '.' ? 'conftest.py' : `${dir}/conftest.py`;
+        if (!(await this.listFiles()).includes(file)) return new Map();
+        const text = await this.text(file);
+        if (text === null) return new Map();
+        return withPythonTree(text, (tree) => readFixtures(file, tree.rootNode, this.options.sourceRoots)).catch(() => new Map<string, Snippet>());
+      })();
+      this.fixtures.set(dir, p);
+    }
+    return p;
+  }
+
+  private coverageContexts(): Promise<CoverageContexts | null> {
+    const { coverageFile, repoRoot } = this.options;
+    this.contexts ??= coverageFile ? readCoverageContexts(path.resolve(repoRoot, coverageFile), repoRoot) : Promise.resolve(null);
+    return this.contexts;
+  }
+}
+
+/** Names of the module's functions and of the class's methods that build the target's class. */
+function factoryNames(target: SeedTarget): string[] {
+  const cls = target.cls;
+  if (!cls) return [];
+  return target.parsed.functions.filter((f) => buildsClass(f, cls, target.text)).map((f) => f.name);
+}
+
+function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>, entryFile: (file: string) => boolean): SeedSet {
+  const { fn, cls, module, parsed } = target;
+  const defined = new Set([...parsed.functions.filter((f) => f.kind === 'function').map((f) => f.name), ...parsed.classes.filter((c) => !c.parentQualname).map((c) => c.name)]);
+  const out: SeedSet = { direct: [], entries: [], receivers: [], methodArgs: [] };
+  const seen = new Set<string>();
+  const local = (ref: Ref | null) => (ref ? localName(ref, module, defined) : null);
+  const wrap = (call: string) => (fn.isAsync ? `asyncio.run(${call})` : call);
+  // The builtin that consumed the result in the test (a generator's body runs only when it is iterated).
+  const consumed = (rec: TestCall, expr: string) => (rec.consumer && !fn.isAsync ? `${rec.consumer}(${expr})` : expr);
+
+  // Which names build an instance of the class (its constructor, a subclass's, its factories).
+  const builders = new Set<string>();
+  if (cls) {
+    builders.add(cls.qualname);
+    for (const sub of parsed.classes) if (sub.bases.some((b) => b === cls.name || b.endsWith(`.${cls.name}`))) builders.add(sub.qualname);
+    for (const f of parsed.functions) if (buildsClass(f, cls, target.text)) builders.add(f.className ? `${f.className}.${f.name}` : f.name);
+  }
+  const ownsMethod = cls ? parsed.classes.filter((c) => parsed.functions.some((f) => f.className === c.qualname && f.name === fn.name)).length === 1 : false;
+  const isReceiver = (r: Receiver) => {
+    const name = local(r.ctor);
+    if (name === null) return false;
+    if (builders.has(name)) return true;
+    // A module function with no annotation that builds the instance the test calls this method on.
+    const f = parsed.functions.find((g) => g.kind === 'function' && g.name === name);
+    return !!f && !f.returnAnnotation && ownsMethod;
+  };
+  const render = (s: Snippet, imports: Set<string>) => renderSnippet(s, module, defined, imports);
+  const receiverSetup = (r: Receiver, imports: Set<string>): string[] | null => {
+    const build = render(r.build, imports);
+    if (build === null) return null;
+    const steps: string[] = [];
+    for (const step of r.steps) {
+      const s = render(step, imports);
+      if (s !== null) steps.push(`obj${s}`);
+    }
+    return [`obj = ${build}`, ...steps];
+  };
+  const add = (list: Candidate[], imports: Set<string>, setup: string[], expr: string) => {
+    const c: Candidate = { setup: [...[...imports].sort(), ...setup], expr, origin: 'seed', placeholder: false };
+    if (list === out.entries) c.entry = true;
+    const key = `${c.setup.join('\n')}\n${c.expr}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    list.push(c);
+  };
+
+  const isMethod = fn.kind === 'method' || fn.kind === 'property';
+  const qual = fn.kind === 'function' ? fn.name : fn.kind === 'classmethod' || fn.kind === 'staticmethod' ? `${fn.className}.${fn.name}` : null;
+  for (const rec of records) {
+    if (out.direct.length >= MAX_SEEDS) break;
+    if (rec.receiverOnly) continue;
+    const imports = new Set<string>();
+    if (qual !== null && rec.callee && rec.args && local(rec.callee) === qual) {
+      const args = render(rec.args, imports);
+      if (args !== null) add(out.direct, imports, [], consumed(rec, wrap(`${qual}(${args})`)));
+    } else if (fn.name === '__init__' && cls && rec.callee && rec.args && local(rec.callee) === cls.qualname) {
+      const args = render(rec.args, imports);
+      if (args !== null) add(out.direct, imports, [], `${cls.qualname}(${args})`);
+    } else if (isMethod && rec.member === fn.name && (rec.args === null) === (fn.kind === 'property')) {
+      if (rec.receiver && isReceiver(rec.receiver)) {
+        const setup = receiverSetup(rec.receiver, imports);
+        const args = rec.args ? render(rec.args, imports) : '';
+        if (setup && args !== null) add(out.direct, imports, setup, fn.kind === 'property' ? `obj.${fn.name}` : consumed(rec, wrap(`obj.${fn.name}(${args})`)));
+      } else if (!rec.receiver && rec.args && out.methodArgs.length < MAX_RECEIVERS) {
+        const args = render(rec.args, imports);
+        if (args !== null && !out.methodArgs.some((m) => m.args === args)) out.methodArgs.push({ setup: [...imports].sort(), args });
+      }
+    }
+  }
+
+  // Instances of the class as the tests build them: the most varied first (each adds the most
+  // words and values the ones before did not have), then in file and line order.
+  if (cls) {
+    const setups = new Map<string, string[]>();
+    const addReceiver = (setup: string[] | null, imports: Set<string>) => {
+      if (!setup || setups.size >= MAX_RECEIVER_POOL) return;
+      const full = [...[...imports].sort(), ...setup];
+      const key = full.join('\n');
+      if (!setups.has(key)) setups.set(key, full);
+    };
+    for (const rec of records) {
+      const imports = new Set<string>();
+      if (rec.callee && rec.args && builders.has(local(rec.callee) ?? '')) {
+        const build = render([rec.callee, '(', ...rec.args, ')'], imports);
+        if (build !== null) addReceiver([`obj = ${build}`], imports);
+      } else if (rec.receiver && isReceiver(rec.receiver)) {
+        addReceiver(receiverSetup(rec.receiver, imports), imports);
+      }
+    }
+    out.receivers = mostVaried([...setups.values()], MAX_RECEIVERS);
+  }
+
+  // Entry points: what the tests that reach the target call.
+  const byContext = labels.size > 0;
+  if (byContext || out.direct.length < 2) {
+    const runsTarget = (rec: TestCall) => (byContext ? [...labels].some((l) => contextNames(l, rec.file, rec.test)) : entryFile(rec.file));
+    for (const rec of records) {
+      if (out.entries.length >= MAX_ENTRIES) break;
+      if (rec.receiverOnly || !runsTarget(rec)) continue;
+      const imports = new Set<string>();
+      // The module's own names, or the project's public API (`sqlparse.format(...)` for a filter's method).
+      const ours = (ref: Ref) => local(ref) !== null || sameProject(ref, module);
+      if (rec.callee && rec.args) {
+        const name = local(rec.callee);
+        if (!ours(rec.callee) || name === qual || (!byContext && rec.callee.path.split('.').some((p) => p.startsWith('_')))) continue;
+        const callee = render([rec.callee], imports);
+        const args = render(rec.args, imports);
+        if (callee !== null && args !== null) add(out.entries, imports, [], consumed(rec, `${callee}(${args})`));
+      } else if (rec.receiver && rec.member && (byContext || !rec.member.startsWith('_'))) {
+        // A method or property of the module (not a plain attribute, which runs nothing).
+        const member = parsed.functions.find((f) => f.className !== null && f.name === rec.member);
+        if (!ours(rec.receiver.ctor) || !member || (member.kind === 'property') !== (rec.args === null)) continue;
+        const setup = receiverSetup(rec.receiver, imports);
+        const args = rec.args ? render(rec.args, imports) : '';
+        if (setup && args !== null) add(out.entries, imports, setup, rec.args ? consumed(rec, `obj.${rec.member}(${args})`) : `obj.${rec.member}`);
+      }
+    }
+  }
+  return out;
+}
+
+/** Up to `n` setups, greedily: each time the one with the most words and values not yet seen per statement (the earliest on a tie). */
+function mostVaried(setups: string[][], n: number): string[][] {
+  const tokens = setups.map((s) => new Set(s.join('\n').match(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[\w.]+/g) ?? []));
+  const seen = new Set<string>();
+  const chosen: number[] = [];
+  while (chosen.length < Math.min(n, setups.length)) {
+    let best = -1;
+    let bestScore = -1;
+    tokens.forEach((t, i) => {
+      if (chosen.includes(i)) return;
+      let fresh = 0;
+      for (const tok of t) if (!seen.has(tok)) fresh++;
+      // Per statement: a long replay of steps is worth less than a rich constructor call.
+      const score = fresh / setups[i]!.filter((l) => !/^(import|from)\s/.test(l)).length;
+      if (score > bestScore) [best, bestScore] = [i, score];
+    });
+    chosen.push(best);
+    for (const tok of tokens[best]!) seen.add(tok);
+  }
+  return chosen.map((i) => setups[i]!);
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,764 @@
+/**
+ * The calls a project's own tests make, read statically (tree-sitter, nothing is run): which
+ * function, class, factory or method each test calls, and with which arguments, when those
+ * arguments are made of literals, containers of literals and names of the project or of the
+ * standard library. Names are resolved through the test file's imports (`import pkg.mod as m`,
+ * `from pkg.mod import C as D`, `from pkg import mod`), locals assigned once in the test
+ * (`s = Stats([1, 2]); s.mean()`), `pytest.mark.parametrize` rows, and fixtures whose body is a
+ * single `return` of such a value (in the file or a conftest.py above it). Anything else (mocks,
+ * fixtures with logic, locals assigned twice) makes the call unreadable: it is skipped, never
+ * guessed. Tests in smart-test's own managed blocks are left out: seeds come from people's tests.
+ */
+import path from 'node:path';
+import type { Node, TreeCursor } from 'web-tree-sitter';
+import { findBlocks } from '../managed.js';
+import { moduleNameFor } from '../module-name.js';
+import { oneLineString, type Ref, type Snippet } from './snippet.js';
+
+/** An instance a test builds and then uses: `s = Stats([1, 2])`, `s.add(3)`. */
+export interface Receiver {
+  /** The expression that builds it. */
+  build: Snippet;
+  /** The function, class or factory that builds it. */
+  ctor: Ref;
+  /** Statements the test ran on it before the call, written on `obj` (`obj.add(3)`). */
+  steps: Snippet[];
+}
+
+export interface TestCall {
+  /** Repo-relative test file. */
+  file: string;
+  line: number;
+  column: number;
+  /** The test function (`test_mean`, `TestStats.test_mean`). */
+  test: string;
+  /** A call of a module's name: a function, a class, `Class.factory`. */
+  callee: Ref | null;
+  /** A method call or attribute read on an instance; its receiver, or null when the test built it in a way not readable. */
+  receiver: Receiver | null;
+  member: string | null;
+  /** The argument list (without parentheses); null for an attribute read. */
+  args: Snippet | null;
+  /** A method call whose arguments are not readable: only its instance is of use (a receiver). */
+  receiverOnly?: boolean;
+  /** The builtin the test passes the result to, to consume it (`list(lexer.tokenize("a"))`): a generator's body runs. */
+  consumer?: string;
+}
+
+const CONSUMERS = new Set(['list', 'tuple', 'set', 'sorted', 'dict', 'next', 'sum', 'len']);
+
+/** A test file's readable calls. */
+export interface TestFileCalls {
+  file: string;
+  calls: TestCall[];
+  /** Fixtures whose value is readable, by name. */
+  fixtures: Map<string, Snippet>;
+}
+
+const MAX_ROWS = 8;
+const MAX_SNIPPET = 2000;
+
+const BUILTINS = new Set([
+  'int', 'float', 'str', 'bytes', 'bytearray', 'bool', 'complex', 'list', 'dict', 'tuple', 'set', 'frozenset', 'range',
+  'slice', 'object', 'len', 'sorted', 'reversed', 'min', 'max', 'sum', 'abs', 'round', 'enumerate', 'zip', 'chr', 'ord',
+  'hex', 'oct', 'bin', 'repr', 'divmod', 'pow', 'any', 'all', 'iter', 'next', 'map', 'filter', 'Ellipsis', 'NotImplemented',
+]);
+const BUILTIN_EXCEPTION = /^[A-Z]\w*(Error|Exception|Warning)$|^(StopIteration|KeyboardInterrupt|GeneratorExit|SystemExit)$/;
+
+interface Scope {
+  /** Local name -> what it names (`m` -> pkg.mod). */
+  imports: Map<string, Ref>;
+  /** Dotted module names imported as such (`import a.b.c` makes a, a.b and a.b.c). */
+  modules: Set<string>;
+  star: string[];
+  /** Names bound once at module level, and fixtures, parameters, locals: name -> value. */
+  values: Map<string, Snippet | null>;
+  /** Locals assigned once in the function: their value node, resolved on first use. */
+  locals: Map<string, { node: Node; at: number }>;
+  resolving: Set<string>;
+  /** Values already read, by node and position. */
+  memo: Map<string, Snippet | null>;
+  /** In a test class: the instances its setUp stores on `self` (`self.parser = Parser()`), by attribute. */
+  selfAttrs?: Map<string, { build: Snippet; ctor: Ref }>;
+}
+
+/**
+ * Reads the calls of one test file. `fixtures` gives the fixtures of the conftest.py files
+ * above it, nearest first.
+ */
+export function readTestCalls(file: string, text: string, root: Node, sourceRoots: readonly string[], fixtures: ReadonlyArray<Map<string, Snippet>>): TestFileCalls {
+  const managed = findBlocks(text).map((b) => [b.start + 1, b.end] as const);
+  const own = moduleNameFor(file, sourceRoots)?.module ?? null;
+  const scope: Scope = { imports: new Map(), modules: new Set(), star: [], values: new Map(), locals: new Map(), resolving: new Set(), memo: new Map() };
+  const out: TestFileCalls = { file, calls: [], fixtures: new Map() };
+  const assigned = new Map<string, number>();
+  const defs: Array<{ def: Node; decorators: Node[]; cls: string | null }> = [];
+
+  for (const stmt of root.namedChildren) {
+    if (!stmt) continue;
+    readImports(stmt, scope, own);
+    if (stmt.type === 'expression_statement') {
+      const a = stmt.namedChildren[0];
+      if (a?.type === 'assignment') for (const n of targetNames(a.childForFieldName('left'))) assigned.set(n, (assigned.get(n) ?? 0) + (a.childForFieldName('left')!.type === 'identifier' ? 1 : 2));
+    }
+    const { def, decorators } = unwrap(stmt);
+    if (def?.type === 'function_definition') defs.push({ def, decorators, cls: null });
+    if (def?.type === 'class_definition') {
+      const name = def.childForFieldName('name')?.text ?? '';
+      for (const inner of def.childForFieldName('body')?.namedChildren ?? []) {
+        const u = inner ? unwrap(inner) : null;
+        if (u?.def?.type === 'function_definition') defs.push({ def: u.def, decorators: u.decorators, cls: name });
+      }
+    }
+  }
+  // Names the test module defines are its own, not the module under test's (through `import *`).
+  for (const { def, cls } of defs) if (cls === null) scope.values.set(def.childForFieldName('name')?.text ?? '', null);
+  for (const stmt of root.namedChildren) {
+    const { def } = stmt ? unwrap(stmt) : { def: null };
+    if (def?.type === 'class_definition') scope.values.set(def.childForFieldName('name')?.text ?? '', null);
+  }
+  for (const [name, n] of assigned) if (n !== 1) scope.values.set(name, null);
+  // Module-level constants bound once.
+  for (const stmt of root.namedChildren) {
+    const a = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : null;
+    const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+    const right = a?.childForFieldName('right');
+    if (left?.type === 'identifier' && right && assigned.get(left.text) === 1) scope.values.set(left.text, resolve(right, scope, Infinity));
+  }
+  // Fixtures: the file's own override the conftest ones.
+  const visible = new Map<string, Snippet>();
+  for (const map of [...fixtures].reverse()) for (const [k, v] of map) visible.set(k, v);
+  for (const { def, decorators, cls } of defs) {
+    if (cls !== null) continue;
+    const fixture = fixtureName(def, decorators);
+    if (!fixture) continue;
+    const value = fixtureValue(def, scope);
+    if (value) out.fixtures.set(fixture, value);
+    visible.delete(fixture);
+  }
+  for (const [k, v] of out.fixtures) visible.set(k, v);
+
+  // What each test class's setUp stores on `self`.
+  const setUps = new Map<string, Map<string, { build: Snippet; ctor: Ref }>>();
+  for (const { def, cls } of defs) {
+    const name = def.childForFieldName('name')?.text ?? '';
+    const body = def.childForFieldName('body');
+    if (cls === null || !body || !/^(setUp|setup_method|setup)$/.test(name)) continue;
+    setUps.set(cls, selfAttributes(body, { imports: new Map(scope.imports), modules: new Set(scope.modules), star: [...scope.star], values: new Map(scope.values), locals: new Map(), resolving: new Set(), memo: new Map() }));
+  }
+
+  for (const { def, decorators, cls } of defs) {
+    const name = def.childForFieldName('name')?.text ?? '';
+    if (!name.startsWith('test')) continue;
+    const line = def.startPosition.row + 1;
+    if (managed.some(([a, b]) => line > a && line <= b)) continue;
+    const test = cls ? `${cls}.${name}` : name;
+    const params = (def.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is Node => !!p).map((p) => (p.type === 'identifier' ? p.text : p.childForFieldName('name')?.text ?? p.text));
+    const body = def.childForFieldName('body');
+    if (!body) continue;
+    const nodes = functionNodes(body);
+    for (const binding of parametrizeRows(decorators, scope)) {
+      const values = new Map(scope.values);
+      for (const p of params) {
+        if (p === 'self' || p === 'cls') values.set(p, null);
+        else if (binding.has(p)) values.set(p, binding.get(p)!);
+        else if (p === 'tmp_path') values.set(p, ['tmp_path']);
+        else values.set(p, visible.get(p) ?? null);
+      }
+      const selfAttrs = cls !== null ? setUps.get(cls) : undefined;
+      readFunction(nodes, { imports: new Map(scope.imports), modules: new Set(scope.modules), star: [...scope.star], values, locals: new Map(), resolving: new Set(), memo: new Map(), ...(selfAttrs ? { selfAttrs } : {}) }, file, test, out.calls);
+    }
+  }
+  return out;
+}
+
+/** The instances a setUp method stores on `self` once, from readable calls (`self.parser = parser.Parser()`). */
+function selfAttributes(body: Node, scope: Scope): Map<string, { build: Snippet; ctor: Ref }> {
+  const nodes = functionNodes(body);
+  for (const stmt of nodes.statements) readImports(stmt, scope, null);
+  for (const node of nodes.assignments) {
+    const left = node.childForFieldName('left')!;
+    const right = node.childForFieldName('right');
+    if (right && nodes.counts.get(left.text) === 1) scope.locals.set(left.text, { node: right, at: node.endIndex });
+  }
+  const out = new Map<string, { build: Snippet; ctor: Ref }>();
+  const twice = new Set<string>();
+  for (const stmt of nodes.statements) {
+    const a = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : null;
+    const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+    const right = a?.childForFieldName('right');
+    if (left?.type !== 'attribute' || left.childForFieldName('object')?.text !== 'self' || !right) continue;
+    const attr = left.childForFieldName('attribute')?.text ?? '';
+    if (out.has(attr)) twice.add(attr);
+    const ctor = chainCtor(right, scope);
+    const build = ctor ? resolve(right, scope, stmt.startIndex) : null;
+    if (ctor && build) out.set(attr, { build, ctor });
+  }
+  for (const attr of twice) out.delete(attr);
+  return out;
+}
+
+/** `self.parser` in a test method whose class's setUp built it. */
+function selfAttribute(node: Node | null, scope: Scope): { build: Snippet; ctor: Ref } | null {
+  if (node?.type !== 'attribute' || !scope.selfAttrs || node.childForFieldName('object')?.text !== 'self') return null;
+  return scope.selfAttrs.get(node.childForFieldName('attribute')?.text ?? '') ?? null;
+}
+
+/** The fixtures a conftest.py (or any file) defines with a readable single `return`. */
+export function readFixtures(file: string, root: Node, sourceRoots: readonly string[]): Map<string, Snippet> {
+  const own = moduleNameFor(file, sourceRoots)?.module ?? null;
+  const scope: Scope = { imports: new Map(), modules: new Set(), star: [], values: new Map(), locals: new Map(), resolving: new Set(), memo: new Map() };
+  const out = new Map<string, Snippet>();
+  for (const stmt of root.namedChildren) if (stmt) readImports(stmt, scope, own);
+  for (const stmt of root.namedChildren) {
+    if (!stmt) continue;
+    const { def, decorators } = unwrap(stmt);
+    if (def?.type !== 'function_definition') continue;
+    const name = fixtureName(def, decorators);
+    const value = name ? fixtureValue(def, scope) : null;
+    if (name && value) out.set(name, value);
+  }
+  return out;
+}
+
+function unwrap(stmt: Node): { def: Node | null; decorators: Node[] } {
+  if (stmt.type === 'decorated_definition') {
+    return { def: stmt.childForFieldName('definition'), decorators: stmt.namedChildren.filter((c): c is Node => c?.type === 'decorator') };
+  }
+  return { def: stmt.type === 'function_definition' || stmt.type === 'class_definition' ? stmt : null, decorators: [] };
+}
+
+function readImports(stmt: Node, scope: Scope, own: string | null): void {
+  if (stmt.type === 'import_statement') {
+    for (const item of stmt.namedChildren) {
+      if (!item) continue;
+      if (item.type === 'dotted_name') {
+        const parts = item.text.split('.');
+        for (let i = 1; i <= parts.length; i++) scope.modules.add(parts.slice(0, i).join('.'));
+        scope.imports.set(parts[0]!, { module: parts[0]!, path: '' });
+      } else if (item.type === 'aliased_import') {
+        const name = item.childForFieldName('name')?.text;
+        const alias = item.childForFieldName('alias')?.text;
+        if (name && alias) {
+          scope.modules.add(name);
+          scope.imports.set(alias, { module: name, path: '' });
+        }
+      }
+    }
+  } else if (stmt.type === 'import_from_statement') {
+    const from = stmt.childForFieldName('module_name');
+    if (!from) return;
+    let module: string | null = from.text;
+    if (from.type === 'relative_import') {
+      const dots = /^\.+/.exec(from.text)?.[0].length ?? 0;
+      const pkg = own ? own.split('.').slice(0, -1) : null;
+      module = pkg && pkg.length >= dots - 1 ? [...pkg.slice(0, pkg.length - (dots - 1)), ...(from.text.slice(dots) ? [from.text.slice(dots)] : [])].join('.') : null;
+      if (module === '') module = null;
+    }
+    if (!module) return;
+    for (const item of stmt.children) {
+      if (!item || item.id === from.id) continue;
+      if (item.type === 'wildcard_import') scope.star.push(module);
+      else if (item.type === 'dotted_name') scope.imports.set(item.text.split('.')[0]!, { module, path: item.text });
+      else if (item.type === 'aliased_import') {
+        const name = item.childForFieldName('name')?.text;
+        const alias = item.childForFieldName('alias')?.text;
+        if (name && alias) scope.imports.set(alias, { module, path: name });
+      }
+    }
+  }
+}
+
+function fixtureName(def: Node, decorators: Node[]): string | null {
+  for (const d of decorators) {
+    const expr = d.namedChildren.find((c) => c && c.type !== 'comment');
+    if (!expr) continue;
+    const callee = expr.type === 'call' ? expr.childForFieldName('function') : expr;
+    if (!callee || !/^(pytest\.)?fixture$/.test(callee.text)) continue;
+    if (expr.type === 'call') {
+      for (const a of expr.childForFieldName('arguments')?.namedChildren ?? []) {
+        if (a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'name') {
+          const v = a.childForFieldName('value');
+          const m = v ? /^['"](\w+)['"]$/.exec(v.text) : null;
+          if (m) return m[1]!;
+        }
+        if (a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'params') return null;
+      }
+    }
+    return def.childForFieldName('name')?.text ?? null;
+  }
+  return null;
+}
+
+/** A fixture's value when its body is `return <readable value>` (after a docstring) and it takes no fixtures. */
+function fixtureValue(def: Node, scope: Scope): Snippet | null {
+  const params = def.childForFieldName('parameters')?.namedChildren.filter((p) => p && p.type !== 'comment') ?? [];
+  if (params.length > 0) return null;
+  const body = (def.childForFieldName('body')?.namedChildren ?? []).filter((s): s is Node => !!s && s.type !== 'comment');
+  const stmts = body[0]?.type === 'expression_statement' && body[0].namedChildren[0]?.type === 'string' ? body.slice(1) : body;
+  if (stmts.length !== 1 || stmts[0]!.type !== 'return_statement') return null;
+  const value = stmts[0]!.namedChildren[0];
+  return value ? resolve(value, { ...scope, locals: new Map(), resolving: new Set(), memo: new Map() }, Infinity) : null;
+}
+
+/** Each row of the test's `parametrize` decorators as parameter bindings (one empty binding without any). */
+function parametrizeRows(decorators: Node[], scope: Scope): Array<Map<string, Snippet | null>> {
+  let rows: Array<Map<string, Snippet | null>> = [new Map()];
+  for (const d of decorators) {
+    const expr = d.namedChildren.find((c) => c && c.type !== 'comment');
+    if (expr?.type !== 'call' || !/(^|\.)parametrize$/.test(expr.childForFieldName('function')?.text ?? '')) continue;
+    const args = (expr.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+    const positional = args.filter((a) => a.type !== 'keyword_argument');
+    const kw = (n: string) => args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === n)?.childForFieldName('value') ?? null;
+    const namesNode = positional[0] ?? kw('argnames');
+    const valuesNode = positional[1] ?? kw('argvalues');
+    if (!namesNode || !valuesNode) continue;
+    const names = argNames(namesNode);
+    if (!names || (valuesNode.type !== 'list' && valuesNode.type !== 'tuple')) {
+      rows = rows.map((r) => new Map([...r, ...(names ?? []).map((n) => [n, null] as const)]));
+      continue;
+    }
+    const own: Array<Map<string, Snippet | null>> = [];
+    for (const item of valuesNode.namedChildren) {
+      if (!item || item.type === 'comment') continue;
+      let cells: Array<Node | null>;
+      const inner = item.type === 'call' && /(^|\.)param$/.test(item.childForFieldName('function')?.text ?? '') ? item.childForFieldName('arguments') : item;
+      const elements = (n: Node | null) => (n?.namedChildren ?? []).filter((c): c is Node => !!c && c.type !== 'comment');
+      if (inner !== item) cells = elements(inner).filter((c) => c.type !== 'keyword_argument');
+      else if (names.length === 1) cells = [item];
+      else cells = item.type === 'tuple' || item.type === 'list' ? elements(item) : [];
+      const row = new Map<string, Snippet | null>();
+      names.forEach((n, i) => row.set(n, cells[i] && cells.length >= names.length ? resolve(cells[i]!, { ...scope, locals: new Map(), resolving: new Set(), memo: new Map() }, Infinity) : null));
+      own.push(row);
+      if (own.length >= MAX_ROWS) break;
+    }
+    const next: Array<Map<string, Snippet | null>> = [];
+    for (const r of rows) for (const o of own) if (next.length < MAX_ROWS) next.push(new Map([...r, ...o]));
+    rows = next.length > 0 ? next : rows;
+  }
+  return rows;
+}
+
+function argNames(node: Node): string[] | null {
+  if (node.type === 'string') {
+    const text = oneLineString(node.text);
+    const m = text ? /^['"](.*)['"]$/.exec(text) : null;
+    return m ? m[1]!.split(',').map((s) => s.trim()).filter(Boolean) : null;
+  }
+  if (node.type === 'list' || node.type === 'tuple') {
+    const names = node.namedChildren.filter((c): c is Node => !!c && c.type === 'string').map((c) => /^['"](\w+)['"]$/.exec(c.text)?.[1] ?? '');
+    return names.every(Boolean) ? names : null;
+  }
+  return null;
+}
+
+/** Names bound by an assignment target (identifiers inside patterns). */
+function targetNames(node: Node | null): string[] {
+  if (!node) return [];
+  if (node.type === 'identifier') return [node.text];
+  if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'list_splat_pattern', 'parenthesized_expression'].includes(node.type)) return node.namedChildren.flatMap((c) => targetNames(c));
+  return [];
+}
+
+/** What one pass over a test function's body finds: how often each name is bound, its assignments, calls and attribute reads. */
+interface FunctionNodes {
+  counts: Map<string, number>;
+  assignments: Node[];
+  calls: Array<{ node: Node; at: number }>;
+  attributes: Array<{ node: Node; at: number }>;
+  statements: Node[];
+}
+
+const SKIPPED = new Set(['function_definition', 'class_definition', 'lambda']);
+const BINDING = new Set(['assignment', 'augmented_assignment', 'for_statement', 'for_in_clause', 'as_pattern', 'named_expression', 'except_clause', 'global_statement', 'nonlocal_statement']);
+
+/**
+ * Walks the nodes under `root` with a cursor (a Node is built only for what `visit` asks for);
+ * `at` is the start of the innermost statement holding the node. `visit` returns whether to descend.
+ */
+function walkTree(root: Node, visit: (type: string, cursor: TreeCursor, at: number) => boolean): void {
+  const cursor = root.walk();
+  try {
+    if (!cursor.gotoFirstChild()) return;
+    const ats = [root.startIndex];
+    for (;;) {
+      const type = cursor.nodeType;
+      const at = type.endsWith('_statement') ? cursor.startIndex : ats[ats.length - 1]!;
+      if (cursor.nodeIsNamed && visit(type, cursor, at) && cursor.gotoFirstChild()) {
+        ats.push(at);
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (ats.length === 1) return;
+        cursor.gotoParent();
+        ats.pop();
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+/** One pass over a function body (an unpacking, loop, `with` or `except` target counts as bound twice: not resolvable). */
+function functionNodes(body: Node): FunctionNodes {
+  const out: FunctionNodes = { counts: new Map(), assignments: [], calls: [], attributes: [], statements: body.namedChildren.filter((s): s is Node => !!s && s.type !== 'comment') };
+  const add = (names: string[], n: number) => names.forEach((name) => out.counts.set(name, (out.counts.get(name) ?? 0) + n));
+  walkTree(body, (type, cursor, at) => {
+    if (type === 'call') out.calls.push({ node: cursor.currentNode, at });
+    else if (type === 'attribute') out.attributes.push({ node: cursor.currentNode, at });
+    else if (SKIPPED.has(type)) {
+      if (type !== 'lambda') add([cursor.currentNode.childForFieldName('name')?.text ?? ''], 2);
+      return false;
+    } else if (BINDING.has(type)) {
+      const node = cursor.currentNode;
+      switch (type) {
+        case 'assignment': {
+          const left = node.childForFieldName('left');
+          add(targetNames(left), left?.type === 'identifier' ? 1 : 2);
+          if (left?.type === 'identifier') out.assignments.push(node);
+          break;
+        }
+        case 'augmented_assignment':
+        case 'for_statement':
+        case 'for_in_clause':
+          add(targetNames(node.childForFieldName('left')), 2);
+          break;
+        case 'as_pattern':
+          add(node.namedChildren.slice(1).flatMap((c) => targetNames(c?.type === 'as_pattern_target' ? c.namedChildren[0] ?? null : c)), 2);
+          break;
+        case 'named_expression':
+          add(targetNames(node.childForFieldName('name')), 2);
+          break;
+        case 'except_clause':
+          for (const c of node.namedChildren) if (c?.type === 'identifier') add([c.text], 2);
+          break;
+        default:
+          add(node.namedChildren.map((c) => c?.text ?? ''), 2);
+      }
+    }
+    return true;
+  });
+  return out;
+}
+
+/** Modules whose calls are the test framework's, never the code under test's. */
+const FRAMEWORK = /^(pytest|_pytest|unittest|mock|doctest|hypothesis)(\.|$)/;
+
+function readFunction(nodes: FunctionNodes, scope: Scope, file: string, test: string, out: TestCall[]): void {
+  for (const stmt of nodes.statements) readImports(stmt, scope, null);
+  for (const node of nodes.assignments) {
+    const left = node.childForFieldName('left')!;
+    const right = node.childForFieldName('right');
+    if (right && nodes.counts.get(left.text) === 1 && !scope.values.has(left.text)) scope.locals.set(left.text, { node: right, at: node.endIndex });
+  }
+  for (const [name, n] of nodes.counts) if (n > 1) scope.values.set(name, null);
+  // A name the snippet could start from: imported (not the test framework), a local, a readable parameter.
+  const readable = (text: string) => {
+    const root = /^[A-Za-z_]\w*/.exec(text)?.[0];
+    if (!root) return text.startsWith('(') || text.startsWith('[') || text.startsWith('{') || text.startsWith('"') || text.startsWith("'");
+    const ref = scope.imports.get(root);
+    if (ref) return !FRAMEWORK.test(ref.module);
+    if (root === 'self') return !!scope.selfAttrs?.has(/^self\.(\w+)/.exec(text)?.[1] ?? '');
+    return scope.locals.has(root) || !!scope.values.get(root) || (scope.star.length === 1 && !scope.values.has(root));
+  };
+  for (const { node, at } of nodes.calls) {
+    const fn = node.childForFieldName('function');
+    if (!fn || !readable(fn.text)) continue;
+    const call = readCall(node, scope, nodes.statements, at);
+    if (!call) continue;
+    const consumer = consumerOf(node, scope);
+    out.push({ file, test, line: node.startPosition.row + 1, column: node.startPosition.column + 1, ...call, ...(consumer ? { consumer } : {}) });
+  }
+  for (const { node, at } of nodes.attributes) {
+    const obj = node.childForFieldName('object');
+    if (!obj || (obj.type !== 'call' && !(obj.type === 'identifier' && scope.locals.has(obj.text)) && !selfAttribute(obj, scope)) || !readable(obj.text) || isCallee(node) || isAssignTarget(node)) continue;
+    const receiver = receiverOf(obj, scope, nodes.statements, at);
+    if (receiver) out.push({ file, test, line: node.startPosition.row + 1, column: node.startPosition.column + 1, callee: null, receiver, member: node.childForFieldName('attribute')?.text ?? '', args: null });
+  }
+}
+
+/** `list` when the call is the only argument of `list(...)` (a builtin the test does not rebind). */
+function consumerOf(node: Node, scope: Scope): string | null {
+  const args = node.parent;
+  const outer = args?.type === 'argument_list' ? args.parent : null;
+  const name = outer?.type === 'call' ? outer.childForFieldName('function') : null;
+  if (!name || name.type !== 'identifier' || !CONSUMERS.has(name.text) || scope.imports.has(name.text) || scope.locals.has(name.text) || scope.values.has(name.text)) return null;
+  return args!.namedChildren.filter((c) => c && c.type !== 'comment').length === 1 ? name.text : null;
+}
+
+function isCallee(node: Node): boolean {
+  const parent = node.parent;
+  return parent?.type === 'call' && parent.childForFieldName('function')?.id === node.id;
+}
+
+function isAssignTarget(node: Node): boolean {
+  const parent = node.parent;
+  return (parent?.type === 'assignment' || parent?.type === 'augmented_assignment') && parent.childForFieldName('left')?.id === node.id;
+}
+
+function readCall(node: Node, scope: Scope, statements: Node[], at: number): Pick<TestCall, 'callee' | 'receiver' | 'member' | 'args' | 'receiverOnly'> | null {
+  const fn = node.childForFieldName('function');
+  const argNode = node.childForFieldName('arguments');
+  if (!fn || argNode?.type !== 'argument_list') return null;
+  const callee = refOf(fn, scope);
+  if (callee) {
+    const args = resolveArgs(argNode, scope, at);
+    return args ? { callee, receiver: null, member: null, args } : null;
+  }
+  if (fn.type !== 'attribute') return null;
+  const member = fn.childForFieldName('attribute')?.text ?? '';
+  const args = resolveArgs(argNode, scope, at);
+  if (!args) {
+    const receiver = receiverOf(fn.childForFieldName('object'), scope, statements, at);
+    return receiver ? { callee: null, receiver, member, args: null, receiverOnly: true } : null;
+  }
+  // The instance is unreadable (a fixture with logic, self.x): the arguments alone may still serve.
+  const receiver = receiverOf(fn.childForFieldName('object'), scope, statements, at);
+  return { callee: null, receiver, member, args };
+}
+
+/** The instance an expression holds when it is a readable call of a module's name, directly or through a local. */
+function receiverOf(obj: Node | null, scope: Scope, statements: Node[], at: number): Receiver | null {
+  if (!obj) return null;
+  const stored = selfAttribute(obj, scope);
+  if (stored) return { build: stored.build, ctor: stored.ctor, steps: [] };
+  if (obj.type !== 'identifier') {
+    const ctor = chainCtor(obj, scope);
+    const build = ctor ? resolve(obj, scope, at) : null;
+    return ctor && build ? { build, ctor, steps: [] } : null;
+  }
+  const local = scope.locals.get(obj.text);
+  if (!local || local.at > at) return null;
+  const ctor = chainCtor(local.node, scope);
+  const build = ctor ? resolve(local.node, scope, at) : null;
+  if (!ctor || !build) return null;
+  // Calls made on it as statements between its assignment and this use: replayed on `obj`.
+  const steps: Snippet[] = [];
+  for (const stmt of statements) {
+    if (stmt.startIndex < local.at || stmt.endIndex > at) continue;
+    const expr = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : null;
+    if (expr?.type === 'call') {
+      const f = expr.childForFieldName('function');
+      const args = expr.childForFieldName('arguments');
+      if (f?.type === 'attribute' && f.childForFieldName('object')?.text === obj.text && args?.type === 'argument_list') {
+        const a = resolveArgs(args, scope, stmt.startIndex);
+        if (a) steps.push([`.${f.childForFieldName('attribute')?.text ?? ''}(`, ...a, ')']);
+      }
+    } else if (expr?.type === 'assignment') {
+      const left = expr.childForFieldName('left');
+      const right = expr.childForFieldName('right');
+      if (left?.type === 'attribute' && left.childForFieldName('object')?.text === obj.text && right) {
+        const v = resolve(right, scope, stmt.startIndex);
+        if (v) steps.push([`.${left.childForFieldName('attribute')?.text ?? ''} = `, ...v]);
+      }
+    }
+  }
+  return { build, ctor, steps };
+}
+
+/**
+ * The name whose call builds the instance an expression holds: `Stats` in `Stats([1])`,
+ * `every` in `every(10).minutes.at(":30")` (attributes and method calls on the result follow).
+ */
+function chainCtor(node: Node, scope: Scope): Ref | null {
+  let cur: Node | null = node;
+  while (cur) {
+    if (cur.type === 'call') {
+      const fn = cur.childForFieldName('function');
+      const ref = fn ? refOf(fn, scope) : null;
+      if (ref) return ref.path === '' ? null : ref;
+      cur = fn;
+    } else if (cur.type === 'attribute' && cur.id !== node.id) {
+      cur = cur.childForFieldName('object');
+    } else if (cur.type === 'attribute') {
+      // The expression itself is a bare attribute (`mod.CONST`): no call builds it.
+      cur = cur.childForFieldName('object');
+      if (cur?.type !== 'call') return null;
+    } else return null;
+  }
+  return null;
+}
+
+/** The module name an identifier or attribute chain names through the imports, or null. */
+function refOf(node: Node, scope: Scope): Ref | null {
+  const chain: string[] = [];
+  let cur: Node | null = node;
+  while (cur?.type === 'attribute') {
+    chain.unshift(cur.childForFieldName('attribute')?.text ?? '');
+    cur = cur.childForFieldName('object');
+  }
+  if (cur?.type !== 'identifier' || scope.locals.has(cur.text) || scope.values.has(cur.text)) return null;
+  const base = scope.imports.get(cur.text);
+  if (!base) {
+    if (scope.star.length === 1 && !BUILTINS.has(cur.text)) return { module: scope.star[0]!, path: [cur.text, ...chain].join('.') };
+    return null;
+  }
+  if (base.path !== '') return { module: base.module, path: [base.path, ...chain].join('.') };
+  // `import a.b.c` binds `a`: the longest imported module the chain spells is the module.
+  let module = base.module;
+  let i = 0;
+  while (i < chain.length && scope.modules.has(`${module}.${chain[i]}`)) module = `${module}.${chain[i++]}`;
+  return { module, path: chain.slice(i).join('.') };
+}
+
+function resolveArgs(node: Node, scope: Scope, at: number): Snippet | null {
+  const parts: Array<string | Ref> = [];
+  let first = true;
+  for (const arg of node.namedChildren) {
+    if (!arg || arg.type === 'comment') continue;
+    const v = resolve(arg, scope, at);
+    if (!v) return null;
+    if (!first) parts.push(', ');
+    parts.push(...v);
+    first = false;
+  }
+  return length(parts) <= MAX_SNIPPET ? parts : null;
+}
+
+function length(s: Snippet): number {
+  return s.reduce((n, p) => n + (typeof p === 'string' ? p.length : p.module.length + p.path.length + 1), 0);
+}
+
+/** A readable value as a snippet, or null. `at`: locals assigned after this offset are not yet bound. */
+function resolve(node: Node, scope: Scope, at: number): Snippet | null {
+  const key = `${node.id}:${at}`;
+  if (scope.memo.has(key)) return scope.memo.get(key)!;
+  const value = resolveNode(node, scope, at);
+  scope.memo.set(key, value);
+  return value;
+}
+
+function resolveNode(node: Node, scope: Scope, at: number): Snippet | null {
+  const all = (nodes: Array<Node | null>, open: string, close: string, sep = ', '): Snippet | null => {
+    const parts: Array<string | Ref> = [open];
+    let n = 0;
+    for (const c of nodes) {
+      if (!c || c.type === 'comment') continue;
+      const v = resolve(c, scope, at);
+      if (!v) return null;
+      if (n++ > 0) parts.push(sep);
+      parts.push(...v);
+    }
+    if (open === '(' && close === ')' && n === 1 && node.type === 'tuple') parts.push(',');
+    parts.push(close);
+    return parts;
+  };
+  switch (node.type) {
+    case 'integer':
+    case 'float':
+    case 'true':
+    case 'false':
+    case 'none':
+    case 'ellipsis':
+      return [node.text];
+    case 'string': {
+      if (node.namedChildren.some((c) => c?.type === 'interpolation')) return null;
+      const s = oneLineString(node.text);
+      return s === null ? null : [s];
+    }
+    case 'concatenated_string':
+      return all(node.namedChildren, '', '', ' ');
+    case 'unary_operator': {
+      const arg = node.childForFieldName('argument');
+      const v = arg ? resolve(arg, scope, at) : null;
+      return v ? [node.childForFieldName('operator')?.text ?? '-', ...v] : null;
+    }
+    case 'binary_operator': {
+      const l = node.childForFieldName('left');
+      const r = node.childForFieldName('right');
+      const lv = l ? resolve(l, scope, at) : null;
+      const rv = r ? resolve(r, scope, at) : null;
+      return lv && rv ? ['(', ...lv, ` ${node.childForFieldName('operator')?.text ?? '+'} `, ...rv, ')'] : null;
+    }
+    case 'parenthesized_expression': {
+      const inner = node.namedChildren.find((c) => c && c.type !== 'comment');
+      const v = inner ? resolve(inner, scope, at) : null;
+      return v ? ['(', ...v, ')'] : null;
+    }
+    case 'list':
+      return all(node.namedChildren, '[', ']');
+    case 'tuple':
+      return all(node.namedChildren, '(', ')');
+    case 'set':
+      return all(node.namedChildren, '{', '}');
+    case 'dictionary':
+      return all(node.namedChildren, '{', '}');
+    case 'pair': {
+      const k = node.childForFieldName('key');
+      const v = node.childForFieldName('value');
+      const kv = k ? resolve(k, scope, at) : null;
+      const vv = v ? resolve(v, scope, at) : null;
+      return kv && vv ? [...kv, ': ', ...vv] : null;
+    }
+    case 'keyword_argument': {
+      const v = node.childForFieldName('value');
+      const vv = v ? resolve(v, scope, at) : null;
+      return vv ? [`${node.childForFieldName('name')?.text ?? ''}=`, ...vv] : null;
+    }
+    case 'list_splat':
+    case 'dictionary_splat': {
+      const inner = node.namedChildren.find((c) => c && c.type !== 'comment');
+      const v = inner ? resolve(inner, scope, at) : null;
+      return v ? [node.type === 'list_splat' ? '*' : '**', ...v] : null;
+    }
+    case 'subscript': {
+      const value = node.childForFieldName('value');
+      const sub = node.childForFieldName('subscript');
+      const vv = value ? resolve(value, scope, at) : null;
+      const sv = sub ? resolve(sub, scope, at) : null;
+      return vv && sv ? [...vv, '[', ...sv, ']'] : null;
+    }
+    case 'identifier':
+      return resolveName(node.text, scope, at);
+    case 'attribute': {
+      const ref = refOf(node, scope);
+      if (ref) return [ref];
+      const stored = selfAttribute(node, scope);
+      if (stored) return stored.build;
+      const obj = node.childForFieldName('object');
+      const v = obj ? resolve(obj, scope, at) : null;
+      return v ? [...v, `.${node.childForFieldName('attribute')?.text ?? ''}`] : null;
+    }
+    case 'call': {
+      const fn = node.childForFieldName('function');
+      const args = node.childForFieldName('arguments');
+      if (!fn || args?.type !== 'argument_list') return null;
+      const f = resolve(fn, scope, at);
+      const a = f ? resolveArgs(args, scope, at) : null;
+      return f && a ? [...f, '(', ...a, ')'] : null;
+    }
+    default:
+      return null;
+  }
+}
+
+function resolveName(name: string, scope: Scope, at: number): Snippet | null {
+  if (scope.values.has(name)) return scope.values.get(name) ?? null;
+  const local = scope.locals.get(name);
+  if (local) {
+    if (local.at > at || scope.resolving.has(name)) return null;
+    scope.resolving.add(name);
+    try {
+      return resolve(local.node, scope, at);
+    } finally {
+      scope.resolving.delete(name);
+    }
+  }
+  const ref = scope.imports.get(name);
+  if (ref) return [ref];
+  if (BUILTINS.has(name) || BUILTIN_EXCEPTION.test(name)) return [name];
+  if (scope.star.length === 1) return [{ module: scope.star[0]!, path: name }];
+  return null;
+}
+
+/** The directories whose conftest.py apply to a test file, nearest first. */
+export function conftestDirs(file: string): string[] {
+  const dirs: string[] = [];
+  let dir = path.posix.dirname(file);
+  for (;;) {
+    dirs.push(dir);
+    if (dir === '.' || dir === '/' || dir === '') break;
+    dir = path.posix.dirname(dir);
+  }
+  return dirs;
+}

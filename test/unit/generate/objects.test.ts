@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { buildCandidates, type TargetContext } from '../../../src/generate/infer/candidates.js';
+import { receiversFor } from '../../../src/generate/infer/objects.js';
+import type { SeedSet } from '../../../src/generate/infer/seeds.js';
+import { functionFacts, moduleTypes } from '../../../src/python/facts.js';
+import { parsePython } from '../../../src/python/structure.js';
+
+/** The target context of `qualname` in `src`, as the engine builds it. */
+async function target(src: string, qualname: string, seeds?: SeedSet): Promise<TargetContext> {
+  const mod = await parsePython(src);
+  const facts = await functionFacts(src, mod.functions);
+  const types = await moduleTypes(src, mod);
+  const fn = mod.functions.find((f) => f.qualname === qualname)!;
+  const cls = fn.className ? mod.classes.find((c) => c.qualname === fn.className) ?? null : null;
+  return { fn, cls, module: 'pkg.shapes', facts, types, functions: mod.functions, placeholder: 'test_value', source: src, ...(seeds ? { seeds } : {}) };
+}
+
+const last = (setups: string[][]) => setups.map((s) => s[s.length - 1]);
+
+describe('objects: receivers for methods, by route and in order', () => {
+  it('takes the instances the project\'s tests build first', async () => {
+    const src = 'class Span:\n    def __init__(self, spec):\n        self.lo, self.hi = map(int, spec.split(":"))\n\n    def width(self):\n        return self.hi - self.lo\n';
+    const seeds: SeedSet = { direct: [], entries: [], methodArgs: [], receivers: [["obj = Span('3:7')", 'obj.grow(1)']] };
+    const t = await target(src, 'Span.width', seeds);
+    const setups = receiversFor(t, 'Span');
+    expect(setups[0]).toEqual(["obj = Span('3:7')", 'obj.grow(1)']);
+    // then __init__ with inferred values
+    expect(last(setups.slice(1))[0]).toMatch(/^obj = Span\(/);
+  });
+
+  it('builds the instance the class\'s doctests build', async () => {
+    const src = [
+      'class Span:',
+      '    """A span.',
+      '',
+      '    >>> import math',
+      '    >>> s = Span.parse("3:7")',
+      '    >>> s.width()',
+      '    4',
+      '    """',
+      '    def __init__(self, lo, hi):',
+      '        self.lo, self.hi = lo, hi',
+      '',
+      '    @classmethod',
+      '    def parse(cls, spec: str):',
+      '        lo, hi = spec.split(":")',
+      '        return cls(int(lo), int(hi))',
+      '',
+      '    def width(self):',
+      '        return self.hi - self.lo',
+    ].join('\n');
+    const setups = receiversFor(await target(src, 'Span.width'), 'Span');
+    expect(setups[0]).toEqual(['import math', 's = Span.parse("3:7")', 'obj = s']);
+    // __init__ with inferred values, then the classmethod factory
+    expect(last(setups)).toContain('obj = Span(1, 1)');
+    expect(setups.some((s) => s.some((l) => l.startsWith('obj = Span.parse(')))).toBe(true);
+  });
+
+  it('builds dataclasses, attrs classes and NamedTuples from their fields', async () => {
+    const src = [
+      'from dataclasses import dataclass, field',
+      'from typing import NamedTuple',
+      'import attr',
+      '',
+      '@dataclass',
+      'class Point:',
+      '    x: int',
+      '    label: str = "p"',
+      '    tags: list = field(default_factory=list)',
+      '    def norm(self):',
+      '        return abs(self.x)',
+      '',
+      'class Pair(NamedTuple):',
+      '    left: float',
+      '    right: float',
+      '    def total(self):',
+      '        return self.left + self.right',
+      '',
+      '@attr.s(auto_attribs=True)',
+      'class Item:',
+      '    name: str',
+      '    count: int = 0',
+      '    def twice(self):',
+      '        return self.count * 2',
+    ].join('\n');
+    expect(last(receiversFor(await target(src, 'Point.norm'), 'Point'))[0]).toBe('obj = Point(3)');
+    expect(last(receiversFor(await target(src, 'Pair.total'), 'Pair'))[0]).toBe('obj = Pair(1.5, 1.5)');
+    expect(last(receiversFor(await target(src, 'Item.twice'), 'Item'))[0]).toBe("obj = Item('Alice')");
+  });
+
+  it('uses __init__ with inferred values, then classmethod and module factories', async () => {
+    const src = [
+      'from __future__ import annotations',
+      'class Temp:',
+      '    def __init__(self, degrees: float, scale: str = "C"):',
+      '        self.degrees = degrees',
+      '',
+      '    @classmethod',
+      '    def freezing(cls) -> "Temp":',
+      '        return cls(0.0)',
+      '',
+      '    @staticmethod',
+      '    def helper(x: int) -> int:',
+      '        return x',
+      '',
+      '    def kelvin(self):',
+      '        return self.degrees + 273.15',
+      '',
+      '    @property',
+      '    def hot(self):',
+      '        return self.degrees > 30',
+      '',
+      'def make_temp(text: str) -> Temp:',
+      '    return Temp(float(text))',
+      '',
+      'def other(n: int) -> int:',
+      '    return n',
+    ].join('\n');
+    const setups = last(receiversFor(await target(src, 'Temp.kelvin'), 'Temp'));
+    expect(setups).toEqual(['obj = Temp(1.5)', 'obj = Temp(0.0)', 'obj = Temp.freezing()', "obj = make_temp('Hello world')"]);
+    // A property is tested by reading it, on each receiver.
+    const reads = buildCandidates(await target(src, 'Temp.hot')).map((c) => `${c.setup.at(-1)} -> ${c.expr}`);
+    expect(reads).toEqual(['obj = Temp(1.5) -> obj.hot', 'obj = Temp(0.0) -> obj.hot', 'obj = Temp.freezing() -> obj.hot', "obj = make_temp('Hello world') -> obj.hot"]);
+  });
+
+  it('puts seeds after doctests and before inferred calls; tries the tests\' arguments on other receivers', async () => {
+    const src = 'class Acc:\n    def __init__(self, start: int):\n        self.n = start\n\n    def add(self, k):\n        """Add.\n\n        >>> Acc(1).add(2)\n        3\n        """\n        return self.n + k\n';
+    const seeds: SeedSet = {
+      direct: [{ setup: ['obj = Acc(5)'], expr: 'obj.add(7)', origin: 'seed', placeholder: false }],
+      entries: [{ setup: [], expr: 'total([1])', origin: 'seed', placeholder: false, entry: true }],
+      receivers: [],
+      methodArgs: [{ setup: [], args: '40' }],
+    };
+    const list = buildCandidates(await target(src, 'Acc.add', seeds));
+    expect(list.slice(0, 5).map((c) => [c.origin, c.expr])).toEqual([
+      ['doctest', 'Acc(1).add(2)'],
+      ['seed', 'obj.add(7)'],
+      ['seed', 'obj.add(40)'],
+      ['seed', 'obj.add(40)'],
+      ['seed', 'total([1])'],
+    ]);
+    // The tests' arguments on the first two receivers of the other routes.
+    expect([list[2]!.setup, list[3]!.setup]).toEqual([['obj = Acc(3)'], ['obj = Acc(0)']]);
+    expect(list[5]!.origin).toBe('inferred');
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * Seeds on a real repository: git lists the tests, the probe runs the candidates in real
+ * Python, and the tests written pass under pytest.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../../src/config/defaults.js';
+import { generateTests, type GenerationSource } from '../../../src/generate/engine.js';
+import { TestSeeds } from '../../../src/generate/infer/seeds.js';
+import { parsePython } from '../../../src/python/structure.js';
+import { requirePython } from '../../helpers/python.js';
+import { cleanEnv, makeRepo, runPython, type TempRepo } from '../../helpers/repo.js';
+
+const LEXER = `import re
+
+
+class Token:
+    def __init__(self, kind, text):
+        self.kind = kind
+        self.text = text
+
+
+class Lexer:
+    def __init__(self, source):
+        if not re.match(r"^[0-9. +]+;$", source):
+            raise ValueError("not an expression")
+        self.source = source
+
+    def tokens(self):
+        out = []
+        i = 0
+        while i < len(self.source):
+            if self.source[i].isdigit():
+                i = self._consume_number(i, out)
+            else:
+                i += 1
+        return out
+
+    def _consume_number(self, i, out):
+        start = i
+        while i < len(self.source) and (self.source[i].isdigit() or self.source[i] == "."):
+            i += 1
+        text = self.source[start:i]
+        if text.count(".") > 1:
+            raise ValueError("bad number " + text)
+        out.append(Token("float" if "." in text else "int", text))
+        return i
+
+    @property
+    def size(self):
+        return len(self.source)
+`;
+
+async function sourceOf(repo: TempRepo, file: string, qualnames: string[]): Promise<GenerationSource> {
+  const text = readFileSync(path.join(repo.root, file), 'utf8');
+  const module = await parsePython(text);
+  return { file, text, module, targets: module.functions.filter((f) => qualnames.includes(f.qualname)) };
+}
+
+function config(python: string) {
+  return { ...defaultConfig(), python, sourceRoots: ['src'] };
+}
+
+describe('seeds on a real repository', () => {
+  let repo: TempRepo;
+  beforeEach(() => {
+    repo = makeRepo();
+    repo.write('pytest.ini', '[pytest]\npythonpath = src\ntestpaths = tests\n');
+    repo.write('src/calc/__init__.py', '');
+    repo.write('src/calc/lexer.py', LEXER);
+    repo.write('.gitignore', '.coverage\ncoverage.json\n__pycache__/\n');
+  });
+  afterEach(() => repo.cleanup());
+
+  it('builds the receiver as the tests do, reaches an internal method through the public one the tests call, and reads a property', async () => {
+    const python = requirePython();
+    repo.write('tests/test_lexer.py', 'import calc.lexer as lx\nfrom calc.lexer import Lexer as L\n\n\ndef test_tokens():\n    lexer = L("1 + 2.5;")\n    toks = lexer.tokens()\n    assert [t.text for t in toks] == ["1", "2.5"]\n\n\ndef test_bad():\n    assert lx.Lexer("7;").size == 2\n');
+    repo.git('add', '-A');
+    const source = await sourceOf(repo, 'src/calc/lexer.py', ['Lexer.tokens', 'Lexer._consume_number', 'Lexer.size']);
+    const options = { repoRoot: repo.root, config: config(python), execute: true, env: cleanEnv() };
+    const result = await generateTests([source], options);
+    expect(result.warnings).toEqual([]);
+    const text = readFileSync(path.join(repo.root, 'tests/test_calc_lexer.py'), 'utf8');
+    // The receiver the test builds (no inferred string passes the constructor's check).
+    expect(text).toContain("obj = Lexer(\"1 + 2.5;\")\n    result = obj.tokens()");
+    // The internal method, reached through tokens() with the test's value.
+    expect(text).toMatch(/# smart-test: target=Lexer\._consume_number [^\n]*\ndef test_lexer_consume_number\(\):\n(.*\n)*?\s+obj = Lexer\("1 \+ 2\.5;"\)\n\s+result = obj\.tokens\(\)/);
+    expect(text).toMatch(/obj = Lexer\("7;"\)\n\s+result = obj\.size\n\s+assert result == 2/);
+    expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_calc_lexer.py'], repo.root)).toMatch(/passed/);
+
+    // Byte-identical on a second run from the same state.
+    rmSync(path.join(repo.root, 'tests/test_calc_lexer.py'));
+    await generateTests([source], options);
+    expect(readFileSync(path.join(repo.root, 'tests/test_calc_lexer.py'), 'utf8')).toBe(text);
+  });
+
+  it('with per-test contexts in coverage.json, the tests that ran a function lead to it, whatever their file is called', async () => {
+    const python = requirePython();
+    repo.write('.coveragerc', '[run]\ndynamic_context = test_function\n');
+    repo.write('tests/test_numbers.py', 'from calc import lexer\n\n\ndef test_floats():\n    assert len(lexer.Lexer("3.25 + 4;").tokens()) == 2\n\n\ndef test_other():\n    assert lexer.Token("int", "1").text == "1"\n');
+    repo.git('add', '-A');
+    runPython(python, ['-m', 'coverage', 'run', '--source=src', '-m', 'pytest', '-q'], repo.root);
+    runPython(python, ['-m', 'coverage', 'json', '--show-contexts', '-o', 'coverage.json'], repo.root);
+    const source = await sourceOf(repo, 'src/calc/lexer.py', ['Lexer._consume_number']);
+    const fn = source.targets[0]!;
+    const seeds = new TestSeeds({ repoRoot: repo.root, testsDir: 'tests', sourceRoots: ['src'], env: cleanEnv(), coverageFile: 'coverage.json' });
+    const set = await seeds.seedsFor({ fn, cls: source.module.classes.find((c) => c.name === 'Lexer')!, module: 'calc.lexer', file: source.file, text: source.text, parsed: source.module });
+    // test_floats ran it (test_other did not): its calls, the constructor alone included (the probe drops what reaches nothing).
+    expect(set.entries.map((c) => [...c.setup, c.expr])).toEqual([['obj = Lexer("3.25 + 4;")', 'len(obj.tokens())'], ['Lexer("3.25 + 4;")']]);
+    expect(set.entries.every((c) => c.entry)).toBe(true);
+    // Without the contexts nothing leads there: the file is not named after the module.
+    const blind = new TestSeeds({ repoRoot: repo.root, testsDir: 'tests', sourceRoots: ['src'], env: cleanEnv(), coverageFile: null });
+    expect((await blind.seedsFor({ fn, cls: null, module: 'calc.lexer', file: source.file, text: source.text, parsed: source.module })).entries).toEqual([]);
+  });
+});
