@@ -19,7 +19,11 @@ const Module = require('node:module');
 // with its baseline compiler and then recompiles hot functions with the optimising one on the
 // same two cores; for a run this short the recompiling costs more than it saves. Set before
 // anything is compiled: the code cache is only valid for the flags it was made with.
-v8.setFlagsFromString('--liftoff-only');
+// Long runs (`plan --all`, `generate`: hundreds of modules to parse) are the other way round:
+// there the optimised parser pays for its compiling many times over.
+const cliArgs = process.argv.slice(2);
+const longRun = cliArgs.includes('--all') || cliArgs.find((a) => !a.startsWith('-')) === 'generate';
+if (!longRun) v8.setFlagsFromString('--liftoff-only');
 
 const bundle = path.join(__dirname, '..', 'dist', 'cli.cjs');
 const cacheDir = path.join(__dirname, '..', 'dist', 'code-cache');
@@ -28,7 +32,8 @@ function cacheFileFor(args, stat) {
   if (process.env.SMART_TEST_NO_CODE_CACHE === '1') return null;
   const command = args.find((a) => !a.startsWith('-')) ?? 'none';
   const name = /^[a-z][a-z-]{0,19}$/.test(command) ? command : 'other';
-  return path.join(cacheDir, `${name}-node${process.version}-${process.arch}-${stat.size}-${Math.floor(stat.mtimeMs)}.bin`);
+  const flags = longRun ? '-opt' : '';
+  return path.join(cacheDir, `${name}${flags}-node${process.version}-${process.arch}-${stat.size}-${Math.floor(stat.mtimeMs)}.bin`);
 }
 
 function readCache(file) {
