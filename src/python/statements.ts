@@ -12,7 +12,7 @@ import type { PyFunction } from './model.js';
 export async function statementLines(source: string, functions: readonly PyFunction[]): Promise<Map<PyFunction, number[]>> {
   return withPythonTree(source, (tree) => {
     const byLine = new Map<number, Node>();
-    collect(tree.rootNode, byLine);
+    for (const def of tree.rootNode.descendantsOfType('function_definition')) if (def) byLine.set(def.startPosition.row + 1, def);
     const out = new Map<PyFunction, number[]>();
     for (const fn of functions) {
       const def = byLine.get(fn.defLine);
@@ -25,19 +25,11 @@ export async function statementLines(source: string, functions: readonly PyFunct
       const statements = body.namedChildren.filter((n): n is Node => n !== null);
       const first = statements[0];
       const isDocstring = first?.type === 'expression_statement' && first.namedChildren[0]?.type === 'string';
-      for (const [i, statement] of statements.entries()) {
-        if (i === 0 && isDocstring) continue;
-        walk(statement, lines);
-      }
+      walk(isDocstring ? statements.slice(1) : statements, lines);
       out.set(fn, [...lines].sort((a, b) => a - b));
     }
     return out;
   });
-}
-
-function collect(node: Node, byLine: Map<number, Node>): void {
-  if (node.type === 'function_definition') byLine.set(node.startPosition.row + 1, node);
-  for (const child of node.namedChildren) if (child) collect(child, byLine);
 }
 
 /** Clauses whose header line is a statement of its own (a test or a match is evaluated there). */
@@ -45,28 +37,30 @@ const COUNTED_CLAUSES = new Set(['elif_clause', 'except_clause', 'except_group_c
 /** Definitions: their first line counts, their body belongs to them. */
 const DEFINITIONS = new Set(['function_definition', 'class_definition', 'decorated_definition']);
 
-function walk(node: Node, lines: Set<number>): void {
-  if (node.type === 'comment') return;
-  const line = node.startPosition.row + 1;
-  if (DEFINITIONS.has(node.type)) {
-    lines.add(line);
-    return;
-  }
-  if (node.type.endsWith('_statement') || COUNTED_CLAUSES.has(node.type)) lines.add(line);
-  // Blocks hold statements; clauses (else, finally, elif, except, case) hold blocks.
-  for (const child of node.namedChildren) {
-    if (!child) continue;
-    if (child.type === 'block' || child.type.endsWith('_clause') || child.type === 'case_clause') {
-      for (const inner of child.type === 'block' ? child.namedChildren : [child]) if (inner) walkClauseOrStatement(inner, lines);
+/**
+ * The statement lines of `statements` and of the blocks inside them, with an explicit stack (code
+ * nested thousands of levels deep must not overflow the call stack). Only blocks and clauses are
+ * entered: expressions hold no statements.
+ */
+function walk(statements: readonly Node[], lines: Set<number>): void {
+  const stack = [...statements].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'comment') continue;
+    const line = node.startPosition.row + 1;
+    if (DEFINITIONS.has(node.type)) {
+      lines.add(line);
+      continue;
     }
+    if (node.type.endsWith('_statement') || COUNTED_CLAUSES.has(node.type)) lines.add(line);
+    // Blocks hold statements; clauses (elif, except, case: counted; else, finally: not) hold blocks.
+    const inner: Node[] = [];
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      if (child.type === 'block') inner.push(...child.namedChildren.filter((n): n is Node => n !== null));
+      else if (COUNTED_CLAUSES.has(child.type)) inner.push(child);
+      else if (child.type.endsWith('_clause')) for (const b of child.namedChildren) if (b?.type === 'block') inner.push(...b.namedChildren.filter((n): n is Node => n !== null));
+    }
+    for (let i = inner.length - 1; i >= 0; i--) stack.push(inner[i]!);
   }
-}
-
-function walkClauseOrStatement(node: Node, lines: Set<number>): void {
-  if (node.type.endsWith('_clause') && !COUNTED_CLAUSES.has(node.type)) {
-    // else / finally / with-items: only their blocks hold statements
-    for (const child of node.namedChildren) if (child?.type === 'block') for (const s of child.namedChildren) if (s) walk(s, lines);
-    return;
-  }
-  walk(node, lines);
 }

@@ -142,17 +142,17 @@ function keywordArg(call: Node, name: string): Node | undefined {
 }
 
 /** The value of a plain string literal (or implicit concatenation of them); null for bytes, f-strings, anything else. */
-function stringOf(node: Node | null | undefined): string | null {
-  if (!node) return null;
+function stringOf(node: Node | null | undefined, depth = 0): string | null {
+  if (!node || depth > 64) return null;
   if (node.type === 'string') {
     if (/^[A-Za-z]*[bBfFtT]/.test(node.text) || node.namedChildren.some((c) => c?.type === 'interpolation')) return null;
     return strValue(node.text);
   }
   if (node.type === 'concatenated_string') {
-    const parts = node.namedChildren.map((c) => stringOf(c));
+    const parts = node.namedChildren.map((c) => stringOf(c, depth + 1));
     return parts.every((p): p is string => p !== null) ? parts.join('') : null;
   }
-  if (node.type === 'parenthesized_expression') return stringOf(node.namedChildren[0]);
+  if (node.type === 'parenthesized_expression') return stringOf(node.namedChildren[0], depth + 1);
   return null;
 }
 

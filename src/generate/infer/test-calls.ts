@@ -353,10 +353,10 @@ function argNames(node: Node): string[] | null {
 }
 
 /** Names bound by an assignment target (identifiers inside patterns). */
-function targetNames(node: Node | null): string[] {
-  if (!node) return [];
+function targetNames(node: Node | null, depth = 0): string[] {
+  if (!node || depth > 64) return [];
   if (node.type === 'identifier') return [node.text];
-  if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'list_splat_pattern', 'parenthesized_expression'].includes(node.type)) return node.namedChildren.flatMap((c) => targetNames(c));
+  if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'list_splat_pattern', 'parenthesized_expression'].includes(node.type)) return node.namedChildren.flatMap((c) => targetNames(c, depth + 1));
   return [];
 }
 

@@ -65,14 +65,11 @@ async function findCall(snippet: string, wanted: (callee: string) => boolean): P
   return withPythonTree(snippet, (tree) => {
     if (tree.rootNode.hasError) return null;
     let found: Node | null = null;
-    const visit = (node: Node): void => {
-      if (node.type === 'call') {
-        const fn = node.childForFieldName('function');
-        if (fn && wanted(fn.text)) found = node;
-      }
-      for (const child of node.namedChildren) if (child) visit(child);
-    };
-    visit(tree.rootNode);
+    // Source order: the last matching call wins (the outermost of nested ones comes first).
+    for (const node of tree.rootNode.descendantsOfType('call')) {
+      const fn = node?.childForFieldName('function');
+      if (node && fn && wanted(fn.text)) found = node;
+    }
     if (!found) return null;
     const call = found as Node;
     const list = call.childForFieldName('arguments');

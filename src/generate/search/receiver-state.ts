@@ -7,6 +7,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { withPythonTree } from '../../python/parser.js';
+import { forEachNamedNode as visit } from '../../python/walk.js';
 
 /** One way to set an attribute: a statement to run on `obj` after it is built. */
 export interface StateStep {
@@ -88,17 +89,7 @@ function selfAttr(node: Node | null | undefined): string | null {
   return object?.type === 'identifier' && object.text === 'self' && attr ? attr.text : null;
 }
 
-function findClass(node: Node, name: string): Node | null {
-  if (node.type === 'class_definition' && node.childForFieldName('name')?.text === name) return node;
-  for (const child of node.namedChildren) {
-    if (!child) continue;
-    const found = findClass(child, name);
-    if (found) return found;
-  }
+function findClass(root: Node, name: string): Node | null {
+  for (const node of root.descendantsOfType('class_definition')) if (node && node.childForFieldName('name')?.text === name) return node;
   return null;
-}
-
-function visit(node: Node, fn: (node: Node) => void): void {
-  fn(node);
-  for (const child of node.namedChildren) if (child) visit(child, fn);
 }
