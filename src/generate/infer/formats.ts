@@ -369,6 +369,7 @@ const NAME_FORMATS: Array<[RegExp, string[]]> = [
   [/^(uuid|guid|\w+_uuid|\w+_guid)$/, ["'12345678-1234-5678-1234-567812345678'"]],
   [/^(datetime|timestamp|ts|iso|\w+_at|\w+_datetime|\w+_timestamp|datetime_\w+)$/, ["'2024-01-31T12:30:00'"]],
   [/^(date|day|\w+_date|date_str|date_string)$/, ["'2024-01-31'"]],
+  [/^(tz|tzname|tz_name|timezone|time_zone|zone|\w+_tz|\w+_timezone|\w+_time_zone)$/, ["'UTC'", "'Europe/Berlin'"]],
   [/^(time|\w+_time|time_str|time_string|clock)$/, ["'12:30:00'"]],
   [/^(duration|interval|period|elapsed|\w+_duration|\w+_interval)$/, ["'01:30:00'", "'PT1H30M'", "'90s'"]],
   [/^(e?mail|email_address|\w+_email|recipient|sender)$/, ["'user@example.com'"]],

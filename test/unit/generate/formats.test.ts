@@ -154,17 +154,18 @@ describe('parameters matched against a pattern', () => {
 
 describe('names with a well-known format', () => {
   it('get valid examples (checked by Python\'s own parsers)', () => {
-    const names = ['uuid', 'created_at', 'date', 'start_time', 'duration', 'email', 'url', 'ipv6', 'ip', 'host', 'json', 'version', 'semver'];
+    const names = ['uuid', 'created_at', 'date', 'start_time', 'tz', 'duration', 'email', 'url', 'ipv6', 'ip', 'host', 'json', 'version', 'semver'];
     const examples = Object.fromEntries(names.map((n) => [n, examplesForName(n).map((s) => strValue(s))]));
     for (const n of names) expect(examples[n]!.length, n).toBeGreaterThan(0);
     const ok = python(
-      `import datetime, ipaddress, json, re, sys, urllib.parse, uuid
+      `import datetime, ipaddress, json, re, sys, urllib.parse, uuid, zoneinfo
 e = json.load(sys.stdin)
 checks = {
   'uuid': lambda s: uuid.UUID(s),
   'created_at': lambda s: datetime.datetime.fromisoformat(s),
   'date': lambda s: datetime.date.fromisoformat(s),
   'start_time': lambda s: datetime.time.fromisoformat(s),
+  'tz': lambda s: zoneinfo.ZoneInfo(s),
   'duration': lambda s: datetime.time.fromisoformat(s),
   'email': lambda s: re.fullmatch(r"[^@\\s]+@[^@\\s]+\\.\\w+", s).group(0),
   'url': lambda s: urllib.parse.urlsplit(s).netloc or 1 / 0,
