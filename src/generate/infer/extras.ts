@@ -59,7 +59,7 @@ export function shapedCandidates(target: TargetContext, extras: ModuleExtras, cl
   const returned =
     fn.kind === 'property' || fn.name === '__init__'
       ? []
-      : returnedCallableCandidates({ fn, functions: target.functions, callables: extras.callables, facts: target.facts, infer: { placeholder: target.placeholder, types: target.types }, calls: inferred, callee, ctorSetup });
+      : returnedCallableCandidates({ fn, functions: target.functions, callables: extras.callables, facts: target.facts, infer: { placeholder: target.placeholder, types: target.types }, calls: [...base.filter((c) => c.origin === 'seed' && !c.entry), ...inferred], callee, ctorSetup });
   const kind = staticConsumption(fn, extras.generators.get(fn));
   const calls = kind ? base.map((c) => (c.origin !== 'inferred' ? c : kind === 'context' ? entered(c) : consumed(c, kind))) : base;
   const out: Candidate[] = [];

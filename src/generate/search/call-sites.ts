@@ -29,13 +29,15 @@ export interface CallSite {
 }
 
 /**
- * The call sites of a candidate: the last call in `expr` whose callee ends with `calleeName`, and
+ * The call sites of a candidate: the last call in `expr` whose callee ends with `calleeName` (or,
+ * with null, the outermost call), and
  * in the setup, each `name = Callee(...)` call (receivers built before the call). Snippets that do
  * not parse cleanly give no site.
  */
-export async function callSites(setup: readonly string[], expr: string, calleeName: string): Promise<CallSite[]> {
+export async function callSites(setup: readonly string[], expr: string, calleeName: string | null): Promise<CallSite[]> {
   const sites: CallSite[] = [];
-  const exprSite = await findCall(expr, (callee) => lastName(callee) === calleeName);
+  // calleeName null: the outermost call, whatever it calls (an entry point into the target).
+  const exprSite = await findCall(expr, calleeName === null ? () => true : (callee) => lastName(callee) === calleeName, calleeName === null);
   if (exprSite) sites.push({ ...exprSite, where: 'expr', snippet: expr });
   for (const [i, statement] of setup.entries()) {
     if (!/^\s*obj\s*=/.test(statement)) continue;
@@ -60,7 +62,7 @@ function lastName(callee: string): string {
   return m ? m[1]! : '';
 }
 
-async function findCall(snippet: string, wanted: (callee: string) => boolean): Promise<Omit<CallSite, 'where' | 'snippet'> | null> {
+async function findCall(snippet: string, wanted: (callee: string) => boolean, first = false): Promise<Omit<CallSite, 'where' | 'snippet'> | null> {
   if (snippet.includes('\r')) return null;
   return withPythonTree(snippet, (tree) => {
     if (tree.rootNode.hasError) return null;
@@ -68,7 +70,10 @@ async function findCall(snippet: string, wanted: (callee: string) => boolean): P
     // Source order: the last matching call wins (the outermost of nested ones comes first).
     for (const node of tree.rootNode.descendantsOfType('call')) {
       const fn = node?.childForFieldName('function');
-      if (node && fn && wanted(fn.text)) found = node;
+      if (node && fn && wanted(fn.text)) {
+        found = node;
+        if (first) break;
+      }
     }
     if (!found) return null;
     const call = found as Node;

@@ -47,7 +47,11 @@ export type RunRound = (batch: ReadonlyArray<{ subject: SearchSubject; candidate
 export const CALL_COST = 0.005;
 const SLOW_CALL_COST = 0.05;
 const MAX_ROUNDS = 5;
+/** What starting one round's probe costs (a Python process importing the modules), at a fixed rate. */
+const ROUND_COST = 0.15;
 const PARENTS = 3;
+/** How many of the closest candidates are looked at to find PARENTS with arguments to vary. */
+const MAX_PARENT_TRIES = 20;
 const MAX_PER_ROUND = 48;
 const MAX_OBSERVED_PER_KIND = 4;
 
@@ -89,6 +93,8 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
       batch.push({ subject, candidates: fresh });
     }
     if (batch.length === 0) break;
+    // Each round starts a probe: its fixed cost counts against the run's budget.
+    runSpent += ROUND_COST;
     if (round === 0 && (Date.now() - started > 1000 || batch.reduce((n, b) => n + b.candidates.length, 0) > 100)) {
       progress?.(`searching for inputs that reach the missed lines of ${batch.length} function${batch.length === 1 ? '' : 's'}...`);
     }
@@ -142,18 +148,24 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   const { fn } = subject;
   const hints = hintsNear(subject.lines, missed, fn.bodyStartLine, fn.endLine);
   const tried = new Set(subject.candidates.map(key));
-  const parents = closest(subject, missed);
   const calleeName = fn.name === '__init__' && fn.className ? fn.className.split('.').pop()! : fn.name;
+  // The closest candidates that have arguments to vary: the target's call, or an entry point's.
+  const parents: Array<{ parent: Candidate; sites: CallSite[] }> = [];
+  const ranked = closest(subject, missed);
+  for (const parent of ranked) {
+    if (parents.length >= PARENTS) break;
+    const sites = await callSites(parent.setup, parent.expr, parent.entry ? null : calleeName);
+    if (sites.some((s) => s.args.length > 0 || s.where === 'expr')) parents.push({ parent, sites });
+  }
   // Each parent's variants, interleaved, so that every parent gets a share of the room.
   const perParent: Candidate[][] = [];
-  for (const parent of parents) {
+  for (const { parent, sites } of parents) {
     const variants: Candidate[] = [];
-    const sites = await callSites(parent.setup, parent.expr, calleeName);
     for (const site of sites) {
       site.args.forEach((arg, index) => {
         for (const alt of alternatives(arg.text, hints, observed)) variants.push(replaced(parent, site, withArgument(site, index, alt), subject.placeholder));
       });
-      if (site.where === 'expr' && !site.unpacks) {
+      if (site.where === 'expr' && !site.unpacks && !parent.entry) {
         const given = new Set(site.args.map((a) => a.keyword).filter((k): k is string => k !== null));
         const positional = site.args.filter((a) => a.keyword === null).length;
         const params = fn.parameters.filter((p, i) => !(i === 0 && (p.name === 'self' || p.name === 'cls') && fn.className !== null));
@@ -168,7 +180,7 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   // Midpoints between two calls that differ in one number and take different paths come first;
   // then, for a method, receivers put in another state.
   perParent.unshift(await bisections(subject));
-  if (fn.className) perParent.splice(1, 0, await stateVariants(subject, parents, missed));
+  if (fn.className) perParent.splice(1, 0, await stateVariants(subject, ranked.filter((c) => c.setup.some((l) => /^\s*obj\s*=/.test(l))).slice(0, PARENTS), missed));
   const out: Candidate[] = [];
   for (let i = 0; out.length < room && perParent.some((v) => i < v.length); i++) {
     for (const variants of perParent) {
@@ -278,8 +290,8 @@ function key(c: Candidate): string {
 
 /**
  * The candidates that came closest to the missed lines: most lines reached just above a missed
- * line (the condition guarding it), then most lines reached; results that can become tests first
- * on ties. Candidates that never entered the function are no parents.
+ * line (the condition guarding it), then calls of the target before entry points, then results
+ * that can become tests, then most lines reached. Candidates that never entered the function are no parents.
  */
 function closest(subject: SearchSubject, missed: readonly number[]): Candidate[] {
   const near = new Set<number>();
@@ -287,7 +299,8 @@ function closest(subject: SearchSubject, missed: readonly number[]): Candidate[]
   const scored = subject.results
     .map((r, i) => ({ r, i, c: subject.candidates[i]! }))
     .filter(({ r, c }) => c !== undefined && r.lines.length > 0 && r.outcome !== 'blocked' && r.outcome !== 'timeout')
-    .map(({ r, i, c }) => ({ i, c, nearHits: r.lines.filter((l) => near.has(l)).length, total: r.lines.length, usable: usableResult(r) ? 1 : 0 }));
-  scored.sort((a, b) => b.nearHits - a.nearHits || b.usable - a.usable || b.total - a.total || a.i - b.i);
-  return scored.slice(0, PARENTS).map((s) => s.c);
+    .map(({ r, i, c }) => ({ i, c, nearHits: r.lines.filter((l) => near.has(l)).length, direct: c.entry ? 0 : 1, total: r.lines.length, usable: usableResult(r) ? 1 : 0 }));
+  // A call of the target itself before an entry point's: its own parameters decide its branches.
+  scored.sort((a, b) => b.nearHits - a.nearHits || b.direct - a.direct || b.usable - a.usable || b.total - a.total || a.i - b.i);
+  return scored.slice(0, MAX_PARENT_TRIES).map((s) => s.c);
 }

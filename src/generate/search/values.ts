@@ -70,6 +70,7 @@ export function topLevelItems(inside: string): string[] {
 export function hintsNear(lines: readonly string[], missed: readonly number[], first: number, last: number): Hints {
   const window = new Set<number>();
   for (const m of missed) for (let l = Math.max(first, m - 4); l <= Math.min(last, m); l++) window.add(l);
+  const constants = namedConstants(lines);
   const numbers: string[] = [];
   const strings: string[] = [];
   const lengths: number[] = [];
@@ -77,7 +78,8 @@ export function hintsNear(lines: readonly string[], missed: readonly number[], f
     if (!numbers.includes(n)) numbers.push(n);
   };
   for (const l of [...window].sort((a, b) => a - b)) {
-    const text = stripComment(lines[l - 1] ?? '');
+    // A constant compared with (`depth > MAX_DEPTH`) stands for its value.
+    const text = stripComment(lines[l - 1] ?? '').replace(/\b(?:(?:self|cls)\.)?([A-Z][A-Z0-9_]*)\b/g, (whole, name: string) => constants.get(name) ?? whole);
     for (const m of text.matchAll(/(?<![\w.'"])[rRuU]?('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")/g)) if (!strings.includes(m[0]) && m[0].length <= 80) strings.push(m[0]);
     const code = text.replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g, "''");
     for (const m of code.matchAll(/(?<![\w.])(-?\d+(?:\.\d+)?)(?![\w.])/g)) {
@@ -97,6 +99,19 @@ export function hintsNear(lines: readonly string[], missed: readonly number[], f
     }
   }
   return { numbers, strings, lengths };
+}
+
+/**
+ * Names bound to a plain number or string at the top of the module or a class body
+ * (`MAX_DEPTH = 100`, `    PREFIX = "x-"`), all capitals as constants are written.
+ */
+export function namedConstants(lines: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of lines) {
+    const m = /^(?: {4}|\t)?([A-Z][A-Z0-9_]*)\s*(?::\s*[\w.[\], ]+)?=\s*(-?\d+(?:\.\d+)?|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")\s*(?:#.*)?$/.exec(line);
+    if (m && !out.has(m[1]!)) out.set(m[1]!, m[2]!);
+  }
+  return out;
 }
 
 function stripComment(line: string): string {

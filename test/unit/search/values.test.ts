@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { callSites, withArgument } from '../../../src/generate/search/call-sites.js';
-import { alternatives, hintsNear, kindOf, topLevelItems } from '../../../src/generate/search/values.js';
+import { alternatives, hintsNear, kindOf, namedConstants, topLevelItems } from '../../../src/generate/search/values.js';
 
 describe('search values', () => {
   it('tells the kind of a literal by its text', () => {
@@ -16,6 +16,14 @@ describe('search values', () => {
     expect(hints.numbers).toEqual(['-1', '0', '1', '2', '3', '4']);
     expect(hints.strings).toEqual(['"bad step"']);
     expect(hints.lengths).toEqual([2, 4, 7]);
+  });
+
+  it('reads a constant a missed line is guarded by as its value', () => {
+    const lines = ['MAX_DEPTH = 100  # limit', 'NAME: str = "x-"', '', 'def f(depth=0):', '    if depth > MAX_DEPTH or self.NAME == cls.OTHER:', '        return None', '    return depth'];
+    expect(namedConstants(lines)).toEqual(new Map([['MAX_DEPTH', '100'], ['NAME', '"x-"']]));
+    const hints = hintsNear(lines, [6], 4, 7);
+    expect(hints.numbers).toEqual(['-1', '0', '1', '99', '100', '101']);
+    expect(hints.strings).toEqual(['"x-"']);
   });
 
   it('offers boundaries of the same kind, hints first, never the value itself', () => {
