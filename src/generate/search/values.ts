@@ -21,6 +21,18 @@ const INT = /^-?\d+$/;
 const FLOAT = /^-?(\d+\.\d*|\.\d+|\d+(\.\d*)?[eE][-+]?\d+)$/;
 const STRING = /^[rRuU]?(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")$/;
 
+/** Values of another kind worth one try in place of a value of this kind. */
+const CROSS_KIND: Partial<Record<Kind, readonly string[]>> = {
+  int: ['None', "'1'"],
+  float: ['None', '1'],
+  str: ['None', '1'],
+  bytes: ['None', "'a'"],
+  list: ['None'],
+  tuple: ['None'],
+  dict: ['None'],
+  set: ['None'],
+};
+
 /** The kind of a Python literal, by its text; `other` for any other expression. */
 export function kindOf(text: string): Kind {
   const t = text.trim();
@@ -196,6 +208,9 @@ export function alternatives(text: string, hints: Hints, observed: ReadonlyMap<K
       add('None');
   }
   for (const v of observed.get(kind) ?? []) add(v);
+  // Another kind last: the `else` of an isinstance check, the error for a wrong type.
+  const other = CROSS_KIND[kind];
+  if (other) for (const v of other) add(v);
   return out.slice(0, max);
 }
 
