@@ -280,7 +280,9 @@ export async function generateTests(sources: GenerationSource[], options: Genera
     job.cases = seen ? chooseCases(job, seen.results, seen.tmpRoots) : staticCases(job);
     if (job.cases.length > 0) continue;
     const blocked = seen?.results.find((r) => r.outcome === 'blocked');
+    const changing = seen?.results.find((r) => r.changesModule && r.changesModule.length > 0);
     if (blocked && blocked.outcome === 'blocked') job.report.detail = safeStatus.sideEffect(effectOfEvent(blocked.blockedBy, blocked.blockedDetail), 'blocked');
+    else if (changing?.changesModule) job.report.detail = safeStatus.changesModule(changing.changesModule);
     else if (seen || job.candidates.length === 0) job.report.detail = status.noPassingCall;
     else job.report.detail = job.candidates.some((c) => c.origin === 'doctest') ? status.noStaticTest : safeStatus.staticDoctestOnly;
   }
@@ -527,7 +529,9 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoots: readon
     .map((r, i) => ({ r, c: job.candidates[i]! }))
     .filter(({ r, c }) => r.outcome === 'return' || (r.outcome === 'raise' && ((r.raisedInTarget && r.raiseStatement) || raisedBySample(c, r)) && r.deterministic !== false))
     // A call of another function (a seed's entry point) is a test of the target only when it runs the target's lines.
-    .filter(({ r, c }) => !c.entry || r.lines.length > 0);
+    .filter(({ r, c }) => !c.entry || r.lines.length > 0)
+    // A call that changes its module's state would change what the tests after its test see.
+    .filter(({ r }) => !r.changesModule || r.changesModule.length === 0);
   const real = usable.filter(({ c }) => !c.placeholder);
   const pool = real.length > 0 ? real : usable.slice(0, 1);
   const reaching = pool.map((p) => ({ ...p, lines: p.r.lines }));

@@ -74,6 +74,8 @@ const common = {
    * (a timeout).
    */
   deterministic: z.nullable(z.boolean()),
+  /** Globals of the target's module the first run rebound, added, removed or resized (a test doing so changes what later tests see). */
+  changesModule: z.optional(z.array(z.string())),
   /** What the first run printed (first 2,000 characters each). */
   stdout: z.string(),
   stderr: z.string(),

@@ -869,10 +869,15 @@ class _Runner(object):
                 "stderr": "",
             }
         self.current = {"id": cid, "names": names, "first": None}
+        before = _module_state(target.module)
         first = self.run_once(target, codes, True, needs_asyncio)
         self.current["first"] = first
         report = {"id": cid}
         report.update(self._describe(target, first))
+        changed = _state_changes(before, _module_state(target.module))
+        if changed:
+            # A test that does this would change what the tests after it see.
+            report["changesModule"] = changed[:10]
         if _stop_reason(report) is not None or not self.repeat:
             report["deterministic"] = None  # not run twice: it would only time out (run out of memory) again, or not asked
         else:
@@ -1452,6 +1457,31 @@ def _enter_ambient(spec):
 def _leave_ambient(saved):
     sys.argv = saved[0]
     os.environ.update(saved[1])
+
+
+def _module_state(module):
+    """What a call could change in its module: each global's identity, and a container's size."""
+    state = {}
+    try:
+        items = list(vars(module).items())
+    except Exception:
+        return state
+    for name, value in items:
+        if name.startswith("__"):
+            continue
+        size = None
+        if type(value) in (list, dict, set, bytearray):
+            try:
+                size = len(value)
+            except Exception:
+                pass
+        state[name] = (id(value), size)
+    return state
+
+
+def _state_changes(before, after):
+    """Names of the globals rebound, added, removed or resized between two snapshots, sorted."""
+    return sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
 
 
 def _dir_stamp(path):

@@ -34,6 +34,8 @@ export const safeStatus = {
       ? `not run: it ${effect.what} (allowSideEffects: true runs it); no test written: write one by hand ${effect.advice}`
       : `its calls were stopped: it ${effect.what} (allowSideEffects: true lets it); no test written: write one by hand ${effect.advice}`,
   notCompleted: (why: string) => `no test written: its calls did not run to completion in the probe (${why}); write one by hand`,
+  changesModule: (names: readonly string[]) =>
+    `no test written: its calls change the module's state (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''}), which would change what the tests after its test see; write one by hand that restores it (monkeypatch.setattr)`,
   unstable:
     'no test written: its results changed when run again with another hash seed, time zone, working directory or sys.argv; write one by hand',
   staticDoctestOnly:
