@@ -530,8 +530,9 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoots: readon
     .filter(({ r, c }) => r.outcome === 'return' || (r.outcome === 'raise' && ((r.raisedInTarget && r.raiseStatement) || raisedBySample(c, r)) && r.deterministic !== false))
     // A call of another function (a seed's entry point) is a test of the target only when it runs the target's lines.
     .filter(({ r, c }) => !c.entry || r.lines.length > 0)
-    // A call that changes its module's state would change what the tests after its test see.
-    .filter(({ r }) => !r.changesModule || r.changesModule.length === 0);
+    // A call that changes its module's state would change what the tests after its test see;
+    // a doctest example's author wrote that call for the module's documentation, and it stays.
+    .filter(({ r, c }) => !r.changesModule || r.changesModule.length === 0 || c.origin === 'doctest');
   const real = usable.filter(({ c }) => !c.placeholder);
   const pool = real.length > 0 ? real : usable.slice(0, 1);
   const reaching = pool.map((p) => ({ ...p, lines: p.r.lines }));
