@@ -116,7 +116,13 @@ function inferredCandidates(target: TargetContext): Candidate[] {
   const facts = target.facts.get(fn);
   const params = callParameters(fn);
   const valuesOf = (p: Parameter) => parameterValues(p, facts?.params.get(p.name), ctx);
-  const pools = params.map((p) => usable(target.extraValues ? target.extraValues(fn, p, valuesOf(p)) : valuesOf(p)).slice(0, MAX_PER_PARAMETER));
+  const pools = params.map((p) => {
+    const general = usable(target.extraValues ? target.extraValues(fn, p, valuesOf(p)) : valuesOf(p));
+    // Another instance of the method's own class (`other` of __eq__, __lt__, merge(other)):
+    // the receiver itself is one, built the same way.
+    const own = fn.kind === 'method' && sameClassParameter(p, cls?.name ?? fn.className?.split('.').pop() ?? '') ? [{ src: 'obj', origin: 'body' as const }] : [];
+    return [...own, ...general.filter((v) => v.src !== 'obj')].slice(0, MAX_PER_PARAMETER);
+  });
 
   // How the call is made, by kind.
   const className = cls?.qualname ?? fn.className ?? '';
@@ -166,6 +172,14 @@ function inferredCandidates(target: TargetContext): Candidate[] {
     }
   }
   return out;
+}
+
+/** A parameter that takes another instance of the class: named `other` (or the like) without another type, or annotated with the class. */
+function sameClassParameter(p: Parameter, className: string): boolean {
+  if (className === '' || p.kind === 'var_positional' || p.kind === 'var_keyword') return false;
+  const annotation = p.annotation?.trim().replace(/^['"]|['"]$/g, '') ?? null;
+  if (annotation !== null) return annotation === className || annotation === 'Self' || annotation.endsWith(`.${className}`);
+  return /^(other|rhs|that|right)$/.test(p.name);
 }
 
 function* cartesian<T>(options: ReadonlyArray<ReadonlyArray<T>>): Generator<T[]> {

@@ -143,4 +143,12 @@ describe('objects: receivers for methods, by route and in order', () => {
     expect([list[2]!.setup, list[3]!.setup]).toEqual([['obj = Acc(3)'], ['obj = Acc(0)']]);
     expect(list[5]!.origin).toBe('inferred');
   });
+
+  it('passes the receiver itself where a method takes another instance of its class', async () => {
+    const src = 'class Money:\n    def __init__(self, cents: int):\n        self.cents = cents\n\n    def __lt__(self, other):\n        return self.cents < other.cents\n\n    def add(self, amount: "Money", note: str = ""):\n        return Money(self.cents + amount.cents)\n';
+    for (const [name, call] of [['Money.__lt__', 'obj.__lt__(obj)'], ['Money.add', 'obj.add(obj)']] as const) {
+      const candidates = buildCandidates(await target(src, name));
+      expect(candidates.map((c) => c.expr), name).toContain(call);
+    }
+  });
 });
