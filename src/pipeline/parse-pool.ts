@@ -9,8 +9,8 @@ import { existsSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { parsePython } from '../python/structure.js';
-import { fromStored, leanModule, type LeanModule, type StoredModule } from './structure-cache.js';
+import { outlinePython } from '../python/outline.js';
+import { fromStored, type LeanModule, type StoredModule } from './structure-cache.js';
 import { mark } from '../report/timing.js';
 
 /** Below this many modules, starting workers (each loads the parser) costs more than it saves. */
@@ -49,7 +49,7 @@ export async function parseMany(texts: string[], minForWorkers = WORKER_MIN_MODU
   const workers = script ? Math.min(cores, Math.ceil(texts.length / 100)) : 1;
   if (!script || workers < 2) {
     const out: LeanModule[] = [];
-    for (const text of texts) out.push(leanModule(await parsePython(text)));
+    for (const text of texts) out.push(await outlinePython(text));
     return out;
   }
   // Contiguous shares of about the same size in characters.
@@ -73,7 +73,7 @@ export async function parseMany(texts: string[], minForWorkers = WORKER_MIN_MODU
   for (let i = 0; i < shares.length; i++) {
     const answer = answers[i];
     if (answer && answer.length === shares[i]!.length) out.push(...answer.map(fromStored));
-    else for (const text of shares[i]!) out.push(leanModule(await parsePython(text)));
+    else for (const text of shares[i]!) out.push(await outlinePython(text));
   }
   return out;
 }

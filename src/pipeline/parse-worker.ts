@@ -4,12 +4,12 @@
  * the same order. See parse-pool.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { parsePython } from '../python/structure.js';
-import { leanModule, toStored, type StoredModule } from './structure-cache.js';
+import { outlinePython } from '../python/outline.js';
+import { toStored, type StoredModule } from './structure-cache.js';
 
 async function run(texts: string[]): Promise<StoredModule[]> {
   const out: StoredModule[] = [];
-  for (const text of texts) out.push(toStored(leanModule(await parsePython(text))));
+  for (const text of texts) out.push(toStored(await outlinePython(text)));
   return out;
 }
 
