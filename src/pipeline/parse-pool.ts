@@ -1,10 +1,11 @@
 /**
  * Parsing many modules at once for `plan --all`: tree-sitter parses one text at a time on one
  * thread, and a repository of 2,000 modules takes seconds. With many modules to parse, they are
- * split between worker threads (one per core), each loading its own parser and answering a batch
- * of modules at a time; with few, or where the worker script is not there (running from the
- * sources), they are parsed here. A worker that fails leaves the rest of its share to be parsed
- * here: the result is the same either way.
+ * handed in small batches to worker threads (one per core), each loading its own parser: a worker
+ * gets its next batch when it answers one, so a worker slowed down (the cores are shared) takes
+ * fewer and none waits for another at the end. With few modules, or where the worker script is
+ * not there (running from the sources), they are parsed here. What a failed worker did not
+ * parse is parsed here: the result is the same either way.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
@@ -16,6 +17,9 @@ import { mark } from '../report/timing.js';
 
 /** Below this many modules, starting workers (each loads the parser) costs more than it saves. */
 export const WORKER_MIN_MODULES = 200;
+
+/** Modules per batch: small enough to share the work evenly, large enough that messages cost little. */
+const BATCH = 25;
 
 /** Called with each module as soon as it is parsed, in no particular order. */
 export type OnParsed = (index: number, module: LeanModule) => void;
@@ -31,33 +35,49 @@ function workerScript(): string | null {
 }
 
 /**
- * Parses texts[from..to) in a worker, storing each module in `out` as its batch arrives.
- * Resolves with how many it parsed: all of them, or fewer when the worker failed.
+ * Runs one worker until the batches run out or it fails, storing what it parses in `out`.
+ * Two batches are in flight, so the worker does not wait for the next one between them.
  */
-function inWorker(script: string, texts: string[], from: number, to: number, out: LeanModule[], onParsed: OnParsed): Promise<number> {
+function runWorker(script: string, texts: string[], batches: Array<[number, number]>, out: LeanModule[], onParsed: OnParsed): Promise<boolean> {
   return new Promise((resolve) => {
-    const worker = new Worker(script, { workerData: { texts: texts.slice(from, to) } });
-    let received = 0;
+    const worker = new Worker(script);
+    const inFlight = new Map<number, [number, number]>();
     let settled = false;
-    const done = () => {
+    const finish = (ok: boolean) => {
       if (settled) return;
       settled = true;
-      resolve(received);
+      // A failed worker's batches go back for the others (or for parseMany to parse here).
+      batches.push(...inFlight.values());
+      inFlight.clear();
+      resolve(ok);
       void worker.terminate();
     };
-    worker.on('message', (m: { ok: boolean; modules?: StoredModule[]; done?: boolean }) => {
-      if (settled) return;
-      if (!m.ok || !m.modules || received + m.modules.length > to - from) return done();
-      for (const stored of m.modules) {
+    const send = () => {
+      const batch = batches.shift();
+      if (!batch) return;
+      const id = batch[0];
+      inFlight.set(id, batch);
+      worker.postMessage({ id, texts: texts.slice(batch[0], batch[1]) });
+    };
+    worker.on('message', (m: { id: number; ok: boolean; modules?: StoredModule[] }) => {
+      const batch = inFlight.get(m.id);
+      if (settled || !batch) return;
+      const [from, to] = batch;
+      if (!m.ok || !m.modules || m.modules.length !== to - from) return finish(false);
+      inFlight.delete(m.id);
+      m.modules.forEach((stored, k) => {
         const module = fromStored(stored);
-        out[from + received] = module;
-        onParsed(from + received, module);
-        received++;
-      }
-      if (m.done) done();
+        out[from + k] = module;
+        onParsed(from + k, module);
+      });
+      send();
+      if (inFlight.size === 0) finish(true);
     });
-    worker.once('error', done);
-    worker.once('exit', done);
+    worker.once('error', () => finish(false));
+    worker.once('exit', () => finish(false));
+    send();
+    send();
+    if (inFlight.size === 0) finish(true);
   });
 }
 
@@ -67,32 +87,19 @@ export async function parseMany(texts: string[], onParsed: OnParsed = () => unde
   const cores = Math.max(1, typeof availableParallelism === 'function' ? availableParallelism() : cpus().length);
   const workers = script ? Math.min(cores, Math.ceil(texts.length / 100)) : 1;
   const out: LeanModule[] = new Array<LeanModule>(texts.length);
-  const here = async (from: number, to: number) => {
+  const batches: Array<[number, number]> = [];
+  if (script && workers >= 2) {
+    for (let from = 0; from < texts.length; from += BATCH) batches.push([from, Math.min(texts.length, from + BATCH)]);
+    const ok = await Promise.all(Array.from({ length: workers }, () => runWorker(script, texts, batches, out, onParsed)));
+    mark(`workers ${ok.filter(Boolean).length}/${workers}`);
+  } else {
+    batches.push([0, texts.length]);
+  }
+  for (const [from, to] of batches) {
     for (let i = from; i < to; i++) {
       out[i] = await outlinePython(texts[i]!);
       onParsed(i, out[i]!);
     }
-  };
-  if (!script || workers < 2) {
-    await here(0, texts.length);
-    return out;
   }
-  // Contiguous shares of about the same size in characters: [start, end) each.
-  const total = texts.reduce((n, t) => n + t.length, 0);
-  const shares: Array<[number, number]> = [];
-  let start = 0;
-  let size = 0;
-  texts.forEach((text, i) => {
-    size += text.length;
-    if (size >= total / workers && shares.length < workers - 1) {
-      shares.push([start, i + 1]);
-      start = i + 1;
-      size = 0;
-    }
-  });
-  shares.push([start, texts.length]);
-  const parsed = await Promise.all(shares.map(([from, to]) => inWorker(script, texts, from, to, out, onParsed)));
-  mark(`workers ${parsed.filter((n, i) => n === shares[i]![1] - shares[i]![0]).length}/${shares.length}`);
-  for (let i = 0; i < shares.length; i++) await here(shares[i]![0] + parsed[i]!, shares[i]![1]);
   return out;
 }

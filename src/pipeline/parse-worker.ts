@@ -1,28 +1,25 @@
 /**
- * A worker thread of `plan --all` (built to dist/parse-worker.cjs): parses the module texts it is
- * given and answers with their structure in the cache's compact form (structure-cache.ts), in
- * the same order, a batch at a time so that the caller can use the first ones while the rest are
- * parsed. See parse-pool.ts.
+ * A worker thread of `plan --all` (built to dist/parse-worker.cjs): parses the batches of module
+ * texts it is sent, one message each, and answers each with their structure in the cache's
+ * compact form (structure-cache.ts), in the same order. See parse-pool.ts.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { outlinePython } from '../python/outline.js';
 import { toStored, type StoredModule } from './structure-cache.js';
 
-/** Modules per message: small enough to let the caller start early, large enough to cost little. */
-const BATCH = 50;
-
-async function run(texts: string[]): Promise<void> {
-  let batch: StoredModule[] = [];
-  for (const text of texts) {
-    batch.push(toStored(await outlinePython(text)));
-    if (batch.length === BATCH) {
-      parentPort!.postMessage({ ok: true, modules: batch });
-      batch = [];
-    }
-  }
-  parentPort!.postMessage({ ok: true, modules: batch, done: true });
+async function parse(texts: string[]): Promise<StoredModule[]> {
+  const out: StoredModule[] = [];
+  for (const text of texts) out.push(toStored(await outlinePython(text)));
+  return out;
 }
 
-run((workerData as { texts: string[] }).texts).catch((error: unknown) =>
-  parentPort!.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) }),
-);
+// One batch at a time, in the order sent.
+let queue = Promise.resolve();
+parentPort!.on('message', ({ id, texts }: { id: number; texts: string[] }) => {
+  queue = queue.then(() =>
+    parse(texts).then(
+      (modules) => parentPort!.postMessage({ id, ok: true, modules }),
+      (error: unknown) => parentPort!.postMessage({ id, ok: false, error: error instanceof Error ? error.message : String(error) }),
+    ),
+  );
+});
