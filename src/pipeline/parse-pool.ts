@@ -38,9 +38,9 @@ function workerScript(): string | null {
  * Runs one worker until the batches run out or it fails, storing what it parses in `out`.
  * Two batches are in flight, so the worker does not wait for the next one between them.
  */
-function runWorker(script: string, texts: string[], batches: Array<[number, number]>, out: LeanModule[], onParsed: OnParsed): Promise<boolean> {
+function runWorker(started: StartedWorker, texts: string[], batches: Array<[number, number]>, out: LeanModule[], onParsed: OnParsed): Promise<boolean> {
   return new Promise((resolve) => {
-    const worker = new Worker(script);
+    const { worker } = started;
     const inFlight = new Map<number, [number, number]>();
     let settled = false;
     const finish = (ok: boolean) => {
@@ -75,23 +75,57 @@ function runWorker(script: string, texts: string[], batches: Array<[number, numb
     });
     worker.once('error', () => finish(false));
     worker.once('exit', () => finish(false));
+    if (started.failed) return finish(false);
+    worker.ref();
     send();
     send();
     if (inFlight.size === 0) finish(true);
   });
 }
 
-/** The structure of each text, in order; `onParsed` sees each one as soon as it is there. */
-export async function parseMany(texts: string[], onParsed: OnParsed = () => undefined, minForWorkers = WORKER_MIN_MODULES): Promise<LeanModule[]> {
-  const script = texts.length >= minForWorkers ? workerScript() : null;
-  const cores = Math.max(1, typeof availableParallelism === 'function' ? availableParallelism() : cpus().length);
-  const workers = script ? Math.min(cores, Math.ceil(texts.length / 100)) : 1;
+/** A worker started ahead of the work; `failed` once it stopped before being given any. */
+export interface StartedWorker {
+  worker: Worker;
+  failed: boolean;
+}
+
+function cores(): number {
+  return Math.max(1, typeof availableParallelism === 'function' ? availableParallelism() : cpus().length);
+}
+
+/**
+ * Starts the workers for about `expected` modules (none when too few are expected, or where the
+ * worker script is not there), so that they load the parser while the caller reads the files.
+ * Hand them to parseMany(), which stops them; unused, they do not keep the process alive.
+ */
+export function startWorkers(expected: number): StartedWorker[] {
+  const script = expected >= WORKER_MIN_MODULES ? workerScript() : null;
+  const count = Math.min(cores(), Math.ceil(expected / 100));
+  if (!script || count < 2) return [];
+  return Array.from({ length: count }, () => {
+    const started: StartedWorker = { worker: new Worker(script), failed: false };
+    const failed = () => {
+      started.failed = true;
+    };
+    started.worker.on('error', failed);
+    started.worker.on('exit', failed);
+    // Until parseMany() uses it, a worker does not keep the process alive (the caller may stop on an error first).
+    started.worker.unref();
+    return started;
+  });
+}
+
+/**
+ * The structure of each text, in order; `onParsed` sees each one as soon as it is there.
+ * `workers`: from startWorkers() (by default, started here for these texts); none: parsed here.
+ */
+export async function parseMany(texts: string[], onParsed: OnParsed = () => undefined, workers: StartedWorker[] = startWorkers(texts.length)): Promise<LeanModule[]> {
   const out: LeanModule[] = new Array<LeanModule>(texts.length);
   const batches: Array<[number, number]> = [];
-  if (script && workers >= 2) {
+  if (workers.length > 0) {
     for (let from = 0; from < texts.length; from += BATCH) batches.push([from, Math.min(texts.length, from + BATCH)]);
-    const ok = await Promise.all(Array.from({ length: workers }, () => runWorker(script, texts, batches, out, onParsed)));
-    mark(`workers ${ok.filter(Boolean).length}/${workers}`);
+    const ok = await Promise.all(workers.map((worker) => runWorker(worker, texts, batches, out, onParsed)));
+    mark(`workers ${ok.filter(Boolean).length}/${workers.length}`);
   } else {
     batches.push([0, texts.length]);
   }

@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { outlinePython } from '../python/outline.js';
+import { getPythonParser } from '../python/parser.js';
 import { toStored, type StoredModule } from './structure-cache.js';
 
 async function parse(texts: string[]): Promise<StoredModule[]> {
@@ -12,6 +13,9 @@ async function parse(texts: string[]): Promise<StoredModule[]> {
   for (const text of texts) out.push(toStored(await outlinePython(text)));
   return out;
 }
+
+// The parser is loaded at once, while the caller still reads the files (a failure shows on the first batch).
+getPythonParser().catch(() => undefined);
 
 // One batch at a time, in the order sent.
 let queue = Promise.resolve();

@@ -21,7 +21,7 @@ import { mark } from '../report/timing.js';
 import { finishPlan, joinCoverage, type JoinedCoverage, type Plan, type PlannedFunction, type PlanSource } from './plan.js';
 import { sourceFilesFor } from './source-paths.js';
 import { StructureCache, textHash, type StoredJoin } from './structure-cache.js';
-import { parseMany } from './parse-pool.js';
+import { parseMany, startWorkers } from './parse-pool.js';
 import type { CoverageVerdict } from './select.js';
 import type { ParsedModule } from '../python/model.js';
 
@@ -82,6 +82,9 @@ export async function buildRepoReport({ repo, config, paths, cwd }: RepoReportOp
   // range through the remembered layout (what a commit does for a few) costs far more.
   const coveragePromise = files.length > 0 ? quiet(loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage })) : null;
   const cache = new StructureCache(repo.cacheDir);
+  // When most modules are new to the cache (a first run), the parse workers start now and load
+  // the parser while the files are read.
+  const workers = startWorkers(files.length - cache.size);
   mark('cache');
   const sources: PlanSource[] = [];
   const alreadyRead = new Map<string, Buffer>();
@@ -150,6 +153,7 @@ export async function buildRepoReport({ repo, config, paths, cwd }: RepoReportOp
       cache.set(d.file, d.hash, module);
       parsedOne(missing[k]!);
     },
+    workers.length > 0 ? workers : undefined,
   );
   for (const { file, text, module } of decodedFiles) {
     if (module!.firstError) warnings.push(warn.syntaxError(file, module!.firstError.line, module!.firstError.column));

@@ -159,6 +159,11 @@ export class StructureCache {
     }
   }
 
+  /** How many modules are remembered. */
+  get size(): number {
+    return Object.keys(this.entries).length;
+  }
+
   /** The remembered structure of `file` when its text hashes to `hash`, else undefined. */
   get(file: string, hash: string): LeanModule | undefined {
     const entry = this.entries[file];
