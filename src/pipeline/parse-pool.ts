@@ -1,20 +1,28 @@
 /**
  * Parsing many modules at once for `plan --all`: tree-sitter parses one text at a time on one
  * thread, and a repository of 2,000 modules takes seconds. With many modules to parse, they are
- * split between worker threads (one per core), each loading its own parser; with few, or where
- * the worker script is not there (running from the sources), they are parsed here. A worker that
- * fails leaves its share to be parsed here: the result is the same either way.
+ * handed in small batches to worker threads (one per core), each loading its own parser: a worker
+ * gets its next batch when it answers one, so a worker slowed down (the cores are shared) takes
+ * fewer and none waits for another at the end. With few modules, or where the worker script is
+ * not there (running from the sources), they are parsed here. What a failed worker did not
+ * parse is parsed here: the result is the same either way.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { parsePython } from '../python/structure.js';
-import { fromStored, leanModule, type LeanModule, type StoredModule } from './structure-cache.js';
+import { outlinePython } from '../python/outline.js';
+import { fromStored, type LeanModule, type StoredModule } from './structure-cache.js';
 import { mark } from '../report/timing.js';
 
 /** Below this many modules, starting workers (each loads the parser) costs more than it saves. */
 export const WORKER_MIN_MODULES = 200;
+
+/** Modules per batch: small enough to share the work evenly, large enough that messages cost little. */
+const BATCH = 25;
+
+/** Called with each module as soon as it is parsed, in no particular order. */
+export type OnParsed = (index: number, module: LeanModule) => void;
 
 /** dist/parse-worker.cjs beside the bundle, or null when running from the sources. */
 function workerScript(): string | null {
@@ -26,54 +34,106 @@ function workerScript(): string | null {
   }
 }
 
-function inWorker(script: string, texts: string[]): Promise<StoredModule[] | null> {
+/**
+ * Runs one worker until the batches run out or it fails, storing what it parses in `out`.
+ * Two batches are in flight, so the worker does not wait for the next one between them.
+ */
+function runWorker(started: StartedWorker, texts: string[], batches: Array<[number, number]>, out: LeanModule[], onParsed: OnParsed): Promise<boolean> {
   return new Promise((resolve) => {
-    const worker = new Worker(script, { workerData: { texts } });
+    const { worker } = started;
+    const inFlight = new Map<number, [number, number]>();
     let settled = false;
-    const done = (value: StoredModule[] | null) => {
+    const finish = (ok: boolean) => {
       if (settled) return;
       settled = true;
-      resolve(value);
+      // A failed worker's batches go back for the others (or for parseMany to parse here).
+      batches.push(...inFlight.values());
+      inFlight.clear();
+      resolve(ok);
       void worker.terminate();
     };
-    worker.once('message', (m: { ok: boolean; modules?: StoredModule[] }) => done(m.ok && m.modules ? m.modules : null));
-    worker.once('error', () => done(null));
-    worker.once('exit', () => done(null));
+    const send = () => {
+      const batch = batches.shift();
+      if (!batch) return;
+      const id = batch[0];
+      inFlight.set(id, batch);
+      worker.postMessage({ id, texts: texts.slice(batch[0], batch[1]) });
+    };
+    worker.on('message', (m: { id: number; ok: boolean; modules?: StoredModule[] }) => {
+      const batch = inFlight.get(m.id);
+      if (settled || !batch) return;
+      const [from, to] = batch;
+      if (!m.ok || !m.modules || m.modules.length !== to - from) return finish(false);
+      inFlight.delete(m.id);
+      m.modules.forEach((stored, k) => {
+        const module = fromStored(stored);
+        out[from + k] = module;
+        onParsed(from + k, module);
+      });
+      send();
+      if (inFlight.size === 0) finish(true);
+    });
+    worker.once('error', () => finish(false));
+    worker.once('exit', () => finish(false));
+    if (started.failed) return finish(false);
+    worker.ref();
+    send();
+    send();
+    if (inFlight.size === 0) finish(true);
   });
 }
 
-/** The structure of each text, in order. */
-export async function parseMany(texts: string[], minForWorkers = WORKER_MIN_MODULES): Promise<LeanModule[]> {
-  const script = texts.length >= minForWorkers ? workerScript() : null;
-  const cores = Math.max(1, typeof availableParallelism === 'function' ? availableParallelism() : cpus().length);
-  const workers = script ? Math.min(cores, Math.ceil(texts.length / 100)) : 1;
-  if (!script || workers < 2) {
-    const out: LeanModule[] = [];
-    for (const text of texts) out.push(leanModule(await parsePython(text)));
-    return out;
+/** A worker started ahead of the work; `failed` once it stopped before being given any. */
+export interface StartedWorker {
+  worker: Worker;
+  failed: boolean;
+}
+
+function cores(): number {
+  return Math.max(1, typeof availableParallelism === 'function' ? availableParallelism() : cpus().length);
+}
+
+/**
+ * Starts the workers for about `expected` modules (none when too few are expected, or where the
+ * worker script is not there), so that they load the parser while the caller reads the files.
+ * Hand them to parseMany(), which stops them; unused, they do not keep the process alive.
+ */
+export function startWorkers(expected: number): StartedWorker[] {
+  const script = expected >= WORKER_MIN_MODULES ? workerScript() : null;
+  const count = Math.min(cores(), Math.ceil(expected / 100));
+  if (!script || count < 2) return [];
+  return Array.from({ length: count }, () => {
+    const started: StartedWorker = { worker: new Worker(script), failed: false };
+    const failed = () => {
+      started.failed = true;
+    };
+    started.worker.on('error', failed);
+    started.worker.on('exit', failed);
+    // Until parseMany() uses it, a worker does not keep the process alive (the caller may stop on an error first).
+    started.worker.unref();
+    return started;
+  });
+}
+
+/**
+ * The structure of each text, in order; `onParsed` sees each one as soon as it is there.
+ * `workers`: from startWorkers() (by default, started here for these texts); none: parsed here.
+ */
+export async function parseMany(texts: string[], onParsed: OnParsed = () => undefined, workers: StartedWorker[] = startWorkers(texts.length)): Promise<LeanModule[]> {
+  const out: LeanModule[] = new Array<LeanModule>(texts.length);
+  const batches: Array<[number, number]> = [];
+  if (workers.length > 0) {
+    for (let from = 0; from < texts.length; from += BATCH) batches.push([from, Math.min(texts.length, from + BATCH)]);
+    const ok = await Promise.all(workers.map((worker) => runWorker(worker, texts, batches, out, onParsed)));
+    mark(`workers ${ok.filter(Boolean).length}/${workers.length}`);
+  } else {
+    batches.push([0, texts.length]);
   }
-  // Contiguous shares of about the same size in characters.
-  const total = texts.reduce((n, t) => n + t.length, 0);
-  const shares: string[][] = [];
-  let current: string[] = [];
-  let size = 0;
-  for (const text of texts) {
-    current.push(text);
-    size += text.length;
-    if (size >= total / workers && shares.length < workers - 1) {
-      shares.push(current);
-      current = [];
-      size = 0;
+  for (const [from, to] of batches) {
+    for (let i = from; i < to; i++) {
+      out[i] = await outlinePython(texts[i]!);
+      onParsed(i, out[i]!);
     }
-  }
-  shares.push(current);
-  const answers = await Promise.all(shares.map((share) => inWorker(script, share)));
-  mark(`workers ${answers.filter((a) => a !== null).length}/${shares.length}`);
-  const out: LeanModule[] = [];
-  for (let i = 0; i < shares.length; i++) {
-    const answer = answers[i];
-    if (answer && answer.length === shares[i]!.length) out.push(...answer.map(fromStored));
-    else for (const text of shares[i]!) out.push(leanModule(await parsePython(text)));
   }
   return out;
 }

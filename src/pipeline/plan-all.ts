@@ -21,7 +21,8 @@ import { mark } from '../report/timing.js';
 import { finishPlan, joinCoverage, type JoinedCoverage, type Plan, type PlannedFunction, type PlanSource } from './plan.js';
 import { sourceFilesFor } from './source-paths.js';
 import { StructureCache, textHash, type StoredJoin } from './structure-cache.js';
-import { parseMany } from './parse-pool.js';
+import { parseMany, startWorkers } from './parse-pool.js';
+import type { CoverageVerdict } from './select.js';
 import type { ParsedModule } from '../python/model.js';
 
 export type Standing = 'below' | 'unknown' | 'ok';
@@ -81,6 +82,9 @@ export async function buildRepoReport({ repo, config, paths, cwd }: RepoReportOp
   // range through the remembered layout (what a commit does for a few) costs far more.
   const coveragePromise = files.length > 0 ? quiet(loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage })) : null;
   const cache = new StructureCache(repo.cacheDir);
+  // When most modules are new to the cache (a first run), the parse workers start now and load
+  // the parser while the files are read.
+  const workers = startWorkers(files.length - cache.size);
   mark('cache');
   const sources: PlanSource[] = [];
   const alreadyRead = new Map<string, Buffer>();
@@ -100,13 +104,57 @@ export async function buildRepoReport({ repo, config, paths, cwd }: RepoReportOp
     decodedFiles.push({ file, text: decoded.text, hash, module: cache.get(file, hash) });
   }
   mark('read');
-  // The modules not remembered are parsed (in worker threads when there are many).
-  const missing = decodedFiles.filter((d) => d.module === undefined);
-  const parsed = await parseMany(missing.map((d) => d.text));
-  missing.forEach((d, i) => {
-    d.module = parsed[i]!;
-    cache.set(d.file, d.hash, d.module);
+  // Each module with functions is joined with the coverage report as soon as both are there,
+  // while the others are still parsed (the main thread would otherwise wait idle). The results
+  // are gathered in the files' order below, so the plan does not depend on which came first.
+  const joins: Array<Promise<FileJoin> | undefined> = new Array(decodedFiles.length);
+  let joinFile: ((i: number) => void) | null = null;
+  const waiting: number[] = [];
+  const parsedOne = (i: number): void => {
+    if (decodedFiles[i]!.module!.functions.length === 0) return;
+    if (joinFile) joinFile(i);
+    else waiting.push(i);
+  };
+  const coverageReady = coveragePromise?.then(
+    (loaded) => {
+      // A file's join depends only on its text, its mtime, the report and staleCoverage, so it
+      // is remembered beside the module's structure and reused while those stay.
+      const chosenOnly = { ...loaded, considered: loaded.considered.filter((c) => c.path === loaded.report.path) };
+      const report = loaded.report;
+      const reportKey = [report.path, report.mtimeMs, report.timestampText, report.fileCount, config.staleCoverage, Intl.DateTimeFormat().resolvedOptions().timeZone].join('|');
+      joinFile = (i) => {
+        const { file, text, hash, module } = decodedFiles[i]!;
+        const source: PlanSource = { file, text, module: module!, touched: module!.functions, changed: 'all' };
+        joins[i] = joinOneFile(
+          source,
+          hash,
+          `${reportKey}|${mtimes.get(file)}`,
+          (own) => joinCoverage(repo, config, chosenOnly, [source], () => [], own, alreadyRead, mtimes),
+          cache,
+        );
+      };
+      for (const i of waiting.splice(0)) joinFile(i);
+    },
+    () => undefined, // reported where the report is needed, below
+  );
+  decodedFiles.forEach((d, i) => {
+    if (d.module !== undefined) parsedOne(i);
   });
+  // The modules not remembered are parsed (in worker threads when there are many).
+  const missing: number[] = [];
+  decodedFiles.forEach((d, i) => {
+    if (d.module === undefined) missing.push(i);
+  });
+  await parseMany(
+    missing.map((i) => decodedFiles[i]!.text),
+    (k, module) => {
+      const d = decodedFiles[missing[k]!]!;
+      d.module = module;
+      cache.set(d.file, d.hash, module);
+      parsedOne(missing[k]!);
+    },
+    workers.length > 0 ? workers : undefined,
+  );
   for (const { file, text, module } of decodedFiles) {
     if (module!.firstError) warnings.push(warn.syntaxError(file, module!.firstError.line, module!.firstError.column));
     for (const skipped of module!.skipped) warnings.push(warn.skippedDefinition(file, skipped.line, skipped.qualname, skipped.reason));
@@ -116,44 +164,24 @@ export async function buildRepoReport({ repo, config, paths, cwd }: RepoReportOp
   mark('parsed');
 
   let joined: JoinedCoverage = { coverageFile: null, coverageTimestamp: null, verdicts: new Map() };
-  const withFunctions = sources.filter((s) => s.touched.length > 0);
+  const withFunctions = sources.some((s) => s.touched.length > 0);
   try {
-  if (withFunctions.length > 0 && coveragePromise) {
-    const loaded = await coveragePromise;
-    mark('coverage');
-    // The report's own warnings (which of several was chosen), once.
-    joined = await joinCoverage(repo, config, loaded, [], () => [], warnings);
-    // Then file by file: a file's join depends only on its text, its mtime, the report and
-    // staleCoverage, so it is remembered beside the module's structure and reused while those stay.
-    const chosenOnly = { ...loaded, considered: loaded.considered.filter((c) => c.path === loaded.report.path) };
-    const report = loaded.report;
-    const reportKey = [report.path, report.mtimeMs, report.timestampText, report.fileCount, config.staleCoverage, Intl.DateTimeFormat().resolvedOptions().timeZone].join('|');
-    const hashes = new Map(decodedFiles.map((d) => [d.file, d.hash]));
-    for (const source of withFunctions) {
-      const hash = hashes.get(source.file)!;
-      const key = `${reportKey}|${mtimes.get(source.file)}`;
-      const known = cache.getJoin(source.file, hash, key);
-      if (known && known.verdicts.length === source.touched.length) {
-        source.touched.forEach((fn, i) => {
-          const [coverage, unknownReason, statements] = known.verdicts[i]!;
-          joined.verdicts.set(fn, statements === null ? { coverage, unknownReason } : { coverage, unknownReason, statements });
-        });
-        warnings.push(...known.warnings);
-        continue;
+    if (withFunctions && coveragePromise) {
+      const loaded = await coveragePromise;
+      await coverageReady;
+      mark('coverage');
+      // The report's own warnings (which of several was chosen), once.
+      joined = await joinCoverage(repo, config, loaded, [], () => [], warnings);
+      for (let i = 0; i < decodedFiles.length; i++) {
+        const fileJoin = joins[i];
+        if (!fileJoin) continue;
+        const { verdicts, own, failed } = await fileJoin;
+        if (failed) throw failed.error;
+        sources[i]!.touched.forEach((fn, k) => joined.verdicts.set(fn, verdicts[k]!));
+        warnings.push(...own);
       }
-      const own: string[] = [];
-      const one = await joinCoverage(repo, config, chosenOnly, [source], () => [], own, alreadyRead, mtimes);
-      const verdicts: StoredJoin['verdicts'] = [];
-      for (const fn of source.touched) {
-        const v = one.verdicts.get(fn) ?? { coverage: null, unknownReason: null };
-        joined.verdicts.set(fn, v);
-        verdicts.push([v.coverage, v.unknownReason, v.statements ?? null]);
-      }
-      warnings.push(...own);
-      cache.setJoin(source.file, hash, { key, verdicts, warnings: own });
+      mark('joined');
     }
-    mark('joined');
-  }
   } finally {
     // What was parsed is kept even when the join stops (staleCoverage "error").
     cache.save();
@@ -171,6 +199,44 @@ export async function buildRepoReport({ repo, config, paths, cwd }: RepoReportOp
 
   const packageOf = new Map(sources.map((s) => [s.file, packageOfFile(s.file, config.sourceRoots)]));
   return { plan, packages: summarise(plan, sources, packageOf), totals: totalsOf(plan, sources.length), packageOf };
+}
+
+/** One file joined with the coverage report: a verdict per function (in the module's order) and the warnings, or why it stopped. */
+interface FileJoin {
+  verdicts: CoverageVerdict[];
+  own: string[];
+  failed?: { error: unknown };
+}
+
+/**
+ * Joins one file, or takes its remembered join when `key` (the join's other inputs) is the same.
+ * Never rejects: an error (staleCoverage "error") is handed back for the caller to throw in the
+ * files' order.
+ */
+async function joinOneFile(
+  source: PlanSource,
+  hash: string,
+  key: string,
+  join: (own: string[]) => Promise<JoinedCoverage>,
+  cache: StructureCache,
+): Promise<FileJoin> {
+  const known = cache.getJoin(source.file, hash, key);
+  if (known && known.verdicts.length === source.touched.length) {
+    const verdicts = known.verdicts.map(([coverage, unknownReason, statements]): CoverageVerdict =>
+      statements === null ? { coverage, unknownReason } : { coverage, unknownReason, statements },
+    );
+    return { verdicts, own: known.warnings };
+  }
+  const own: string[] = [];
+  try {
+    const one = await join(own);
+    const verdicts = source.touched.map((fn) => one.verdicts.get(fn) ?? { coverage: null, unknownReason: null });
+    const stored: StoredJoin['verdicts'] = verdicts.map((v) => [v.coverage, v.unknownReason, v.statements ?? null]);
+    cache.setJoin(source.file, hash, { key, verdicts: stored, warnings: own });
+    return { verdicts, own };
+  } catch (error) {
+    return { verdicts: [], own, failed: { error } };
+  }
 }
 
 /** The package a module belongs to: its dotted package (the package itself for `__init__.py`), or its folder when it is not importable. */

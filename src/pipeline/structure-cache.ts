@@ -25,33 +25,7 @@ const FILE_NAME = 'structure.json';
  */
 export type LeanModule = ParsedModule;
 
-export function leanModule(module: ParsedModule): LeanModule {
-  return {
-    functions: module.functions.map((f) => ({
-      name: f.name,
-      qualname: f.qualname,
-      kind: f.kind,
-      isAsync: f.isAsync,
-      className: f.className,
-      parentQualname: f.parentQualname,
-      startLine: f.startLine,
-      defLine: f.defLine,
-      endLine: f.endLine,
-      bodyStartLine: f.bodyStartLine,
-      bodyEndLine: f.bodyEndLine,
-      decorators: [],
-      parameters: [],
-      returnAnnotation: null,
-      docstring: f.docstring,
-      raises: [],
-      nestedRanges: f.nestedRanges,
-    })),
-    classes: [],
-    skipped: module.skipped,
-    hasSyntaxErrors: module.hasSyntaxErrors,
-    firstError: module.firstError,
-  };
-}
+export { leanModule } from '../python/outline.js';
 
 /**
  * A function as stored: its fields in a fixed order, numbers and strings only (compact, and
@@ -183,6 +157,11 @@ export class StructureCache {
     } catch {
       // none yet, or unreadable: start empty
     }
+  }
+
+  /** How many modules are remembered. */
+  get size(): number {
+    return Object.keys(this.entries).length;
   }
 
   /** The remembered structure of `file` when its text hashes to `hash`, else undefined. */

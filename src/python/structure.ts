@@ -81,9 +81,9 @@ interface Collected {
   segments: Array<[number, number]>;
 }
 
-const line = (row: number): number => row + 1;
+export const line = (row: number): number => row + 1;
 
-function qualify(scope: string | null, name: string): string {
+export function qualify(scope: string | null, name: string): string {
   return scope ? `${scope}.${name}` : name;
 }
 
@@ -92,7 +92,7 @@ function isComment(node: Node): boolean {
 }
 
 /** Row of the last token of `node` that is not a comment (tree-sitter keeps trailing comments in blocks). */
-function lastCodeRow(node: Node): number {
+export function lastCodeRow(node: Node): number {
   // Fast path (a few wasm calls): the node's last character belongs to a token that is not a comment.
   const endIndex = node.endIndex;
   if (endIndex > node.startIndex && !node.hasError) {
@@ -120,7 +120,7 @@ function endRow(node: Node): number {
   return end.column === 0 && end.row > node.startPosition.row ? end.row - 1 : end.row;
 }
 
-function firstCodeChild(node: Node): Node | null {
+export function firstCodeChild(node: Node): Node | null {
   let child = node.firstNamedChild;
   while (child && isComment(child)) child = child.nextNamedSibling;
   return child;
@@ -162,21 +162,21 @@ function definitionName(node: Node): string | null {
 }
 
 /** The docstring, given the first statement of a body. */
-function docstringOf(first: Node | null): string | null {
+export function docstringOf(first: Node | null): string | null {
   if (!first || first.type !== 'expression_statement') return null;
   const expr = firstCodeChild(first);
   if (!expr || expr.type !== 'string' || first.namedChildCount !== 1) return null;
   return plainStringValue(expr);
 }
 
-function decoratorTexts(decorators: Node[]): string[] {
+export function decoratorTexts(decorators: Node[]): string[] {
   return decorators.map((d) => {
     const expr = firstCodeChild(d);
     return expr ? expr.text : d.text.replace(/^@\s*/, '');
   });
 }
 
-function methodKind(decorators: string[]): FunctionKind {
+export function methodKind(decorators: string[]): FunctionKind {
   for (const raw of decorators) {
     const d = raw.replace(/\s+/g, '');
     if (STATICMETHOD.has(d)) return 'staticmethod';
