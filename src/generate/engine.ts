@@ -107,7 +107,7 @@ export interface GenerationOptions {
 
 const MAX_TESTS_PER_TARGET = 8;
 /** Tests kept beyond the aimed choice for a result no kept test asserts (see addDistinct). */
-const DISTINCT_EXTRA = 2;
+const DISTINCT_EXTRA = 4;
 /** `generate` is not on the commit path: its search may take this many times the configured budgets. */
 const GENERATE_SEARCH_SCALE = 4;
 const CALL_TIMEOUT_SECONDS = 2;
