@@ -124,7 +124,7 @@ export async function buildRepoReport({ repo, config, paths, cwd }: RepoReportOp
       const reportKey = [report.path, report.mtimeMs, report.timestampText, report.fileCount, config.staleCoverage, Intl.DateTimeFormat().resolvedOptions().timeZone].join('|');
       joinFile = (i) => {
         const { file, text, hash, module } = decodedFiles[i]!;
-        const source: PlanSource = { file, text, module: module!, touched: module!.functions, changed: 'all' };
+        const source: PlanSource = { file, text, module: module!, touched: module!.functions, changed: [] };
         joins[i] = joinOneFile(
           source,
           hash,
@@ -158,7 +158,7 @@ export async function buildRepoReport({ repo, config, paths, cwd }: RepoReportOp
   for (const { file, text, module } of decodedFiles) {
     if (module!.firstError) warnings.push(warn.syntaxError(file, module!.firstError.line, module!.firstError.column));
     for (const skipped of module!.skipped) warnings.push(warn.skippedDefinition(file, skipped.line, skipped.qualname, skipped.reason));
-    sources.push({ file, text, module: module!, touched: module!.functions, changed: 'all' });
+    sources.push({ file, text, module: module!, touched: module!.functions, changed: [] });
   }
   if (paths.length === 0) cache.retainOnly(new Set(files));
   mark('parsed');

@@ -56,7 +56,7 @@ export interface PlanSource {
   text: string;
   module: ParsedModule;
   touched: PyFunction[];
-  /** Lines the change touched in the staged text, or 'all' for an added file (or a file named on the command line). */
+  /** Lines the change touched in the staged text, 'all' for an added file; none for files named on the command line (no change). */
   changed: LineRange[] | 'all';
 }
 
@@ -178,7 +178,7 @@ export async function buildFilePlan(opts: PlanOptions & { files: Array<{ file: s
     if (module.firstError) warnings.push(warn.syntaxError(file, module.firstError.line, module.firstError.column));
     for (const skipped of module.skipped) warnings.push(warn.skippedDefinition(file, skipped.line, skipped.qualname, skipped.reason));
     const wanted = module.functions.filter((fn) => opts.functionNames.length === 0 || opts.functionNames.some((n) => n === fn.qualname || n === fn.name));
-    sources.push({ file, text, module, touched: wanted, changed: 'all' });
+    sources.push({ file, text, module, touched: wanted, changed: [] });
   }
   let joined: JoinedCoverage = { coverageFile: null, coverageTimestamp: null, verdicts: new Map() };
   if (!opts.all && sources.some((s) => s.touched.length > 0)) {
@@ -267,11 +267,9 @@ export async function joinCoverage(
 export function finishPlan(config: Config, joined: JoinedCoverage, sources: PlanSource[], warnings: string[], changed: StagedFile[] = []): Plan {
   const withTouched = sources.filter((s) => s.touched.length > 0);
   const verdicts = joined.verdicts;
-  // Only a staged change has changed lines to cover: files named on the command line are all "changed".
-  const changeRule = sources.some((s) => s.changed !== 'all') || changed.length > 0 ? config.changedLines : 'ignore';
   const touched = withTouched.flatMap((s) => s.touched.map((fn) => ({ file: s.file, fn })));
   const list = touched.map(({ fn }) => verdicts.get(fn) ?? { coverage: null, unknownReason: reasons.noCoverageFile });
-  const decisions = decide(list, config.threshold, config.maxFunctions, changeRule);
+  const decisions = decide(list, config.threshold, config.maxFunctions, config.changedLines);
   const functions = touched.map(({ file, fn }, i): PlannedFunction => ({
     file,
     qualname: fn.qualname,

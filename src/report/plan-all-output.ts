@@ -4,27 +4,14 @@ import { standingOf } from '../pipeline/plan-all.js';
 import { codeSpan, escapeMarkdown, prose, table } from './formats/markdown.js';
 import { planAllText as t } from './messages/plan-all.js';
 import { formatPercent } from './messages/plan.js';
-import { displayFromCwd } from './plan-output.js';
+import { displayFromCwd, functionJson } from './plan-output.js';
 import type { Style } from './style.js';
 
 /** The report as JSON: the plan's keys (every function, worst first), the totals and the packages. */
 export function repoReportJson(report: RepoReport): Record<string, unknown> {
   const plan = report.plan;
-  // The keys of planJson's functions, then the package and the standing; built directly (44,000 of them on a large repository).
-  const functions = plan.functions.map((f) => ({
-    file: f.file,
-    qualname: f.qualname,
-    kind: f.kind,
-    line: f.line,
-    endLine: f.endLine,
-    coverage: f.coverage,
-    statements: f.statements,
-    selected: f.selected,
-    decision: f.decision,
-    reason: f.reason,
-    package: report.packageOf.get(f.file) ?? '',
-    standing: standingOf(f, plan.threshold),
-  }));
+  // The keys of planJson's functions, then the package and the standing.
+  const functions = plan.functions.map((f) => ({ ...functionJson(f), package: report.packageOf.get(f.file) ?? '', standing: standingOf(f, plan.threshold) }));
   return {
     coverageFile: plan.coverageFile,
     coverageTimestamp: plan.coverageTimestamp,

@@ -11,20 +11,25 @@ export function planJson(plan: Plan): Record<string, unknown> {
     coverageTimestamp: plan.coverageTimestamp,
     threshold: plan.threshold,
     filesChecked: plan.filesChecked,
-    functions: plan.functions.map((f) => ({
-      file: f.file,
-      qualname: f.qualname,
-      kind: f.kind,
-      line: f.line,
-      endLine: f.endLine,
-      coverage: f.coverage,
-      statements: f.statements,
-      selected: f.selected,
-      decision: f.decision,
-      reason: f.reason,
-      uncoveredChangedLines: f.uncoveredChangedLines,
-    })),
+    functions: plan.functions.map(functionJson),
     warnings: plan.warnings,
+  };
+}
+
+/** One function of the plan as JSON (plan, and plan --all, which adds its own keys). */
+export function functionJson(f: PlannedFunction) {
+  return {
+    file: f.file,
+    qualname: f.qualname,
+    kind: f.kind,
+    line: f.line,
+    endLine: f.endLine,
+    coverage: f.coverage,
+    statements: f.statements,
+    selected: f.selected,
+    decision: f.decision,
+    reason: f.reason,
+    uncoveredChangedLines: f.uncoveredChangedLines,
   };
 }
 
