@@ -105,6 +105,7 @@ describe('smart-test generate --all on a hostile module', () => {
     expect(detail('run_shell')).toBe('not run: it starts processes (allowSideEffects: true runs it); no test written: write one by hand with the process call mocked');
     expect(detail('stop_parent')).toBe('not run: it starts processes (allowSideEffects: true runs it); no test written: write one by hand with the process call mocked');
     expect(detail('ping')).toBe('not run: it uses the network (allowSideEffects: true runs it); no test written: write one by hand with the network call mocked');
+    expect(detail('close_stdout')).toBe("its calls were stopped: it closes its process's fd 1 (allowSideEffects: true lets it); no test written: write one by hand that gives it a stream of its own (io.StringIO, capsys)");
     expect(detail('set_mode')).toBe('not run: it changes os.environ (allowSideEffects: true runs it); no test written: write one by hand that sets the variables with monkeypatch.setenv');
     const text = readFileSync(path.join(repo.root, 'tests/test_hostile.py'), 'utf8');
     for (const name of ['hard_exit', 'crash', 'spin', 'hoard', 'stop_parent', 'run_tool', 'run_shell', 'close_stdout']) {

@@ -15,6 +15,7 @@ export function effectOfEvent(event: string, detail: string): EffectKind {
   if (/^(subprocess\.|os\.(system|exec|spawn|posix_spawn|fork|forkpty|kill|killpg|startfile)|signal\.pthread_kill|pty\.)/.test(event)) return { what: 'starts processes', ...PROCESS };
   if (/^(socket\.|http\.|urllib\.|smtplib\.|ftplib\.|poplib\.|imaplib\.|nntplib\.|telnetlib\.)/.test(event)) return { what: 'uses the network', ...NETWORK };
   if (/^(os\.environ changed|os\.putenv|os\.unsetenv)$/.test(event)) return { what: 'changes os.environ', ...ENVIRON };
+  if (/^closed (stdout|stderr|stdin|fd \d+)$/.test(event)) return { what: `closes its process's ${event.slice('closed '.length)}`, advice: 'that gives it a stream of its own (io.StringIO, capsys)' };
   const where = detail.trim() === '' ? event : `${event} ${detail.trim()}`;
   return { what: `writes outside its temporary folder (${where})`, advice: 'that passes it a path under tmp_path' };
 }
