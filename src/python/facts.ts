@@ -26,6 +26,8 @@ export interface ParamFacts {
   uses: Set<UseHint>;
   /** Smallest length a comparison with `len(param)` asks for, or null. */
   minLength: number | null;
+  /** Plain attributes read from the parameter (`args.verbose`; not method calls), in order, unique. */
+  attributes?: string[];
 }
 
 export type UseHint = 'str' | 'number' | 'int' | 'list' | 'dict' | 'iterable' | 'bytes' | 'none' | 'attribute' | 'callable' | 'path';
@@ -103,7 +105,15 @@ function analyse(def: Node, fn: PyFunction): BodyFacts {
           else if (LIST_METHODS.has(attr)) facts.uses.add('list');
           else if (DICT_METHODS.has(attr)) facts.uses.add('dict');
           else if (PATH_METHODS.has(attr)) facts.uses.add('path');
-          else facts.uses.add('attribute');
+          else {
+            facts.uses.add('attribute');
+            const parent = node.parent;
+            const called = parent?.type === 'call' && parent.childForFieldName('function')?.id === node.id;
+            if (!called && /^[A-Za-z_]\w*$/.test(attr)) {
+              facts.attributes ??= [];
+              if (!facts.attributes.includes(attr) && facts.attributes.length < 12) facts.attributes.push(attr);
+            }
+          }
         }
         break;
       }

@@ -78,6 +78,11 @@ export function parameterValues(param: Parameter, facts: ParamFacts | undefined,
     if (uses.has('str')) {
       if (nameHint.word) add(pyStr(nameHint.word), 'name');
     } else if (uses.has('dict')) add("{'key': 'value'}", 'fallback');
+    // An object read only through its attributes (an argparse Namespace, a config): one with those attributes.
+    else if (facts?.attributes && facts.attributes.length > 0 && !uses.has('list') && !uses.has('iterable')) {
+      const fields = facts.attributes.map((a) => `${a}=${fromName(a).values[0] ?? 'None'}`);
+      add(`types.SimpleNamespace(${fields.join(', ')})`, 'body', false, ['import types']);
+    }
     else if (uses.has('list') || uses.has('iterable')) add('[1, 2, 3]', 'fallback');
     else if (uses.has('int') || uses.has('number')) add('3', 'fallback');
     else if (uses.has('callable')) add('len', 'fallback');

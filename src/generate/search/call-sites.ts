@@ -26,6 +26,8 @@ export interface CallSite {
   args: Argument[];
   /** True when the call already ends with `*args` / `**kwargs` unpacking (no keyword is added after those). */
   unpacks: boolean;
+  /** A call inside the arguments of the target's call (not the target's own). */
+  nested?: boolean;
 }
 
 /**
@@ -38,7 +40,11 @@ export async function callSites(setup: readonly string[], expr: string, calleeNa
   const sites: CallSite[] = [];
   // calleeName null: the outermost call, whatever it calls (an entry point into the target).
   const exprSite = await findCall(expr, calleeName === null ? () => true : (callee) => lastName(callee) === calleeName, calleeName === null);
-  if (exprSite) sites.push({ ...exprSite, where: 'expr', snippet: expr });
+  if (exprSite) {
+    sites.push({ ...exprSite, where: 'expr', snippet: expr });
+    // Calls inside its arguments (an object built for it: `f(Namespace(verbose=True))`) vary too.
+    for (const inner of exprSite.inner) sites.push({ ...inner, where: 'expr', snippet: expr, nested: true });
+  }
   for (const [i, statement] of setup.entries()) {
     if (!/^\s*obj\s*=/.test(statement)) continue;
     const site = await findCall(statement, () => true);
@@ -62,7 +68,9 @@ function lastName(callee: string): string {
   return m ? m[1]! : '';
 }
 
-async function findCall(snippet: string, wanted: (callee: string) => boolean, first = false): Promise<Omit<CallSite, 'where' | 'snippet'> | null> {
+type Found = Omit<CallSite, 'where' | 'snippet'>;
+
+async function findCall(snippet: string, wanted: (callee: string) => boolean, first = false): Promise<(Found & { inner: Found[] }) | null> {
   if (snippet.includes('\r')) return null;
   return withPythonTree(snippet, (tree) => {
     if (tree.rootNode.hasError) return null;
@@ -77,6 +85,19 @@ async function findCall(snippet: string, wanted: (callee: string) => boolean, fi
     }
     if (!found) return null;
     const call = found as Node;
+    const own = argumentsOf(call);
+    if (!own) return null;
+    const inner: Found[] = [];
+    for (const node of call.childForFieldName('arguments')?.descendantsOfType('call') ?? []) {
+      const site = node ? argumentsOf(node) : null;
+      if (site && site.args.length > 0 && inner.length < 4) inner.push(site);
+    }
+    return { ...own, inner };
+  });
+}
+
+function argumentsOf(call: Node): Found | null {
+  {
     const list = call.childForFieldName('arguments');
     if (!list || list.type !== 'argument_list') return null;
     const args: Argument[] = [];
@@ -98,5 +119,5 @@ async function findCall(snippet: string, wanted: (callee: string) => boolean, fi
       }
     }
     return { closeAt: list.endIndex - 1, args, unpacks };
-  });
+  }
 }

@@ -165,7 +165,7 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
       site.args.forEach((arg, index) => {
         for (const alt of alternatives(arg.text, hints, observed)) variants.push(replaced(parent, site, withArgument(site, index, alt), subject.placeholder));
       });
-      if (site.where === 'expr' && !site.unpacks && !parent.entry) {
+      if (site.where === 'expr' && !site.nested && !site.unpacks && !parent.entry) {
         const given = new Set(site.args.map((a) => a.keyword).filter((k): k is string => k !== null));
         const positional = site.args.filter((a) => a.keyword === null).length;
         const params = fn.parameters.filter((p, i) => !(i === 0 && (p.name === 'self' || p.name === 'cls') && fn.className !== null));

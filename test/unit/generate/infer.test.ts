@@ -35,6 +35,15 @@ describe('annotations', () => {
 });
 
 describe('parameter values', () => {
+  it('gives an object read only through its attributes a namespace with them (not the methods it calls)', async () => {
+    const src = 'def cmd(args):\n    if args.verbose:\n        args.log.write("x")\n    return args.version\n';
+    const mod = await parsePython(src);
+    const facts = await functionFacts(src, mod.functions);
+    const fn = mod.functions[0]!;
+    const values = parameterValues(fn.parameters[0]!, facts.get(fn)!.params.get('args'), ctx);
+    expect(values[0]).toMatchObject({ src: "types.SimpleNamespace(verbose=True, log=None, version='1.2.3')", setup: ['import types'] });
+  });
+
   it('puts the body\'s literals and branch boundaries first', async () => {
     const src = 'def f(x, mode):\n    if x > 10:\n        return 1\n    if mode in ("fast", "slow"):\n        return 2\n    return 0\n';
     const mod = await parsePython(src);

@@ -44,5 +44,9 @@ describe('search values', () => {
     expect(withArgument(sites[0]!, null, 'True', 'strict')).toBe('list(obj.grow(1, key="k", strict=True))');
     expect(withArgument(sites[1]!, 1, '0')).toBe('obj = Box(3, depth=0)');
     expect(await callSites([], 'other(1)', 'grow')).toEqual([]);
+    // An object built for the call varies too: its own arguments are sites.
+    const nested = await callSites([], 'cmd(types.SimpleNamespace(bump=None, version="1.2.3"))', 'cmd');
+    expect(nested.map((s) => [s.nested ?? false, s.args.map((a) => a.keyword)])).toEqual([[false, [null]], [true, ['bump', 'version']]]);
+    expect(withArgument(nested[1]!, 0, "'major'")).toBe('cmd(types.SimpleNamespace(bump=\'major\', version="1.2.3"))');
   });
 });
