@@ -266,7 +266,8 @@ const NAME_RULES: Array<[RegExp, Omit<NameHint, 'values'> & { values?: string[] 
 
 /** What a parameter's name suggests. */
 export function fromName(name: string): NameHint {
-  const lower = name.toLowerCase().replace(/^_+/, '');
+  // `version1`, `path_2`: numbered names mean what the name does.
+  const lower = name.toLowerCase().replace(/^_+/, '').replace(/_?\d+$/, '') || name.toLowerCase();
   for (const [pattern, hint] of NAME_RULES) {
     if (pattern.test(lower)) return { values: hint.values ?? hint.strings, ...hint };
   }
