@@ -328,7 +328,10 @@ describe('runProbe: exceptions', () => {
   it('runaway candidates time out, even when they swallow the interruption', () => {
     for (const expr of ['spin()', 'stubborn_spin()']) {
       const r = result(expr);
-      expect(r).toMatchObject({ outcome: 'timeout', phase: 'expr', deterministic: null });
+      expect(r).toMatchObject({ outcome: 'timeout', deterministic: null });
+      // The phase is known when the call's own timer stops it; on a loaded machine the probe may
+      // kill the child first (a stuck call), and then the phase is not reported.
+      expect(['expr', null]).toContain(r.phase);
       expect(r.seconds).toBeGreaterThanOrEqual(0.9);
     }
     expect(result('spin()').lines).toEqual(expect.arrayContaining([lineOf('n += 1')]));
