@@ -331,7 +331,7 @@ describe('runProbe: exceptions', () => {
       expect(r).toMatchObject({ outcome: 'timeout', deterministic: null });
       // The phase is known when the call's own timer stops it; on a loaded machine the probe may
       // kill the child first (a stuck call), and then the phase is not reported.
-      expect(['expr', null]).toContain(r.phase);
+      expect(['expr', null]).toContain((r as { phase?: string | null }).phase);
       expect(r.seconds).toBeGreaterThanOrEqual(0.9);
     }
     expect(result('spin()').lines).toEqual(expect.arrayContaining([lineOf('n += 1')]));
