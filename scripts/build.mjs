@@ -29,9 +29,8 @@ function commonJsBuildOf(name) {
   const filter = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
   return { name: `cjs-${name}`, setup: (b) => b.onResolve({ filter }, () => ({ path: file })) };
 }
-await build({
-  entryPoints: [path.join(root, 'src', 'cli.ts')],
-  outfile,
+/** What the CLI bundle and the parse worker's bundle share. */
+const common = {
   minify: process.env.SMART_TEST_BUILD_READABLE !== '1',
   bundle: true,
   platform: 'node',
@@ -47,7 +46,8 @@ await build({
   banner: { js: "const __smartTestModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
   legalComments: 'none',
-});
+};
+await build({ ...common, entryPoints: [path.join(root, 'src', 'cli.ts')], outfile });
 // The bin compiles the bundle with vm.Script (for the code cache), where import() has no
 // loader: every module must be reached with require.
 const dynamic = [...readFileSync(outfile, 'utf8').matchAll(/\bimport\(\s*["'`]?([^"'`)]*)/g)].map((m) => m[1]);
@@ -56,20 +56,5 @@ if (dynamic.length > 0) {
   process.exit(1);
 }
 // plan --all parses many modules in worker threads (src/pipeline/parse-pool.ts): their script.
-await build({
-  entryPoints: [path.join(root, 'src', 'pipeline', 'parse-worker.ts')],
-  outfile: path.join(dist, 'parse-worker.cjs'),
-  minify: process.env.SMART_TEST_BUILD_READABLE !== '1',
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  external: ['tree-sitter-python', 'typescript'],
-  supported: { 'dynamic-import': false },
-  plugins: [commonJsBuildOf('web-tree-sitter')],
-  define: { 'import.meta.url': '__smartTestModuleUrl' },
-  banner: { js: "const __smartTestModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  logLevel: 'warning',
-  legalComments: 'none',
-});
+await build({ ...common, entryPoints: [path.join(root, 'src', 'pipeline', 'parse-worker.ts')], outfile: path.join(dist, 'parse-worker.cjs') });
 copyFileSync(path.join(root, 'src', 'generate', 'probe.py'), path.join(dist, 'probe.py'));
