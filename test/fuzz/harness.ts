@@ -20,13 +20,13 @@
  * smaller set runs the real bin as a separate process (see cli.fuzz.test.ts).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { CLI, PROJECT_ROOT, cleanEnv } from '../helpers/repo.js';
+import { findBlocks } from '../../src/generate/managed.js';
 
 /** Seed and number of runs: fixed by default (reproducible), FUZZ_SEED / FUZZ_RUNS override. */
 export const FUZZ_SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 20261201;
@@ -307,8 +307,6 @@ export function outputViolations(argv: readonly string[], outcome: Outcome): str
   return problems;
 }
 
-const MARKER = /^# smart-test: target=(\S+) code=([0-9a-f]+) test=([0-9a-f]+)\s*$/;
-
 /**
  * Every file the user had is still there and byte-identical, except test files smart-test
  * writes into (named `test_*.py`; the configured tests folder may be anything): those must keep every line outside the
@@ -375,33 +373,14 @@ function testFileKept(rel: string, old: string, now: string): string[] {
   return problems;
 }
 
-/** The lines outside managed blocks, and the text of each edited block (marker + body), found as smart-test finds them. */
+/** The lines outside managed blocks, and the text of each edited block (marker + body), found by smart-test's own reader. */
 function splitManaged(lines: string[]): { userLines: string[]; editedBlocks: string[] } {
-  const userLines: string[] = [];
-  const editedBlocks: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const m = MARKER.exec(lines[i]!);
-    if (!m) {
-      userLines.push(lines[i]!);
-      continue;
-    }
-    let end = i + 1;
-    while (end < lines.length && /^@/.test(lines[end]!)) end++;
-    if (end < lines.length && /^(async\s+)?def\s/.test(lines[end]!)) {
-      end++;
-      while (end < lines.length && (lines[end]!.trim() === '' || /^\s/.test(lines[end]!))) end++;
-    }
-    while (end > i + 1 && lines[end - 1]!.trim() === '') end--;
-    const body = lines.slice(i + 1, end);
-    if (fingerprint(body.join('\n')) !== m[3]) editedBlocks.push([lines[i]!, ...body].join('\n'));
-    i = end - 1;
-  }
-  return { userLines, editedBlocks };
-}
-
-/** The same fingerprint as src/generate/managed.ts (sha256 of the normalised text, 12 hex digits). */
-function fingerprint(text: string): string {
-  return createHash('sha256').update(text.replace(/\r\n?/g, '\n').replace(/[ \t]+$/gm, '').trimEnd()).digest('hex').slice(0, 12);
+  const blocks = findBlocks(lines.join('\n'));
+  const inBlock = new Set(blocks.flatMap((b) => Array.from({ length: b.end - b.start }, (_, k) => b.start + k)));
+  return {
+    userLines: lines.filter((_, i) => !inBlock.has(i)),
+    editedBlocks: blocks.filter((b) => b.edited).map((b) => [lines[b.start]!, ...b.body].join('\n')),
+  };
 }
 
 function show(content: string | Uint8Array): string {
