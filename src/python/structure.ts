@@ -12,6 +12,7 @@ import type {
 } from './model.js';
 import { focusedText } from './focus-text.js';
 import { normaliseSource, parseWith, withPythonTree } from './parser.js';
+import { forEachChildNode } from './walk.js';
 
 /**
  * Statement containers: nodes whose children may be definitions or raise statements. Anything
@@ -320,19 +321,13 @@ class Walker {
 
   /** Finds ERROR nodes below a node that cannot otherwise hold definitions (in document order, without recursion). */
   private searchErrors(node: Node, ctx: Context): void {
-    const frames: Array<{ children: (Node | null)[]; next: number }> = [{ children: node.children, next: 0 }];
-    while (frames.length > 0) {
-      const frame = frames[frames.length - 1]!;
-      if (frame.next >= frame.children.length) {
-        frames.pop();
-        continue;
-      }
-      const child = frame.children[frame.next++];
-      if (!child || !(child.hasError || child.isError)) continue;
+    forEachChildNode(node, (child) => {
+      if (!(child.hasError || child.isError)) return false;
       if (child.isError) this.errorRegion(child, ctx);
       else if (DEFINITIONS.has(child.type)) this.visit(child, ctx);
-      else frames.push({ children: child.children, next: 0 });
-    }
+      else return true;
+      return false;
+    });
   }
 
   /**
@@ -355,47 +350,32 @@ class Walker {
       if (qualname !== null) stack.push({ column, qualname });
     };
     // The tokens of the region in document order, with an explicit stack: the region may be nested thousands of levels deep.
-    const scan = (n: Node): void => {
-      const frames: Array<{ children: (Node | null)[]; next: number }> = [{ children: n.children, next: 0 }];
-      while (frames.length > 0) {
-        const frame = frames[frames.length - 1]!;
-        if (frame.next >= frame.children.length) {
-          frames.pop();
-          continue;
-        }
-        const child = frame.children[frame.next++];
-        if (!child) continue;
-        if (DEFINITIONS.has(child.type)) {
-          if (pending) emit(null, pending.row, pending.column);
-          pending = null;
-          const column = child.startPosition.column;
-          const scope = scopeAt(column);
-          this.visit(child, { ...inner, scope, chain: [...stack] });
-          const name = definitionName(child);
-          if (name !== null) stack.push({ column, qualname: qualify(scope, name) });
-          continue;
-        }
-        if (child.childCount > 0) {
-          frames.push({ children: child.children, next: 0 });
-          continue;
-        }
-        if (isComment(child) || child.startIndex === child.endIndex) continue;
-        const text = child.type === 'identifier' ? child.text : child.type;
-        if (pending) {
-          const p: { row: number; column: number } = pending;
-          pending = null;
-          if (child.type === 'identifier' && child.startPosition.row === p.row) {
-            emit(child.text, p.row, p.column);
-            continue;
-          }
-          emit(null, p.row, p.column);
-        }
-        if (text === 'def' || text === 'class') {
-          pending = { row: child.startPosition.row, column: child.startPosition.column };
-        }
+    forEachChildNode(node, (child) => {
+      if (DEFINITIONS.has(child.type)) {
+        if (pending) emit(null, pending.row, pending.column);
+        pending = null;
+        const column = child.startPosition.column;
+        const scope = scopeAt(column);
+        this.visit(child, { ...inner, scope, chain: [...stack] });
+        const name = definitionName(child);
+        if (name !== null) stack.push({ column, qualname: qualify(scope, name) });
+        return false;
       }
-    };
-    scan(node);
+      if (child.childCount > 0) return true;
+      if (isComment(child) || child.startIndex === child.endIndex) return false;
+      const text = child.type === 'identifier' ? child.text : child.type;
+      if (pending) {
+        const p: { row: number; column: number } = pending;
+        pending = null;
+        if (child.type === 'identifier' && child.startPosition.row === p.row) {
+          emit(child.text, p.row, p.column);
+          return false;
+        }
+        emit(null, p.row, p.column);
+      }
+      if (text === 'def' || text === 'class') pending = { row: child.startPosition.row, column: child.startPosition.column };
+      return false;
+    });
     if (pending) {
       const p: { row: number; column: number } = pending;
       emit(null, p.row, p.column);

@@ -17,3 +17,21 @@ export function forEachNamedNode(root: Node, enter: (node: Node) => void): void 
     }
   }
 }
+
+/**
+ * Calls `enter` on every node below `root` (named or not: keywords and punctuation too), in
+ * document order, with an explicit stack; a node's children are entered only when `enter`
+ * returns true for it.
+ */
+export function forEachChildNode(root: Node, enter: (node: Node) => boolean): void {
+  const frames: Array<{ children: (Node | null)[]; next: number }> = [{ children: root.children, next: 0 }];
+  while (frames.length > 0) {
+    const frame = frames[frames.length - 1]!;
+    if (frame.next >= frame.children.length) {
+      frames.pop();
+      continue;
+    }
+    const child = frame.children[frame.next++];
+    if (child && enter(child)) frames.push({ children: child.children, next: 0 });
+  }
+}
