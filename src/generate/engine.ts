@@ -496,10 +496,12 @@ async function search(jobs: Job[], observed: Map<Job, Observed>, options: Genera
   const budget = { perFunction: options.config.searchBudget * scale, perRun: options.config.searchRunBudget * scale };
   if (budget.perFunction <= 0 || budget.perRun <= 0) return;
   const subjects = new Map<SearchSubject, Job>();
+  // One array of lines per module: the search caches what it reads of a module by that array.
+  const linesOf = new Map<GenerationSource, string[]>();
   for (const job of jobs) {
     const seen = observed.get(job);
     if (!seen || !('results' in seen) || seen.stopped || job.targets.size === 0) continue;
-    const subject: SearchSubject = { fn: job.via, lines: job.source.text.split(/\r?\n/), targets: job.targets, candidates: job.candidates, results: seen.results, placeholder: options.config.placeholder };
+    const subject: SearchSubject = { fn: job.via, lines: linesOf.get(job.source) ?? linesOf.set(job.source, job.source.text.split(/\r?\n/)).get(job.source)!, targets: job.targets, candidates: job.candidates, results: seen.results, placeholder: options.config.placeholder };
     subjects.set(subject, job);
   }
   if (subjects.size === 0) return;

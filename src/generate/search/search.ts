@@ -13,6 +13,7 @@ import type { Candidate } from '../infer/candidates.js';
 import type { ProbeCandidateResult } from '../probe-model.js';
 import { callSites, withArgument, type CallSite } from './call-sites.js';
 import { alternatives, hintsNear, kindOf, type Kind } from './values.js';
+import { progressSearch } from '../../report/messages/generate.js';
 import { classState, stateSteps, type ClassState } from './receiver-state.js';
 
 /** One function being searched: its candidates and their results grow round by round. */
@@ -96,7 +97,7 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
     // Each round starts a probe: its fixed cost counts against the run's budget.
     runSpent += ROUND_COST;
     if (round === 0 && (Date.now() - started > 1000 || batch.reduce((n, b) => n + b.candidates.length, 0) > 100)) {
-      progress?.(`searching for inputs that reach the missed lines of ${batch.length} function${batch.length === 1 ? '' : 's'}...`);
+      progress?.(progressSearch(batch.length));
     }
     const results = await run(batch);
     stats.rounds++;

@@ -10,6 +10,9 @@ export const TEST_FILE_HEADER = (module: string) => [
   '"""',
 ];
 
+/** While the directed search runs (see src/generate/search/search.ts). */
+export const progressSearch = (functions: number) => `searching for inputs that reach the missed lines of ${functions} function${functions === 1 ? '' : 's'}...`;
+
 export const progressLine = (calls: number, functions: number, python: string) =>
   `running ${calls} candidate calls for ${functions} function${functions === 1 ? '' : 's'} in ${python}`;
 
