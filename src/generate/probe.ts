@@ -100,7 +100,7 @@ export async function runProbe(python: string, request: ProbeRequest, opts: RunP
     const run = await spawnProbe(python, { ...full, targets: asked }, { ...opts, env, timeoutMs: Math.max(1, deadline - Date.now()) }, opts.timeoutMs);
     const start = run.events[0];
     if (start?.event === 'start') header = { probeVersion: start.probeVersion, python: start.python };
-    const ended = assemble(asked, run);
+    const ended = assemble(asked, run, full.timeoutSeconds);
     ended.forEach((result, k) => results.set(pending[k]!, result));
     if (ended.length >= asked.length) break;
     if (run.events.at(-1)?.event === 'resume') {
@@ -139,7 +139,7 @@ export async function runProbe(python: string, request: ProbeRequest, opts: RunP
 }
 
 /** The targets of `asked` that the run ended (`end` seen), in order, with every candidate accounted for. */
-function assemble(asked: ProbeTarget[], run: ProbeRun): ProbeTargetResult[] {
+function assemble(asked: ProbeTarget[], run: ProbeRun, timeoutSeconds: number): ProbeTargetResult[] {
   const out: ProbeTargetResult[] = [];
   let importError: ProbeTargetResult['importError'] = null;
   let candidates: ProbeCandidateResult[] = [];
@@ -152,7 +152,7 @@ function assemble(asked: ProbeTarget[], run: ProbeRun): ProbeTargetResult[] {
     } else if (event.event === 'candidate' && target) {
       candidates.push(event.result);
     } else if (event.event === 'end' && target) {
-      out.push(importError ? { id: target.id, importError, candidates: [], stopped: null } : finish(target, candidates, event.stopped));
+      out.push(importError ? { id: target.id, importError, candidates: [], stopped: null } : finish(target, candidates, event.stopped, timeoutSeconds));
     }
   }
   return out;
@@ -185,15 +185,19 @@ function nextCandidate(target: ProbeTarget, done: ProbeCandidateResult[]): strin
   return target.candidates[done.length]?.id ?? target.candidates.at(-1)?.id ?? '';
 }
 
-/** The target's result with a result for every candidate: the one that stopped it, and 'skipped' after it. */
-function finish(target: ProbeTarget, done: ProbeCandidateResult[], stopped: ProbeStopped | null): ProbeTargetResult {
+/**
+ * The target's result with a result for every candidate: the one that stopped it, and 'skipped'
+ * after it. A call the probe had to kill for running too long (it never reported) ran at least
+ * the per-call limit, `timeoutSeconds`.
+ */
+function finish(target: ProbeTarget, done: ProbeCandidateResult[], stopped: ProbeStopped | null, timeoutSeconds = 0): ProbeTargetResult {
   const candidates = [...done];
   const empty = { lines: [], names: [], seconds: 0, deterministic: null, stdout: '', stderr: '' };
   for (const asked of target.candidates.slice(done.length)) {
     if (stopped && asked.id === stopped.candidate && stopped.reason === 'crash') {
       candidates.push({ id: asked.id, outcome: 'crash', ...empty, exitCode: stopped.exitCode ?? null, signal: stopped.signal ?? null });
     } else if (stopped && asked.id === stopped.candidate && stopped.reason === 'timeout') {
-      candidates.push({ id: asked.id, outcome: 'timeout', phase: null, ...empty });
+      candidates.push({ id: asked.id, outcome: 'timeout', phase: null, ...empty, seconds: timeoutSeconds });
     } else {
       candidates.push({ id: asked.id, outcome: 'skipped', reason: stopped?.reason ?? 'crash', ...empty });
     }
