@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { codeFingerprint, findBlocks, markerLine } from '../../../src/generate/managed.js';
@@ -39,6 +39,7 @@ describe('module names and test files', () => {
 
   it('gives modules of the same basename different test files, and does not take another module\'s file', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'smart-test-tf-'));
+    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
     expect(await testFileFor(root, 'tests', 'pkg.a.util')).toBe('tests/test_pkg_a_util.py');
     expect(await testFileFor(root, 'tests', 'pkg.b.util')).toBe('tests/test_pkg_b_util.py');
     mkdirSync(path.join(root, 'tests'));

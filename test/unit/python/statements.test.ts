@@ -3,10 +3,10 @@
  * statement, the lines found from the syntax tree are the statements coverage.py counts there.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { statementLines } from '../../../src/python/statements.js';
 import { parsePython } from '../../../src/python/structure.js';
 import { requirePython } from '../../helpers/python.js';
@@ -72,6 +72,7 @@ describe('statementLines', () => {
   it('finds the statements coverage.py counts in each function body', async () => {
     const python = requirePython();
     const dir = mkdtempSync(path.join(tmpdir(), 'smart-test-statements-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(path.join(dir, 'mod.py'), SOURCE);
     const run = spawnSync(python, ['-c', [
       'import json, coverage',
