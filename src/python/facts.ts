@@ -293,6 +293,8 @@ export interface ModuleTypes {
   enums: Map<string, string[]>;
   /** How to construct a class: the parameters of its __init__ (self left out), or its dataclass / NamedTuple fields. */
   constructors: Map<string, import('./model.js').Parameter[]>;
+  /** The class whose `__init__` a class without its own inherits (a base defined in the same module), by class qualname. */
+  initFrom?: Map<string, string>;
 }
 
 const ENUM_BASES = /(^|\.)(Enum|IntEnum|StrEnum|Flag|IntFlag)$/;
@@ -340,5 +342,38 @@ export async function moduleTypes(source: string, parsed: import('./model.js').P
     };
     forEachNamedNode(tree.rootNode, visit);
   });
-  return { enums, constructors };
+  const initFrom = inheritConstructors(parsed.classes, constructors, enums);
+  return { enums, constructors, initFrom };
+}
+
+/**
+ * A class without its own `__init__` (an exception subclass, a variant overriding one method)
+ * is built as its nearest base defined in the same module is: it takes that base's parameters.
+ * Bases are followed by their last name, first base first, never in a cycle.
+ */
+function inheritConstructors(classes: readonly import('./model.js').PyClass[], constructors: Map<string, import('./model.js').Parameter[]>, enums: Map<string, string[]>): Map<string, string> {
+  const initFrom = new Map<string, string>();
+  const byName = new Map<string, string>();
+  for (const c of classes) if (!byName.has(c.name)) byName.set(c.name, c.qualname);
+  const bases = new Map(classes.map((c) => [c.qualname, c.bases]));
+  const owner = (qualname: string, seen: Set<string>): string | null => {
+    if (constructors.has(qualname)) return qualname;
+    if (seen.has(qualname) || enums.has(qualname)) return null;
+    seen.add(qualname);
+    for (const base of bases.get(qualname) ?? []) {
+      const name = byName.get(base.split('.').pop()!.replace(/\[.*$/, ''));
+      if (name === undefined) continue;
+      const found = owner(name, seen);
+      if (found !== null) return found;
+    }
+    return null;
+  };
+  for (const c of classes) {
+    if (constructors.has(c.qualname) || enums.has(c.qualname)) continue;
+    const from = owner(c.qualname, new Set());
+    if (from === null) continue;
+    constructors.set(c.qualname, constructors.get(from)!);
+    initFrom.set(c.qualname, from);
+  }
+  return initFrom;
 }

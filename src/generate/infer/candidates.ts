@@ -2,6 +2,7 @@ import type { BodyFacts, ModuleTypes } from '../../python/facts.js';
 import type { Parameter, PyClass, PyFunction } from '../../python/model.js';
 import { isStatementSource, parseDoctest } from './doctest.js';
 import { receiversFor, usable } from './objects.js';
+import { withInferredType } from './param-types.js';
 import { MAX_SEEDS, type SeedSet } from './seeds.js';
 import { parameterValues, type InferContext, type Value } from './values.js';
 
@@ -115,7 +116,7 @@ function inferredCandidates(target: TargetContext): Candidate[] {
   const ctx: InferContext = { placeholder: target.placeholder, types: target.types };
   const facts = target.facts.get(fn);
   const params = callParameters(fn);
-  const valuesOf = (p: Parameter) => parameterValues(p, facts?.params.get(p.name), ctx);
+  const valuesOf = (p: Parameter) => parameterValues(withInferredType(p, fn, target.types), facts?.params.get(p.name), ctx);
   const pools = params.map((p) => {
     const general = usable(target.extraValues ? target.extraValues(fn, p, valuesOf(p)) : valuesOf(p));
     // Another instance of the method's own class (`other` of __eq__, __lt__, merge(other)):

@@ -14,6 +14,7 @@ import type { PyClass, PyFunction } from '../../python/model.js';
 import type { TargetContext } from './candidates.js';
 import { isAssignment, renderArgs } from './candidates.js';
 import { parseDoctest } from './doctest.js';
+import { withInferredType } from './param-types.js';
 import { parameterValues, type InferContext, type Value } from './values.js';
 
 const MAX_RECEIVERS = 8;
@@ -62,11 +63,13 @@ export function doctestReceivers(cls: PyClass, module: string): string[][] {
 /** Setup statements that build `obj` from the class's constructor: one with the first values, one with alternatives. */
 export function constructorVariants(target: TargetContext, className: string): string[][] {
   const ctorParams = target.types.constructors.get(className);
-  const init = target.functions.find((f) => f.name === '__init__' && f.className === className);
+  const initClass = target.types.initFrom?.get(className) ?? className;
+  const init = target.functions.find((f) => f.name === '__init__' && f.className === initClass);
   const ctx: InferContext = { placeholder: target.placeholder, types: target.types };
   if (!ctorParams || ctorParams.length === 0) return [[`obj = ${className}()`]];
   const facts = init ? target.facts.get(init) : undefined;
-  const pools = ctorParams.map((p) => usable(parameterValues(p, facts?.params.get(p.name), ctx)));
+  const docstring = { docstring: init?.docstring ?? target.cls?.docstring ?? null };
+  const pools = ctorParams.map((p) => usable(parameterValues(withInferredType(p, docstring, target.types), facts?.params.get(p.name), ctx)));
   const first = ctorParams.map((p, i) => (p.default === null && p.kind !== 'var_positional' && p.kind !== 'var_keyword' ? pools[i]![0] ?? null : null));
   const second = ctorParams.map((p, i) => (p.kind === 'var_positional' || p.kind === 'var_keyword' ? null : pools[i]![1] ?? first[i] ?? null));
   const withSetup = (values: Array<Value | null>, line: string) => [...new Set([...values.flatMap((v) => v?.setup ?? []), line])];
@@ -84,7 +87,7 @@ function factoryReceivers(target: TargetContext, cls: PyClass): string[][] {
     if (f.isAsync || !buildsClass(f, cls, target.source ?? '')) continue;
     const params = f.kind === 'classmethod' ? f.parameters.slice(1) : f.parameters;
     const facts = target.facts.get(f);
-    const values = params.map((p) => (p.default === null && p.kind !== 'var_positional' && p.kind !== 'var_keyword' ? usable(parameterValues(p, facts?.params.get(p.name), ctx))[0] ?? null : null));
+    const values = params.map((p) => (p.default === null && p.kind !== 'var_positional' && p.kind !== 'var_keyword' ? usable(parameterValues(withInferredType(p, f, target.types), facts?.params.get(p.name), ctx))[0] ?? null : null));
     const callee = f.className ? `${f.className}.${f.name}` : f.name;
     out.push([...new Set([...values.flatMap((v) => v?.setup ?? []), `obj = ${callee}(${renderArgs(params, values)})`])]);
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCandidates, type TargetContext } from '../../../src/generate/infer/candidates.js';
 import { receiversFor } from '../../../src/generate/infer/objects.js';
+import { documentedType } from '../../../src/generate/infer/param-types.js';
 import type { SeedSet } from '../../../src/generate/infer/seeds.js';
 import { functionFacts, moduleTypes } from '../../../src/python/facts.js';
 import { parsePython } from '../../../src/python/structure.js';
@@ -150,5 +151,67 @@ describe('objects: receivers for methods, by route and in order', () => {
       const candidates = buildCandidates(await target(src, name));
       expect(candidates.map((c) => c.expr), name).toContain(call);
     }
+  });
+  it('builds a class without its own __init__ as its base in the module is built', async () => {
+    const src = [
+      'class ParseError(ValueError):',
+      '    pass',
+      '',
+      'class ArityError(ParseError):',
+      '    def __init__(self, expected: int, actual: int, name: str):',
+      '        self.expected, self.actual, self.name = expected, actual, name',
+      '',
+      'class VariadicArityError(ArityError):',
+      '    def __str__(self):',
+      '        return "at least %s for %s" % (self.expected, self.name)',
+    ].join('\n');
+    expect(last(receiversFor(await target(src, 'VariadicArityError.__str__'), 'VariadicArityError'))[0]).toBe("obj = VariadicArityError(3, 3, 'Alice')");
+  });
+
+  it('builds an argument of a class the docstring names or the parameter is named after', async () => {
+    const src = [
+      'class Job:',
+      '    def __init__(self, interval: int):',
+      '        self.interval = interval',
+      '',
+      'class TokenList:',
+      '    def __init__(self, tokens: list):',
+      '        self.tokens = tokens',
+      '',
+      'def repeat(job, *args):',
+      '    """Schedules it.',
+      '',
+      '    :param job: a :class:`Jobs <Job>`',
+      '    """',
+      '    return job.interval',
+      '',
+      'def first(token_list):',
+      '    return token_list.tokens[0]',
+      '',
+      'def google(item, count):',
+      '    """Google style.',
+      '',
+      '    Args:',
+      '        item (Job): the job.',
+      '        count (int): how many.',
+      '    """',
+      '    return item.interval * count',
+    ].join('\n');
+    const exprs = async (name: string) => buildCandidates(await target(src, name)).map((c) => c.expr);
+    expect((await exprs('repeat'))[0]).toBe('repeat(Job(3))');
+    expect((await exprs('first'))[0]).toBe('first(TokenList([1, 2]))');
+    expect((await exprs('google'))[0]).toBe('google(Job(3), 3)');
+  });
+});
+
+describe('param-types: the type a docstring gives a parameter', () => {
+  it('reads Sphinx, Google and NumPy styles', () => {
+    expect(documentedType(':param x: the x\n:type x: pkg.Job\n', 'x')).toBe('pkg.Job');
+    expect(documentedType(':param Job x: the x\n', 'x')).toBe('Job');
+    expect(documentedType(':param x: the :class:`~pkg.Job` to run\n', 'x')).toBe('pkg.Job');
+    expect(documentedType(':param x: a :class:`~pkg.Job`\n', 'x')).toBe('pkg.Job');
+    expect(documentedType('Args:\n    x (int, optional): how many\n', 'x')).toBe('int');
+    expect(documentedType('Parameters\n----------\nx : float\n    the x\n', 'x')).toBe('float');
+    expect(documentedType(':param xy: a :class:`Job`\n', 'x')).toBe(null);
   });
 });
