@@ -82,6 +82,10 @@ export function topLevelItems(inside: string): string[] {
 export function hintsNear(lines: readonly string[], missed: readonly number[], first: number, last: number): Hints {
   const window = new Set<number>();
   for (const m of missed) for (let l = Math.max(first, m - 4); l <= Math.min(last, m); l++) window.add(l);
+  // Then the conditions that guard each missed line from further up (an `elif` chain's earlier
+  // tests, the `if` above a long block), nearest first.
+  const guards = new Set<number>();
+  for (const m of missed) for (const g of guardLines(lines, m, first)) if (!window.has(g)) guards.add(g);
   const constants = namedConstants(lines);
   const numbers: string[] = [];
   const strings: string[] = [];
@@ -89,7 +93,7 @@ export function hintsNear(lines: readonly string[], missed: readonly number[], f
   const addNumber = (n: string) => {
     if (!numbers.includes(n)) numbers.push(n);
   };
-  for (const l of [...window].sort((a, b) => a - b)) {
+  for (const l of [...[...window].sort((a, b) => a - b), ...guards]) {
     // A constant compared with (`depth > MAX_DEPTH`) stands for its value.
     const text = stripComment(lines[l - 1] ?? '').replace(/\b(?:(?:self|cls)\.)?([A-Z][A-Z0-9_]*)\b/g, (whole, name: string) => constants.get(name) ?? whole);
     for (const m of text.matchAll(/(?<![\w.'"])[rRuU]?('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")/g)) if (!strings.includes(m[0]) && m[0].length <= 80) strings.push(m[0]);
@@ -111,6 +115,34 @@ export function hintsNear(lines: readonly string[], missed: readonly number[], f
     }
   }
   return { numbers, strings, lengths };
+}
+
+/**
+ * The headers of the blocks around line `m`, innermost first (by indentation, from `first` on):
+ * each `if`/`elif`/`while`/`for`/`with`/`try` that encloses it, and for an `elif` or `else`
+ * branch the `if` and `elif` tests before it in the same chain.
+ */
+export function guardLines(lines: readonly string[], m: number, first: number): number[] {
+  const out: number[] = [];
+  const indentOf = (text: string) => text.length - text.trimStart().length;
+  let indent = indentOf(lines[m - 1] ?? '');
+  let chainOpen = false;
+  for (let l = m - 1; l >= first && indent > 0; l--) {
+    const text = lines[l - 1] ?? '';
+    const trimmed = text.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const ind = indentOf(text);
+    if (ind < indent) {
+      if (!/^(if|elif|else|while|for|with|try|except|async\s+(for|with))\b/.test(trimmed)) break;
+      out.push(l);
+      indent = ind;
+      chainOpen = /^(elif|else|except)\b/.test(trimmed);
+    } else if (ind === indent && chainOpen && /^(if|elif|try|except)\b/.test(trimmed)) {
+      out.push(l);
+      chainOpen = !/^(if|try)\b/.test(trimmed);
+    }
+  }
+  return out;
 }
 
 /**

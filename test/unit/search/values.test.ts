@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { callSites, withArgument } from '../../../src/generate/search/call-sites.js';
-import { alternatives, hintsNear, kindOf, namedConstants, topLevelItems } from '../../../src/generate/search/values.js';
+import { alternatives, guardLines, hintsNear, kindOf, namedConstants, topLevelItems } from '../../../src/generate/search/values.js';
 
 describe('search values', () => {
   it('tells the kind of a literal by its text', () => {
@@ -24,6 +24,26 @@ describe('search values', () => {
     const hints = hintsNear(lines, [6], 4, 7);
     expect(hints.numbers).toEqual(['-1', '0', '1', '99', '100', '101']);
     expect(hints.strings).toEqual(['"x-"']);
+  });
+
+  it('takes the tests of the branches that guard a missed line from further up, nearest first', () => {
+    const lines = [
+      'def tokenize(self, text):',
+      "    for ch in text:",
+      "        if ch == '(':",
+      "            yield 'open'",
+      "        elif ch == '-':",
+      '            start = 1',
+      '            buff = self.more()',
+      '            other = 2',
+      '            if len(buff) > 1:',
+      "                yield 'number'",
+      '            else:',
+      '                raise ValueError(buff)',
+    ];
+    expect(guardLines(lines, 12, 2)).toEqual([11, 9, 5, 3, 2]);
+    const hints = hintsNear(lines, [12], 2, 12);
+    expect(hints.strings).toEqual(["'number'", "'-'", "'('"]);
   });
 
   it('offers boundaries of the same kind, hints first, never the value itself', () => {
