@@ -20,6 +20,24 @@ const GRADES = `def grade(score):
     return "C"
 `;
 
+// The zone is set only by `at`, from its argument: no literal reaches describe's first branch.
+const ALARM = `class Alarm:
+    def __init__(self, hour: int):
+        self.hour = hour
+        self.zone = None
+
+    def at(self, label: str, zone: str = None):
+        self.label = label
+        if zone is not None:
+            self.zone = zone.upper()
+        return self
+
+    def describe(self):
+        if self.zone is not None:
+            return "%s %s" % (self.hour, self.zone)
+        return str(self.hour)
+`;
+
 interface GenerateJson {
   generated: Array<{ qualname: string; status: string; detail: string; targetLines: number[]; unreachedLines: number[] }>;
 }
@@ -59,5 +77,19 @@ describe('directed search', () => {
 
     // The same repository state gives byte-identical tests.
     expect(generate(python, {}).text).toBe(on.text);
+  });
+
+  it('puts the receiver in a state through the calls another tested method of its class kept', () => {
+    const python = requirePython();
+    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
+    repo.write('src/alarm.py', ALARM);
+    repo.write('.smarttestrc.json', JSON.stringify({ python }));
+    const r = runCli(['generate', 'src/alarm.py', '--all', '--format', 'json'], repo.root);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as GenerateJson;
+    expect(out.generated.find((g) => g.qualname === 'Alarm.describe')!.unreachedLines).toEqual([]);
+    const text = readFileSync(path.join(repo.root, 'tests/test_alarm.py'), 'utf8');
+    expect(text).toMatch(/obj\.at\([^)]*\)\n\s+result = obj\.describe\(\)/);
+    expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_alarm.py'], repo.root)).toMatch(/\d+ passed/);
   });
 });

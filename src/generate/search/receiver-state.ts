@@ -21,6 +21,8 @@ export interface ClassState {
   setters: Map<string, string[]>;
   /** attr -> literals it is assigned or compared with anywhere in the class. */
   literals: Map<string, string[]>;
+  /** attr -> the class's other methods that take arguments and assign it (`def at(self, when, tz)` setting `self.zone`). */
+  assigners: Map<string, string[]>;
 }
 
 const LITERAL = new Set(['string', 'integer', 'float', 'true', 'false', 'none']);
@@ -28,7 +30,7 @@ const LITERAL = new Set(['string', 'integer', 'float', 'true', 'false', 'none'])
 /** What the class `className` (its last name) does with the attributes of `self`, from one parse of the module. */
 export async function classState(source: string, className: string): Promise<ClassState> {
   return withPythonTree(source, (tree) => {
-    const state: ClassState = { setters: new Map(), literals: new Map() };
+    const state: ClassState = { setters: new Map(), literals: new Map(), assigners: new Map() };
     const cls = findClass(tree.rootNode, className);
     if (!cls) return state;
     const body = cls.childForFieldName('body');
@@ -50,6 +52,7 @@ export async function classState(source: string, className: string): Promise<Cla
             add(state.literals, attr, right.text);
             if (callable) add(state.setters, attr, isProperty ? `obj.${name}` : `obj.${name}()`);
           }
+          if (attr && !name.startsWith('__') && !isProperty && decorators.length === 0 && params.length > 1) add(state.assigners, attr, name);
         } else if (node.type === 'comparison_operator') {
           const parts = node.namedChildren.filter((n): n is Node => n !== null);
           const attr = parts.map((p) => selfAttr(p)).find((a) => a !== null);
@@ -65,9 +68,14 @@ export async function classState(source: string, className: string): Promise<Cla
   });
 }
 
+/** The attributes of `self` that `window` (source lines) reads, in order of first reading. */
+export function attributesRead(window: string): string[] {
+  return [...new Set([...window.matchAll(/\bself\.([A-Za-z_]\w*)\b(?!\s*\()/g)].map((m) => m[1]!))];
+}
+
 /** Statements that put `obj` in another state, for the attributes `window` (source lines near the missed lines) reads. */
 export function stateSteps(state: ClassState, window: string): StateStep[] {
-  const attrs = [...new Set([...window.matchAll(/\bself\.([A-Za-z_]\w*)\b(?!\s*\()/g)].map((m) => m[1]!))];
+  const attrs = attributesRead(window);
   const steps: StateStep[] = [];
   for (const attr of attrs) {
     for (const statement of state.setters.get(attr) ?? []) steps.push({ attr, statement });

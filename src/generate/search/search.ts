@@ -14,7 +14,7 @@ import type { ProbeCandidateResult } from '../probe-model.js';
 import { callSites, withArgument, type CallSite } from './call-sites.js';
 import { alternatives, hintsNear, kindOf, type Kind } from './values.js';
 import { progressSearch } from '../../report/messages/generate.js';
-import { classState, stateSteps, type ClassState } from './receiver-state.js';
+import { attributesRead, classState, stateSteps, type ClassState } from './receiver-state.js';
 
 /** One function being searched: its candidates and their results grow round by round. */
 export interface SearchSubject {
@@ -87,7 +87,7 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
       const cost = callCost(subject);
       const room = Math.min(MAX_PER_ROUND, Math.floor((budget.perFunction - (spent.get(subject) ?? 0)) / cost + 1e-9), Math.floor((budget.perRun - runSpent) / cost + 1e-9));
       if (room <= 0) continue;
-      const fresh = await deriveCandidates(subject, missed, observed, room);
+      const fresh = await deriveCandidates(subject, missed, observed, room, subjects);
       if (fresh.length === 0) continue;
       spent.set(subject, (spent.get(subject) ?? 0) + fresh.length * cost);
       runSpent += fresh.length * cost;
@@ -145,7 +145,7 @@ function observedValues(subjects: readonly SearchSubject[]): Map<Kind, string[]>
  * argument of the call (and of the receiver's constructor) replaced by each alternative in turn,
  * and each optional parameter the call leaves out given each alternative to None.
  */
-async function deriveCandidates(subject: SearchSubject, missed: readonly number[], observed: ReadonlyMap<Kind, readonly string[]>, room: number): Promise<Candidate[]> {
+async function deriveCandidates(subject: SearchSubject, missed: readonly number[], observed: ReadonlyMap<Kind, readonly string[]>, room: number, siblings: readonly SearchSubject[]): Promise<Candidate[]> {
   const { fn } = subject;
   const hints = hintsNear(subject.lines, missed, fn.bodyStartLine, fn.endLine);
   const tried = new Set(subject.candidates.map(key));
@@ -181,7 +181,7 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   // Midpoints between two calls that differ in one number and take different paths come first;
   // then, for a method, receivers put in another state.
   perParent.unshift(await bisections(subject));
-  if (fn.className) perParent.splice(1, 0, await stateVariants(subject, ranked.filter((c) => c.setup.some((l) => /^\s*obj\s*=/.test(l))).slice(0, PARENTS), missed));
+  if (fn.className) perParent.splice(1, 0, await stateVariants(subject, ranked.filter((c) => c.setup.some((l) => /^\s*obj\s*=/.test(l))).slice(0, PARENTS), missed, siblings));
   const out: Candidate[] = [];
   for (let i = 0; out.length < room && perParent.some((v) => i < v.length); i++) {
     for (const variants of perParent) {
@@ -247,7 +247,7 @@ const classStates = new WeakMap<readonly string[], Map<string, Promise<ClassStat
  * line, a statement that sets an attribute the function reads, the attributes read nearest the
  * missed lines first, then those read on the lines the parent ran (last first), then the rest.
  */
-async function stateVariants(subject: SearchSubject, parents: readonly Candidate[], missed: readonly number[]): Promise<Candidate[]> {
+async function stateVariants(subject: SearchSubject, parents: readonly Candidate[], missed: readonly number[], siblings: readonly SearchSubject[]): Promise<Candidate[]> {
   const { fn } = subject;
   const className = fn.className!.split('.').pop()!;
   let perText = classStates.get(subject.lines);
@@ -255,7 +255,7 @@ async function stateVariants(subject: SearchSubject, parents: readonly Candidate
   let pending = perText.get(className);
   if (!pending) perText.set(className, (pending = classState(subject.lines.join('\n'), className)));
   const state = await pending;
-  if (state.setters.size === 0 && state.literals.size === 0) return [];
+  if (state.setters.size === 0 && state.literals.size === 0 && state.assigners.size === 0) return [];
   const body = (from: number, to: number) => subject.lines.slice(from - 1, to).join('\n');
   const near = missed.map((m) => body(Math.max(fn.bodyStartLine, m - 4), m)).join('\n');
   const out: Candidate[] = [];
@@ -265,11 +265,52 @@ async function stateVariants(subject: SearchSubject, parents: readonly Candidate
     const result = subject.results[subject.candidates.indexOf(parent)];
     const ran = [...new Set(result?.lines ?? [])].sort((a, b) => b - a).map((l) => subject.lines[l - 1] ?? '').join('\n');
     const seen = new Set<string>();
-    for (const step of stateSteps(state, `${near}\n${ran}\n${body(fn.bodyStartLine, fn.endLine)}`)) {
+    const window = `${near}\n${ran}\n${body(fn.bodyStartLine, fn.endLine)}`;
+    for (const step of stateSteps(state, window)) {
       if (seen.has(step.statement) || parent.setup.includes(step.statement)) continue;
       seen.add(step.statement);
       const setup = [...parent.setup.slice(0, at + 1), step.statement, ...parent.setup.slice(at + 1)];
       out.push({ ...parent, setup, origin: parent.origin === 'doctest' ? 'inferred' : parent.origin });
+    }
+    // Methods that take arguments and set an attribute read here, called as their own kept calls
+    // in this run call them, after the parent's other steps (`obj.at('10:00', 'UTC')` sets the zone).
+    for (const { imports, statement } of siblingCalls(subject, state, window, siblings)) {
+      if (seen.has(statement) || parent.setup.includes(statement)) continue;
+      seen.add(statement);
+      const setup = [...imports.filter((i) => !parent.setup.includes(i)), ...parent.setup, statement];
+      out.push({ ...parent, setup, origin: parent.origin === 'doctest' ? 'inferred' : parent.origin });
+    }
+  }
+  return out;
+}
+
+const MAX_SIBLING_CALLS = 2;
+
+/**
+ * For each attribute `window` reads, the calls of the class's methods that assign it, taken from
+ * those methods' own usable results in this search (other functions of the same class being
+ * tested in the same run): statements on `obj`, a few per method, the ones reaching most lines first.
+ */
+function siblingCalls(subject: SearchSubject, state: ClassState, window: string, siblings: readonly SearchSubject[]): Array<{ imports: string[]; statement: string }> {
+  const out: Array<{ imports: string[]; statement: string }> = [];
+  const isImport = (l: string) => /^\s*(import|from)\s/.test(l);
+  for (const attr of attributesRead(window)) {
+    for (const method of state.assigners.get(attr) ?? []) {
+      if (method === subject.fn.name) continue;
+      const sibling = siblings.find((s) => s.fn.className === subject.fn.className && s.fn.name === method);
+      if (!sibling) continue;
+      const calls = sibling.results
+        .map((r, i) => ({ r, c: sibling.candidates[i] }))
+        // Calls on `obj` whose arguments need nothing the setup built but imports.
+        .filter((x): x is { r: ProbeCandidateResult; c: Candidate } => x.c !== undefined && x.r.outcome === 'return' && !x.c.placeholder && x.c.expr.startsWith(`obj.${method}(`) && x.c.setup.every((l) => isImport(l) || /^\s*obj\s*=/.test(l) || /^\s*obj\./.test(l)))
+        .sort((a, b) => new Set(b.r.lines).size - new Set(a.r.lines).size);
+      let taken = 0;
+      for (const { c } of calls) {
+        if (taken >= MAX_SIBLING_CALLS) break;
+        if (out.some((o) => o.statement === c.expr)) continue;
+        out.push({ imports: c.setup.filter(isImport), statement: c.expr });
+        taken++;
+      }
     }
   }
   return out;

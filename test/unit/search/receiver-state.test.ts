@@ -37,6 +37,8 @@ describe('receiver states', () => {
     expect(state.setters).toEqual(new Map([['unit', ['obj.days', 'obj.hourly()']]]));
     expect(state.literals.get('unit')).toEqual(['None', '"days"', '"hours"', '"weeks"']);
     expect(state.literals.get('mode')).toEqual(['3']);
+    // Methods that take arguments and assign an attribute, whatever the value.
+    expect(state.assigners).toEqual(new Map([['unit', ['every']]]));
   });
 
   it('offers steps for the attributes the given lines read, setters first', async () => {
