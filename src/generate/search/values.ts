@@ -198,6 +198,8 @@ export function alternatives(text: string, hints: Hints, observed: ReadonlyMap<K
       for (const s of hints.strings) add(s);
       add("''");
       add("' '");
+      // The characters the code compares with, put inside the string (a lexer's `'\\'`, `'-'`).
+      for (const v of insertions(text, hints.strings)) add(v);
       add(upper(text));
       add(`${text} * 2`);
       add("'0'");
@@ -244,6 +246,37 @@ export function alternatives(text: string, hints: Hints, observed: ReadonlyMap<K
   const other = CROSS_KIND[kind];
   if (other) for (const v of other) add(v);
   return out.slice(0, max);
+}
+
+const MAX_INSERTED = 2;
+
+/**
+ * `text` (a string literal) with each of the first few short hint strings inserted in its middle
+ * and before its last character: the input a tokenizer needs to meet that character inside a
+ * token rather than alone. Escapes are kept whole; a hint holding the other quote is skipped.
+ */
+export function insertions(text: string, strings: readonly string[]): string[] {
+  const m = /^([uU]?)(['"])(.*)\2$/s.exec(text);
+  if (!m) return [];
+  const prefix = m[1]!;
+  const quote = m[2]!;
+  const units: string[] = m[3]!.match(/\\.|[^\\]/gs) ?? [];
+  if (units.length < 2) return [];
+  const out: string[] = [];
+  let used = 0;
+  for (const hint of strings) {
+    if (used >= MAX_INSERTED) break;
+    const h = /^([uU]?)(['"])(.*)\2$/s.exec(hint);
+    if (!h || h[3]!.length === 0) continue;
+    const hintUnits: string[] = h[3]!.match(/\\.|[^\\]/gs) ?? [];
+    if (hintUnits.length > 3 || hintUnits.includes(quote)) continue;
+    used++;
+    for (const at of [Math.floor(units.length / 2), units.length - 1]) {
+      const v = `${prefix}${quote}${[...units.slice(0, at), ...hintUnits, ...units.slice(at)].join('')}${quote}`;
+      if (!out.includes(v)) out.push(v);
+    }
+  }
+  return out;
 }
 
 function upper(text: string): string | null {

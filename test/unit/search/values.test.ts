@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { callSites, withArgument } from '../../../src/generate/search/call-sites.js';
-import { alternatives, guardLines, hintsNear, kindOf, namedConstants, topLevelItems } from '../../../src/generate/search/values.js';
+import { alternatives, guardLines, hintsNear, insertions, kindOf, namedConstants, topLevelItems } from '../../../src/generate/search/values.js';
 
 describe('search values', () => {
   it('tells the kind of a literal by its text', () => {
@@ -46,11 +46,18 @@ describe('search values', () => {
     expect(hints.strings).toEqual(["'number'", "'-'", "'('"]);
   });
 
+  it('puts the characters the code compares with inside a string, escapes kept whole', () => {
+    expect(insertions("'foo.bar'", ["'\\\\'", "'-'", "'['"])).toEqual(["'foo\\\\.bar'", "'foo.ba\\\\r'", "'foo-.bar'", "'foo.ba-r'"]);
+    expect(insertions('"a\\nb"', ["'-'"])).toEqual(['"a-\\nb"', '"a\\n-b"']);
+    expect(insertions("'ab'", ['"\'"', "'long string'"])).toEqual([]);
+    expect(insertions('1', ["'-'"])).toEqual([]);
+  });
+
   it('offers boundaries of the same kind, hints first, never the value itself', () => {
     const hints = { numbers: ['9', '10', '11'], strings: ["'x'"], lengths: [2] };
     expect(alternatives('10', hints, new Map())).toEqual(['9', '11', '0', '-10', '1', '-1', '2', '1000', 'None', "'1'"]);
     expect(alternatives('[1, 2, 3]', hints, new Map())).toEqual(['[]', '[1, 2]', '[1]', '[3, 2, 1]', '[1, 2, 3, 3]', '[None]', 'None']);
-    expect(alternatives("'ab'", hints, new Map([['str', ["'seen'"]]]))).toEqual(["'x'", "''", "' '", "'AB'", "'ab' * 2", "'0'", "'a'", "'seen'", 'None', '1']);
+    expect(alternatives("'ab'", hints, new Map([['str', ["'seen'"]]]))).toEqual(["'x'", "''", "' '", "'axb'", "'AB'", "'ab' * 2", "'0'", "'a'", "'seen'", 'None', '1']);
     expect(alternatives('True', hints, new Map())).toEqual(['False']);
   });
 
