@@ -25,6 +25,7 @@ import sys
 
 def _load_main():
     """Imports the probe's package from beside this file and puts sys.path back as it was."""
+    sys.dont_write_bytecode = True  # main() sets it too; no __pycache__ beside the package either
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path.insert(0, here)
     try:
