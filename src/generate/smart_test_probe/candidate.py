@@ -22,7 +22,10 @@ except ImportError:  # pragma: no cover
 
 class _Candidates(object):
     """_Runner's per-candidate work: one run of a candidate under the probe's limits (run_once),
-    and its report, with the second run that tells whether it is deterministic (candidate)."""
+    and its report, with the second run that tells whether it is deterministic (candidate).
+
+    Uses the runner's cwd, timeout, allow, repeat, timer, pathlib, tempfile, in_child and
+    current, its isolation (_make_tmp, _drop_tmp, _snapshot, _restore), _describe and emit."""
 
     def run_once(self, target, codes, trace, needs_asyncio):
         """Run a candidate once; returns a dict of raw facts about the run."""

@@ -16,7 +16,10 @@ from .limits import _child_memory, _limit_memory, _restore_signals
 
 class _Forking(object):
     """_Runner's side of running each target in a child process: starting the children, writing
-    their results in request order, and what a child does (_child)."""
+    their results in request order, and what a child does (_child).
+
+    Uses the runner's request, jobs, memory, out_fd, in_child and current_target, and its
+    _import, _run_here, candidate and emit."""
 
     def _run_all_forked(self, importlib):
         """Runs each target's candidates in a child process, up to ``self.jobs`` at once.

@@ -12,7 +12,9 @@ ADDRESS_RE = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 class _Describing(object):
-    """_Runner's description of a run: its outcome and what the assertions need, as JSON data."""
+    """_Runner's description of a run: its outcome and what the assertions need, as JSON data.
+
+    Uses the runner's allow (a changed environment is blocked only when side effects are not)."""
 
     def _describe(self, target, run):
         exc = run["exc"]

@@ -7,7 +7,9 @@ import sys
 
 class _Isolation(object):
     """_Runner's per-run isolation: a fresh tmp directory for each run, and the interpreter state
-    (environment, sys.argv, sys.path, standard streams, cwd...) put back after it."""
+    (environment, sys.argv, sys.path, standard streams, cwd...) put back after it.
+
+    Uses the runner's cwd, tmp_root, tempfile, run_counter, spare_tmp and tmp_stat."""
 
     def _make_tmp(self):
         """A fresh, empty directory for one run (one left untouched by the previous run is reused)."""
