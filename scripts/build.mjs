@@ -6,9 +6,9 @@
 // lazy inside the bundle (their top-level code runs on first import). web-tree-sitter is
 // bundled too and told where its wasm file is (src/python/parser.ts); the Python grammar's
 // wasm is read from the installed tree-sitter-python. The probe script runs in the project's
-// Python and ships beside the bundle.
+// Python and ships beside the bundle, with its package (smart_test_probe/: its .py files only).
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,3 +58,8 @@ if (dynamic.length > 0) {
 // plan --all parses many modules in worker threads (src/pipeline/parse-pool.ts): their script.
 await build({ ...common, entryPoints: [path.join(root, 'src', 'pipeline', 'parse-worker.ts')], outfile: path.join(dist, 'parse-worker.cjs') });
 copyFileSync(path.join(root, 'src', 'generate', 'probe.py'), path.join(dist, 'probe.py'));
+const probePackage = path.join(root, 'src', 'generate', 'smart_test_probe');
+mkdirSync(path.join(dist, 'smart_test_probe'));
+for (const name of readdirSync(probePackage).filter((file) => file.endsWith('.py')).sort()) {
+  copyFileSync(path.join(probePackage, name), path.join(dist, 'smart_test_probe', name));
+}

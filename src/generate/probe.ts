@@ -21,7 +21,7 @@ import {
 /**
  * Absolute path of probe.py. From the sources (tests) it is src/generate/probe.py, beside this
  * file; the build copies it to dist/probe.py, and the bundle's code runs from dist/ or one of
- * its chunk folders.
+ * its chunk folders. probe.py imports its code from the smart_test_probe package beside it.
  */
 export function probeScriptPath(moduleUrl: string | URL = import.meta.url): string {
   const candidates = ['./probe.py', '../probe.py'].map((rel) => fileURLToPath(new URL(rel, moduleUrl)));

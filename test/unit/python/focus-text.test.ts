@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { focusedText, topLevelStarts } from '../../../src/python/focus-text.js';
@@ -87,7 +87,7 @@ function shape(module: Awaited<ReturnType<typeof parsePython>>): unknown {
 
 /**
  * Real modules full of what a light tokenizer can get wrong: the standard library of the
- * Python the end-to-end tests use, and smart-test's own probe.
+ * Python the end-to-end tests use, and smart-test's own probe (probe.py and its package).
  */
 function realModules(): Array<{ name: string; text: string }> {
   const python = requirePython();
@@ -95,6 +95,10 @@ function realModules(): Array<{ name: string; text: string }> {
   const names = ['argparse.py', 'dataclasses.py', 'typing.py', 'tokenize.py', 'textwrap.py', 'string.py', 'difflib.py', 'enum.py', 'json/decoder.py', 'email/_header_value_parser.py', 'doctest.py'];
   const modules = names.map((name) => ({ name, text: readFileSync(path.join(stdlib, name), 'utf8') }));
   modules.push({ name: 'probe.py', text: readFileSync(path.join(PROJECT_ROOT, 'src', 'generate', 'probe.py'), 'utf8') });
+  const probePackage = path.join(PROJECT_ROOT, 'src', 'generate', 'smart_test_probe');
+  for (const name of readdirSync(probePackage).filter((file) => file.endsWith('.py')).sort()) {
+    modules.push({ name: `smart_test_probe/${name}`, text: readFileSync(path.join(probePackage, name), 'utf8') });
+  }
   return modules;
 }
 

@@ -1,0 +1,166 @@
+"""One candidate: its runs (captured, traced, timed, sandboxed) and its report, including the
+second run that checks it is deterministic."""
+
+import os
+import sys
+import time
+
+from .state import STATE, _ProbeBlocked, _ProbeTimeout
+from .capture import _PytestStdin, _capture_stream, _captured_text, _closed_std, _reopen_std_fds
+from .tracing import _make_tracer, _traceback_frames
+from .values import MESSAGE_LIMIT, _safe_str, _truncate, _type_ref
+from .snippets import _compile, _snippet_free_names, _snippet_names
+from .isolation import _module_state, _state_changes
+from .describe import _fingerprint, _stop_reason
+
+
+try:
+    from collections.abc import Coroutine as _Coroutine
+except ImportError:  # pragma: no cover
+    _Coroutine = ()
+
+
+class _Candidates(object):
+    """_Runner's per-candidate work: one run of a candidate under the probe's limits (run_once),
+    and its report, with the second run that tells whether it is deterministic (candidate).
+
+    Uses the runner's cwd, timeout, allow, repeat, timer, pathlib, tempfile, in_child and
+    current, its isolation (_make_tmp, _drop_tmp, _snapshot, _restore), _describe and emit."""
+
+    def run_once(self, target, codes, trace, needs_asyncio):
+        """Run a candidate once; returns a dict of raw facts about the run."""
+        tmp = self._make_tmp()
+        ns = dict(target.module.__dict__)
+        ns["tmp_path"] = self.pathlib.Path(tmp)
+        if needs_asyncio:  # imported only when used: it is half the probe's start-up time
+            import asyncio
+
+            ns["asyncio"] = asyncio
+        out_raw, out_stream = _capture_stream()
+        err_raw, err_stream = _capture_stream()
+        lines = set()
+        tracer = _make_tracer(target.matcher, target.first, target.last, lines) if trace else None
+        snap = self._snapshot()
+        os.chdir(self.cwd)
+        _reopen_std_fds()  # a previous run may have closed them: they must not be reused by other files
+        stdin = _PytestStdin()
+        sys.stdout, sys.stderr, sys.stdin = out_stream, err_stream, stdin
+        self.tempfile.tempdir = tmp
+        STATE.blocked = []
+        STATE.tmp_real = tmp
+        result = {"value": None, "exc": None, "phase": None, "lines": lines}
+        run = {"phase": "setup", "lines": lines, "out": out_raw, "err": err_raw, "started": time.perf_counter()}
+        if self.current is not None:
+            self.current["run"] = run
+        if self.in_child:
+            self.emit({"event": "begin", "id": self.current["id"] if self.current else None})
+        self.timer.start(self.timeout)
+        try:
+            STATE.gate = not self.allow
+            STATE.in_candidate = True
+            if tracer is not None:
+                sys.settrace(tracer)
+            for code in codes["setup"]:
+                exec(code, ns)
+            run["phase"] = "expr"
+            if codes["mode"] == "eval":
+                value = eval(codes["expr"], ns)
+            else:
+                exec(codes["expr"], ns)
+                value = None
+            if isinstance(value, _Coroutine):
+                run["phase"] = "await"
+                import asyncio
+
+                value = asyncio.run(value)
+            run["phase"] = "repr"
+            result["value"] = value
+            result["repr"], result["repr_error"] = self._repr(value)
+            run["phase"] = None
+        except BaseException as exc:  # noqa: B902 - everything a candidate does is data
+            result["exc"] = exc
+            result["tb_frames"] = _traceback_frames(exc)
+        finally:
+            STATE.in_candidate = False
+            STATE.gate = False
+            sys.settrace(None)
+            self.timer.stop()
+            elapsed = time.perf_counter() - run["started"]
+            env_changed = self._restore(snap)
+            closed = _closed_std(out_stream, err_stream, stdin)
+            try:
+                stdin.close()
+            except OSError:
+                pass  # the candidate closed its file descriptor
+        result["phase"] = run["phase"]
+        result["seconds"] = elapsed
+        result["timed_out"] = STATE.timed_out
+        result["blocked"] = list(STATE.blocked)
+        if closed:  # pytest's own streams would be closed by the test: never asserted
+            result["blocked"].append(("closed " + closed, ""))
+        result["env_changed"] = env_changed
+        result["stdout"] = _captured_text(out_raw)
+        result["stderr"] = _captured_text(err_raw)
+        result["tmp"] = tmp
+        STATE.timed_out = False
+        STATE.blocked = []
+        STATE.tmp_real = None
+        self._drop_tmp(tmp)
+        return result
+
+    def _repr(self, value):
+        try:
+            return repr(value), None
+        except (_ProbeTimeout, _ProbeBlocked):
+            raise
+        except BaseException as exc:
+            return "<repr() failed: %s>" % type(exc).__name__, "%s: %s" % (type(exc).__name__, _safe_str(exc))
+
+    def candidate(self, target, candidate):
+        cid = candidate["id"]
+        free = _snippet_free_names(candidate)
+        names = _snippet_names(free, target.module.__dict__)
+        needs_asyncio = "asyncio" in free
+        try:
+            codes = _compile(candidate)
+        except SyntaxError as exc:
+            return {
+                "id": cid,
+                "outcome": "error",
+                "phase": "compile",
+                "excType": _type_ref(type(exc)),
+                "excMessage": _truncate(_safe_str(exc), MESSAGE_LIMIT)[0],
+                "raisedInTarget": False,
+                "raiseStatement": False,
+                "enteredTarget": False,
+                "lines": [],
+                "names": names,
+                "seconds": 0.0,
+                "deterministic": True,
+                "stdout": "",
+                "stderr": "",
+            }
+        self.current = {"id": cid, "names": names, "first": None}
+        before = _module_state(target.module)
+        first = self.run_once(target, codes, True, needs_asyncio)
+        self.current["first"] = first
+        report = {"id": cid}
+        report.update(self._describe(target, first))
+        changed = _state_changes(before, _module_state(target.module))
+        if changed:
+            # A test that does this would change what the tests after it see.
+            report["changesModule"] = changed[:10]
+        if _stop_reason(report) is not None or not self.repeat:
+            report["deterministic"] = None  # not run twice: it would only time out (run out of memory) again, or not asked
+        else:
+            second = self.run_once(target, codes, False, needs_asyncio)
+            report["deterministic"] = _fingerprint(self._describe(target, second), second) == _fingerprint(
+                report, first
+            )
+        self.current = None
+        report["lines"] = sorted(first["lines"])
+        report["names"] = names
+        report["seconds"] = round(first["seconds"], 6)
+        report["stdout"] = first["stdout"]
+        report["stderr"] = first["stderr"]
+        return report

@@ -1,0 +1,90 @@
+"""Result description: a run's outcome as the JSON smart-test reads, why a target stops after a
+candidate, and what two runs must share to count as the same (stability)."""
+
+import re
+
+from .state import _ProbeTimeout
+from .values import MESSAGE_LIMIT, REPR_LIMIT, _has_float, _is_literal, _safe_str, _truncate, _type_ref
+from .snippets import RAISE_LINES
+
+
+ADDRESS_RE = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+class _Describing(object):
+    """_Runner's description of a run: its outcome and what the assertions need, as JSON data.
+
+    Uses the runner's allow (a changed environment is blocked only when side effects are not)."""
+
+    def _describe(self, target, run):
+        exc = run["exc"]
+        if run["blocked"] or (run["env_changed"] and not self.allow):
+            if run["blocked"]:
+                event, detail = run["blocked"][0]
+            else:
+                event, detail = "os.environ changed", ""
+            return {"outcome": "blocked", "blockedBy": event, "blockedDetail": detail}
+        if run["timed_out"] or isinstance(exc, _ProbeTimeout):
+            return {"outcome": "timeout", "phase": run["phase"]}
+        if exc is None:
+            value = run["value"]
+            text = run["repr"]
+            literal = run["repr_error"] is None and _is_literal(value, text)
+            shown, truncated = _truncate(text, REPR_LIMIT)
+            out = {
+                "outcome": "return",
+                "repr": shown,
+                "reprTruncated": truncated,
+                "literal": literal and not truncated,
+                "type": _type_ref(type(value)),
+                "hasFloat": _has_float(value),
+                "isNone": value is None,
+                "isBool": isinstance(value, bool),
+                "mentionsTmpPath": run["tmp"] in text,
+            }
+            if run["repr_error"] is not None:
+                out["reprError"] = run["repr_error"]
+            return out
+        frames = run["tb_frames"]
+        entered = any(target.in_range(code, ln) for code, ln in frames)
+        innermost = frames[-1] if frames else None
+        raised_in = innermost is not None and target.in_range(innermost[0], innermost[1])
+        raise_stmt = raised_in and innermost[1] in RAISE_LINES(innermost[0].co_filename)
+        message, _ = _truncate(_safe_str(exc), MESSAGE_LIMIT)
+        if isinstance(exc, SystemExit):
+            message = _truncate(_safe_str(exc.code), MESSAGE_LIMIT)[0] if exc.code is not None else ""
+        internal = isinstance(exc, (RecursionError, MemoryError))
+        outcome = "raise" if (entered and not internal and run["phase"] in ("expr", "await")) else "error"
+        return {
+            "outcome": outcome,
+            "phase": run["phase"],
+            "excType": _type_ref(type(exc)),
+            "excMessage": message,
+            "raisedInTarget": raised_in,
+            "raiseStatement": raise_stmt,
+            "enteredTarget": entered,
+        }
+
+
+def _stop_reason(report):
+    """Why no further candidate of the target runs after this one: "timeout", "memory" or None."""
+    if report.get("outcome") == "timeout":
+        return "timeout"
+    exc = report.get("excType")
+    if isinstance(exc, dict) and exc.get("module") == "builtins" and exc.get("qualname") == "MemoryError":
+        return "memory"
+    return None
+
+
+def _fingerprint(described, run):
+    """What must be equal between the two runs for a candidate to be deterministic."""
+    outcome = described["outcome"]
+    if outcome == "return":
+        text = run["repr"].replace(run["tmp"], "<tmp_path>")
+        return (outcome, ADDRESS_RE.sub(" at 0x?", text))
+    if outcome in ("raise", "error"):
+        msg = ADDRESS_RE.sub(" at 0x?", described["excMessage"].replace(run["tmp"], "<tmp_path>"))
+        return (outcome, described["excType"]["module"], described["excType"]["qualname"], msg)
+    if outcome == "blocked":
+        return (outcome, described["blockedBy"])
+    return (outcome,)

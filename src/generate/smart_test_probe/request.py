@@ -1,0 +1,75 @@
+"""The request: its validation, and main(), which sets up the process and runs the request."""
+
+import io
+import json
+import os
+import sys
+
+from .state import PROBE_FILE, _Fatal
+from .runner import _Runner
+
+
+def _validate(req):
+    def need(cond, what):
+        if not cond:
+            raise _Fatal("invalid probe request: " + what)
+
+    need(isinstance(req, dict), "not a JSON object")
+    need(isinstance(req.get("sysPath"), list) and all(isinstance(p, str) for p in req["sysPath"]), "sysPath")
+    need(isinstance(req.get("cwd"), str) and os.path.isdir(req["cwd"]), "cwd must be an existing directory")
+    t = req.get("timeoutSeconds")
+    need(isinstance(t, (int, float)) and not isinstance(t, bool) and t > 0, "timeoutSeconds must be > 0")
+    need(isinstance(req.get("allowSideEffects"), bool), "allowSideEffects must be a boolean")
+    need(req.get("repeat") is None or isinstance(req.get("repeat"), bool), "repeat must be a boolean")
+    need(isinstance(req.get("tmpPath"), str) and os.path.isabs(req["tmpPath"]), "tmpPath must be absolute")
+    m = req.get("memoryBytes")
+    need(m is None or (isinstance(m, int) and not isinstance(m, bool) and m > 0), "memoryBytes must be > 0 or null")
+    need(isinstance(req.get("targets"), list), "targets")
+    strings = lambda v: v is None or (isinstance(v, list) and all(isinstance(x, str) for x in v))  # noqa: E731
+    need(strings(req.get("argv")), "argv")
+    for t in req["targets"]:
+        need(isinstance(t, dict), "target")
+        for key in ("id", "module", "file", "qualname"):
+            need(isinstance(t.get(key), str), "target %s" % key)
+        for key in ("firstLine", "lastLine"):
+            need(isinstance(t.get(key), int) and not isinstance(t.get(key), bool), "target %s" % key)
+        need(isinstance(t.get("candidates"), list), "target candidates")
+        need(strings(t.get("argv")) and strings(t.get("unsetEnv")), "target argv / unsetEnv")
+        for c in t["candidates"]:
+            need(isinstance(c, dict) and isinstance(c.get("id"), str), "candidate id")
+            need(isinstance(c.get("expr"), str), "candidate expr")
+            need(isinstance(c.get("setup"), list) and all(isinstance(s, str) for s in c["setup"]), "setup")
+
+
+def main():
+    sys.dont_write_bytecode = True
+    try:
+        os.setsid()  # its own session and process group (smart-test's spawn usually did it already)
+    except (AttributeError, OSError):
+        pass
+    # The probe's own directory must not shadow the project's modules.
+    here = os.path.dirname(PROBE_FILE)
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
+    raw = sys.stdin.buffer.read()
+    # stdout carries the response only: everything else written to fd 1 goes to /dev/null,
+    # and stdin is /dev/null (EOF) for the candidates.
+    out_fd = os.dup(1)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(devnull, 1)
+    sys.stdin = io.open(os.devnull, "r")
+    sys.stdout = io.open(os.devnull, "w")
+    try:
+        request = json.loads(raw.decode("utf-8"))
+        _validate(request)
+    except (ValueError, _Fatal) as exc:
+        sys.stderr.write("smart-test probe: %s\n" % exc)
+        sys.stderr.flush()
+        os._exit(2)
+    _Runner(request, out_fd).run()
+    try:
+        sys.stderr.flush()
+    except Exception:
+        pass
+    # Skip interpreter shutdown: candidates' threads, atexit handlers and finalizers stay unrun.
+    os._exit(0)

@@ -1,0 +1,88 @@
+"""Snippet analysis: the names a candidate's code uses, its compiled code, and which lines of a
+file are `raise` statements."""
+
+import ast
+import io
+
+
+def _free_names(sources):
+    loaded, stored = [], set()
+    for src, mode in sources:
+        try:
+            tree = ast.parse(src, mode=mode)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name):
+                if isinstance(node.ctx, ast.Load):
+                    if node.id not in loaded:
+                        loaded.append(node.id)
+                else:
+                    stored.add(node.id)
+            elif isinstance(node, ast.arg):
+                stored.add(node.arg)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                stored.add(node.name)
+            elif isinstance(node, ast.alias):
+                stored.add((node.asname or node.name).split(".")[0])
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                stored.add(node.name)
+    return [n for n in loaded if n not in stored]
+
+
+def _snippet_free_names(candidate):
+    sources = [(s, "exec") for s in candidate["setup"]]
+    try:
+        ast.parse(candidate["expr"], mode="eval")
+        sources.append((candidate["expr"], "eval"))
+    except SyntaxError:
+        sources.append((candidate["expr"], "exec"))
+    return _free_names(sources)
+
+
+def _snippet_names(free, module_dict):
+    names = []
+    for name in free:
+        if name in ("tmp_path", "asyncio", "__builtins__"):
+            continue
+        if name in module_dict:
+            names.append({"name": name, "kind": "module_attr"})
+    return names
+
+
+def _compile(candidate):
+    setup = [compile(s, "<candidate-setup>", "exec") for s in candidate["setup"]]
+    expr = candidate["expr"]
+    try:
+        code = compile(expr, "<candidate>", "eval")
+        mode = "eval"
+    except SyntaxError:
+        code = compile(expr, "<candidate>", "exec")
+        mode = "exec"
+    return {"setup": setup, "expr": code, "mode": mode}
+
+
+class _RaiseLines(object):
+    """Which lines of a file lie inside a `raise` statement (cached per file)."""
+
+    def __init__(self):
+        self.cache = {}
+
+    def __call__(self, file):
+        lines = self.cache.get(file)
+        if lines is None:
+            lines = set()
+            try:
+                with io.open(file, "rb") as f:
+                    tree = ast.parse(f.read())
+                for node in ast.walk(tree):
+                    if isinstance(node, ast.Raise):
+                        end = getattr(node, "end_lineno", None) or node.lineno
+                        lines.update(range(node.lineno, end + 1))
+            except Exception:
+                pass
+            self.cache[file] = lines
+        return lines
+
+
+RAISE_LINES = _RaiseLines()

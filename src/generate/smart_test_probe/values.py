@@ -1,0 +1,96 @@
+"""Values: whether a result can be written as a Python literal, holds floats, and how types,
+messages and long texts are reported."""
+
+import ast
+
+
+REPR_LIMIT = 2000
+
+
+MESSAGE_LIMIT = 2000
+
+
+LITERAL_TYPES = (bool, int, float, complex, str, bytes, type(None), list, tuple, dict, set, frozenset)
+
+
+def _is_literal_type(value, depth=0, seen=None):
+    if depth > 100:
+        return False
+    t = type(value)
+    if t not in LITERAL_TYPES:
+        return False
+    if t is float:
+        return value == value  # NaN is not a literal
+    if t is complex:
+        return value == value
+    if t in (list, tuple, dict, set, frozenset):
+        if seen is None:
+            seen = set()
+        if id(value) in seen:
+            return False
+        seen.add(id(value))
+        items = list(value.items()) if t is dict else [(v, None) for v in value]
+        for k, v in items:
+            if not _is_literal_type(k, depth + 1, seen):
+                return False
+            if t is dict and not _is_literal_type(v, depth + 1, seen):
+                return False
+        seen.discard(id(value))
+    return True
+
+
+def _is_literal(value, text):
+    if not _is_literal_type(value):
+        return False
+    try:
+        parsed = ast.literal_eval(text)
+    except Exception:
+        return False
+    try:
+        return type(parsed) is type(value) and bool(parsed == value) and _is_literal_type(parsed)
+    except Exception:
+        return False
+
+
+def _has_float(value, depth=0, seen=None):
+    if isinstance(value, (float, complex)):
+        return True
+    if depth > 100 or isinstance(value, (str, bytes, bytearray)):
+        return False
+    if isinstance(value, (list, tuple, set, frozenset, dict)):
+        if seen is None:
+            seen = set()
+        if id(value) in seen:
+            return False
+        seen.add(id(value))
+        try:
+            items = list(value.items()) if isinstance(value, dict) else list(value)
+        except Exception:
+            return False
+        for item in items:
+            if isinstance(item, tuple) and isinstance(value, dict):
+                if _has_float(item[0], depth + 1, seen) or _has_float(item[1], depth + 1, seen):
+                    return True
+            elif _has_float(item, depth + 1, seen):
+                return True
+    return False
+
+
+def _type_ref(t):
+    return {
+        "module": str(getattr(t, "__module__", None) or "builtins"),
+        "qualname": str(getattr(t, "__qualname__", None) or getattr(t, "__name__", "?")),
+    }
+
+
+def _truncate(text, limit):
+    if len(text) > limit:
+        return text[:limit], True
+    return text, False
+
+
+def _safe_str(exc):
+    try:
+        return str(exc)
+    except BaseException:
+        return "<str() failed>"
