@@ -84,8 +84,11 @@ class _Forking(object):
             self.emit({"event": "end", "id": spec["id"], "stopped": child.stopped if child is not None else None})
             entries.pop(0)
 
-    def _child(self, target, w, limit, others):
-        """In the child: isolate, limit, run the candidates, report each on ``w``. Never returns."""
+    def _child(self, target, w, limit, others, go):
+        """In the child: isolate, limit, run the candidates, report each on ``w``. Never returns.
+
+        No candidate runs before the probe has recorded the child (its ``fork`` event, then a byte
+        on ``go``): a candidate that kills the probe at once is then known to be this target's."""
         self.in_child = True
         for fd in others:  # the other children's pipes
             try:
@@ -107,6 +110,13 @@ class _Forking(object):
         self.out_fd = w
         _limit_memory(limit)
         _enter_ambient(target.spec)  # the child ends after its target: nothing to restore
+        try:
+            ready = os.read(go, 1)
+        except OSError:
+            ready = b""
+        os.close(go)
+        if not ready:  # the probe ended before recording this child: nothing may run
+            os._exit(0)
         for candidate in target.spec["candidates"]:
             report = self.candidate(target, candidate)
             self.emit({"event": "candidate", "target": target.spec["id"], "result": report})
@@ -132,14 +142,17 @@ class _Child(object):
         self.done = False
         self.killed = False
         r, w = os.pipe()
+        go_r, go_w = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child never returns
             try:
                 os.close(r)
-                runner._child(target, w, limit, others)
+                os.close(go_w)
+                runner._child(target, w, limit, others, go_r)
             finally:
                 os._exit(70)
         os.close(w)
+        os.close(go_r)
         try:
             os.setpgid(pid, pid)
         except OSError:
@@ -147,6 +160,12 @@ class _Child(object):
         self.pid = pid
         self.r = r
         runner.emit({"event": "fork", "pid": pid, "target": spec["id"]})
+        # Recorded: the child may start running candidates.
+        try:
+            os.write(go_w, b"g")
+        except OSError:
+            pass
+        os.close(go_w)
         # The child says when each run starts; a run that neither ends nor reports within its
         # timeout, the grace to unwind and a margin is stuck (in C code): the child is killed.
         self.per_run = runner.timeout + STATE.grace + 1.0
