@@ -3,13 +3,15 @@
  * (`:type job: Job`, `:param Job job:`, `:param job: a :class:`Job``, Google's `job (Job):`,
  * NumPy's `job : Job`), or a name that is a class of the module (`job` for `Job`, `token_list`
  * for `TokenList`). A type is taken only when inference can build it: a class of the module, or
- * a plain builtin. The parameter then reads as if annotated so, and the annotation's values come
+ * a plain builtin other than `str`. The parameter then reads as if annotated so, and the annotation's values come
  * first; the name's and the body's still follow.
  */
 import type { Parameter, PyFunction } from '../../python/model.js';
 import type { ModuleTypes } from '../../python/facts.js';
 
-const BUILTINS = new Set(['int', 'float', 'str', 'bool', 'bytes', 'list', 'dict', 'tuple', 'set']);
+// Not `str`: an unannotated string parameter gets words from its name and use, where an
+// annotated one with a name that says nothing gets the placeholder.
+const BUILTINS = new Set(['int', 'float', 'bool', 'bytes', 'list', 'dict', 'tuple', 'set']);
 
 /** `param` with an annotation the docstring or its name gives, or `param` itself. */
 export function withInferredType(param: Parameter, fn: Pick<PyFunction, 'docstring'>, types: ModuleTypes): Parameter {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCandidates, type TargetContext } from '../../../src/generate/infer/candidates.js';
 import { receiversFor } from '../../../src/generate/infer/objects.js';
-import { documentedType } from '../../../src/generate/infer/param-types.js';
+import { documentedType, withInferredType } from '../../../src/generate/infer/param-types.js';
 import type { SeedSet } from '../../../src/generate/infer/seeds.js';
 import { functionFacts, moduleTypes } from '../../../src/python/facts.js';
 import { parsePython } from '../../../src/python/structure.js';
@@ -213,5 +213,11 @@ describe('param-types: the type a docstring gives a parameter', () => {
     expect(documentedType('Args:\n    x (int, optional): how many\n', 'x')).toBe('int');
     expect(documentedType('Parameters\n----------\nx : float\n    the x\n', 'x')).toBe('float');
     expect(documentedType(':param xy: a :class:`Job`\n', 'x')).toBe(null);
+    // A documented `str` is left to the name and the body (an annotated `str` with a name that
+    // says nothing would get the placeholder).
+    const types = { enums: new Map(), constructors: new Map() };
+    const margin = { name: 'margin', kind: 'positional_or_keyword' as const, annotation: null, default: null };
+    expect(withInferredType(margin, { docstring: 'Args:\n    margin (str): the margin\n' }, types).annotation).toBe(null);
+    expect(withInferredType({ ...margin, name: 'n' }, { docstring: ':type n: int\n' }, types).annotation).toBe('int');
   });
 });
