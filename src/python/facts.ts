@@ -308,6 +308,10 @@ export async function moduleTypes(source: string, parsed: import('./model.js').P
   for (const fn of parsed.functions) {
     if (fn.name === '__init__' && fn.className) constructors.set(fn.className, fn.parameters.slice(1));
   }
+  // A class built by its `__new__` alone (a namedtuple or immutable subclass) is called with its signature.
+  for (const fn of parsed.functions) {
+    if (fn.name === '__new__' && fn.className && !constructors.has(fn.className)) constructors.set(fn.className, fn.parameters.slice(1));
+  }
   await withPythonTree(source, (tree) => {
     const visit = (node: Node): void => {
       if (node.type === 'class_definition') {

@@ -91,3 +91,11 @@ export interface ParsedModule {
   /** Parsed with a focus: only the definitions meeting some lines are listed (see ParseOptions). */
   partial?: boolean;
 }
+
+/**
+ * True for a class's `__init__` or `__new__`: tested by calling the class (`Point(1, 2)`), and
+ * the signature the class is called with (`__new__`'s when the class has no `__init__`).
+ */
+export function isConstructor(fn: Pick<PyFunction, 'name' | 'className'>): boolean {
+  return (fn.name === '__init__' || fn.name === '__new__') && fn.className !== null;
+}

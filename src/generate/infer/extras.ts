@@ -5,6 +5,7 @@
  * outermost enclosing function, generators consumed.
  */
 import type { PyClass, PyFunction } from '../../python/model.js';
+import { isConstructor } from '../../python/model.js';
 import type { ProbeCandidateResult } from '../probe-model.js';
 import { callableFacts, outermostFunction, returnedCallableCandidates, SAMPLE_FAILURE, withCallables, type CallableFacts } from './callables.js';
 import { buildCandidates, uncallableReason, type Candidate, type TargetContext } from './candidates.js';
@@ -57,7 +58,7 @@ export function shapedCandidates(target: TargetContext, extras: ModuleExtras, cl
   const className = cls?.qualname ?? fn.className ?? '';
   const callee = fn.kind === 'method' ? `obj.${fn.name}` : fn.kind === 'classmethod' || fn.kind === 'staticmethod' ? `${className}.${fn.name}` : fn.name;
   const returned =
-    fn.kind === 'property' || fn.name === '__init__'
+    fn.kind === 'property' || isConstructor(fn)
       ? []
       : returnedCallableCandidates({ fn, functions: target.functions, callables: extras.callables, facts: target.facts, infer: { placeholder: target.placeholder, types: target.types }, calls: [...base.filter((c) => c.origin === 'seed' && !c.entry), ...inferred], callee, ctorSetup });
   const kind = staticConsumption(fn, extras.generators.get(fn));

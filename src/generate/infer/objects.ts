@@ -64,7 +64,7 @@ export function doctestReceivers(cls: PyClass, module: string): string[][] {
 export function constructorVariants(target: TargetContext, className: string): string[][] {
   const ctorParams = target.types.constructors.get(className);
   const initClass = target.types.initFrom?.get(className) ?? className;
-  const init = target.functions.find((f) => f.name === '__init__' && f.className === initClass);
+  const init = target.functions.find((f) => f.name === '__init__' && f.className === initClass) ?? target.functions.find((f) => f.name === '__new__' && f.className === initClass);
   const ctx: InferContext = { placeholder: target.placeholder, types: target.types };
   if (!ctorParams || ctorParams.length === 0) return [[`obj = ${className}()`]];
   const facts = init ? target.facts.get(init) : undefined;

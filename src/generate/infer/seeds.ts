@@ -14,6 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PyClass, PyFunction, ParsedModule } from '../../python/model.js';
+import { isConstructor } from '../../python/model.js';
 import { gitEnvironment } from '../../git/client.js';
 import { spawnGit } from '../../git/process.js';
 import { withPythonTree } from '../../python/parser.js';
@@ -217,7 +218,7 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
     if (qual !== null && rec.callee && rec.args && local(rec.callee) === qual) {
       const args = render(rec.args, imports);
       if (args !== null) add(out.direct, imports, [], consumed(rec, wrap(`${qual}(${args})`)));
-    } else if (fn.name === '__init__' && cls && rec.callee && rec.args && local(rec.callee) === cls.qualname) {
+    } else if (isConstructor(fn) && cls && rec.callee && rec.args && local(rec.callee) === cls.qualname) {
       const args = render(rec.args, imports);
       if (args !== null) add(out.direct, imports, [], `${cls.qualname}(${args})`);
     } else if (isMethod && rec.member === fn.name && (rec.args === null) === (fn.kind === 'property')) {

@@ -9,6 +9,7 @@
  * the wall clock only stops the search early when calls are far slower than that.
  */
 import type { PyFunction } from '../../python/model.js';
+import { isConstructor } from '../../python/model.js';
 import type { Candidate } from '../infer/candidates.js';
 import type { ProbeCandidateResult } from '../probe-model.js';
 import { callSites, withArgument, type CallSite } from './call-sites.js';
@@ -149,7 +150,7 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   const { fn } = subject;
   const hints = hintsNear(subject.lines, missed, fn.bodyStartLine, fn.endLine);
   const tried = new Set(subject.candidates.map(key));
-  const calleeName = fn.name === '__init__' && fn.className ? fn.className.split('.').pop()! : fn.name;
+  const calleeName = isConstructor(fn) ? fn.className!.split('.').pop()! : fn.name;
   // The closest candidates that have arguments to vary: the target's call, or an entry point's.
   const parents: Array<{ parent: Candidate; sites: CallSite[] }> = [];
   const ranked = closest(subject, missed);
@@ -203,7 +204,7 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
  */
 async function bisections(subject: SearchSubject): Promise<Candidate[]> {
   const { fn } = subject;
-  const calleeName = fn.name === '__init__' && fn.className ? fn.className.split('.').pop()! : fn.name;
+  const calleeName = isConstructor(fn) ? fn.className!.split('.').pop()! : fn.name;
   const entries: Array<{ c: Candidate; site: CallSite; path: string }> = [];
   for (const [i, r] of subject.results.entries()) {
     const c = subject.candidates[i];

@@ -202,6 +202,22 @@ describe('objects: receivers for methods, by route and in order', () => {
     expect((await exprs('first'))[0]).toBe('first(TokenList([1, 2]))');
     expect((await exprs('google'))[0]).toBe('google(Job(3), 3)');
   });
+  it('builds a class its __new__ builds (a namedtuple subclass) and tests __new__ by calling the class', async () => {
+    const src = [
+      'import collections',
+      '',
+      "class Span(collections.namedtuple('Span', ('name', 'items'))):",
+      '    __slots__ = ()',
+      '',
+      '    def __new__(cls, name: str, *items):',
+      '        return super().__new__(cls, name, items)',
+      '',
+      '    def size(self):',
+      '        return len(self.items)',
+    ].join('\n');
+    expect(last(receiversFor(await target(src, 'Span.size'), 'Span'))[0]).toBe("obj = Span('Alice')");
+    expect(buildCandidates(await target(src, 'Span.__new__')).map((c) => c.expr)[0]).toBe("Span('Alice')");
+  });
 });
 
 describe('param-types: the type a docstring gives a parameter', () => {
