@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { attachedFunctions, namedtupleFactories, namedtupleFields } from './dynamic-types.js';
 import { withPythonTree } from './parser.js';
 import type { PyFunction } from './model.js';
 import { forEachNamedNode } from './walk.js';
@@ -295,6 +296,8 @@ export interface ModuleTypes {
   constructors: Map<string, import('./model.js').Parameter[]>;
   /** The class whose `__init__` a class without its own inherits (a base defined in the same module), by class qualname. */
   initFrom?: Map<string, string>;
+  /** Module functions attached to classes by assignment (`Required.check = _check_required`): function name -> class names. */
+  attached?: Map<string, string[]>;
 }
 
 const ENUM_BASES = /(^|\.)(Enum|IntEnum|StrEnum|Flag|IntFlag)$/;
@@ -305,6 +308,7 @@ export async function moduleTypes(source: string, parsed: import('./model.js').P
   const enums = new Map<string, string[]>();
   const constructors = new Map<string, import('./model.js').Parameter[]>();
   const byLine = new Map(parsed.classes.map((c) => [c.defLine, c]));
+  let attached = new Map<string, string[]>();
   for (const fn of parsed.functions) {
     if (fn.name === '__init__' && fn.className) constructors.set(fn.className, fn.parameters.slice(1));
   }
@@ -326,6 +330,9 @@ export async function moduleTypes(source: string, parsed: import('./model.js').P
               if (left?.type === 'identifier' && !left.text.startsWith('_')) members.push(left.text);
             }
             if (members.length > 0) enums.set(cls.qualname, members);
+          } else if (!constructors.has(cls.qualname) && namedtupleBase(node)) {
+            // class Map(collections.namedtuple('Map', ('name', 'items'))): built with those fields.
+            constructors.set(cls.qualname, namedtupleBase(node)!);
           } else if (!constructors.has(cls.qualname) && (cls.decorators.some((d) => RECORD_DECORATORS.test(d)) || cls.bases.some((b) => /(^|\.)NamedTuple$/.test(b)))) {
             const fields: import('./model.js').Parameter[] = [];
             for (const stmt of body.namedChildren) {
@@ -345,9 +352,21 @@ export async function moduleTypes(source: string, parsed: import('./model.js').P
       }
     };
     forEachNamedNode(tree.rootNode, visit);
+    // `Point = collections.namedtuple('Point', 'x y')`: a class built at run time, by its fields.
+    for (const [name, fields] of namedtupleFactories(tree.rootNode)) if (!constructors.has(name)) constructors.set(name, fields);
+    attached = attachedFunctions(tree.rootNode);
   });
   const initFrom = inheritConstructors(parsed.classes, constructors, enums);
-  return { enums, constructors, initFrom };
+  return { enums, constructors, initFrom, attached };
+}
+
+/** The fields of the namedtuple factory call a class derives from, or null. */
+function namedtupleBase(classNode: Node): import('./model.js').Parameter[] | null {
+  for (const base of classNode.childForFieldName('superclasses')?.namedChildren ?? []) {
+    const fields = namedtupleFields(base);
+    if (fields) return fields;
+  }
+  return null;
 }
 
 /**

@@ -2,7 +2,8 @@
  * Types of unannotated parameters, from what the code says in other ways: the docstring
  * (`:type job: Job`, `:param Job job:`, `:param job: a :class:`Job``, Google's `job (Job):`,
  * NumPy's `job : Job`), or a name that is a class of the module (`job` for `Job`, `token_list`
- * for `TokenList`). A type is taken only when inference can build it: a class of the module, or
+ * for `TokenList`); the `self` of a module function attached to a class by assignment
+ * (`Required.check = _check_required`) is that class. A type is taken only when inference can build it: a class of the module, or
  * a plain builtin other than `str`. The parameter then reads as if annotated so, and the annotation's values come
  * first; the name's and the body's still follow.
  */
@@ -14,8 +15,13 @@ import type { ModuleTypes } from '../../python/facts.js';
 const BUILTINS = new Set(['int', 'float', 'bool', 'bytes', 'list', 'dict', 'tuple', 'set']);
 
 /** `param` with an annotation the docstring or its name gives, or `param` itself. */
-export function withInferredType(param: Parameter, fn: Pick<PyFunction, 'docstring'>, types: ModuleTypes): Parameter {
+export function withInferredType(param: Parameter, fn: Pick<PyFunction, 'docstring'> & Partial<Pick<PyFunction, 'name' | 'kind' | 'parameters'>>, types: ModuleTypes): Parameter {
   if (param.annotation !== null || param.kind === 'var_positional' || param.kind === 'var_keyword') return param;
+  // `self` of a module function attached to a class (`Required.check = _check_required`).
+  if (param.name === 'self' && fn.kind === 'function' && fn.parameters?.[0] === param) {
+    const owner = (types.attached?.get(fn.name ?? '') ?? []).find((c) => types.constructors.has(c));
+    if (owner) return { ...param, annotation: owner };
+  }
   const known = (name: string): string | null => {
     const last = name.split('.').pop()!;
     if (BUILTINS.has(last)) return last;

@@ -260,8 +260,8 @@ const NAME_RULES: Array<[RegExp, Omit<NameHint, 'values'> & { values?: string[] 
   [/^(is_|has_|should_|use_|enable|allow|include_|with_|strict|force|verbose|debug|flag|recursive|reverse|quiet|dry_run|capitalize|upper|lower)/, { strings: [], values: ['True', 'False'] }],
   [/^(items|values|elements|seq|sequence|iterable|nums|numbers|lst|list|array|arr|xs|collection)$/, { strings: [], values: ['[3, 1, 2]', '[]'] }],
   [/^(names|words|strings|lines|tags|keys|labels|parts|tokens)$/, { strings: [], values: ["['alpha', 'beta']", '[]'] }],
-  [/^(mapping|dict|d|options|opts|config|conf|settings|params|headers|attrs|kwargs|context|ctx|meta|metadata)$/, { strings: [], values: ["{'key': 'value'}", '{}'] }],
-  [/^(callback|func|fn|f|function|key_func|keyfunc|predicate|pred|handler|transform)$/, { strings: [], values: ['len'] }],
+  [/^(mapping|dict|dct|d|options|opts|config|conf|settings|params|headers|attrs|kwargs|context|ctx|meta|metadata)$/, { strings: [], values: ["{'key': 'value'}", '{}'] }],
+  [/^(callback|func|fn|f|function|key_func|keyfunc|predicate|pred|handler|transform|\w+_(fn|func|function|callback|cb|handler|hook))$/, { strings: [], values: ['len'] }],
 ];
 
 /** What a parameter's name suggests. */
