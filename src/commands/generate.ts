@@ -9,7 +9,7 @@ import { decodeSource } from '../python/decode.js';
 import { buildFilePlan } from '../pipeline/plan.js';
 import { sourceFilesFor } from '../pipeline/source-paths.js';
 import { warnings as planWarnings } from '../report/messages/plan.js';
-import { progressAnalysing } from '../report/messages/generate.js';
+import { generateSummary, progressAnalysing } from '../report/messages/generate.js';
 import { planJson, planLines } from '../report/plan-output.js';
 import { colourEnabled, makeStyle } from '../report/style.js';
 import { stopwatch } from '../report/timing.js';
@@ -74,7 +74,7 @@ export async function runGenerate(options: GlobalOptions, io: Io, gen: GenerateO
   for (const line of generationLines(generation, repo.root, options.cwd, out)) io.stdout.write(`${line}\n`);
   const tests = generation.targets.reduce((n, t) => n + (t.status === 'written' ? t.tests : 0), 0);
   const placeholders = generation.targets.reduce((n, t) => n + t.placeholders, 0);
-  const parts = [`${plan.functions.filter((f) => f.selected).length} functions selected`, `${tests} tests written to ${generation.written.length} file${generation.written.length === 1 ? '' : 's'}`, `${placeholders} placeholder${placeholders === 1 ? '' : 's'} to replace`];
-  io.stdout.write(`${out.dim(runMessages.summary(parts, elapsed()))}\n`);
+  const selected = plan.functions.filter((f) => f.selected).length;
+  io.stdout.write(`${out.dim(runMessages.summary(generateSummary(selected, tests, generation.written.length, placeholders), elapsed()))}\n`);
   return 0;
 }

@@ -531,7 +531,7 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoots: readon
     .map((r, i) => ({ r, c: job.candidates[i]! }))
     .filter(({ r, c }) => r.outcome === 'return' || (r.outcome === 'raise' && ((r.raisedInTarget && r.raiseStatement) || raisedBySample(c, r)) && r.deterministic !== false))
     // A call of another function (a seed's entry point) is a test of the target only when it runs the target's lines.
-    .filter(({ r, c }) => !c.entry || r.lines.length > 0)
+    .filter(({ r, c }) => !c.valueProbe && (!c.entry || r.lines.length > 0))
     // A call that changes its module's state would change what the tests after its test see;
     // a doctest example's author wrote that call for the module's documentation, and it stays.
     .filter(({ r, c }) => !r.changesModule || r.changesModule.length === 0 || c.origin === 'doctest');

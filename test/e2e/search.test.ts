@@ -92,4 +92,22 @@ describe('directed search', () => {
     expect(text).toMatch(/obj\.at\([^)]*\)\n\s+result = obj\.describe\(\)/);
     expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_alarm.py'], repo.root)).toMatch(/\d+ passed/);
   });
+
+  it('reaches a line guarded by membership in a table another module defines, with keys the probe reads from it', () => {
+    const python = requirePython();
+    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
+    repo.write('src/kinds/__init__.py', '');
+    repo.write('src/kinds/table.py', "NAMES = {'Makefile': 'make', 'Dockerfile': 'docker', 'Rakefile': 'ruby'}\n");
+    repo.write('src/kinds/lookup.py', 'from kinds import table\n\n\ndef kind_of(filename: str) -> str:\n    base = filename.rsplit("/", 1)[-1]\n    if base in table.NAMES:\n        return table.NAMES[base]\n    return "text"\n');
+    repo.write('.smarttestrc.json', JSON.stringify({ python }));
+    const r = runCli(['generate', 'src/kinds/lookup.py', '--all', '--format', 'json'], repo.root);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as GenerateJson;
+    expect(out.generated.find((g) => g.qualname === 'kind_of')!.unreachedLines).toEqual([]);
+    const text = readFileSync(path.join(repo.root, 'tests/test_kinds_lookup.py'), 'utf8');
+    expect(text).toMatch(/kind_of\([^)]*'(Dockerfile|Makefile|Rakefile)'[^)]*\)\n\s+assert result == '(docker|make|ruby)'/);
+    // The value probe itself is never a test.
+    expect(text).not.toContain('sorted(k for k in');
+    expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_kinds_lookup.py'], repo.root)).toMatch(/\d+ passed/);
+  });
 });

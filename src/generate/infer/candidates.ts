@@ -20,6 +20,8 @@ export interface Candidate {
   want?: string;
   /** It passes a sample callable that raises `ValueError('sample failure')`: that exception, let through by the target, is asserted. */
   sampleRaises?: boolean;
+  /** A value probe of the search (search/tables.ts): run to learn values, never a test. */
+  valueProbe?: boolean;
 }
 
 export interface TargetContext {

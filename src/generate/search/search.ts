@@ -13,7 +13,8 @@ import { isConstructor } from '../../python/model.js';
 import type { Candidate } from '../infer/candidates.js';
 import type { ProbeCandidateResult } from '../probe-model.js';
 import { callSites, withArgument, type CallSite } from './call-sites.js';
-import { alternatives, hintsNear, kindOf, type Kind } from './values.js';
+import { alternatives, guardLines, hintsNear, kindOf, type Kind } from './values.js';
+import { tableExpressions, tableKeys, tableProbe } from './tables.js';
 import { progressSearch } from '../../report/messages/generate.js';
 import { attributesRead, classState, stateSteps, type ClassState } from './receiver-state.js';
 
@@ -130,8 +131,8 @@ function callCost(subject: SearchSubject): number {
 function observedValues(subjects: readonly SearchSubject[]): Map<Kind, string[]> {
   const out = new Map<Kind, string[]>();
   for (const s of subjects) {
-    for (const r of s.results) {
-      if (r.outcome !== 'return' || !r.literal || r.repr.length > 120) continue;
+    for (const [i, r] of s.results.entries()) {
+      if (r.outcome !== 'return' || !r.literal || r.repr.length > 120 || s.candidates[i]?.valueProbe) continue;
       const kind = kindOf(r.repr);
       const list = out.get(kind) ?? [];
       if (list.length < MAX_OBSERVED_PER_KIND && !list.includes(r.repr)) list.push(r.repr);
@@ -150,6 +151,11 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   const { fn } = subject;
   const hints = hintsNear(subject.lines, missed, fn.bodyStartLine, fn.endLine);
   const tried = new Set(subject.candidates.map(key));
+  // Keys of the lookup tables the missed lines are guarded by, once a value probe returned them.
+  const keys = tableKeys(subject.candidates, subject.results);
+  hints.strings.unshift(...keys.filter((k) => kindOf(k) === 'str' && !hints.strings.includes(k)));
+  hints.numbers.unshift(...keys.filter((k) => kindOf(k) === 'int' && !hints.numbers.includes(k)));
+  const probes = tableProbes(subject, missed).filter((c) => !tried.has(key(c)));
   const calleeName = isConstructor(fn) ? fn.className!.split('.').pop()! : fn.name;
   // The closest candidates that have arguments to vary: the target's call, or an entry point's.
   const parents: Array<{ parent: Candidate; sites: CallSite[] }> = [];
@@ -183,7 +189,8 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   // then, for a method, receivers put in another state.
   perParent.unshift(await bisections(subject));
   if (fn.className) perParent.splice(1, 0, await stateVariants(subject, ranked.filter((c) => c.setup.some((l) => /^\s*obj\s*=/.test(l))).slice(0, PARENTS), missed, siblings));
-  const out: Candidate[] = [];
+  const out: Candidate[] = probes.slice(0, room);
+  for (const c of out) tried.add(key(c));
   for (let i = 0; out.length < room && perParent.some((v) => i < v.length); i++) {
     for (const variants of perParent) {
       const c = variants[i];
@@ -239,6 +246,19 @@ async function bisections(subject: SearchSubject): Promise<Candidate[]> {
     }
   }
   return out;
+}
+
+/** Value probes for the lookup tables tested for membership near the missed lines (tables.ts). */
+function tableProbes(subject: SearchSubject, missed: readonly number[]): Candidate[] {
+  const { fn, lines } = subject;
+  const at = new Set<number>();
+  for (const m of missed) {
+    for (let l = Math.max(fn.bodyStartLine, m - 4); l <= m; l++) at.add(l);
+    for (const g of guardLines(lines, m, fn.bodyStartLine)) at.add(g);
+  }
+  const window = [...at].sort((a, b) => a - b).map((l) => lines[l - 1] ?? '');
+  const body = lines.slice(fn.bodyStartLine - 1, fn.endLine).join('\n');
+  return tableExpressions(window, fn, body).map(tableProbe);
 }
 
 const classStates = new WeakMap<readonly string[], Map<string, Promise<ClassState>>>();
@@ -318,8 +338,13 @@ function siblingCalls(subject: SearchSubject, state: ClassState, window: string,
 }
 
 function replaced(parent: Candidate, site: CallSite, snippet: string, placeholder: string): Candidate {
-  const setup = site.where === 'expr' ? [...parent.setup] : parent.setup.map((s, i) => (i === site.where ? snippet : s));
-  const expr = site.where === 'expr' ? snippet : parent.expr;
+  // `str('Makefile')` (a new literal inside the parent's `str(tmp_path / ...)`) reads as the literal.
+  const text = snippet.replace(/\bstr\(('(?:[^'\\\n])*'|"(?:[^"\\\n])*")\)/g, '$1');
+  let setup = site.where === 'expr' ? [...parent.setup] : parent.setup.map((s, i) => (i === site.where ? text : s));
+  const expr = site.where === 'expr' ? text : parent.expr;
+  // The example file the parent wrote is left out once nothing else uses tmp_path.
+  const writesExample = (line: string) => /^\(tmp_path \/ [^)]*\)\.write_(text|bytes)\(/.test(line);
+  if (![expr, ...setup.filter((l) => !writesExample(l))].some((l) => /\btmp_path\b/.test(l))) setup = setup.filter((l) => !writesExample(l));
   const quoted = [`'${placeholder}'`, `"${placeholder}"`];
   const holds = (s: string) => quoted.some((q) => s.includes(q));
   const child: Candidate = { setup, expr, origin: parent.origin === 'doctest' ? 'inferred' : parent.origin, placeholder: holds(expr) || setup.some(holds) };
