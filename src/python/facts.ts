@@ -42,6 +42,7 @@ export interface BodyFacts {
 const STR_METHODS = new Set(['lower', 'upper', 'strip', 'lstrip', 'rstrip', 'split', 'rsplit', 'splitlines', 'replace', 'startswith', 'endswith', 'find', 'rfind', 'format', 'encode', 'isdigit', 'isalpha', 'isalnum', 'isspace', 'isupper', 'islower', 'title', 'capitalize', 'casefold', 'partition', 'rpartition', 'zfill', 'center', 'ljust', 'rjust', 'expandtabs', 'swapcase', 'isdecimal', 'isnumeric', 'isidentifier']);
 const LIST_METHODS = new Set(['append', 'extend', 'insert', 'pop', 'sort', 'reverse', 'index', 'count', 'remove']);
 const DICT_METHODS = new Set(['items', 'keys', 'values', 'get', 'setdefault', 'update']);
+const BYTES_METHODS = new Set(['decode', 'hex']);
 const PATH_METHODS = new Set(['exists', 'is_file', 'is_dir', 'read_text', 'read_bytes', 'open', 'iterdir', 'glob', 'rglob', 'resolve', 'stat', 'suffix', 'stem', 'parent', 'with_suffix', 'joinpath']);
 const LITERAL_TYPES = new Set(['integer', 'float', 'string', 'true', 'false', 'none', 'concatenated_string']);
 
@@ -106,6 +107,7 @@ function analyse(def: Node, fn: PyFunction): BodyFacts {
           else if (LIST_METHODS.has(attr)) facts.uses.add('list');
           else if (DICT_METHODS.has(attr)) facts.uses.add('dict');
           else if (PATH_METHODS.has(attr)) facts.uses.add('path');
+          else if (BYTES_METHODS.has(attr)) facts.uses.add('bytes');
           else {
             facts.uses.add('attribute');
             const parent = node.parent;

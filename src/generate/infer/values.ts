@@ -74,6 +74,11 @@ export function parameterValues(param: Parameter, facts: ParamFacts | undefined,
   // Unannotated, or an annotation this reader cannot build a value of: the name and the body's use decide.
   if (typed.length === 0) {
     const uses = facts?.uses ?? new Set();
+    // Decoded (`text.decode(...)`): bytes, one valid UTF-8 and one not (for the fallback branch).
+    if (uses.has('bytes') && !uses.has('str')) {
+      add("b'hello world'", 'body');
+      add("b'caf\\xe9 \\xff'", 'body');
+    }
     if (nameHint.values.length > 0) for (const v of nameHint.values) add(v, 'name', false, nameHint.file ? EXAMPLE_FILE : undefined);
     if (uses.has('str')) {
       if (nameHint.word) add(pyStr(nameHint.word), 'name');

@@ -44,6 +44,15 @@ describe('parameter values', () => {
     expect(values[0]).toMatchObject({ src: "types.SimpleNamespace(verbose=True, log=None, version='1.2.3')", setup: ['import types'] });
   });
 
+  it('gives a parameter the body decodes bytes, valid UTF-8 and not, before what its name suggests', async () => {
+    const src = 'def guess(text):\n    try:\n        return text.decode("utf-8")\n    except UnicodeDecodeError:\n        return text.decode("latin1")\n';
+    const mod = await parsePython(src);
+    const facts = await functionFacts(src, mod.functions);
+    const fn = mod.functions[0]!;
+    const values = parameterValues(fn.parameters[0]!, facts.get(fn)!.params.get('text'), ctx).map((v) => v.src);
+    expect(values.slice(0, 2)).toEqual(["b'hello world'", "b'caf\\xe9 \\xff'"]);
+  });
+
   it('puts the body\'s literals and branch boundaries first', async () => {
     const src = 'def f(x, mode):\n    if x > 10:\n        return 1\n    if mode in ("fast", "slow"):\n        return 2\n    return 0\n';
     const mod = await parsePython(src);
