@@ -13,15 +13,17 @@ export interface Reaching {
  * Up to `max` items, in their original order: first, greedily, the ones reaching the most target
  * lines not reached yet (the earliest on ties); then, in order, any that reaches a line no kept
  * one reaches. The first item is kept when nothing else is, so a function that ran still gets a test.
+ * A function with many branches may keep up to `maxAimed` items for target lines (one test per
+ * branch, as a person writes them); the other items stop at `max`.
  */
-export function chooseAimed<T extends Reaching>(items: readonly T[], targets: ReadonlySet<number>, max: number): T[] {
+export function chooseAimed<T extends Reaching>(items: readonly T[], targets: ReadonlySet<number>, max: number, maxAimed = max): T[] {
   const kept = new Set<number>();
   const reached = new Set<number>();
   const keep = (i: number): void => {
     kept.add(i);
     for (const l of items[i]!.lines) reached.add(l);
   };
-  while (kept.size < max) {
+  while (kept.size < Math.max(max, maxAimed)) {
     let best = -1;
     let bestGain = 0;
     items.forEach((item, i) => {

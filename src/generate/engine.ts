@@ -106,6 +106,8 @@ export interface GenerationOptions {
 }
 
 const MAX_TESTS_PER_TARGET = 8;
+/** Tests a function with many branches may keep for the target lines they reach (see chooseAimed). */
+const MAX_AIMED_TESTS = 16;
 /** Tests kept beyond the aimed choice for a result no kept test asserts (see addDistinct). */
 const DISTINCT_EXTRA = 4;
 /** `generate` is not on the commit path: its search may take this many times the configured budgets. */
@@ -538,7 +540,8 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoots: readon
   const real = usable.filter(({ c }) => !c.placeholder);
   const pool = real.length > 0 ? real : usable.slice(0, 1);
   const reaching = pool.map((p) => ({ ...p, lines: p.r.lines }));
-  const aimed = addDistinct(reaching, chooseAimed(reaching, job.targets, MAX_TESTS_PER_TARGET), ({ r }) => outcomeKey(r), DISTINCT_EXTRA, MAX_TESTS_PER_TARGET);
+  const chosen = chooseAimed(reaching, job.targets, MAX_TESTS_PER_TARGET, MAX_AIMED_TESTS);
+  const aimed = addDistinct(reaching, chosen, ({ r }) => outcomeKey(r), DISTINCT_EXTRA, Math.max(MAX_TESTS_PER_TARGET, chosen.length));
   for (const { r, c } of aimed) {
     const text = r.outcome === 'return' ? r.repr : r.outcome === 'raise' ? r.excMessage : '';
     kept.push({ candidate: c, outcome: r as ProbeReturn | ProbeRaise, names: r.names.map((n) => n.name), pathDependent: tmpRoots.some((t) => text.includes(t)) });

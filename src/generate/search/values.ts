@@ -33,6 +33,8 @@ const CROSS_KIND: Partial<Record<Kind, readonly string[]>> = {
   set: ['None'],
 };
 
+const MAGNITUDES = ['100000', '10000000', '1000000000'];
+
 /** The kind of a Python literal, by its text; `other` for any other expression. */
 export function kindOf(text: string): Kind {
   const t = text.trim();
@@ -188,11 +190,14 @@ export function alternatives(text: string, hints: Hints, observed: ReadonlyMap<K
       for (const n of ints) add(n);
       const v = BigInt(text);
       for (const d of [0n, -v, v - 1n, v + 1n, 1n, -1n, 2n, 1000n]) add(String(d));
+      // Magnitudes: branches on size (a day of seconds, a gigabyte of bytes) lie far above the literals.
+      for (const d of MAGNITUDES) add(d);
       break;
     }
     case 'float':
       for (const n of hints.numbers) add(INT.test(n) ? `${n}.0` : n);
       for (const d of ['0.0', text.startsWith('-') ? text.slice(1) : `-${text}`, '0.5', '1.0', '-1.0', "float('nan')", "float('inf')"]) add(d);
+      for (const d of MAGNITUDES) add(`${d}.0`);
       break;
     case 'str':
       for (const s of hints.strings) add(s);

@@ -69,6 +69,10 @@ describe('aimed choice', () => {
 
   it('keeps the first item when none reaches anything new, and reports what no kept item reaches', () => {
     expect(chooseAimed([{ lines: [] }, { lines: [] }], new Set([9]), 8)).toHaveLength(1);
+    // Many branches: up to maxAimed for target lines, the rest stops at max.
+    const branches = Array.from({ length: 12 }, (_, i) => ({ lines: [i + 1] }));
+    expect(chooseAimed(branches, new Set(Array.from({ length: 12 }, (_, i) => i + 1)), 8, 16)).toHaveLength(12);
+    expect(chooseAimed(branches, new Set([1, 2]), 8, 16)).toHaveLength(8);
     expect(unreachedTargets([{ lines: [1, 5] }], new Set([5, 7, 6]))).toEqual([6, 7]);
   });
 });

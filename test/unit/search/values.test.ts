@@ -55,7 +55,7 @@ describe('search values', () => {
 
   it('offers boundaries of the same kind, hints first, never the value itself', () => {
     const hints = { numbers: ['9', '10', '11'], strings: ["'x'"], lengths: [2] };
-    expect(alternatives('10', hints, new Map())).toEqual(['9', '11', '0', '-10', '1', '-1', '2', '1000', 'None', "'1'"]);
+    expect(alternatives('10', hints, new Map())).toEqual(['9', '11', '0', '-10', '1', '-1', '2', '1000', '100000', '10000000', '1000000000', 'None', "'1'"]);
     expect(alternatives('[1, 2, 3]', hints, new Map())).toEqual(['[]', '[1, 2]', '[1]', '[3, 2, 1]', '[1, 2, 3, 3]', '[None]', 'None']);
     expect(alternatives("'ab'", hints, new Map([['str', ["'seen'"]]]))).toEqual(["'x'", "''", "' '", "'axb'", "'AB'", "'ab' * 2", "'0'", "'a'", "'seen'", 'None', '1']);
     expect(alternatives('True', hints, new Map())).toEqual(['False']);
