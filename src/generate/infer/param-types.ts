@@ -4,7 +4,7 @@
  * NumPy's `job : Job`), or a name that is a class of the module (`job` for `Job`, `token_list`
  * for `TokenList`); the `self` of a module function attached to a class by assignment
  * (`Required.check = _check_required`) is that class. A type is taken only when inference can build it: a class of the module, or
- * a plain builtin other than `str`. The parameter then reads as if annotated so, and the annotation's values come
+ * a plain builtin other than `str`, or a standard library type it builds (`datetime.date`). The parameter then reads as if annotated so, and the annotation's values come
  * first; the name's and the body's still follow.
  */
 import type { Parameter, PyFunction } from '../../python/model.js';
@@ -13,6 +13,8 @@ import type { ModuleTypes } from '../../python/facts.js';
 // Not `str`: an unannotated string parameter gets words from its name and use, where an
 // annotated one with a name that says nothing gets the placeholder.
 const BUILTINS = new Set(['int', 'float', 'bool', 'bytes', 'list', 'dict', 'tuple', 'set']);
+/** Standard library types the annotation reader builds, as a docstring names them (`datetime.date`, `timedelta`). */
+const STDLIB = new Set(['date', 'datetime', 'time', 'timedelta', 'Decimal', 'Path', 'complex', 'frozenset', 'bytearray']);
 
 /** `param` with an annotation the docstring or its name gives, or `param` itself. */
 export function withInferredType(param: Parameter, fn: Pick<PyFunction, 'docstring'> & Partial<Pick<PyFunction, 'name' | 'kind' | 'parameters'>>, types: ModuleTypes): Parameter {
@@ -24,7 +26,8 @@ export function withInferredType(param: Parameter, fn: Pick<PyFunction, 'docstri
   }
   const known = (name: string): string | null => {
     const last = name.split('.').pop()!;
-    if (BUILTINS.has(last)) return last;
+    if (BUILTINS.has(last) && last === name) return last;
+    if (STDLIB.has(last) && /^((datetime|decimal|pathlib)\.)?\w+$/.test(name)) return name;
     for (const qualname of [...types.constructors.keys(), ...types.enums.keys()]) if (qualname === name || qualname.split('.').pop() === last) return qualname;
     return null;
   };

@@ -235,5 +235,7 @@ describe('param-types: the type a docstring gives a parameter', () => {
     const margin = { name: 'margin', kind: 'positional_or_keyword' as const, annotation: null, default: null };
     expect(withInferredType(margin, { docstring: 'Args:\n    margin (str): the margin\n' }, types).annotation).toBe(null);
     expect(withInferredType({ ...margin, name: 'n' }, { docstring: ':type n: int\n' }, types).annotation).toBe('int');
+    expect(withInferredType({ ...margin, name: 'start' }, { docstring: 'Args:\n    start (datetime.date): the first day\n' }, types).annotation).toBe('datetime.date');
+    expect(withInferredType({ ...margin, name: 'x' }, { docstring: ':type x: other.Thing\n' }, types).annotation).toBe(null);
   });
 });
