@@ -2,7 +2,7 @@
  * Types of unannotated parameters, from what the code says in other ways: the docstring
  * (`:type job: Job`, `:param Job job:`, `:param job: a :class:`Job``, Google's `job (Job):`,
  * NumPy's `job : Job`), or a name that is a class of the module (`job` for `Job`, `token_list`
- * for `TokenList`); the `self` of a module function attached to a class by assignment
+ * for `TokenList`), or a name that says it (`dt`: a datetime); the `self` of a module function attached to a class by assignment
  * (`Required.check = _check_required`) is that class. A type is taken only when inference can build it: a class of the module, or
  * a plain builtin other than `str`, or a standard library type it builds (`datetime.date`). The parameter then reads as if annotated so, and the annotation's values come
  * first; the name's and the body's still follow.
@@ -32,9 +32,15 @@ export function withInferredType(param: Parameter, fn: Pick<PyFunction, 'docstri
     return null;
   };
   const documented = fn.docstring ? documentedType(fn.docstring, param.name) : null;
-  const type = (documented !== null ? known(documented) : null) ?? classNamed(param.name, types);
+  const type = (documented !== null ? known(documented) : null) ?? classNamed(param.name, types) ?? NAMED_TYPES.find(([re]) => re.test(param.name))?.[1] ?? null;
   return type === null ? param : { ...param, annotation: type };
 }
+
+/** Names that say the type outright (`dt` of a tzinfo's methods). */
+const NAMED_TYPES: ReadonlyArray<[RegExp, string]> = [
+  [/^(dt|datetime|date_time|\w+_dt)$/, 'datetime'],
+  [/^(td|timedelta)$/, 'timedelta'],
+];
 
 /** The type name the docstring gives the parameter, or null. */
 export function documentedType(docstring: string, name: string): string | null {

@@ -237,5 +237,6 @@ describe('param-types: the type a docstring gives a parameter', () => {
     expect(withInferredType({ ...margin, name: 'n' }, { docstring: ':type n: int\n' }, types).annotation).toBe('int');
     expect(withInferredType({ ...margin, name: 'start' }, { docstring: 'Args:\n    start (datetime.date): the first day\n' }, types).annotation).toBe('datetime.date');
     expect(withInferredType({ ...margin, name: 'x' }, { docstring: ':type x: other.Thing\n' }, types).annotation).toBe(null);
+    expect(withInferredType({ ...margin, name: 'dt' }, { docstring: null }, types).annotation).toBe('datetime');
   });
 });
