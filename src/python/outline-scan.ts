@@ -61,10 +61,7 @@ function operatorAt(text: string, pos: number, c: number): string {
   if (DOUBLING.has(c) && next === c) return text.slice(pos, text.charCodeAt(pos + 2) === 61 ? pos + 3 : pos + 2);
   if (next === 61 && BEFORE_EQUALS.has(c)) return text.slice(pos, pos + 2);
   if (c === 45 && next === 62) return '->';
-  if (c === 46 && next === 46) {
-    if (text.charCodeAt(pos + 2) !== 46) unsure();
-    return '...';
-  }
+  if (c === 46 && next === 46 && text.charCodeAt(pos + 2) === 46) return '...';
   return OPS1[c] ?? unsure();
 }
 const AUGMENTED = new Set(['+=', '-=', '*=', '/=', '//=', '%=', '@=', '&=', '|=', '^=', '>>=', '<<=', '**=']);
@@ -828,6 +825,23 @@ class Parser {
 
   /** A conditional expression or lambda; its target shape. */
   private test(): number {
+    // Most expressions are one name, number or string before a delimiter: read at once.
+    const k = this.kind;
+    if ((k === NAME || k === NUMBER || k === STRING) && this.endsExpression(this.i + 1)) {
+      if (k !== NAME) {
+        this.advance();
+        return T_OTHER;
+      }
+      const v = this.value;
+      if (!KEYWORDS.has(v)) {
+        this.advance();
+        return T_SIMPLE;
+      }
+      if (v === 'None' || v === 'True' || v === 'False') {
+        this.advance();
+        return T_OTHER;
+      }
+    }
     if (this.isKw('lambda')) {
       this.lambda();
       return T_OTHER;
@@ -841,6 +855,15 @@ class Parser {
       return T_OTHER;
     }
     return shape;
+  }
+
+  /** Whether token `j` ends any expression before it: a line end or a delimiter no operator starts with. */
+  private endsExpression(j: number): boolean {
+    const k = this.t.kind[j];
+    if (k === NEWLINE) return true;
+    if (k !== OP) return false;
+    const v = this.t.text[j];
+    return v === ',' || v === ')' || v === ']' || v === '}' || v === ':' || v === '=' || v === ';';
   }
 
   private lambda(): void {
