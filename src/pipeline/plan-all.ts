@@ -73,7 +73,6 @@ export function standingOf(f: PlannedFunction, threshold: number): Standing {
 const RANK: Record<Standing, number> = { below: 0, unknown: 1, ok: 2 };
 
 export async function buildRepoReport({ repo, config, paths, cwd }: RepoReportOptions): Promise<RepoReport> {
-  quiet(getPythonParser());
   quiet(loadCoverageSchemas());
   const files = await sourceFilesFor(repo, config, paths, cwd);
   mark('files');
@@ -107,8 +106,10 @@ export async function buildRepoReport({ repo, config, paths, cwd }: RepoReportOp
     if (module === undefined) {
       module = scanOutline(decoded.text) ?? undefined;
       if (module) cache.set(file, hash, module);
-      else if (++unscanned === WORKER_MIN_MODULES) {
-        workers = startWorkers(Math.round((unscanned * files.length) / (decodedFiles.length + 1)));
+      else {
+        // tree-sitter is loaded (here, or in the workers) only when a module needs it.
+        if (++unscanned === 1) quiet(getPythonParser());
+        if (unscanned === WORKER_MIN_MODULES) workers = startWorkers(Math.round((unscanned * files.length) / (decodedFiles.length + 1)));
       }
     }
     decodedFiles.push({ file, text: decoded.text, hash, module });
