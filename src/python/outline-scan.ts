@@ -581,10 +581,15 @@ class Parser {
       dots++;
       this.advance();
     }
+    const future = dots === 0 && this.isKw('__future__');
     if (!this.isKw('import')) this.dottedName();
     else if (dots === 0) unsure();
     this.expect('import');
-    if (this.isOp('*')) return this.advance();
+    if (this.isOp('*')) {
+      // tree-sitter's grammar has no `from __future__ import *` (Python rejects it too).
+      if (future) unsure();
+      return this.advance();
+    }
     const parenthesised = this.isOp('(');
     if (parenthesised) this.advance();
     do {
@@ -1059,14 +1064,12 @@ class Parser {
 
   private dictOrSet(): void {
     let dict: boolean;
-    if (this.isOp('**')) {
+    let unpacked = false;
+    if (this.isOp('**') || this.isOp('*')) {
+      dict = this.isOp('**');
+      unpacked = true;
       this.advance();
       this.orExpr();
-      dict = true;
-    } else if (this.isOp('*')) {
-      this.advance();
-      this.orExpr();
-      dict = false;
     } else {
       this.test();
       dict = this.isOp(':');
@@ -1076,6 +1079,8 @@ class Parser {
       }
     }
     if (this.isKw('for') || this.isKw('async')) {
+      // `{**a for ...}` is not Python, nor tree-sitter's; `{*a for ...}` neither Python's.
+      if (unpacked) unsure();
       this.comprehension();
       return;
     }

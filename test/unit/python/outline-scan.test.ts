@@ -204,6 +204,7 @@ const ORDINARY: Record<string, string> = {
     '    from . import (a, b,)',
     '    from ..pkg.mod import c as d, e',
     '    from ...up import *',
+    '    from __future__ import annotations',
     '    import os.path as p, sys',
     '    if (x): pass',
     '    with (a, b): pass',
@@ -263,6 +264,9 @@ const LEFT_TO_TREE_SITTER: Record<string, string> = {
   'a starred subscript': 'x = a[*b]\n',
   'a lambda in a comprehension condition': 'x = [a for a in b if lambda: c]\n',
   'a dollar sign': 'x = $y\n',
+  'a dict comprehension of an unpacking': 'x = {**a for a in b}\n',
+  'a set comprehension of a starred element': 'x = {*a for a in b}\n',
+  'from __future__ import *': 'from __future__ import *\ndef f(): pass\n',
   'not equal as <>': 'x = a <> b\n',
 };
 
