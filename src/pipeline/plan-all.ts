@@ -164,7 +164,7 @@ export async function buildRepoReport({ repo, config, paths, cwd }: RepoReportOp
       cache.set(d.file, d.hash, module);
       parsedOne(missing[k]!);
     },
-    (workers ??= startWorkers(missing.length)).length > 0 ? workers : undefined,
+    workers ?? [],
   );
   for (const { file, text, module } of decodedFiles) {
     if (module!.firstError) warnings.push(warn.syntaxError(file, module!.firstError.line, module!.firstError.column));
