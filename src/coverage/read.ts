@@ -45,6 +45,7 @@ import {
   type TopLevelScan,
 } from './json-scan.js';
 import type { CoverageReport, FileCoverage, RegionCoverage } from './model.js';
+import { checkedFileEntry } from './entry-check.js';
 import { fileIdentity, layoutCacheFile, readFully, readLayout, readRange, writeLayout } from './layout-cache.js';
 import { CoverageKeyIndex } from './paths.js';
 import { parseCoverageTimestamp } from './timestamp.js';
@@ -336,9 +337,13 @@ class LazyCoverageReport implements LoadedCoverageReport {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
       throw new SmartTestError(coverageWrongShape(this.display, formatKeyPath(['files', key]), shapeProblem(shapeExpected.object, describeValue(raw))));
     }
-    const result = requireSchemas().fileSchema.safeParse(raw);
-    if (!result.success) throw shapeError(this.display, ['files', key], raw, result.error);
-    const cov = toFileCoverage(result.data);
+    let entry: FileEntry | null = checkedFileEntry(raw);
+    if (!entry) {
+      const result = requireSchemas().fileSchema.safeParse(raw);
+      if (!result.success) throw shapeError(this.display, ['files', key], raw, result.error);
+      entry = result.data;
+    }
+    const cov = toFileCoverage(entry);
     this.parsed.set(i, cov);
     return cov;
   }

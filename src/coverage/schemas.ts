@@ -3,22 +3,9 @@
  * loads zod). zod/mini's functions are tree-shakable, so the bundle keeps only what is used.
  */
 import * as z from 'zod/mini';
-
-/** A list of integer line numbers. One check per list: zod's per-element checks cost ~1 ms per file entry. */
-function isLineList(v: unknown): v is number[] {
-  if (!Array.isArray(v)) return false;
-  for (const x of v) if (!Number.isSafeInteger(x)) return false;
-  return true;
-}
+import { isArcList, isLineList } from './entry-check.js';
 
 const lineNumbers = z.custom<number[]>(isLineList);
-
-/** `[[from, to], ...]`: coverage.py's branch arcs (negative lines are entries and exits). */
-function isArcList(v: unknown): v is Array<[number, number]> {
-  if (!Array.isArray(v)) return false;
-  for (const a of v) if (!Array.isArray(a) || a.length !== 2 || !Number.isSafeInteger(a[0]) || !Number.isSafeInteger(a[1])) return false;
-  return true;
-}
 
 const arcs = z.custom<Array<[number, number]>>(isArcList);
 

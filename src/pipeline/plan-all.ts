@@ -21,7 +21,8 @@ import { mark } from '../report/timing.js';
 import { finishPlan, joinCoverage, type JoinedCoverage, type Plan, type PlannedFunction, type PlanSource } from './plan.js';
 import { sourceFilesFor } from './source-paths.js';
 import { StructureCache, textHash, type StoredJoin } from './structure-cache.js';
-import { parseMany, startWorkers } from './parse-pool.js';
+import { parseMany, startWorkers, WORKER_MIN_MODULES, type StartedWorker } from './parse-pool.js';
+import { scanOutline } from '../python/outline-scan.js';
 import type { CoverageVerdict } from './select.js';
 import type { ParsedModule } from '../python/model.js';
 
@@ -72,7 +73,6 @@ export function standingOf(f: PlannedFunction, threshold: number): Standing {
 const RANK: Record<Standing, number> = { below: 0, unknown: 1, ok: 2 };
 
 export async function buildRepoReport({ repo, config, paths, cwd }: RepoReportOptions): Promise<RepoReport> {
-  quiet(getPythonParser());
   quiet(loadCoverageSchemas());
   const files = await sourceFilesFor(repo, config, paths, cwd);
   mark('files');
@@ -82,9 +82,10 @@ export async function buildRepoReport({ repo, config, paths, cwd }: RepoReportOp
   // range through the remembered layout (what a commit does for a few) costs far more.
   const coveragePromise = files.length > 0 ? quiet(loadCoverage({ repoRoot: repo.root, cwd: repo.cwd, candidates: config.coverage })) : null;
   const cache = new StructureCache(repo.cacheDir);
-  // When most modules are new to the cache (a first run), the parse workers start now and load
-  // the parser while the files are read.
-  const workers = startWorkers(files.length - cache.size);
+  // The modules neither remembered nor outlined by the scanner are parsed with tree-sitter: when
+  // they look many, the parse workers start while the files are still read, to load the parser.
+  let workers: StartedWorker[] | null = null;
+  let unscanned = 0;
   mark('cache');
   const sources: PlanSource[] = [];
   const alreadyRead = new Map<string, Buffer>();
@@ -101,7 +102,17 @@ export async function buildRepoReport({ repo, config, paths, cwd }: RepoReportOp
     mtimes.set(file, read.mtimeMs);
     alreadyRead.set(file, read.bytes);
     const hash = textHash(decoded.text);
-    decodedFiles.push({ file, text: decoded.text, hash, module: cache.get(file, hash) });
+    let module = cache.get(file, hash);
+    if (module === undefined) {
+      module = scanOutline(decoded.text) ?? undefined;
+      if (module) cache.set(file, hash, module);
+      else {
+        // tree-sitter is loaded (here, or in the workers) only when a module needs it.
+        if (++unscanned === 1) quiet(getPythonParser());
+        if (unscanned === WORKER_MIN_MODULES) workers = startWorkers(Math.round((unscanned * files.length) / (decodedFiles.length + 1)));
+      }
+    }
+    decodedFiles.push({ file, text: decoded.text, hash, module });
   }
   mark('read');
   // Each module with functions is joined with the coverage report as soon as both are there,
@@ -153,7 +164,7 @@ export async function buildRepoReport({ repo, config, paths, cwd }: RepoReportOp
       cache.set(d.file, d.hash, module);
       parsedOne(missing[k]!);
     },
-    workers.length > 0 ? workers : undefined,
+    workers ?? [],
   );
   for (const { file, text, module } of decodedFiles) {
     if (module!.firstError) warnings.push(warn.syntaxError(file, module!.firstError.line, module!.firstError.column));

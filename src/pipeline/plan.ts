@@ -255,7 +255,8 @@ export async function joinCoverage(
     const indexLines = source.text.split(/\r?\n/);
     for (const fn of source.touched) {
       const result = functionCoverage(fn, entry, map, indexLines);
-      const notCovered = [...new Set([...result.missingLines, ...result.partialLines])].sort((a, b) => a - b);
+      // missingLines is sorted and without repeats: most functions (no partial lines) take it as it is.
+      const notCovered = result.partialLines.length === 0 ? result.missingLines : [...new Set([...result.missingLines, ...result.partialLines])].sort((a, b) => a - b);
       const uncoveredChanged = notCovered.filter((l) => inChange(l, source.changed));
       const targets = uncoveredChanged.length > 0 ? uncoveredChanged : notCovered;
       verdicts.set(fn, { coverage: result.percent, unknownReason: result.reason, statements: result.statements, uncoveredChanged, targetLines: result.percent === null ? null : targets });

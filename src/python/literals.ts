@@ -40,7 +40,11 @@ export function unescapePython(body: string): string {
  */
 export function plainStringValue(node: Node): string | null {
   if (node.type !== 'string' || node.hasError) return null;
-  const text = node.text;
+  return plainStringText(node.text);
+}
+
+/** plainStringValue() of a string literal's source text (prefix and quotes included). */
+export function plainStringText(text: string): string | null {
   const m = STRING_OPENING.exec(text);
   if (!m) return null;
   const prefix = (m[1] ?? '').toLowerCase();

@@ -212,7 +212,7 @@ describe('smart-test plan --all on many modules', () => {
   });
   afterAll(() => repo.cleanup());
 
-  it('lists every function of 240 modules (parsed in worker threads), the same on a second run from the cache and after an edit', () => {
+  it('lists every function of 240 modules (outlined without tree-sitter: see plan-all-scan.test.ts), the same on a second run from the cache and after an edit', () => {
     const python = requirePython();
     repo.write('.smarttestrc.json', JSON.stringify({ sourceRoots: ['src'], python }));
     for (let m = 0; m < 240; m++) {
