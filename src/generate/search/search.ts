@@ -39,6 +39,8 @@ export interface SearchStats {
   tried: number;
   /** Target lines reached by the search that the first candidates did not reach. */
   gained: number;
+  /** Nominal seconds of the run's budget used (calls and rounds). */
+  spent: number;
 }
 
 /** Runs new candidates; resolves with their results (in order), or null for a subject whose run failed. */
@@ -49,7 +51,7 @@ export const CALL_COST = 0.005;
 const SLOW_CALL_COST = 0.05;
 const MAX_ROUNDS = 5;
 /** What starting one round's probe costs (a Python process importing the modules), at a fixed rate. */
-const ROUND_COST = 0.15;
+export const ROUND_COST = 0.15;
 const PARENTS = 3;
 /** How many of the closest candidates are looked at to find PARENTS with arguments to vary. */
 const MAX_PARENT_TRIES = 20;
@@ -70,7 +72,7 @@ export function missedTargets(subject: SearchSubject): number[] {
 }
 
 export async function directedSearch(subjects: readonly SearchSubject[], run: RunRound, budget: SearchBudget, progress?: (line: string) => void): Promise<SearchStats> {
-  const stats: SearchStats = { rounds: 0, tried: 0, gained: 0 };
+  const stats: SearchStats = { rounds: 0, tried: 0, gained: 0, spent: 0 };
   const started = Date.now();
   const spent = new Map<SearchSubject, number>();
   let runSpent = 0;
@@ -111,6 +113,7 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
     });
   }
   for (const s of subjects) stats.gained += initiallyMissed.get(s)! - missedTargets(s).length;
+  stats.spent = runSpent;
   return stats;
 }
 
@@ -118,7 +121,8 @@ function isMemoryError(r: ProbeCandidateResult): boolean {
   return (r.outcome === 'error' || r.outcome === 'raise') && r.excType.module === 'builtins' && r.excType.qualname === 'MemoryError';
 }
 
-function callCost(subject: SearchSubject): number {
+/** The nominal cost of one call of the subject (see CALL_COST). */
+export function callCost(subject: SearchSubject): number {
   const timed = subject.results.filter((r) => r.lines.length > 0);
   if (timed.length === 0) return CALL_COST;
   const mean = timed.reduce((n, r) => n + r.seconds, 0) / timed.length;
@@ -148,7 +152,7 @@ function observedValues(subjects: readonly SearchSubject[]): Map<Kind, string[]>
 async function deriveCandidates(subject: SearchSubject, missed: readonly number[], observed: ReadonlyMap<Kind, readonly string[]>, room: number): Promise<Candidate[]> {
   const { fn } = subject;
   const hints = hintsNear(subject.lines, missed, fn.bodyStartLine, fn.endLine);
-  const tried = new Set(subject.candidates.map(key));
+  const tried = new Set(subject.candidates.map(candidateKey));
   const calleeName = fn.name === '__init__' && fn.className ? fn.className.split('.').pop()! : fn.name;
   // The closest candidates that have arguments to vary: the target's call, or an entry point's.
   const parents: Array<{ parent: Candidate; sites: CallSite[] }> = [];
@@ -187,7 +191,7 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
     for (const variants of perParent) {
       const c = variants[i];
       if (!c || out.length >= room) continue;
-      const k = key(c);
+      const k = candidateKey(c);
       if (tried.has(k)) continue;
       tried.add(k);
       out.push(c);
@@ -275,7 +279,8 @@ async function stateVariants(subject: SearchSubject, parents: readonly Candidate
   return out;
 }
 
-function replaced(parent: Candidate, site: CallSite, snippet: string, placeholder: string): Candidate {
+/** The parent with one call's snippet replaced (the child of a variation). */
+export function replaced(parent: Candidate, site: CallSite, snippet: string, placeholder: string): Candidate {
   const setup = site.where === 'expr' ? [...parent.setup] : parent.setup.map((s, i) => (i === site.where ? snippet : s));
   const expr = site.where === 'expr' ? snippet : parent.expr;
   const quoted = [`'${placeholder}'`, `"${placeholder}"`];
@@ -285,7 +290,8 @@ function replaced(parent: Candidate, site: CallSite, snippet: string, placeholde
   return child;
 }
 
-function key(c: Candidate): string {
+/** A candidate's identity: its setup and expression. */
+export function candidateKey(c: Candidate): string {
   return `${c.setup.join('\n')}\n${c.expr}`;
 }
 

@@ -1,0 +1,185 @@
+/**
+ * Boundary calls. A comparison with a number in the function's body (`x < 3`, `n >= LIMIT`,
+ * `len(s) <= 2`) takes one branch on one side of its constant and the other branch on the other;
+ * a test whose argument sits exactly at the constant is what tells `<` from `<=` (and 3 from 4).
+ * Calls reaching the comparison's line get variants with one argument set to c-1, c and c+1 (a
+ * sequence or string argument to those lengths for `len(...)`), run in one probe round whether or
+ * not the function's target lines are all reached; `boundaryChoice` then keeps, of each such
+ * triple, the calls on both sides of a change of path or result.
+ */
+import type { Candidate } from '../infer/candidates.js';
+import type { ProbeCandidateResult } from '../probe-model.js';
+import { callSites, withArgument, type CallSite } from './call-sites.js';
+import { kindOf, namedConstants, stripComment, topLevelItems } from './values.js';
+import { ROUND_COST, callCost, candidateKey, replaced, usableResult, type RunRound, type SearchBudget, type SearchSubject } from './search.js';
+
+/** A comparison of the body with a number: its line, the number, and whether it compares a length. */
+export interface Comparison {
+  line: number;
+  value: number;
+  length: boolean;
+}
+
+/** Calls that differ only in one argument, set to c-1, c and c+1 of one comparison (by candidateKey). */
+export type BoundaryGroup = readonly string[];
+
+/** At most this many comparisons of a function are tried, the first in the body first. */
+const MAX_COMPARISONS = 6;
+/** Calls reaching a comparison's line whose arguments are varied, per comparison. */
+const PARENTS = 2;
+/** New calls per function at most. */
+export const BOUNDARY_ROOM = 24;
+const OP = '(?:<=|>=|==|!=|<|>)';
+
+/**
+ * The comparisons with a number (or a module or class constant bound to one) on the lines
+ * `first`..`last`, in order, without repeats; `len(...) op n` and `n op len(...)` are lengths.
+ */
+export function comparisonsIn(lines: readonly string[], first: number, last: number): Comparison[] {
+  const constants = namedConstants(lines);
+  const out: Comparison[] = [];
+  const seen = new Set<string>();
+  for (let l = first; l <= last; l++) {
+    const text = stripComment(lines[l - 1] ?? '').replace(/\b(?:(?:self|cls)\.)?([A-Z][A-Z0-9_]*)\b/g, (whole, name: string) => constants.get(name) ?? whole);
+    const code = text.replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g, "''");
+    const add = (value: number, length: boolean) => {
+      const k = `${l}\0${value}\0${length}`;
+      if (!Number.isFinite(value) || seen.has(k)) return;
+      seen.add(k);
+      out.push({ line: l, value, length });
+    };
+    const taken: Array<[number, number]> = [];
+    for (const m of code.matchAll(new RegExp(`len\\([^()]*(?:\\([^()]*\\)[^()]*)*\\)\\s*${OP}\\s*(-?\\d+)(?![\\w.])|(?<![\\w.])(-?\\d+)\\s*${OP}\\s*len\\(`, 'g'))) {
+      taken.push([m.index, m.index + m[0].length]);
+      add(Number(m[1] ?? m[2]), true);
+    }
+    for (const m of code.matchAll(new RegExp(`${OP}\\s*(-?\\d+(?:\\.\\d+)?)(?![\\w.])|(?<![\\w.])(-?\\d+(?:\\.\\d+)?)\\s*${OP}`, 'g'))) {
+      // The number of a `len(...) op n` was taken as a length.
+      if (taken.some(([a, b]) => m.index >= a && m.index < b)) continue;
+      add(Number(m[1] ?? m[2]), false);
+    }
+  }
+  return out.slice(0, MAX_COMPARISONS);
+}
+
+/** Values at a boundary for an argument of this kind, as Python source; [] when the kind does not fit. */
+function boundaryValues(text: string, c: Comparison): string[] {
+  const kind = kindOf(text);
+  const around = [c.value - 1, c.value, c.value + 1];
+  if (!c.length) {
+    if (kind === 'int' && Number.isInteger(c.value)) return around.map(String);
+    if (kind === 'float') return around.map((v) => (Number.isInteger(v) ? `${v}.0` : String(v)));
+    return [];
+  }
+  const lengths = around.filter((n) => n >= 0 && n <= 64);
+  if (kind === 'str') {
+    const m = /^([rRuU]?)(['"])([^'"\\\n]*)\2$/.exec(text.trim());
+    if (!m) return [];
+    const chars = m[3]! === '' ? 'a' : m[3]!;
+    return lengths.map((n) => `${m[1]}${m[2]}${chars.repeat(Math.ceil(n / chars.length)).slice(0, n)}${m[2]}`);
+  }
+  if (kind === 'list' || kind === 'tuple') {
+    const items = topLevelItems(text.trim().slice(1, -1));
+    const filler = items.length > 0 ? items : ['1'];
+    return lengths.map((n) => {
+      const xs = Array.from({ length: n }, (_, i) => filler[i % filler.length]!);
+      return kind === 'list' ? `[${xs.join(', ')}]` : xs.length === 1 ? `(${xs[0]},)` : `(${xs.join(', ')})`;
+    });
+  }
+  return [];
+}
+
+/**
+ * New calls for a subject, at most `room`: for each comparison of its body, the first PARENTS
+ * usable calls that ran the comparison's line, each argument of the target's call that fits
+ * set to the boundary values in turn. Returns the calls not tried yet and every triple (calls
+ * tried before included: a call already made counts as a member of the triple).
+ */
+export async function boundaryCandidates(subject: SearchSubject, room: number): Promise<{ candidates: Candidate[]; groups: BoundaryGroup[] }> {
+  const { fn } = subject;
+  const calleeName = fn.name === '__init__' && fn.className ? fn.className.split('.').pop()! : fn.name;
+  const tried = new Set(subject.candidates.map(candidateKey));
+  const candidates: Candidate[] = [];
+  const groups: BoundaryGroup[] = [];
+  const sitesOf = new Map<Candidate, CallSite | null>();
+  for (const c of comparisonsIn(subject.lines, fn.bodyStartLine, fn.endLine)) {
+    const parents = subject.results.flatMap((r, i) => (usableResult(r) && r.lines.includes(c.line) && !subject.candidates[i]!.entry ? [subject.candidates[i]!] : [])).slice(0, PARENTS);
+    for (const parent of parents) {
+      if (!sitesOf.has(parent)) sitesOf.set(parent, (await callSites([], parent.expr, calleeName))[0] ?? null);
+      const site = sitesOf.get(parent);
+      if (!site || site.nested) continue;
+      for (const [index, arg] of site.args.entries()) {
+        const values = boundaryValues(arg.text, c);
+        if (values.length === 0) continue;
+        const triple = values.map((v) => replaced(parent, site, withArgument(site, index, v), subject.placeholder));
+        const fresh = triple.filter((t) => !tried.has(candidateKey(t)));
+        if (candidates.length + fresh.length > room) return { candidates, groups };
+        for (const t of fresh) {
+          tried.add(candidateKey(t));
+          candidates.push(t);
+        }
+        groups.push(triple.map(candidateKey));
+      }
+    }
+  }
+  return { candidates, groups };
+}
+
+/**
+ * Of each boundary triple whose calls all can become tests, the calls on both sides of a change
+ * (what the call ran or what it returned / raised differs from its neighbour's): the ones a
+ * test needs to tell `<` from `<=` or a constant from the next. In triple order, without repeats.
+ */
+export function boundaryChoice<T>(groups: readonly BoundaryGroup[], byKey: ReadonlyMap<string, T>, signature: (item: T) => string): T[] {
+  const out: T[] = [];
+  for (const group of groups) {
+    const items = group.map((k) => byKey.get(k));
+    if (items.some((x) => x === undefined)) continue;
+    const sig = items.map((x) => signature(x!));
+    for (let i = 0; i + 1 < items.length; i++) {
+      if (sig[i] === sig[i + 1]) continue;
+      for (const x of [items[i]!, items[i + 1]!]) if (!out.includes(x)) out.push(x);
+    }
+  }
+  return out;
+}
+
+/** What tells two calls of a boundary triple apart: the lines they ran and their result. */
+export function boundarySignature(r: ProbeCandidateResult): string {
+  const lines = [...new Set(r.lines)].sort((a, b) => a - b).join(',');
+  const result = r.outcome === 'return' ? `return ${r.repr}` : r.outcome === 'raise' ? `raise ${r.excType.module}.${r.excType.qualname} ${r.excMessage}` : r.outcome;
+  return `${lines}\n${result}`;
+}
+
+/**
+ * One probe round of boundary calls for every subject (whether or not its target lines are all
+ * reached), within the budgets: each subject at most BOUNDARY_ROOM calls and its per-function
+ * budget, all of them what is left of the run's (`spent`: what the search already used). The new
+ * calls and results are added to the subjects; returns each subject's triples.
+ */
+export async function boundaryRound(subjects: readonly SearchSubject[], run: RunRound, budget: SearchBudget, spent: number): Promise<Map<SearchSubject, BoundaryGroup[]>> {
+  const out = new Map<SearchSubject, BoundaryGroup[]>();
+  let left = budget.perRun - spent - ROUND_COST;
+  const batch: Array<{ subject: SearchSubject; candidates: Candidate[] }> = [];
+  for (const subject of subjects) {
+    if (subject.results.some((r) => r.outcome === 'timeout' || r.outcome === 'crash' || r.outcome === 'skipped')) continue;
+    const cost = callCost(subject);
+    const room = Math.min(BOUNDARY_ROOM, Math.floor(budget.perFunction / cost + 1e-9), Math.floor(left / cost + 1e-9));
+    if (room <= 0) continue;
+    const { candidates, groups } = await boundaryCandidates(subject, room);
+    if (groups.length === 0) continue;
+    out.set(subject, groups);
+    if (candidates.length === 0) continue;
+    left -= candidates.length * cost;
+    batch.push({ subject, candidates });
+  }
+  if (batch.length === 0) return out;
+  const results = await run(batch);
+  batch.forEach(({ subject, candidates }, i) => {
+    const got = results[i];
+    if (!got) return;
+    subject.candidates.push(...candidates.slice(0, got.length));
+    subject.results.push(...got.slice(0, candidates.length));
+  });
+  return out;
+}
