@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { boundaryCandidates, boundaryChoice, comparisonsIn } from '../../../src/generate/search/boundary.js';
+import type { SearchSubject } from '../../../src/generate/search/search.js';
+import type { ProbeCandidateResult } from '../../../src/generate/probe-model.js';
+import type { PyFunction } from '../../../src/python/model.js';
+
+describe('boundary calls', () => {
+  it('finds comparisons with numbers, constants and lengths, not numbers in strings or comments', () => {
+    const lines = [
+      'LIMIT = 20',
+      'def f(word, n):',
+      '    if len(word) <= 4:  # 99 < 100',
+      '        return "x < 7"',
+      '    if n > LIMIT or 0 == n:',
+      '        return n * 3',
+      '    return n >= 2.5',
+    ];
+    expect(comparisonsIn(lines, 3, 7)).toEqual([
+      { line: 3, value: 4, length: true },
+      { line: 5, value: 20, length: false },
+      { line: 5, value: 0, length: false },
+      { line: 7, value: 2.5, length: false },
+    ]);
+  });
+
+  it('keeps the calls on both sides of a change of path or result', () => {
+    const byKey = new Map([['a', 'A1'], ['b', 'A2'], ['c', 'B'], ['d', 'C'], ['e', 'C'], ['f', 'C']]);
+    const signature = (x: string) => x[0]!;
+    // a|b same, b|c change; d, e, f all the same: nothing from the second triple; a missing member drops its triple.
+    expect(boundaryChoice([['a', 'b', 'c'], ['d', 'e', 'f'], ['a', 'zz', 'c']], byKey, signature)).toEqual(['A2', 'B']);
+  });
+
+  it('varies each argument that fits to c-1, c and c+1 (lengths for len) in calls that reached the comparison', async () => {
+    const lines = ['def f(word, n):', '    if len(word) <= 4:', '        return word', '    return n < 10'];
+    const fn = { name: 'f', className: null, bodyStartLine: 2, endLine: 4 } as unknown as PyFunction;
+    const result = { outcome: 'return', lines: [2, 4], repr: 'True' } as unknown as ProbeCandidateResult;
+    const subject: SearchSubject = { fn, lines, targets: new Set(), candidates: [{ setup: [], expr: "f('hello', 3)", origin: 'inferred', placeholder: false }], results: [result], placeholder: 'test_value' };
+    const { candidates, groups } = await boundaryCandidates(subject, 24);
+    expect(candidates.map((c) => c.expr)).toEqual(["f('hel', 3)", "f('hell', 3)", "f('hello', 9)", "f('hello', 10)", "f('hello', 11)"]);
+    // The parent itself is a member of the length triple.
+    expect(groups).toEqual([
+      ["\nf('hel', 3)", "\nf('hell', 3)", "\nf('hello', 3)"],
+      ["\nf('hello', 9)", "\nf('hello', 10)", "\nf('hello', 11)"],
+    ]);
+    // No room for a triple's new calls: it is not started, nor any after it.
+    expect((await boundaryCandidates(subject, 1)).candidates).toEqual([]);
+    expect((await boundaryCandidates(subject, 4)).candidates.map((c) => c.expr)).toEqual(["f('hel', 3)", "f('hell', 3)"]);
+  });
+});
