@@ -563,7 +563,11 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoots: readon
 
 /** What a test of this result asserts exactly, or null when it asserts no exact value. */
 function outcomeKey(r: ProbeCandidateResult): string | null {
-  if (r.outcome === 'return') return r.literal && r.deterministic !== false ? `return ${r.repr}` : null;
+  if (r.outcome === 'return') {
+    if (r.deterministic === false) return null;
+    if (r.literal) return `return ${r.repr}${r.receiverState ? ` then ${r.receiverState}` : ''}`;
+    return r.resultState ? `return ${r.type.module}.${r.type.qualname} ${r.resultState}` : null;
+  }
   if (r.outcome === 'raise') return `raise ${r.excType.module}.${r.excType.qualname} ${r.excMessage}`;
   return null;
 }

@@ -34,6 +34,8 @@ PROBE_VERSION = 2
 DEFAULT_MEMORY = 1 << 30
 REPR_LIMIT = 2000
 MESSAGE_LIMIT = 2000
+# Longest receiver state (repr of its attributes) asserted after a method call.
+STATE_LIMIT = 1000
 OUTPUT_LIMIT = 2000
 # How often a timed-out candidate is interrupted again if it swallows the first interruption.
 TIMEOUT_REPEAT = 0.05
@@ -788,6 +790,7 @@ class _Runner(object):
                 sys.settrace(tracer)
             for code in codes["setup"]:
                 exec(code, ns)
+            state_before = _receiver_state(ns) if codes["watch"] else None
             run["phase"] = "expr"
             if codes["mode"] == "eval":
                 value = eval(codes["expr"], ns)
@@ -802,6 +805,11 @@ class _Runner(object):
             run["phase"] = "repr"
             result["value"] = value
             result["repr"], result["repr_error"] = self._repr(value)
+            if codes["watch"]:
+                state = _receiver_state(ns)
+                result["state"] = state if state != state_before else None
+            if value is not None and not _is_literal_type(value):
+                result["value_state"] = _receiver_state({"obj": value})
             run["phase"] = None
         except BaseException as exc:  # noqa: B902 - everything a candidate does is data
             result["exc"] = exc
@@ -921,6 +929,10 @@ class _Runner(object):
             }
             if run["repr_error"] is not None:
                 out["reprError"] = run["repr_error"]
+            if run.get("state") is not None and run["tmp"] not in run["state"]:
+                out["receiverState"] = run["state"]
+            if run.get("value_state") is not None and run["tmp"] not in run["value_state"]:
+                out["resultState"] = run["value_state"]
             return out
         frames = run["tb_frames"]
         entered = any(target.in_range(code, ln) for code, ln in frames)
@@ -1529,7 +1541,20 @@ def _compile(candidate):
     except SyntaxError:
         code = compile(expr, "<candidate>", "exec")
         mode = "exec"
-    return {"setup": setup, "expr": code, "mode": mode}
+    # A method call on the receiver `obj` the setup built: its state after the call is recorded.
+    return {"setup": setup, "expr": code, "mode": mode, "watch": "obj" in code.co_names}
+
+
+def _receiver_state(ns):
+    """repr of the attributes of `obj` in ns when all are plain literals (and short), else None."""
+    attrs = getattr(ns.get("obj"), "__dict__", None)
+    if type(attrs) is not dict:
+        return None
+    attrs = dict(attrs)
+    if not _is_literal_type(attrs):
+        return None
+    text = repr(attrs)
+    return text if len(text) <= STATE_LIMIT and _is_literal(attrs, text) else None
 
 
 def _fingerprint(described, run):
@@ -1537,7 +1562,7 @@ def _fingerprint(described, run):
     outcome = described["outcome"]
     if outcome == "return":
         text = run["repr"].replace(run["tmp"], "<tmp_path>")
-        return (outcome, ADDRESS_RE.sub(" at 0x?", text))
+        return (outcome, ADDRESS_RE.sub(" at 0x?", text), run.get("state"), run.get("value_state"))
     if outcome in ("raise", "error"):
         msg = ADDRESS_RE.sub(" at 0x?", described["excMessage"].replace(run["tmp"], "<tmp_path>"))
         return (outcome, described["excType"]["module"], described["excType"]["qualname"], msg)

@@ -55,6 +55,8 @@ export function renderTest(test: TestCase, opts: RenderOptions): string[] {
   } else {
     body.push(`result = ${exprLines[0]}${placeholderNote}`, ...exprLines.slice(1));
     body.push(...assertion(test, opts, imports));
+    // What a method call did to its receiver, when it changed it and the result is asserted exactly.
+    if (outcome.outcome === 'return' && outcome.receiverState && outcome.deterministic && !candidate.placeholder && !test.pathDependent && !outcome.mentionsTmpPath) body.push(`assert vars(obj) == ${outcome.receiverState}`);
   }
 
   const usesTmpPath = /\btmp_path\b/.test([...candidate.setup, candidate.expr].join('\n'));
@@ -91,6 +93,8 @@ function assertion(test: TestCase, opts: RenderOptions, imports: Set<string>): s
   if (!outcome.reprTruncated && !outcome.mentionsTmpPath && !/ at 0x[0-9a-fA-F]+/.test(outcome.repr) && outcome.repr.length <= 300 && !outcome.reprError) {
     return [typeCheck(), `assert repr(result) == ${pyStr(outcome.repr)}`];
   }
+  // An object whose repr says nothing stable: its attributes, when they are all plain literals.
+  if (outcome.resultState) return [typeCheck(), `assert vars(result) == ${outcome.resultState}`];
   return [typeCheck()];
 }
 
