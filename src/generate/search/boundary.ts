@@ -9,7 +9,8 @@
  */
 import type { Candidate } from '../infer/candidates.js';
 import type { ProbeCandidateResult } from '../probe-model.js';
-import { callSites, withArgument, type CallSite } from './call-sites.js';
+import type { PyFunction } from '../../python/model.js';
+import { callSites, withArgument, type Argument, type CallSite } from './call-sites.js';
 import { kindOf, namedConstants, stripComment, topLevelItems } from './values.js';
 import { ROUND_COST, callCost, candidateKey, replaced, usableResult, type RunRound, type SearchBudget, type SearchSubject } from './search.js';
 
@@ -18,6 +19,8 @@ export interface Comparison {
   line: number;
   value: number;
   length: boolean;
+  /** `a < b` of two names (value 0): the first is set to the second's value, and one less and more. */
+  names?: [string, string];
 }
 
 /** Calls that differ only in one argument, set to c-1, c and c+1 of one comparison (by candidateKey). */
@@ -30,6 +33,7 @@ const PARENTS = 2;
 /** New calls per function at most. */
 export const BOUNDARY_ROOM = 24;
 const OP = '(?:<=|>=|==|!=|<|>)';
+const NOT_NAMES = new Set(['and', 'or', 'not', 'in', 'is', 'None', 'True', 'False', 'if', 'else', 'lambda', 'self', 'cls', 'return', 'yield', 'await']);
 
 /**
  * The comparisons with a number (or a module or class constant bound to one) on the lines
@@ -57,6 +61,15 @@ export function comparisonsIn(lines: readonly string[], first: number, last: num
       // The number of a `len(...) op n` was taken as a length.
       if (taken.some(([a, b]) => m.index >= a && m.index < b)) continue;
       add(Number(m[1] ?? m[2]), false);
+    }
+    // Two plain names ordered (`value < floor`): their boundary is where they are equal.
+    for (const m of code.matchAll(/(?<![\w.])([A-Za-z_]\w*)\s*(?:<=|>=|<|>)\s*(?=([A-Za-z_]\w*)(?![\w.(\[]))/g)) {
+      const [a, b] = [m[1]!, m[2]!];
+      if (NOT_NAMES.has(a) || NOT_NAMES.has(b) || a === b) continue;
+      const k = `${l}\0${a}\0${b}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push({ line: l, value: 0, length: false, names: [a, b] });
     }
   }
   return out.slice(0, MAX_COMPARISONS);
@@ -108,6 +121,22 @@ export async function boundaryCandidates(subject: SearchSubject, room: number): 
       if (!sitesOf.has(parent)) sitesOf.set(parent, (await callSites([], parent.expr, calleeName))[0] ?? null);
       const site = sitesOf.get(parent);
       if (!site || site.nested) continue;
+      if (c.names) {
+        const pair = namedPair(fn, site, c.names);
+        if (!pair) continue;
+        const other = Number(pair.other.text);
+        const values = kindOf(pair.other.text) === 'int' && kindOf(pair.arg.text) === 'int' ? [other - 1, other, other + 1].map(String) : [];
+        if (values.length === 0) continue;
+        const triple = values.map((v) => replaced(parent, site, withArgument(site, pair.index, v), subject.placeholder));
+        const fresh = triple.filter((t) => !tried.has(candidateKey(t)));
+        if (candidates.length + fresh.length > room) return { candidates, groups };
+        for (const t of fresh) {
+          tried.add(candidateKey(t));
+          candidates.push(t);
+        }
+        groups.push(triple.map(candidateKey));
+        continue;
+      }
       for (const [index, arg] of site.args.entries()) {
         const values = boundaryValues(arg.text, c);
         if (values.length === 0) continue;
@@ -123,6 +152,22 @@ export async function boundaryCandidates(subject: SearchSubject, room: number): 
     }
   }
   return { candidates, groups };
+}
+
+/** The arguments of a call that the two names of a comparison are (its parameters, by position or keyword), or null. */
+function namedPair(fn: PyFunction, site: CallSite, names: readonly [string, string]): { index: number; arg: Argument; other: Argument } | null {
+  const implicit = (fn.kind === 'method' || fn.kind === 'property' || fn.kind === 'classmethod' || (fn.name === '__init__' && fn.className !== null)) && fn.parameters.length > 0;
+  const params = implicit ? fn.parameters.slice(1) : fn.parameters;
+  const at = (name: string): number => {
+    const byKeyword = site.args.findIndex((a) => a.keyword === name);
+    if (byKeyword >= 0) return byKeyword;
+    const position = params.findIndex((p) => p.name === name);
+    if (position < 0 || params.slice(0, position + 1).some((p) => p.kind === 'var_positional' || p.kind === 'keyword_only')) return -1;
+    const positional = site.args.filter((a) => a.keyword === null);
+    return position < positional.length ? site.args.indexOf(positional[position]!) : -1;
+  };
+  const [i, j] = [at(names[0]), at(names[1])];
+  return i >= 0 && j >= 0 ? { index: i, arg: site.args[i]!, other: site.args[j]! } : null;
 }
 
 /**

@@ -46,4 +46,14 @@ describe('boundary calls', () => {
     expect((await boundaryCandidates(subject, 1)).candidates).toEqual([]);
     expect((await boundaryCandidates(subject, 4)).candidates.map((c) => c.expr)).toEqual(["f('hel', 3)", "f('hell', 3)"]);
   });
+
+  it('sets one of two compared parameters to the other, and one less and more', async () => {
+    const lines = ['def clamp(value, floor=0):', '    if value < floor and not value is None:', '        return floor', '    return value'];
+    expect(comparisonsIn(lines, 2, 4)).toEqual([{ line: 2, value: 0, length: false, names: ['value', 'floor'] }]);
+    const fn = { name: 'clamp', kind: 'function', className: null, bodyStartLine: 2, endLine: 4, parameters: [{ name: 'value', kind: 'positional_or_keyword' }, { name: 'floor', kind: 'positional_or_keyword' }] } as unknown as PyFunction;
+    const result = { outcome: 'return', lines: [2, 4], repr: '7' } as unknown as ProbeCandidateResult;
+    const subject: SearchSubject = { fn, lines, targets: new Set(), candidates: [{ setup: [], expr: 'clamp(7, floor=3)', origin: 'inferred', placeholder: false }], results: [result], placeholder: 'test_value' };
+    const { candidates } = await boundaryCandidates(subject, 24);
+    expect(candidates.map((c) => c.expr)).toEqual(['clamp(2, floor=3)', 'clamp(3, floor=3)', 'clamp(4, floor=3)']);
+  });
 });
