@@ -113,14 +113,14 @@ function exceptionName(type: { module: string; qualname: string }, module: strin
  * A `match=` pattern (pytest searches it in the message): the whole message, anchored at both
  * ends, when it is one line of at most MATCH_WHOLE characters, so a change anywhere in it (a
  * word added to the end of an error text) fails the test; else its first line's first 80
- * characters, anchored at the start. Regex-escaped.
+ * characters, anchored at the start (a message whose first line is blank gets none). Regex-escaped.
  */
 function matchPattern(message: string): string | null {
   const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  if (message.trim() !== '' && !/[\r\n]/.test(message) && message.length <= MATCH_WHOLE && message === message.trim()) return pyStr(`^${escape(message)}$`);
-  const first = message.split('\n')[0]!.trim().slice(0, 80);
-  if (first === '') return null;
-  return pyStr(`${message.startsWith(first) ? '^' : ''}${escape(first)}`);
+  if (message.trim() !== '' && !/[\r\n]/.test(message) && message.length <= MATCH_WHOLE) return pyStr(`^${escape(message)}$`);
+  const first = message.split('\n')[0]!.replace(/\r$/, '').slice(0, 80);
+  if (first.trim() === '') return null;
+  return pyStr(`^${escape(first)}`);
 }
 
 /** Longest message asserted whole by `match=` (see matchPattern). */

@@ -82,6 +82,9 @@ function boundaryValues(text: string, c: Comparison): string[] {
   if (!c.length) {
     if (kind === 'int' && Number.isInteger(c.value)) return around.map(String);
     if (kind === 'float') return around.map((v) => (Number.isInteger(v) ? `${v}.0` : String(v)));
+    // A number written as a string (`intword("100")`): converted in the body, then compared.
+    const numeric = /^([rRuU]?)(['"])(-?\d+)\2$/.exec(text.trim());
+    if (numeric && Number.isInteger(c.value)) return around.map((v) => `${numeric[1]}${numeric[2]}${v}${numeric[2]}`);
     return [];
   }
   const lengths = around.filter((n) => n >= 0 && n <= 64);
@@ -116,11 +119,17 @@ export async function boundaryCandidates(subject: SearchSubject, room: number): 
   const groups: BoundaryGroup[] = [];
   const sitesOf = new Map<Candidate, CallSite | null>();
   for (const c of comparisonsIn(subject.lines, fn.bodyStartLine, fn.endLine)) {
-    const parents = subject.results.flatMap((r, i) => (usableResult(r) && r.lines.includes(c.line) && !subject.candidates[i]!.entry ? [subject.candidates[i]!] : [])).slice(0, PARENTS);
-    for (const parent of parents) {
+    // The first PARENTS calls that ran the comparison's line and have an argument to set.
+    let parents = 0;
+    for (const [i, r] of subject.results.entries()) {
+      const parent = subject.candidates[i];
+      if (parents >= PARENTS) break;
+      if (!parent || parent.entry || !usableResult(r) || !r.lines.includes(c.line)) continue;
       if (!sitesOf.has(parent)) sitesOf.set(parent, (await callSites([], parent.expr, calleeName))[0] ?? null);
       const site = sitesOf.get(parent);
       if (!site || site.nested) continue;
+      if (c.names ? !namedPair(fn, site, c.names) : !site.args.some((a) => boundaryValues(a.text, c).length > 0)) continue;
+      parents++;
       if (c.names) {
         const pair = namedPair(fn, site, c.names);
         if (!pair) continue;

@@ -56,4 +56,14 @@ describe('boundary calls', () => {
     const { candidates } = await boundaryCandidates(subject, 24);
     expect(candidates.map((c) => c.expr)).toEqual(['clamp(2, floor=3)', 'clamp(3, floor=3)', 'clamp(4, floor=3)']);
   });
+
+  it('sets a number written as a string, and takes as parents only calls with an argument to set', async () => {
+    const lines = ['def g(value, unit):', '    value = int(value)', '    if value < 0:', '        return unit', '    return value'];
+    const fn = { name: 'g', kind: 'function', className: null, bodyStartLine: 2, endLine: 5, parameters: [] } as unknown as PyFunction;
+    const ran = { outcome: 'return', lines: [2, 3, 5], repr: '100' } as unknown as ProbeCandidateResult;
+    const calls = ["g(None, None)", "g(None, 'x')", "g('100', None)"];
+    const subject: SearchSubject = { fn, lines, targets: new Set(), candidates: calls.map((expr) => ({ setup: [], expr, origin: 'inferred' as const, placeholder: false })), results: calls.map(() => ran), placeholder: 'test_value' };
+    const { candidates } = await boundaryCandidates(subject, 24);
+    expect(candidates.map((c) => c.expr)).toEqual(["g('-1', None)", "g('0', None)", "g('1', None)"]);
+  });
 });
