@@ -108,7 +108,7 @@ export interface GenerationOptions {
 
 const MAX_TESTS_PER_TARGET = 8;
 /** Tests kept beyond the aimed choice for a result no kept test asserts (see addDistinct). */
-const DISTINCT_EXTRA = 4;
+const DISTINCT_EXTRA = 6;
 /** Tests kept beyond those for calls on either side of a comparison's boundary (see search/boundary.ts). */
 const BOUNDARY_EXTRA = 3;
 /** `generate` is not on the commit path: its search may take this many times the configured budgets. */

@@ -117,46 +117,44 @@ export async function boundaryCandidates(subject: SearchSubject, room: number): 
   const tried = new Set(subject.candidates.map(candidateKey));
   const candidates: Candidate[] = [];
   const groups: BoundaryGroup[] = [];
-  const sitesOf = new Map<Candidate, CallSite | null>();
+  const sitesOf = new Map<Candidate, CallSite[]>();
+  // Adds a triple of the parent with one argument of a site set to each value; false when there is no room left.
+  const addTriple = (parent: Candidate, site: CallSite, index: number, values: readonly string[]): boolean => {
+    const triple = values.map((v) => replaced(parent, site, withArgument(site, index, v), subject.placeholder));
+    const fresh = triple.filter((t) => !tried.has(candidateKey(t)));
+    if (candidates.length + fresh.length > room) return false;
+    for (const t of fresh) {
+      tried.add(candidateKey(t));
+      candidates.push(t);
+    }
+    groups.push(triple.map(candidateKey));
+    return true;
+  };
   for (const c of comparisonsIn(subject.lines, fn.bodyStartLine, fn.endLine)) {
-    // The first PARENTS calls that ran the comparison's line and have an argument to set.
+    // The first PARENTS calls that ran the comparison's line and have an argument to set: of the
+    // target's call, or (numbers and lengths) of the constructor that built its receiver.
     let parents = 0;
     for (const [i, r] of subject.results.entries()) {
       const parent = subject.candidates[i];
       if (parents >= PARENTS) break;
       if (!parent || parent.entry || !usableResult(r) || !r.lines.includes(c.line)) continue;
-      if (!sitesOf.has(parent)) sitesOf.set(parent, (await callSites([], parent.expr, calleeName))[0] ?? null);
-      const site = sitesOf.get(parent);
-      if (!site || site.nested) continue;
-      if (c.names ? !namedPair(fn, site, c.names) : !site.args.some((a) => boundaryValues(a.text, c).length > 0)) continue;
+      if (!sitesOf.has(parent)) sitesOf.set(parent, (await callSites(parent.setup, parent.expr, calleeName)).filter((site) => !site.nested));
+      const sites = sitesOf.get(parent)!;
+      const call = sites.find((site) => site.where === 'expr');
+      const pair = c.names && call ? namedPair(fn, call, c.names) : null;
+      if (c.names ? !pair : !sites.some((site) => site.args.some((a) => boundaryValues(a.text, c).length > 0))) continue;
       parents++;
-      if (c.names) {
-        const pair = namedPair(fn, site, c.names);
-        if (!pair) continue;
+      if (pair) {
         const other = Number(pair.other.text);
         const values = kindOf(pair.other.text) === 'int' && kindOf(pair.arg.text) === 'int' ? [other - 1, other, other + 1].map(String) : [];
-        if (values.length === 0) continue;
-        const triple = values.map((v) => replaced(parent, site, withArgument(site, pair.index, v), subject.placeholder));
-        const fresh = triple.filter((t) => !tried.has(candidateKey(t)));
-        if (candidates.length + fresh.length > room) return { candidates, groups };
-        for (const t of fresh) {
-          tried.add(candidateKey(t));
-          candidates.push(t);
-        }
-        groups.push(triple.map(candidateKey));
+        if (values.length > 0 && !addTriple(parent, call!, pair.index, values)) return { candidates, groups };
         continue;
       }
-      for (const [index, arg] of site.args.entries()) {
-        const values = boundaryValues(arg.text, c);
-        if (values.length === 0) continue;
-        const triple = values.map((v) => replaced(parent, site, withArgument(site, index, v), subject.placeholder));
-        const fresh = triple.filter((t) => !tried.has(candidateKey(t)));
-        if (candidates.length + fresh.length > room) return { candidates, groups };
-        for (const t of fresh) {
-          tried.add(candidateKey(t));
-          candidates.push(t);
+      for (const site of sites) {
+        for (const [index, arg] of site.args.entries()) {
+          const values = boundaryValues(arg.text, c);
+          if (values.length > 0 && !addTriple(parent, site, index, values)) return { candidates, groups };
         }
-        groups.push(triple.map(candidateKey));
       }
     }
   }

@@ -66,4 +66,13 @@ describe('boundary calls', () => {
     const { candidates } = await boundaryCandidates(subject, 24);
     expect(candidates.map((c) => c.expr)).toEqual(["g('-1', None)", "g('0', None)", "g('1', None)"]);
   });
+
+  it("sets the arguments of the constructor that built a method's receiver", async () => {
+    const lines = ['class C:', '    def over(self):', '        return self.n > 3'];
+    const fn = { name: 'over', kind: 'method', className: 'C', bodyStartLine: 3, endLine: 3, parameters: [{ name: 'self', kind: 'positional_or_keyword' }] } as unknown as PyFunction;
+    const ran = { outcome: 'return', lines: [3], repr: 'True' } as unknown as ProbeCandidateResult;
+    const subject: SearchSubject = { fn, lines, targets: new Set(), candidates: [{ setup: ['obj = C(5)'], expr: 'obj.over()', origin: 'inferred', placeholder: false }], results: [ran], placeholder: 'test_value' };
+    const { candidates } = await boundaryCandidates(subject, 24);
+    expect(candidates.map((c) => c.setup)).toEqual([['obj = C(2)'], ['obj = C(3)'], ['obj = C(4)']]);
+  });
 });
