@@ -26,8 +26,8 @@ import { sideEffectOf } from './side-effects.js';
 import { mark } from '../report/timing.js';
 import { FIRST_RUN, confirmed, verifyStability, weakened } from './stability.js';
 import { addDistinct, chooseAimed, unreachedTargets } from './aim.js';
-import { candidateKey, directedSearch, type SearchSubject } from './search/search.js';
-import { boundaryChoice, boundaryRound, boundarySignature, type BoundaryGroup } from './search/boundary.js';
+import { CALL_COST, ROUND_COST, candidateKey, directedSearch, type SearchSubject } from './search/search.js';
+import { REFINE_ROUNDS, boundaryChoice, boundaryRound, boundarySignature, refineBoundaries, type BoundaryGroup } from './search/boundary.js';
 import { statementLines } from '../python/statements.js';
 import { readTestFile, testFileFor } from './test-file.js';
 
@@ -524,8 +524,15 @@ async function search(jobs: Job[], observed: Map<Job, Observed>, options: Genera
   const searched = [...subjects.keys()].filter((s) => s.targets.size > 0);
   const stats = searched.length > 0 ? await directedSearch(searched, runBatch, budget, options.progress) : { spent: 0 };
   // Then calls at the boundaries of each function's comparisons, whether or not its targets are reached.
+  const calls = () => [...subjects.keys()].reduce((n, s) => n + s.candidates.length, 0);
+  const before = calls();
   const groups = await boundaryRound([...subjects.keys()], runBatch, budget, stats.spent);
-  for (const [subject, g] of groups) subjects.get(subject)!.boundary = g;
+  // `generate`, off the commit path, also bisects toward boundaries the body computes from an argument.
+  const refined = options.command === 'generate' ? await refineBoundaries([...subjects.keys()], runBatch, REFINE_ROUNDS, budget.perRun - stats.spent - ROUND_COST - (calls() - before) * CALL_COST) : new Map<SearchSubject, BoundaryGroup[]>();
+  for (const subject of subjects.keys()) {
+    const all = [...(groups.get(subject) ?? []), ...(refined.get(subject) ?? [])];
+    if (all.length > 0) subjects.get(subject)!.boundary = all;
+  }
 }
 
 /**

@@ -235,3 +235,111 @@ export async function boundaryRound(subjects: readonly SearchSubject[], run: Run
   });
   return out;
 }
+
+/** Rounds of bisection toward computed boundaries (see refineBoundaries), and new calls per subject in each. */
+export const REFINE_ROUNDS = 6;
+const REFINE_PER_ROUND = 9;
+
+/**
+ * Values to try between a and b (a + 1 < b): the midpoint; and when b is ten times a or more
+ * (both positive), the power of ten halfway between them in digits and the number before it, as
+ * a boundary computed from an argument's size (`log10`, a count of digits) lies at one.
+ */
+export function splits(a: bigint, b: bigint): bigint[] {
+  const out = [a + (b - a) / 2n];
+  if (a >= 1n && b >= 10n * a) {
+    const p = 10n ** BigInt(Math.ceil((String(a).length - 1 + String(b).length - 1) / 2));
+    for (const v of [p - 1n, p]) if (v > a && v < b && !out.includes(v)) out.push(v);
+  }
+  return out;
+}
+
+/** What tells two calls apart for bisection: how they ended and the lines they ran (not the value: it changes with any input). */
+function pathOf(r: ProbeCandidateResult): string {
+  return `${r.outcome}:${[...new Set(r.lines)].sort((a, b) => a - b).join(',')}`;
+}
+
+/**
+ * Calls of the same shape that differ only in one integer argument, by group: the shape's key,
+ * and the calls sorted by that integer (one call per value).
+ */
+async function integerLines(subject: SearchSubject, parsed: Map<Candidate, CallSite | null>): Promise<Array<Array<{ value: bigint; c: Candidate; site: CallSite; index: number; path: string }>>> {
+  const { fn } = subject;
+  const calleeName = fn.name === '__init__' && fn.className ? fn.className.split('.').pop()! : fn.name;
+  const groups = new Map<string, Array<{ value: bigint; c: Candidate; site: CallSite; index: number; path: string }>>();
+  for (const [i, r] of subject.results.entries()) {
+    const c = subject.candidates[i];
+    if (!c || c.entry || !usableResult(r)) continue;
+    if (!parsed.has(c)) parsed.set(c, (await callSites([], c.expr, calleeName))[0] ?? null);
+    const site = parsed.get(c);
+    if (!site || site.nested) continue;
+    site.args.forEach((arg, index) => {
+      const text = arg.text.trim();
+      if (kindOf(text) !== 'int') return;
+      const shape = `${c.setup.join('\n')}\u0001${index}\u0001${site.args.map((a, j) => (j === index ? '?' : `${a.keyword ?? ''}=${a.text}`)).join('\u0000')}`;
+      const list = groups.get(shape) ?? [];
+      const value = BigInt(text);
+      if (!list.some((x) => x.value === value)) list.push({ value, c, site, index, path: pathOf(r) });
+      groups.set(shape, list);
+    });
+  }
+  return [...groups.values()].map((list) => list.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)));
+}
+
+/**
+ * Bisection toward boundaries the body computes (`exponent >= 27` of `exponent = log10(value)`):
+ * two calls of the same shape whose integer argument differs and that take different paths get
+ * the calls between them (see splits), round after round, until the two values are neighbours;
+ * the closest such pairs (neighbours, or as close as the rounds got) become boundary groups. At most `rounds` probe rounds and `left`
+ * nominal seconds; returns each subject's pairs.
+ */
+export async function refineBoundaries(subjects: readonly SearchSubject[], run: RunRound, rounds: number, left: number): Promise<Map<SearchSubject, BoundaryGroup[]>> {
+  const parsed = new Map<Candidate, CallSite | null>();
+  const stopped = (s: SearchSubject) => s.results.some((r) => r.outcome === 'timeout' || r.outcome === 'crash' || r.outcome === 'skipped');
+  for (let round = 0; round < rounds; round++) {
+    left -= ROUND_COST;
+    const batch: Array<{ subject: SearchSubject; candidates: Candidate[] }> = [];
+    for (const subject of subjects) {
+      if (stopped(subject)) continue;
+      const cost = callCost(subject);
+      const tried = new Set(subject.candidates.map(candidateKey));
+      const fresh: Candidate[] = [];
+      for (const list of await integerLines(subject, parsed)) {
+        for (let k = 0; k + 1 < list.length && fresh.length < REFINE_PER_ROUND; k++) {
+          const [a, b] = [list[k]!, list[k + 1]!];
+          if (a.path === b.path || b.value - a.value < 2n) continue;
+          for (const v of splits(a.value, b.value)) {
+            const child = replaced(a.c, a.site, withArgument(a.site, a.index, String(v)), subject.placeholder);
+            if (tried.has(candidateKey(child)) || left < cost || fresh.length >= REFINE_PER_ROUND) continue;
+            tried.add(candidateKey(child));
+            left -= cost;
+            fresh.push(child);
+          }
+        }
+      }
+      if (fresh.length > 0) batch.push({ subject, candidates: fresh });
+    }
+    if (batch.length === 0 || left <= 0) break;
+    if (process.env.SMART_TEST_SEARCH_DEBUG) process.stderr.write(`boundary bisection round ${round}: ${batch.map((b) => `${b.subject.fn.qualname} +${b.candidates.length}`).join('; ')}\n`);
+    const results = await run(batch);
+    batch.forEach(({ subject, candidates }, i) => {
+      const got = results[i];
+      if (!got) return;
+      subject.candidates.push(...candidates.slice(0, got.length));
+      subject.results.push(...got.slice(0, candidates.length));
+    });
+  }
+  const out = new Map<SearchSubject, BoundaryGroup[]>();
+  for (const subject of subjects) {
+    const pairs: BoundaryGroup[] = [];
+    for (const list of await integerLines(subject, parsed)) {
+      for (let k = 0; k + 1 < list.length; k++) {
+        const [a, b] = [list[k]!, list[k + 1]!];
+        if (a.path !== b.path) pairs.push([candidateKey(a.c), candidateKey(b.c)]);
+      }
+    }
+    if (process.env.SMART_TEST_SEARCH_DEBUG) process.stderr.write(`boundary bisection ${subject.fn.qualname}: ${(await integerLines(subject, parsed)).map((l) => l.map((x) => `${x.value}:${x.path}`).join(' ')).join(' | ')}\n`);
+    if (pairs.length > 0) out.set(subject, pairs);
+  }
+  return out;
+}

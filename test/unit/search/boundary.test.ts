@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundaryCandidates, boundaryChoice, comparisonsIn } from '../../../src/generate/search/boundary.js';
+import { boundaryCandidates, boundaryChoice, comparisonsIn, refineBoundaries, splits } from '../../../src/generate/search/boundary.js';
 import type { SearchSubject } from '../../../src/generate/search/search.js';
 import type { ProbeCandidateResult } from '../../../src/generate/probe-model.js';
 import type { PyFunction } from '../../../src/python/model.js';
@@ -74,5 +74,30 @@ describe('boundary calls', () => {
     const subject: SearchSubject = { fn, lines, targets: new Set(), candidates: [{ setup: ['obj = C(5)'], expr: 'obj.over()', origin: 'inferred', placeholder: false }], results: [ran], placeholder: 'test_value' };
     const { candidates } = await boundaryCandidates(subject, 24);
     expect(candidates.map((c) => c.setup)).toEqual([['obj = C(2)'], ['obj = C(3)'], ['obj = C(4)']]);
+  });
+
+  it('splits a range at its midpoint, and at a power of ten (and the number before it) across decades', () => {
+    expect(splits(2n, 8n)).toEqual([5n]);
+    expect(splits(5n, 10n ** 30n)).toEqual([5n + (10n ** 30n - 5n) / 2n, 10n ** 15n - 1n, 10n ** 15n]);
+    expect(splits(-8n, 8n)).toEqual([0n]);
+  });
+
+  it('bisects toward a boundary the body computes, and keeps the closest calls on either side', async () => {
+    // The path changes where the argument reaches 1000 (as `len(str(n)) > 3` would put it).
+    const lines = ['def f(n):', '    if len(str(n)) > 3:', '        return 1', '    return 0'];
+    const fn = { name: 'f', kind: 'function', className: null, bodyStartLine: 2, endLine: 4, parameters: [] } as unknown as PyFunction;
+    const resultFor = (expr: string) => ({ outcome: 'return', repr: '0', lines: Number(/\((-?\d+)\)/.exec(expr)![1]) >= 1000 ? [2, 3] : [2, 4] }) as unknown as ProbeCandidateResult;
+    const calls = ['f(7)', 'f(123456)'];
+    const subject: SearchSubject = { fn, lines, targets: new Set(), candidates: calls.map((expr) => ({ setup: [], expr, origin: 'inferred' as const, placeholder: false })), results: calls.map(resultFor), placeholder: 'test_value' };
+    let rounds = 0;
+    const groups = await refineBoundaries([subject], async (batch) => {
+      rounds++;
+      return batch.map(({ candidates }) => candidates.map((c) => resultFor(c.expr)));
+    }, 6, 10);
+    expect(rounds).toBeGreaterThan(0);
+    expect(rounds).toBeLessThanOrEqual(6);
+    expect(groups.get(subject)).toEqual([['\nf(999)', '\nf(1000)']]);
+    // The same input gives the same calls.
+    expect(subject.candidates.map((c) => c.expr).slice(0, 5)).toEqual(['f(7)', 'f(123456)', 'f(61731)', 'f(999)', 'f(1000)']);
   });
 });
