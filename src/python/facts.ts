@@ -306,6 +306,10 @@ export async function moduleTypes(source: string, parsed: import('./model.js').P
   for (const fn of parsed.functions) {
     if (fn.name === '__init__' && fn.className) constructors.set(fn.className, fn.parameters.slice(1));
   }
+  // A class that builds its instances in `__new__` (a NamedTuple subclass taking `*items`) and has no `__init__`.
+  for (const fn of parsed.functions) {
+    if (fn.name === '__new__' && fn.className && !constructors.has(fn.className)) constructors.set(fn.className, fn.parameters.slice(1));
+  }
   await withPythonTree(source, (tree) => {
     const visit = (node: Node): void => {
       if (node.type === 'class_definition') {

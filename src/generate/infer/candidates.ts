@@ -42,6 +42,11 @@ export interface TargetContext {
 const MAX_INFERRED = 64;
 const MAX_PER_PARAMETER = 6;
 
+/** `__init__`, or `__new__`: tested by calling the class. */
+export function isConstructor(fn: PyFunction): boolean {
+  return (fn.name === '__init__' || fn.name === '__new__') && fn.className !== null;
+}
+
 /** Why a function gets no candidates, or null when it can be called. */
 export function uncallableReason(fn: PyFunction): string | null {
   if (fn.kind === 'nested') return 'a nested function: it is tested through the function that defines it';
@@ -68,8 +73,8 @@ export function buildCandidates(target: TargetContext): Candidate[] {
 }
 
 function doctestCandidates({ fn, cls, module }: TargetContext): Candidate[] {
-  const examples = [...parseDoctest(fn.docstring), ...(fn.name === '__init__' && cls ? parseDoctest(cls.docstring) : [])];
-  const target = new RegExp(fn.name === '__init__' && cls ? `\\b${escape(cls.name)}\\s*\\(` : `\\b${escape(fn.name)}\\b`);
+  const examples = [...parseDoctest(fn.docstring), ...(isConstructor(fn) && cls ? parseDoctest(cls.docstring) : [])];
+  const target = new RegExp(isConstructor(fn) && cls ? `\\b${escape(cls.name)}\\s*\\(` : `\\b${escape(fn.name)}\\b`);
   // Names the examples assign from a call of the target (`v = parse("1.2.3")`) make the
   // examples that use them (`v["major"]`) examples of the target too.
   const derived: string[] = [];
@@ -126,7 +131,7 @@ function inferredCandidates(target: TargetContext): Candidate[] {
 
   // How the call is made, by kind.
   const className = cls?.qualname ?? fn.className ?? '';
-  const ctorVariants = (fn.kind === 'method' || fn.kind === 'property') && fn.name !== '__init__' ? receiversFor(target, className) : [['']];
+  const ctorVariants = (fn.kind === 'method' || fn.kind === 'property') && !isConstructor(fn) ? receiversFor(target, className) : [['']];
   const wrap = (call: string) => (fn.isAsync ? `asyncio.run(${call})` : call);
   const callee = fn.kind === 'method' || fn.kind === 'property' ? `obj.${fn.name}` : fn.kind === 'classmethod' || fn.kind === 'staticmethod' ? `${className}.${fn.name}` : fn.name;
 
@@ -135,7 +140,7 @@ function inferredCandidates(target: TargetContext): Candidate[] {
     if (out.length >= MAX_INFERRED) return;
     const setup = [...new Set([...choice.flatMap((v) => v?.setup ?? []), ...ctorSetup])];
     const placeholder = choice.some((v) => v?.placeholder) || setup.some((s) => s.includes(target.placeholder));
-    if (fn.name === '__init__' && cls) {
+    if (isConstructor(fn) && cls) {
       out.push({ setup, expr: `${className}(${renderArgs(params, choice)})`, origin: 'inferred', placeholder });
       return;
     }

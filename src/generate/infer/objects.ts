@@ -62,7 +62,7 @@ export function doctestReceivers(cls: PyClass, module: string): string[][] {
 /** Setup statements that build `obj` from the class's constructor: one with the first values, one with alternatives (and one value for `*args`). */
 export function constructorVariants(target: TargetContext, className: string): string[][] {
   const ctorParams = target.types.constructors.get(className);
-  const init = target.functions.find((f) => f.name === '__init__' && f.className === className);
+  const init = target.functions.find((f) => f.name === '__init__' && f.className === className) ?? target.functions.find((f) => f.name === '__new__' && f.className === className);
   const ctx: InferContext = { placeholder: target.placeholder, types: target.types };
   if (!ctorParams || ctorParams.length === 0) return [[`obj = ${className}()`]];
   const facts = init ? target.facts.get(init) : undefined;

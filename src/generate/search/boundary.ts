@@ -113,7 +113,7 @@ function boundaryValues(text: string, c: Comparison): string[] {
  */
 export async function boundaryCandidates(subject: SearchSubject, room: number): Promise<{ candidates: Candidate[]; groups: BoundaryGroup[] }> {
   const { fn } = subject;
-  const calleeName = fn.name === '__init__' && fn.className ? fn.className.split('.').pop()! : fn.name;
+  const calleeName = (fn.name === '__init__' || fn.name === '__new__') && fn.className ? fn.className.split('.').pop()! : fn.name;
   const tried = new Set(subject.candidates.map(candidateKey));
   const candidates: Candidate[] = [];
   const groups: BoundaryGroup[] = [];
@@ -163,7 +163,7 @@ export async function boundaryCandidates(subject: SearchSubject, room: number): 
 
 /** The arguments of a call that the two names of a comparison are (its parameters, by position or keyword), or null. */
 function namedPair(fn: PyFunction, site: CallSite, names: readonly [string, string]): { index: number; arg: Argument; other: Argument } | null {
-  const implicit = (fn.kind === 'method' || fn.kind === 'property' || fn.kind === 'classmethod' || (fn.name === '__init__' && fn.className !== null)) && fn.parameters.length > 0;
+  const implicit = (fn.kind === 'method' || fn.kind === 'property' || fn.kind === 'classmethod' || ((fn.name === '__init__' || fn.name === '__new__') && fn.className !== null)) && fn.parameters.length > 0;
   const params = implicit ? fn.parameters.slice(1) : fn.parameters;
   const at = (name: string): number => {
     const byKeyword = site.args.findIndex((a) => a.keyword === name);
@@ -265,7 +265,7 @@ function pathOf(r: ProbeCandidateResult): string {
  */
 async function integerLines(subject: SearchSubject, parsed: Map<Candidate, CallSite | null>): Promise<Array<Array<{ value: bigint; c: Candidate; site: CallSite; index: number; path: string }>>> {
   const { fn } = subject;
-  const calleeName = fn.name === '__init__' && fn.className ? fn.className.split('.').pop()! : fn.name;
+  const calleeName = (fn.name === '__init__' || fn.name === '__new__') && fn.className ? fn.className.split('.').pop()! : fn.name;
   const groups = new Map<string, Array<{ value: bigint; c: Candidate; site: CallSite; index: number; path: string }>>();
   for (const [i, r] of subject.results.entries()) {
     const c = subject.candidates[i];

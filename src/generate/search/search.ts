@@ -153,7 +153,7 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   const { fn } = subject;
   const hints = hintsNear(subject.lines, missed, fn.bodyStartLine, fn.endLine);
   const tried = new Set(subject.candidates.map(candidateKey));
-  const calleeName = fn.name === '__init__' && fn.className ? fn.className.split('.').pop()! : fn.name;
+  const calleeName = (fn.name === '__init__' || fn.name === '__new__') && fn.className ? fn.className.split('.').pop()! : fn.name;
   // The closest candidates that have arguments to vary: the target's call, or an entry point's.
   const parents: Array<{ parent: Candidate; sites: CallSite[] }> = [];
   const ranked = closest(subject, missed);
@@ -207,7 +207,7 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
  */
 async function bisections(subject: SearchSubject): Promise<Candidate[]> {
   const { fn } = subject;
-  const calleeName = fn.name === '__init__' && fn.className ? fn.className.split('.').pop()! : fn.name;
+  const calleeName = (fn.name === '__init__' || fn.name === '__new__') && fn.className ? fn.className.split('.').pop()! : fn.name;
   const entries: Array<{ c: Candidate; site: CallSite; path: string }> = [];
   for (const [i, r] of subject.results.entries()) {
     const c = subject.candidates[i];

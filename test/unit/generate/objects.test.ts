@@ -151,4 +151,24 @@ describe('objects: receivers for methods, by route and in order', () => {
       expect(candidates.map((c) => c.expr), name).toContain(call);
     }
   });
+
+  it('builds a class whose instances come from __new__ (no __init__), with one value for *items', async () => {
+    const src = [
+      'import collections',
+      '',
+      "class Bag(collections.namedtuple('Bag', ('name', 'items'))):",
+      '    def __new__(cls, name, *items):',
+      '        return super().__new__(cls, name, items)',
+      '',
+      '    def size(self):',
+      '        return len(self.items)',
+      '',
+    ].join('\n');
+    const setups = receiversFor(await target(src, 'Bag.size'), 'Bag');
+    expect(last(setups)[0]).toMatch(/^obj = Bag\([^,()]+\)$/);
+    expect(last(setups)[1]).toMatch(/^obj = Bag\([^,()]+, [^()]+\)$/);
+    // __new__ itself is tested by calling the class.
+    expect(buildCandidates(await target(src, 'Bag.__new__')).every((c) => /^Bag\(/.test(c.expr))).toBe(true);
+  });
 });
+
