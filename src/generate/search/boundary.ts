@@ -21,6 +21,8 @@ export interface Comparison {
   length: boolean;
   /** `a < b` of two names (value 0): the first is set to the second's value, and one less and more. */
   names?: [string, string];
+  /** `name or default`, `if not name`: the parameter is given a false value (None, 0, '', []). */
+  falsy?: string;
 }
 
 /** Calls that differ only in one argument, set to c-1, c and c+1 of one comparison (by candidateKey). */
@@ -61,6 +63,14 @@ export function comparisonsIn(lines: readonly string[], first: number, last: num
       // The number of a `len(...) op n` was taken as a length.
       if (taken.some(([a, b]) => m.index >= a && m.index < b)) continue;
       add(Number(m[1] ?? m[2]), false);
+    }
+    // A name taken for its truth (`token or "rc"`, `if not items:`): the call with it false.
+    for (const m of code.matchAll(/(?<![\w.])([A-Za-z_]\w*)\s+or\b|\bif\s+(?:not\s+)?([A-Za-z_]\w*)\s*:/g)) {
+      const name = m[1] ?? m[2]!;
+      const k = `${l}\0${name}\0falsy`;
+      if (NOT_NAMES.has(name) || seen.has(k)) continue;
+      seen.add(k);
+      out.push({ line: l, value: 0, length: false, falsy: name });
     }
     // Two plain names ordered (`value < floor`): their boundary is where they are equal.
     for (const m of code.matchAll(/(?<![\w.])([A-Za-z_]\w*)\s*(?:<=|>=|<|>)\s*(?=([A-Za-z_]\w*)(?![\w.(\[]))/g)) {
@@ -142,8 +152,20 @@ export async function boundaryCandidates(subject: SearchSubject, room: number): 
       const sites = sitesOf.get(parent)!;
       const call = sites.find((site) => site.where === 'expr');
       const pair = c.names && call ? namedPair(fn, call, c.names) : null;
-      if (c.names ? !pair : !sites.some((site) => site.args.some((a) => boundaryValues(a.text, c).length > 0))) continue;
+      const falsy = c.falsy && call ? falseVariant(fn, call, c.falsy) : null;
+      if (c.names ? !pair : c.falsy ? !falsy : !sites.some((site) => site.args.some((a) => boundaryValues(a.text, c).length > 0))) continue;
       parents++;
+      if (falsy) {
+        // A group of one: the call with the name false is kept when it can become a test.
+        const child = replaced(parent, call!, falsy, subject.placeholder);
+        if (!tried.has(candidateKey(child))) {
+          if (candidates.length + 1 > room) return { candidates, groups };
+          tried.add(candidateKey(child));
+          candidates.push(child);
+        }
+        groups.push([candidateKey(child)]);
+        continue;
+      }
       if (pair) {
         const other = Number(pair.other.text);
         const values = kindOf(pair.other.text) === 'int' && kindOf(pair.arg.text) === 'int' ? [other - 1, other, other + 1].map(String) : [];
@@ -161,19 +183,36 @@ export async function boundaryCandidates(subject: SearchSubject, room: number): 
   return { candidates, groups };
 }
 
-/** The arguments of a call that the two names of a comparison are (its parameters, by position or keyword), or null. */
-function namedPair(fn: PyFunction, site: CallSite, names: readonly [string, string]): { index: number; arg: Argument; other: Argument } | null {
+/** The call's snippet with the parameter `name` given a false value of its argument's kind (None when left to its default), or null. */
+function falseVariant(fn: PyFunction, site: CallSite, name: string): string | null {
+  const index = argumentIndex(fn, site, name);
+  if (index >= 0) {
+    const text = site.args[index]!.text;
+    const value = FALSE_BY_KIND[kindOf(text)];
+    return value === undefined || value === text.trim() ? null : withArgument(site, index, value);
+  }
+  const param = fn.parameters.find((p) => p.name === name);
+  if (!param || param.default === null || param.default === 'None' || param.kind === 'var_positional' || param.kind === 'var_keyword' || param.kind === 'positional_only' || site.unpacks) return null;
+  return withArgument(site, null, 'None', name);
+}
+
+const FALSE_BY_KIND: Partial<Record<ReturnType<typeof kindOf>, string>> = { int: '0', float: '0.0', str: "''", list: '[]', tuple: '()', dict: '{}', set: 'set()', bool: 'False', other: 'None' };
+
+/** Index in the call's arguments of the parameter `name` (by keyword or position), or -1. */
+function argumentIndex(fn: PyFunction, site: CallSite, name: string): number {
   const implicit = (fn.kind === 'method' || fn.kind === 'property' || fn.kind === 'classmethod' || ((fn.name === '__init__' || fn.name === '__new__') && fn.className !== null)) && fn.parameters.length > 0;
   const params = implicit ? fn.parameters.slice(1) : fn.parameters;
-  const at = (name: string): number => {
-    const byKeyword = site.args.findIndex((a) => a.keyword === name);
-    if (byKeyword >= 0) return byKeyword;
-    const position = params.findIndex((p) => p.name === name);
-    if (position < 0 || params.slice(0, position + 1).some((p) => p.kind === 'var_positional' || p.kind === 'keyword_only')) return -1;
-    const positional = site.args.filter((a) => a.keyword === null);
-    return position < positional.length ? site.args.indexOf(positional[position]!) : -1;
-  };
-  const [i, j] = [at(names[0]), at(names[1])];
+  const byKeyword = site.args.findIndex((a) => a.keyword === name);
+  if (byKeyword >= 0) return byKeyword;
+  const position = params.findIndex((p) => p.name === name);
+  if (position < 0 || params.slice(0, position + 1).some((p) => p.kind === 'var_positional' || p.kind === 'keyword_only')) return -1;
+  const positional = site.args.filter((a) => a.keyword === null);
+  return position < positional.length ? site.args.indexOf(positional[position]!) : -1;
+}
+
+/** The arguments of a call that the two names of a comparison are (its parameters, by position or keyword), or null. */
+function namedPair(fn: PyFunction, site: CallSite, names: readonly [string, string]): { index: number; arg: Argument; other: Argument } | null {
+  const [i, j] = [argumentIndex(fn, site, names[0]), argumentIndex(fn, site, names[1])];
   return i >= 0 && j >= 0 ? { index: i, arg: site.args[i]!, other: site.args[j]! } : null;
 }
 
@@ -187,6 +226,7 @@ export function boundaryChoice<T>(groups: readonly BoundaryGroup[], byKey: Reado
   for (const group of groups) {
     const items = group.map((k) => byKey.get(k));
     if (items.some((x) => x === undefined)) continue;
+    if (items.length === 1 && !out.includes(items[0]!)) out.push(items[0]!);
     const sig = items.map((x) => signature(x!));
     for (let i = 0; i + 1 < items.length; i++) {
       if (sig[i] === sig[i + 1]) continue;

@@ -100,4 +100,17 @@ describe('boundary calls', () => {
     // The same input gives the same calls.
     expect(subject.candidates.map((c) => c.expr).slice(0, 5)).toEqual(['f(7)', 'f(123456)', 'f(61731)', 'f(999)', 'f(1000)']);
   });
+
+  it('gives a parameter taken for its truth a false value, or None when the call left it to its default', async () => {
+    const lines = ['class V:', "    def bump(self, token='rc', n=2):", "        if not n:", "            return ''", "        return (token or 'rc') + '.0'"];
+    expect(comparisonsIn(lines, 3, 5)).toEqual([{ line: 3, value: 0, length: false, falsy: 'n' }, { line: 5, value: 0, length: false, falsy: 'token' }]);
+    const fn = { name: 'bump', kind: 'method', className: 'V', bodyStartLine: 3, endLine: 5, parameters: [{ name: 'self', kind: 'positional_or_keyword', default: null }, { name: 'token', kind: 'positional_or_keyword', default: "'rc'" }, { name: 'n', kind: 'positional_or_keyword', default: '2' }] } as unknown as PyFunction;
+    const ran = { outcome: 'return', lines: [3, 5], repr: "'rc.0'" } as unknown as ProbeCandidateResult;
+    const subject: SearchSubject = { fn, lines, targets: new Set(), candidates: [{ setup: ['obj = V()'], expr: 'obj.bump(n=5)', origin: 'inferred', placeholder: false }], results: [ran], placeholder: 'test_value' };
+    const { candidates, groups } = await boundaryCandidates(subject, 24);
+    expect(candidates.map((c) => c.expr)).toEqual(['obj.bump(n=0)', 'obj.bump(n=5, token=None)']);
+    expect(groups).toEqual([['obj = V()\nobj.bump(n=0)'], ['obj = V()\nobj.bump(n=5, token=None)']]);
+    // A group of one is kept when its call can become a test.
+    expect(boundaryChoice([['x'], ['y']], new Map([['x', 'X']]), () => '')).toEqual(['X']);
+  });
 });
