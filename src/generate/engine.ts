@@ -26,7 +26,8 @@ import { sideEffectOf } from './side-effects.js';
 import { mark } from '../report/timing.js';
 import { FIRST_RUN, confirmed, verifyStability, weakened } from './stability.js';
 import { addDistinct, chooseAimed, unreachedTargets } from './aim.js';
-import { directedSearch, type SearchSubject } from './search/search.js';
+import { CALL_COST, ROUND_COST, candidateKey, directedSearch, type SearchSubject } from './search/search.js';
+import { REFINE_ROUNDS, boundaryChoice, boundaryRound, boundarySignature, refineBoundaries, type BoundaryGroup } from './search/boundary.js';
 import { statementLines } from '../python/statements.js';
 import { readTestFile, testFileFor } from './test-file.js';
 
@@ -109,7 +110,9 @@ const MAX_TESTS_PER_TARGET = 8;
 /** Tests a function with many branches may keep for the target lines they reach (see chooseAimed). */
 const MAX_AIMED_TESTS = 16;
 /** Tests kept beyond the aimed choice for a result no kept test asserts (see addDistinct). */
-const DISTINCT_EXTRA = 4;
+const DISTINCT_EXTRA = 6;
+/** Tests kept beyond those for calls on either side of a comparison's boundary (see search/boundary.ts). */
+const BOUNDARY_EXTRA = 3;
 /** `generate` is not on the commit path: its search may take this many times the configured budgets. */
 const GENERATE_SEARCH_SCALE = 4;
 const CALL_TIMEOUT_SECONDS = 2;
@@ -134,6 +137,8 @@ interface Job {
   ambient: AmbientSetting;
   /** The function the candidates call: the outermost enclosing one for a nested function (infer/extras.ts). */
   via: PyFunction;
+  /** Calls at the boundaries of the body's comparisons (search/boundary.ts), by candidate key. */
+  boundary?: BoundaryGroup[];
 }
 
 /**
@@ -502,12 +507,12 @@ async function search(jobs: Job[], observed: Map<Job, Observed>, options: Genera
   const linesOf = new Map<GenerationSource, string[]>();
   for (const job of jobs) {
     const seen = observed.get(job);
-    if (!seen || !('results' in seen) || seen.stopped || job.targets.size === 0) continue;
+    if (!seen || !('results' in seen) || seen.stopped) continue;
     const subject: SearchSubject = { fn: job.via, lines: linesOf.get(job.source) ?? linesOf.set(job.source, job.source.text.split(/\r?\n/)).get(job.source)!, targets: job.targets, candidates: job.candidates, results: seen.results, placeholder: options.config.placeholder };
     subjects.set(subject, job);
   }
   if (subjects.size === 0) return;
-  await directedSearch([...subjects.keys()], async (batch) => {
+  const runBatch: Parameters<typeof directedSearch>[1] = async (batch) => {
     const temporary = batch.map(({ subject, candidates }) => ({ ...subjects.get(subject)!, candidates }));
     const got = await run(temporary);
     return temporary.map((t, i) => {
@@ -517,7 +522,19 @@ async function search(jobs: Job[], observed: Map<Job, Observed>, options: Genera
       if (seen && 'tmpRoots' in seen) for (const root of o.tmpRoots) if (!seen.tmpRoots.includes(root)) seen.tmpRoots.push(root);
       return o.results;
     });
-  }, budget, options.progress);
+  };
+  const searched = [...subjects.keys()].filter((s) => s.targets.size > 0);
+  const stats = searched.length > 0 ? await directedSearch(searched, runBatch, budget, options.progress) : { spent: 0 };
+  // Then calls at the boundaries of each function's comparisons, whether or not its targets are reached.
+  const calls = () => [...subjects.keys()].reduce((n, s) => n + s.candidates.length, 0);
+  const before = calls();
+  const groups = await boundaryRound([...subjects.keys()], runBatch, budget, stats.spent);
+  // `generate`, off the commit path, also bisects toward boundaries the body computes from an argument.
+  const refined = options.command === 'generate' ? await refineBoundaries([...subjects.keys()], runBatch, REFINE_ROUNDS, budget.perRun - stats.spent - ROUND_COST - (calls() - before) * CALL_COST) : new Map<SearchSubject, BoundaryGroup[]>();
+  for (const subject of subjects.keys()) {
+    const all = [...(groups.get(subject) ?? []), ...(refined.get(subject) ?? [])];
+    if (all.length > 0) subjects.get(subject)!.boundary = all;
+  }
 }
 
 /**
@@ -541,7 +558,12 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoots: readon
   const pool = real.length > 0 ? real : usable.slice(0, 1);
   const reaching = pool.map((p) => ({ ...p, lines: p.r.lines }));
   const chosen = chooseAimed(reaching, job.targets, MAX_TESTS_PER_TARGET, MAX_AIMED_TESTS);
-  const aimed = addDistinct(reaching, chosen, ({ r }) => outcomeKey(r), DISTINCT_EXTRA, Math.max(MAX_TESTS_PER_TARGET, chosen.length));
+  const distinct = addDistinct(reaching, chosen, ({ r }) => outcomeKey(r), DISTINCT_EXTRA, Math.max(MAX_TESTS_PER_TARGET, chosen.length));
+  // Calls on either side of a comparison's boundary, a few beyond the others (search/boundary.ts).
+  const byKey = new Map<string, (typeof reaching)[number]>();
+  for (const p of reaching) if (!byKey.has(candidateKey(p.c))) byKey.set(candidateKey(p.c), p);
+  const edges = boundaryChoice(job.boundary ?? [], byKey, ({ r }) => boundarySignature(r)).filter((p) => !distinct.includes(p)).slice(0, BOUNDARY_EXTRA);
+  const aimed = reaching.filter((p) => distinct.includes(p) || edges.includes(p));
   for (const { r, c } of aimed) {
     const text = r.outcome === 'return' ? r.repr : r.outcome === 'raise' ? r.excMessage : '';
     kept.push({ candidate: c, outcome: r as ProbeReturn | ProbeRaise, names: r.names.map((n) => n.name), pathDependent: tmpRoots.some((t) => text.includes(t)) });
@@ -551,7 +573,11 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoots: readon
 
 /** What a test of this result asserts exactly, or null when it asserts no exact value. */
 function outcomeKey(r: ProbeCandidateResult): string | null {
-  if (r.outcome === 'return') return r.literal && r.deterministic !== false ? `return ${r.repr}` : null;
+  if (r.outcome === 'return') {
+    if (r.deterministic === false) return null;
+    if (r.literal) return `return ${r.repr}${r.receiverState ? ` then ${r.receiverState}` : ''}`;
+    return r.resultState ? `return ${r.type.module}.${r.type.qualname} ${r.resultState}` : null;
+  }
   if (r.outcome === 'raise') return `raise ${r.excType.module}.${r.excType.qualname} ${r.excMessage}`;
   return null;
 }

@@ -100,6 +100,13 @@ export const ProbeReturnSchema = z.object({
   mentionsTmpPath: z.boolean(),
   /** Set when repr() itself raised ("Type: message"); repr is then a placeholder. */
   reprError: z.optional(z.string()),
+  /**
+   * A method call on the setup's `obj` that changed its attributes: repr of `vars(obj)` after
+   * the call, when every attribute is a plain literal (at most 1,000 characters).
+   */
+  receiverState: z.optional(z.string()),
+  /** An object returned (not a literal) whose attributes are all plain literals: repr of `vars(result)` (at most 1,000 characters). */
+  resultState: z.optional(z.string()),
 });
 
 const exceptionFields = {

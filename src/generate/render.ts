@@ -55,6 +55,8 @@ export function renderTest(test: TestCase, opts: RenderOptions): string[] {
   } else {
     body.push(`result = ${exprLines[0]}${placeholderNote}`, ...exprLines.slice(1));
     body.push(...assertion(test, opts, imports));
+    // What a method call did to its receiver, when it changed it and the result is asserted exactly.
+    if (outcome.outcome === 'return' && outcome.receiverState && outcome.deterministic && !candidate.placeholder && !test.pathDependent && !outcome.mentionsTmpPath) body.push(`assert vars(obj) == ${outcome.receiverState}`);
   }
 
   const usesTmpPath = /\btmp_path\b/.test([...candidate.setup, candidate.expr].join('\n'));
@@ -91,6 +93,8 @@ function assertion(test: TestCase, opts: RenderOptions, imports: Set<string>): s
   if (!outcome.reprTruncated && !outcome.mentionsTmpPath && !/ at 0x[0-9a-fA-F]+/.test(outcome.repr) && outcome.repr.length <= 300 && !outcome.reprError) {
     return [typeCheck(), `assert repr(result) == ${pyStr(outcome.repr)}`];
   }
+  // An object whose repr says nothing stable: its attributes, when they are all plain literals.
+  if (outcome.resultState) return [typeCheck(), `assert vars(result) == ${outcome.resultState}`];
   return [typeCheck()];
 }
 
@@ -105,9 +109,19 @@ function exceptionName(type: { module: string; qualname: string }, module: strin
   return `${type.module}.${type.qualname}`;
 }
 
-/** A `match=` pattern: the message's first line (at most 80 characters), regex-escaped. */
+/**
+ * A `match=` pattern (pytest searches it in the message): the whole message, anchored at both
+ * ends, when it is one line of at most MATCH_WHOLE characters, so a change anywhere in it (a
+ * word added to the end of an error text) fails the test; else its first line's first 80
+ * characters, anchored at the start (a message whose first line is blank gets none). Regex-escaped.
+ */
 function matchPattern(message: string): string | null {
-  const first = message.split('\n')[0]!.trim().slice(0, 80);
-  if (first === '') return null;
-  return pyStr(first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (message.trim() !== '' && !/[\r\n]/.test(message) && message.length <= MATCH_WHOLE) return pyStr(`^${escape(message)}$`);
+  const first = message.split('\n')[0]!.replace(/\r$/, '').slice(0, 80);
+  if (first.trim() === '') return null;
+  return pyStr(`^${escape(first)}`);
 }
+
+/** Longest message asserted whole by `match=` (see matchPattern). */
+const MATCH_WHOLE = 200;

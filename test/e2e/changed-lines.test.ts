@@ -88,7 +88,7 @@ describe('selection by changed lines', () => {
     expect(generated.targetLines).toEqual([18]);
     expect(generated.unreachedLines).toEqual([]);
     const text = readFileSync(path.join(repo.root, 'tests/test_calc.py'), 'utf8');
-    expect(text).toMatch(/with pytest\.raises\(ValueError, match='low is above high'\)/);
+    expect(text).toMatch(/with pytest\.raises\(ValueError, match='\^low is above high\$'\)/);
     // The generated tests pass, and they run the new raise.
     runPython(python, ['-m', 'coverage', 'run', '--source=src', '-m', 'pytest', '-q', '-k', 'raises'], repo.root);
     const report = JSON.parse(runPython(python, ['-m', 'coverage', 'json', '-o', '-'], repo.root)) as { files: Record<string, { executed_lines: number[] }> };

@@ -101,7 +101,7 @@ describe('smart-test run: generates tests for the selected functions', () => {
     for (const name of ['area', 'label', 'Box.volume', 'Box.footprint']) expect(text).toContain(`# smart-test: target=${name} `);
     // Real assertions: the doctest's value, the function's own raise, an exact string.
     expect(text).toMatch(/assert result == pytest\.approx\(6\.0\)/);
-    expect(text).toMatch(/with pytest\.raises\(ValueError, match='sides must not be negative'\)/);
+    expect(text).toMatch(/with pytest\.raises\(ValueError, match='\^sides must not be negative\$'\)/);
     expect(text).toMatch(/assert result == 'BIG/);
     expect(text).not.toContain('test_value');
     // The tests collect and pass under pytest.

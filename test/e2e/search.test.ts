@@ -73,7 +73,9 @@ describe('directed search', () => {
     expect(onGrade.unreachedLines).toEqual([]);
     expect(onGrade.detail).toMatch(/^\d+ tests written$/);
     for (const grade of ["'A'", "'B'", "'C'"]) expect(on.text).toContain(`assert result == ${grade}`);
-    expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_grades.py'], repo.root)).toMatch(/3 passed/);
+    // Every test passes (runPython throws otherwise); besides one test per grade, `generate` keeps
+    // the calls bisected closest to each computed boundary (search/boundary.ts).
+    expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_grades.py'], repo.root)).toMatch(/\b([3-9]|1[01]) passed/);
 
     // The same repository state gives byte-identical tests.
     expect(generate(python, {}).text).toBe(on.text);

@@ -60,7 +60,7 @@ export function doctestReceivers(cls: PyClass, module: string): string[][] {
   return out;
 }
 
-/** Setup statements that build `obj` from the class's constructor: one with the first values, one with alternatives. */
+/** Setup statements that build `obj` from the class's constructor: one with the first values, one with alternatives (and one value for `*args`). */
 export function constructorVariants(target: TargetContext, className: string): string[][] {
   const ctorParams = target.types.constructors.get(className);
   const initClass = target.types.initFrom?.get(className) ?? className;
@@ -71,7 +71,8 @@ export function constructorVariants(target: TargetContext, className: string): s
   const docstring = { docstring: init?.docstring ?? target.cls?.docstring ?? null };
   const pools = ctorParams.map((p) => usable(parameterValues(withInferredType(p, docstring, target.types), facts?.params.get(p.name), ctx)));
   const first = ctorParams.map((p, i) => (p.default === null && p.kind !== 'var_positional' && p.kind !== 'var_keyword' ? pools[i]![0] ?? null : null));
-  const second = ctorParams.map((p, i) => (p.kind === 'var_positional' || p.kind === 'var_keyword' ? null : pools[i]![1] ?? first[i] ?? null));
+  // The second passes `*args` one value: a class that needs at least one item (`Cycler(*items)`) is built.
+  const second = ctorParams.map((p, i) => (p.kind === 'var_keyword' ? null : p.kind === 'var_positional' ? pools[i]![0] ?? null : pools[i]![1] ?? first[i] ?? null));
   const withSetup = (values: Array<Value | null>, line: string) => [...new Set([...values.flatMap((v) => v?.setup ?? []), line])];
   const variants = [withSetup(first, `obj = ${className}(${renderArgs(ctorParams, first)})`)];
   const alt = withSetup(second, `obj = ${className}(${renderArgs(ctorParams, second)})`);

@@ -41,6 +41,8 @@ export interface SearchStats {
   tried: number;
   /** Target lines reached by the search that the first candidates did not reach. */
   gained: number;
+  /** Nominal seconds of the run's budget used (calls and rounds). */
+  spent: number;
 }
 
 /** Runs new candidates; resolves with their results (in order), or null for a subject whose run failed. */
@@ -51,7 +53,7 @@ export const CALL_COST = 0.005;
 const SLOW_CALL_COST = 0.05;
 const MAX_ROUNDS = 5;
 /** What starting one round's probe costs (a Python process importing the modules), at a fixed rate. */
-const ROUND_COST = 0.15;
+export const ROUND_COST = 0.15;
 const PARENTS = 3;
 /** How many of the closest candidates are looked at to find PARENTS with arguments to vary. */
 const MAX_PARENT_TRIES = 20;
@@ -72,7 +74,7 @@ export function missedTargets(subject: SearchSubject): number[] {
 }
 
 export async function directedSearch(subjects: readonly SearchSubject[], run: RunRound, budget: SearchBudget, progress?: (line: string) => void): Promise<SearchStats> {
-  const stats: SearchStats = { rounds: 0, tried: 0, gained: 0 };
+  const stats: SearchStats = { rounds: 0, tried: 0, gained: 0, spent: 0 };
   const started = Date.now();
   const spent = new Map<SearchSubject, number>();
   let runSpent = 0;
@@ -113,6 +115,7 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
     });
   }
   for (const s of subjects) stats.gained += initiallyMissed.get(s)! - missedTargets(s).length;
+  stats.spent = runSpent;
   return stats;
 }
 
@@ -120,7 +123,8 @@ function isMemoryError(r: ProbeCandidateResult): boolean {
   return (r.outcome === 'error' || r.outcome === 'raise') && r.excType.module === 'builtins' && r.excType.qualname === 'MemoryError';
 }
 
-function callCost(subject: SearchSubject): number {
+/** The nominal cost of one call of the subject (see CALL_COST). */
+export function callCost(subject: SearchSubject): number {
   const timed = subject.results.filter((r) => r.lines.length > 0);
   if (timed.length === 0) return CALL_COST;
   const mean = timed.reduce((n, r) => n + r.seconds, 0) / timed.length;
@@ -150,12 +154,12 @@ function observedValues(subjects: readonly SearchSubject[]): Map<Kind, string[]>
 async function deriveCandidates(subject: SearchSubject, missed: readonly number[], observed: ReadonlyMap<Kind, readonly string[]>, room: number, siblings: readonly SearchSubject[]): Promise<Candidate[]> {
   const { fn } = subject;
   const hints = hintsNear(subject.lines, missed, fn.bodyStartLine, fn.endLine);
-  const tried = new Set(subject.candidates.map(key));
+  const tried = new Set(subject.candidates.map(candidateKey));
   // Keys of the lookup tables the missed lines are guarded by, once a value probe returned them.
   const keys = tableKeys(subject.candidates, subject.results);
   hints.strings.unshift(...keys.filter((k) => kindOf(k) === 'str' && !hints.strings.includes(k)));
   hints.numbers.unshift(...keys.filter((k) => kindOf(k) === 'int' && !hints.numbers.includes(k)));
-  const probes = tableProbes(subject, missed).filter((c) => !tried.has(key(c)));
+  const probes = tableProbes(subject, missed).filter((c) => !tried.has(candidateKey(c)));
   const calleeName = isConstructor(fn) ? fn.className!.split('.').pop()! : fn.name;
   // The closest candidates that have arguments to vary: the target's call, or an entry point's.
   const parents: Array<{ parent: Candidate; sites: CallSite[] }> = [];
@@ -190,12 +194,12 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   perParent.unshift(await bisections(subject));
   if (fn.className) perParent.splice(1, 0, await stateVariants(subject, ranked.filter((c) => c.setup.some((l) => /^\s*obj\s*=/.test(l))).slice(0, PARENTS), missed, siblings));
   const out: Candidate[] = probes.slice(0, room);
-  for (const c of out) tried.add(key(c));
+  for (const c of out) tried.add(candidateKey(c));
   for (let i = 0; out.length < room && perParent.some((v) => i < v.length); i++) {
     for (const variants of perParent) {
       const c = variants[i];
       if (!c || out.length >= room) continue;
-      const k = key(c);
+      const k = candidateKey(c);
       if (tried.has(k)) continue;
       tried.add(k);
       out.push(c);
@@ -337,7 +341,8 @@ function siblingCalls(subject: SearchSubject, state: ClassState, window: string,
   return out;
 }
 
-function replaced(parent: Candidate, site: CallSite, snippet: string, placeholder: string): Candidate {
+/** The parent with one call's snippet replaced (the child of a variation). */
+export function replaced(parent: Candidate, site: CallSite, snippet: string, placeholder: string): Candidate {
   // `str('Makefile')` (a new literal inside the parent's `str(tmp_path / ...)`) reads as the literal.
   const text = snippet.replace(/\bstr\(('(?:[^'\\\n])*'|"(?:[^"\\\n])*")\)/g, '$1');
   let setup = site.where === 'expr' ? [...parent.setup] : parent.setup.map((s, i) => (i === site.where ? text : s));
@@ -352,7 +357,8 @@ function replaced(parent: Candidate, site: CallSite, snippet: string, placeholde
   return child;
 }
 
-function key(c: Candidate): string {
+/** A candidate's identity: its setup and expression. */
+export function candidateKey(c: Candidate): string {
   return `${c.setup.join('\n')}\n${c.expr}`;
 }
 

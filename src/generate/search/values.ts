@@ -160,7 +160,8 @@ export function namedConstants(lines: readonly string[]): Map<string, string> {
   return out;
 }
 
-function stripComment(line: string): string {
+/** The line without its `#` comment (strings respected). */
+export function stripComment(line: string): string {
   let quote: string | null = null;
   for (let i = 0; i < line.length; i++) {
     const ch = line[i]!;

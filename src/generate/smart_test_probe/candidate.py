@@ -8,7 +8,7 @@ import time
 from .state import STATE, _ProbeBlocked, _ProbeTimeout
 from .capture import _PytestStdin, _capture_stream, _captured_text, _closed_std, _reopen_std_fds
 from .tracing import _make_tracer, _traceback_frames
-from .values import MESSAGE_LIMIT, _safe_str, _truncate, _type_ref
+from .values import MESSAGE_LIMIT, _is_literal_type, _receiver_state, _safe_str, _truncate, _type_ref
 from .snippets import _compile, _snippet_free_names, _snippet_names
 from .isolation import _module_state, _state_changes
 from .describe import _fingerprint, _stop_reason
@@ -62,6 +62,7 @@ class _Candidates(object):
                 sys.settrace(tracer)
             for code in codes["setup"]:
                 exec(code, ns)
+            state_before = _receiver_state(ns) if codes["watch"] else None
             run["phase"] = "expr"
             if codes["mode"] == "eval":
                 value = eval(codes["expr"], ns)
@@ -76,6 +77,11 @@ class _Candidates(object):
             run["phase"] = "repr"
             result["value"] = value
             result["repr"], result["repr_error"] = self._repr(value)
+            if codes["watch"]:
+                state = _receiver_state(ns)
+                result["state"] = state if state != state_before else None
+            if value is not None and not _is_literal_type(value):
+                result["value_state"] = _receiver_state({"obj": value})
             run["phase"] = None
         except BaseException as exc:  # noqa: B902 - everything a candidate does is data
             result["exc"] = exc

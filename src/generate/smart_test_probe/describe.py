@@ -44,6 +44,10 @@ class _Describing(object):
             }
             if run["repr_error"] is not None:
                 out["reprError"] = run["repr_error"]
+            if run.get("state") is not None and run["tmp"] not in run["state"]:
+                out["receiverState"] = run["state"]
+            if run.get("value_state") is not None and run["tmp"] not in run["value_state"]:
+                out["resultState"] = run["value_state"]
             return out
         frames = run["tb_frames"]
         entered = any(target.in_range(code, ln) for code, ln in frames)
@@ -81,7 +85,7 @@ def _fingerprint(described, run):
     outcome = described["outcome"]
     if outcome == "return":
         text = run["repr"].replace(run["tmp"], "<tmp_path>")
-        return (outcome, ADDRESS_RE.sub(" at 0x?", text))
+        return (outcome, ADDRESS_RE.sub(" at 0x?", text), run.get("state"), run.get("value_state"))
     if outcome in ("raise", "error"):
         msg = ADDRESS_RE.sub(" at 0x?", described["excMessage"].replace(run["tmp"], "<tmp_path>"))
         return (outcome, described["excType"]["module"], described["excType"]["qualname"], msg)

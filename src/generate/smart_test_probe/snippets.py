@@ -59,7 +59,8 @@ def _compile(candidate):
     except SyntaxError:
         code = compile(expr, "<candidate>", "exec")
         mode = "exec"
-    return {"setup": setup, "expr": code, "mode": mode}
+    # A method call on the receiver `obj` the setup built: its state after the call is recorded.
+    return {"setup": setup, "expr": code, "mode": mode, "watch": "obj" in code.co_names}
 
 
 class _RaiseLines(object):

@@ -8,6 +8,8 @@ REPR_LIMIT = 2000
 
 
 MESSAGE_LIMIT = 2000
+# Longest receiver state (repr of its attributes) asserted after a method call.
+STATE_LIMIT = 1000
 
 
 LITERAL_TYPES = (bool, int, float, complex, str, bytes, type(None), list, tuple, dict, set, frozenset)
@@ -94,3 +96,15 @@ def _safe_str(exc):
         return str(exc)
     except BaseException:
         return "<str() failed>"
+
+
+def _receiver_state(ns):
+    """repr of the attributes of `obj` in ns when all are plain literals (and short), else None."""
+    attrs = getattr(ns.get("obj"), "__dict__", None)
+    if type(attrs) is not dict:
+        return None
+    attrs = dict(attrs)
+    if not _is_literal_type(attrs):
+        return None
+    text = repr(attrs)
+    return text if len(text) <= STATE_LIMIT and _is_literal(attrs, text) else None

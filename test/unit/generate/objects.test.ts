@@ -218,6 +218,25 @@ describe('objects: receivers for methods, by route and in order', () => {
     expect(last(receiversFor(await target(src, 'Span.size'), 'Span'))[0]).toBe("obj = Span('Alice')");
     expect(buildCandidates(await target(src, 'Span.__new__')).map((c) => c.expr)[0]).toBe("Span('Alice')");
   });
+
+  it('builds a class whose instances come from __new__ (no __init__), with one value for *items', async () => {
+    const src = [
+      'import collections',
+      '',
+      "class Bag(collections.namedtuple('Bag', ('name', 'items'))):",
+      '    def __new__(cls, name, *items):',
+      '        return super().__new__(cls, name, items)',
+      '',
+      '    def size(self):',
+      '        return len(self.items)',
+      '',
+    ].join('\n');
+    const setups = receiversFor(await target(src, 'Bag.size'), 'Bag');
+    expect(last(setups)[0]).toMatch(/^obj = Bag\([^,()]+\)$/);
+    expect(last(setups)[1]).toMatch(/^obj = Bag\([^,()]+, [^()]+\)$/);
+    // __new__ itself is tested by calling the class.
+    expect(buildCandidates(await target(src, 'Bag.__new__')).every((c) => /^Bag\(/.test(c.expr))).toBe(true);
+  });
 });
 
 describe('param-types: the type a docstring gives a parameter', () => {
@@ -240,3 +259,4 @@ describe('param-types: the type a docstring gives a parameter', () => {
     expect(withInferredType({ ...margin, name: 'dt' }, { docstring: null }, types).annotation).toBe('datetime');
   });
 });
+

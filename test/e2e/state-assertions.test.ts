@@ -1,0 +1,70 @@
+/**
+ * Assertions on state, end to end: a method call that changes its receiver asserts the
+ * receiver's attributes after the call; an object returned with a repr that says nothing stable
+ * asserts its attributes; attributes that are not plain literals, or differ between runs, are
+ * not asserted. Real Python, real pytest.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { requirePython } from '../helpers/python.js';
+import { cleanEnv, makeRepo, runCli, runPython, type TempRepo } from '../helpers/repo.js';
+
+const COUNTER = `class Counter:
+    def __init__(self, start=0):
+        self.count = start
+        self.history = []
+
+    def add(self, n):
+        self.count += n
+        self.history.append(n)
+
+
+class Holder:
+    def __init__(self):
+        self.inner = object()
+
+    def touch(self):
+        self.inner = object()
+        return 1
+
+
+class Ticket:
+    def __init__(self):
+        self.serial = 0
+
+    def issue(self):
+        self.serial = id(self)
+        return 2
+`;
+
+describe('assertions on state', () => {
+  let repo: TempRepo;
+  beforeEach(() => {
+    repo = makeRepo();
+  });
+  afterEach(() => repo.cleanup());
+
+  it('asserts what a method did to its receiver and what an object returned holds; catches a change in either', () => {
+    const python = requirePython();
+    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
+    repo.write('src/counter.py', COUNTER);
+    repo.write('.smarttestrc.json', JSON.stringify({ python }));
+    const r = runCli(['generate', 'src/counter.py', '--all'], repo.root);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(path.join(repo.root, 'tests/test_counter.py'), 'utf8');
+    expect(text).toMatch(/obj = Counter\((\d*)\)\n {4}result = obj\.add\((-?\d+)\)\n {4}assert result is None\n {4}assert vars\(obj\) == \{'count': -?\d+, 'history': \[-?\d+\]\}/);
+    expect(text).toMatch(/result = Counter\(\)\n {4}assert isinstance\(result, Counter\)\n {4}assert vars\(result\) == \{'count': 0, 'history': \[\]\}/);
+    // Not plain literals (an object), or not the same in every run (an id): not asserted.
+    const tests = text.split('# smart-test:');
+    for (const t of tests.filter((b) => /obj\.(touch|issue)\(/.test(b))) expect(t).not.toContain('vars(obj)');
+    expect(text).toContain('obj.touch()');
+    expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_counter.py'], repo.root)).toMatch(/passed/);
+    for (const [from, to] of [['self.count += n', 'self.count -= n'], ['self.history = []', 'self.history = [0]']] as const) {
+      repo.write('src/counter.py', COUNTER.replace(from, to));
+      const run = spawnSync(python, ['-m', 'pytest', '-q', '-x', '-p', 'no:cacheprovider', 'tests/test_counter.py'], { cwd: repo.root, env: cleanEnv({ PYTHONDONTWRITEBYTECODE: '1' }), encoding: 'utf8' });
+      expect(run.status, `the change ${to} was not caught:\n${run.stdout}`).toBe(1);
+    }
+  });
+});
