@@ -46,11 +46,6 @@ export interface TargetContext {
 const MAX_INFERRED = 64;
 const MAX_PER_PARAMETER = 6;
 
-/** `__init__`, or `__new__`: tested by calling the class. */
-export function isConstructor(fn: PyFunction): boolean {
-  return (fn.name === '__init__' || fn.name === '__new__') && fn.className !== null;
-}
-
 /** Why a function gets no candidates, or null when it can be called. */
 export function uncallableReason(fn: PyFunction): string | null {
   if (fn.kind === 'nested') return 'a nested function: it is tested through the function that defines it';
