@@ -120,6 +120,8 @@ const exceptionFields = {
   raiseStatement: z.boolean(),
   /** Some traceback frame is in the target (the exception came from running the target). */
   enteredTarget: z.boolean(),
+  /** The exception carries notes (`add_note`), which pytest 8 appends to the text `match=` searches. */
+  hasNotes: z.optional(z.boolean()),
 };
 
 /** The call ran the target and the target raised (propagated) an exception; SystemExit included. */

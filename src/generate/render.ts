@@ -49,7 +49,7 @@ export function renderTest(test: TestCase, opts: RenderOptions): string[] {
 
   if (outcome.outcome === 'raise' || outcome.outcome === 'static-raise') {
     const excName = outcome.outcome === 'raise' ? exceptionName(outcome.excType, opts.module, imports, extraImports) : outcome.excType;
-    const match = outcome.outcome === 'raise' && outcome.deterministic && !candidate.placeholder && !test.pathDependent ? matchPattern(outcome.excMessage) : null;
+    const match = outcome.outcome === 'raise' && outcome.deterministic && !candidate.placeholder && !test.pathDependent ? matchPattern(outcome.excMessage, outcome.hasNotes ?? false) : null;
     body.push(`with pytest.raises(${excName}${match ? `, match=${match}` : ''}):`);
     body.push(`    ${exprLines[0]}${placeholderNote}`, ...exprLines.slice(1).map((l) => `    ${l}`));
   } else {
@@ -115,9 +115,10 @@ function exceptionName(type: { module: string; qualname: string }, module: strin
  * word added to the end of an error text) fails the test; else its first line's first 80
  * characters, anchored at the start (a message whose first line is blank gets none). Regex-escaped.
  */
-function matchPattern(message: string): string | null {
+function matchPattern(message: string, hasNotes: boolean): string | null {
   const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  if (message.trim() !== '' && !/[\r\n]/.test(message) && message.length <= MATCH_WHOLE) return pyStr(`^${escape(message)}$`);
+  // Notes follow the message in what pytest 8 searches: the end is not anchored then.
+  if (message.trim() !== '' && !/[\r\n]/.test(message) && message.length <= MATCH_WHOLE) return pyStr(`^${escape(message)}${hasNotes ? '' : '$'}`);
   const first = message.split('\n')[0]!.replace(/\r$/, '').slice(0, 80);
   if (first.trim() === '') return null;
   return pyStr(`^${escape(first)}`);

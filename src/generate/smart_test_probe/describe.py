@@ -59,7 +59,7 @@ class _Describing(object):
             message = _truncate(_safe_str(exc.code), MESSAGE_LIMIT)[0] if exc.code is not None else ""
         internal = isinstance(exc, (RecursionError, MemoryError))
         outcome = "raise" if (entered and not internal and run["phase"] in ("expr", "await")) else "error"
-        return {
+        described = {
             "outcome": outcome,
             "phase": run["phase"],
             "excType": _type_ref(type(exc)),
@@ -68,6 +68,10 @@ class _Describing(object):
             "raiseStatement": raise_stmt,
             "enteredTarget": entered,
         }
+        # pytest 8 matches `match=` against the message and the exception's notes.
+        if getattr(exc, "__notes__", None):
+            described["hasNotes"] = True
+        return described
 
 
 def _stop_reason(report):
