@@ -6,6 +6,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { Parameter } from './model.js';
+import { assignmentsIn } from './walk.js';
 
 const FACTORY = /(^|\.)(namedtuple|NamedTuple)$/;
 
@@ -54,9 +55,7 @@ export function namedtupleFields(call: Node | null | undefined): Parameter[] | n
 /** `Name = <namedtuple factory call>` at the top of the module: Name -> its fields. */
 export function namedtupleFactories(root: Node): Map<string, Parameter[]> {
   const out = new Map<string, Parameter[]>();
-  for (const stmt of root.namedChildren) {
-    const assign = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : null;
-    if (assign?.type !== 'assignment') continue;
+  for (const assign of assignmentsIn(root)) {
     const left = assign.childForFieldName('left');
     const fields = namedtupleFields(assign.childForFieldName('right'));
     if (left?.type === 'identifier' && fields && !out.has(left.text)) out.set(left.text, fields);
@@ -67,9 +66,7 @@ export function namedtupleFactories(root: Node): Map<string, Parameter[]> {
 /** `Cls.attr = func` at the top of the module, `func` a name: func -> the classes it is attached to, in order. */
 export function attachedFunctions(root: Node): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const stmt of root.namedChildren) {
-    const assign = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : null;
-    if (assign?.type !== 'assignment') continue;
+  for (const assign of assignmentsIn(root)) {
     const left = assign.childForFieldName('left');
     const right = assign.childForFieldName('right');
     const object = left?.type === 'attribute' ? left.childForFieldName('object') : null;

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { attachedFunctions, namedtupleFactories, namedtupleFields } from './dynamic-types.js';
 import { withPythonTree } from './parser.js';
 import type { PyFunction } from './model.js';
-import { forEachNamedNode } from './walk.js';
+import { assignmentsIn, forEachNamedNode } from './walk.js';
 
 /**
  * What a function's body reveals about each parameter: the literals it is compared with, the
@@ -326,20 +326,20 @@ export async function moduleTypes(source: string, parsed: import('./model.js').P
         if (cls && body) {
           if (cls.bases.some((b) => ENUM_BASES.test(b))) {
             const members: string[] = [];
-            for (const stmt of body.namedChildren) {
-              const assign = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : null;
-              const left = assign?.type === 'assignment' ? assign.childForFieldName('left') : null;
+            for (const assign of assignmentsIn(body)) {
+              const left = assign.childForFieldName('left');
               if (left?.type === 'identifier' && !left.text.startsWith('_')) members.push(left.text);
             }
             if (members.length > 0) enums.set(cls.qualname, members);
-          } else if (!constructors.has(cls.qualname) && namedtupleBase(node)) {
-            // class Map(collections.namedtuple('Map', ('name', 'items'))): built with those fields.
-            constructors.set(cls.qualname, namedtupleBase(node)!);
-          } else if (!constructors.has(cls.qualname) && (cls.decorators.some((d) => RECORD_DECORATORS.test(d)) || cls.bases.some((b) => /(^|\.)NamedTuple$/.test(b)))) {
+            return;
+          }
+          if (constructors.has(cls.qualname)) return;
+          // class Map(collections.namedtuple('Map', ('name', 'items'))): built with those fields.
+          const factoryFields = namedtupleBase(node);
+          if (factoryFields) constructors.set(cls.qualname, factoryFields);
+          else if (cls.decorators.some((d) => RECORD_DECORATORS.test(d)) || cls.bases.some((b) => /(^|\.)NamedTuple$/.test(b))) {
             const fields: import('./model.js').Parameter[] = [];
-            for (const stmt of body.namedChildren) {
-              const assign = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : null;
-              if (assign?.type !== 'assignment') continue;
+            for (const assign of assignmentsIn(body)) {
               const left = assign.childForFieldName('left');
               const type = assign.childForFieldName('type');
               const right = assign.childForFieldName('right');

@@ -35,3 +35,13 @@ export function forEachChildNode(root: Node, enter: (node: Node) => boolean): vo
     if (child && enter(child)) frames.push({ children: child.children, next: 0 });
   }
 }
+
+/** The assignments that stand as statements directly in `block` (a module, a class body), in order. */
+export function assignmentsIn(block: Node): Node[] {
+  const out: Node[] = [];
+  for (const stmt of block.namedChildren) {
+    const expr = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : null;
+    if (expr?.type === 'assignment') out.push(expr);
+  }
+  return out;
+}

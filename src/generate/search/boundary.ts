@@ -12,7 +12,7 @@ import type { ProbeCandidateResult } from '../probe-model.js';
 import type { PyFunction } from '../../python/model.js';
 import { callSites, withArgument, type Argument, type CallSite } from './call-sites.js';
 import { kindOf, namedConstants, stripComment, topLevelItems } from './values.js';
-import { ROUND_COST, callCost, candidateKey, replaced, usableResult, type RunRound, type SearchBudget, type SearchSubject } from './search.js';
+import { ROUND_COST, callCost, candidateKey, replaced, runRound, usableResult, type RunRound, type SearchBudget, type SearchSubject } from './search.js';
 
 /** A comparison of the body with a number: its line, the number, and whether it compares a length. */
 export interface Comparison {
@@ -266,13 +266,7 @@ export async function boundaryRound(subjects: readonly SearchSubject[], run: Run
     batch.push({ subject, candidates });
   }
   if (batch.length === 0) return out;
-  const results = await run(batch);
-  batch.forEach(({ subject, candidates }, i) => {
-    const got = results[i];
-    if (!got) return;
-    subject.candidates.push(...candidates.slice(0, got.length));
-    subject.results.push(...got.slice(0, candidates.length));
-  });
+  await runRound(batch, run);
   return out;
 }
 
@@ -361,13 +355,7 @@ export async function refineBoundaries(subjects: readonly SearchSubject[], run: 
     }
     if (batch.length === 0 || left <= 0) break;
     if (process.env.SMART_TEST_SEARCH_DEBUG) process.stderr.write(`boundary bisection round ${round}: ${batch.map((b) => `${b.subject.fn.qualname} +${b.candidates.length}`).join('; ')}\n`);
-    const results = await run(batch);
-    batch.forEach(({ subject, candidates }, i) => {
-      const got = results[i];
-      if (!got) return;
-      subject.candidates.push(...candidates.slice(0, got.length));
-      subject.results.push(...got.slice(0, candidates.length));
-    });
+    await runRound(batch, run);
   }
   const out = new Map<SearchSubject, BoundaryGroup[]>();
   for (const subject of subjects) {

@@ -13,7 +13,7 @@ import { isConstructor } from '../../python/model.js';
 import type { Candidate } from '../infer/candidates.js';
 import type { ProbeCandidateResult } from '../probe-model.js';
 import { callSites, withArgument, type CallSite } from './call-sites.js';
-import { alternatives, guardLines, hintsNear, kindOf, type Kind } from './values.js';
+import { alternatives, hintWindow, hintsNear, kindOf, type Kind } from './values.js';
 import { tableExpressions, tableKeys, tableProbe } from './tables.js';
 import { progressSearch } from '../../report/messages/generate.js';
 import { attributesRead, classState, stateSteps, type ClassState } from './receiver-state.js';
@@ -103,20 +103,30 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
     if (round === 0 && (Date.now() - started > 1000 || batch.reduce((n, b) => n + b.candidates.length, 0) > 100)) {
       progress?.(progressSearch(batch.length));
     }
-    const results = await run(batch);
-    stats.rounds++;
     if (process.env.SMART_TEST_SEARCH_DEBUG) process.stderr.write(`search round ${round}: ${batch.map((b) => `${b.subject.fn.qualname} +${b.candidates.length} missed ${missedTargets(b.subject).join(',')}`).join('; ')}\n`);
-    batch.forEach(({ subject, candidates }, i) => {
-      const got = results[i];
-      if (!got) return;
-      stats.tried += candidates.length;
-      subject.candidates.push(...candidates.slice(0, got.length));
-      subject.results.push(...got.slice(0, candidates.length));
-    });
+    stats.tried += await runRound(batch, run);
+    stats.rounds++;
   }
   for (const s of subjects) stats.gained += initiallyMissed.get(s)! - missedTargets(s).length;
   stats.spent = runSpent;
   return stats;
+}
+
+/**
+ * Runs one round of new candidates and adds each subject's (those it got results for) to its
+ * candidates and results; the number of candidates that ran.
+ */
+export async function runRound(batch: ReadonlyArray<{ subject: SearchSubject; candidates: Candidate[] }>, run: RunRound): Promise<number> {
+  const results = await run(batch);
+  let tried = 0;
+  batch.forEach(({ subject, candidates }, i) => {
+    const got = results[i];
+    if (!got) return;
+    tried += candidates.length;
+    subject.candidates.push(...candidates.slice(0, got.length));
+    subject.results.push(...got.slice(0, candidates.length));
+  });
+  return tried;
 }
 
 function isMemoryError(r: ProbeCandidateResult): boolean {
@@ -153,13 +163,14 @@ function observedValues(subjects: readonly SearchSubject[]): Map<Kind, string[]>
  */
 async function deriveCandidates(subject: SearchSubject, missed: readonly number[], observed: ReadonlyMap<Kind, readonly string[]>, room: number, siblings: readonly SearchSubject[]): Promise<Candidate[]> {
   const { fn } = subject;
-  const hints = hintsNear(subject.lines, missed, fn.bodyStartLine, fn.endLine);
+  const window = hintWindow(subject.lines, missed, fn.bodyStartLine, fn.endLine);
+  const hints = hintsNear(subject.lines, missed, fn.bodyStartLine, fn.endLine, window);
   const tried = new Set(subject.candidates.map(candidateKey));
   // Keys of the lookup tables the missed lines are guarded by, once a value probe returned them.
   const keys = tableKeys(subject.candidates, subject.results);
   hints.strings.unshift(...keys.filter((k) => kindOf(k) === 'str' && !hints.strings.includes(k)));
   hints.numbers.unshift(...keys.filter((k) => kindOf(k) === 'int' && !hints.numbers.includes(k)));
-  const probes = tableProbes(subject, missed).filter((c) => !tried.has(candidateKey(c)));
+  const probes = tableProbes(subject, window).filter((c) => !tried.has(candidateKey(c)));
   const calleeName = isConstructor(fn) ? fn.className!.split('.').pop()! : fn.name;
   // The closest candidates that have arguments to vary: the target's call, or an entry point's.
   const parents: Array<{ parent: Candidate; sites: CallSite[] }> = [];
@@ -253,16 +264,11 @@ async function bisections(subject: SearchSubject): Promise<Candidate[]> {
 }
 
 /** Value probes for the lookup tables tested for membership near the missed lines (tables.ts). */
-function tableProbes(subject: SearchSubject, missed: readonly number[]): Candidate[] {
+function tableProbes(subject: SearchSubject, window: readonly number[]): Candidate[] {
   const { fn, lines } = subject;
-  const at = new Set<number>();
-  for (const m of missed) {
-    for (let l = Math.max(fn.bodyStartLine, m - 4); l <= m; l++) at.add(l);
-    for (const g of guardLines(lines, m, fn.bodyStartLine)) at.add(g);
-  }
-  const window = [...at].sort((a, b) => a - b).map((l) => lines[l - 1] ?? '');
+  const texts = [...window].sort((a, b) => a - b).map((l) => lines[l - 1] ?? '');
   const body = lines.slice(fn.bodyStartLine - 1, fn.endLine).join('\n');
-  return tableExpressions(window, fn, body).map(tableProbe);
+  return tableExpressions(texts, fn, body).map(tableProbe);
 }
 
 const classStates = new WeakMap<readonly string[], Map<string, Promise<ClassState>>>();

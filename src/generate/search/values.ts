@@ -78,16 +78,10 @@ export function topLevelItems(inside: string): string[] {
 }
 
 /**
- * Hints from the lines around each missed line: the missed line and the few lines above it (the
- * condition that guards a block is usually just above its first line), inside the function.
+ * Hints from the lines around each missed line (hintWindow: the few lines above it, then the
+ * conditions that guard it further up), inside the function.
  */
-export function hintsNear(lines: readonly string[], missed: readonly number[], first: number, last: number): Hints {
-  const window = new Set<number>();
-  for (const m of missed) for (let l = Math.max(first, m - 4); l <= Math.min(last, m); l++) window.add(l);
-  // Then the conditions that guard each missed line from further up (an `elif` chain's earlier
-  // tests, the `if` above a long block), nearest first.
-  const guards = new Set<number>();
-  for (const m of missed) for (const g of guardLines(lines, m, first)) if (!window.has(g)) guards.add(g);
+export function hintsNear(lines: readonly string[], missed: readonly number[], first: number, last: number, window = hintWindow(lines, missed, first, last)): Hints {
   const constants = namedConstants(lines);
   const numbers: string[] = [];
   const strings: string[] = [];
@@ -95,7 +89,7 @@ export function hintsNear(lines: readonly string[], missed: readonly number[], f
   const addNumber = (n: string) => {
     if (!numbers.includes(n)) numbers.push(n);
   };
-  for (const l of [...[...window].sort((a, b) => a - b), ...guards]) {
+  for (const l of window) {
     // A constant compared with (`depth > MAX_DEPTH`) stands for its value.
     const text = stripComment(lines[l - 1] ?? '').replace(/\b(?:(?:self|cls)\.)?([A-Z][A-Z0-9_]*)\b/g, (whole, name: string) => constants.get(name) ?? whole);
     for (const m of text.matchAll(/(?<![\w.'"])[rRuU]?('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")/g)) if (!strings.includes(m[0]) && m[0].length <= 80) strings.push(m[0]);
@@ -117,6 +111,20 @@ export function hintsNear(lines: readonly string[], missed: readonly number[], f
     }
   }
   return { numbers, strings, lengths };
+}
+
+/**
+ * The lines hints are read from, in that order: the missed lines and the few lines above each
+ * (the condition that guards a block is usually just above its first line), inside the function,
+ * in line order; then the conditions that guard each missed line from further up (an `elif`
+ * chain's earlier tests, the `if` above a long block), nearest first.
+ */
+export function hintWindow(lines: readonly string[], missed: readonly number[], first: number, last: number): number[] {
+  const near = new Set<number>();
+  for (const m of missed) for (let l = Math.max(first, m - 4); l <= Math.min(last, m); l++) near.add(l);
+  const guards = new Set<number>();
+  for (const m of missed) for (const g of guardLines(lines, m, first)) if (!near.has(g)) guards.add(g);
+  return [...[...near].sort((a, b) => a - b), ...guards];
 }
 
 /**
