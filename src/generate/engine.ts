@@ -438,7 +438,7 @@ async function probeGroup(python: string, jobs: Job[], files: Array<{ module: st
     const { runProbe } = await import('./probe.js');
     const response = await runProbe(
       python,
-      { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects, memoryBytes: probeMemory, tmpPath: path.join(work, 'tmp'), argv: [...FIRST_RUN.argv], repeat, targets },
+      { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects, memoryBytes: probeMemory, tmpPath: path.join(work, 'tmp'), argv: [...FIRST_RUN.argv], randomSeed: FIRST_RUN.randomSeed, repeat, targets },
       { timeoutMs: 60_000 + jobs.length * 10_000, env: FIRST_RUN.env },
     );
     const out = new Map<Job, Observed>();

@@ -45,6 +45,11 @@ export const ProbeRequestSchema = z.object({
   /** sys.argv while the modules are imported and the candidates run (default: [probe.py]). */
   argv: z.optional(z.array(z.string())),
   /**
+   * Seeds Python's `random` (and numpy's, when loaded) before each run of a candidate; the
+   * second run of `repeat` uses another seed. Default: not seeded.
+   */
+  randomSeed: z.optional(z.int().check(z.nonnegative())),
+  /**
    * Cap on the memory of the process running the candidates, in bytes (its data segment on
    * Linux, else its address space); null: none. Default 1 GiB.
    */

@@ -10,7 +10,7 @@ from .capture import _PytestStdin, _capture_stream, _captured_text, _closed_std,
 from .tracing import _make_tracer, _traceback_frames
 from .values import MESSAGE_LIMIT, _is_literal_type, _receiver_state, _safe_str, _truncate, _type_ref
 from .snippets import _compile, _snippet_free_names, _snippet_names
-from .isolation import _module_state, _state_changes
+from .isolation import _module_state, _seed_random, _state_changes
 from .describe import _fingerprint, _stop_reason
 
 
@@ -27,8 +27,9 @@ class _Candidates(object):
     Uses the runner's cwd, timeout, allow, repeat, timer, pathlib, tempfile, in_child and
     current, its isolation (_make_tmp, _drop_tmp, _snapshot, _restore), _describe and emit."""
 
-    def run_once(self, target, codes, trace, needs_asyncio):
-        """Run a candidate once; returns a dict of raw facts about the run."""
+    def run_once(self, target, codes, trace, needs_asyncio, seed=None):
+        """Run a candidate once, with `random` seeded by `seed` (None: left as it is); returns a
+        dict of raw facts about the run."""
         tmp = self._make_tmp()
         ns = dict(target.module.__dict__)
         ns["tmp_path"] = self.pathlib.Path(tmp)
@@ -54,6 +55,8 @@ class _Candidates(object):
             self.current["run"] = run
         if self.in_child:
             self.emit({"event": "begin", "id": self.current["id"] if self.current else None})
+        if seed is not None:
+            _seed_random(seed)
         self.timer.start(self.timeout)
         try:
             STATE.gate = not self.allow
@@ -148,7 +151,8 @@ class _Candidates(object):
             }
         self.current = {"id": cid, "names": names, "first": None}
         before = _module_state(target.module)
-        first = self.run_once(target, codes, True, needs_asyncio)
+        seed = self.random_seed
+        first = self.run_once(target, codes, True, needs_asyncio, seed)
         self.current["first"] = first
         report = {"id": cid}
         report.update(self._describe(target, first))
@@ -159,7 +163,8 @@ class _Candidates(object):
         if _stop_reason(report) is not None or not self.repeat:
             report["deterministic"] = None  # not run twice: it would only time out (run out of memory) again, or not asked
         else:
-            second = self.run_once(target, codes, False, needs_asyncio)
+            # Another seed: a call that depends on random numbers is not deterministic.
+            second = self.run_once(target, codes, False, needs_asyncio, None if seed is None else seed + 1000)
             report["deterministic"] = _fingerprint(self._describe(target, second), second) == _fingerprint(
                 report, first
             )

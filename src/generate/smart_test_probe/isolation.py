@@ -64,6 +64,20 @@ class _Isolation(object):
         return changed
 
 
+def _seed_random(seed):
+    """Seed the random generators a run may draw from: the standard library's, and numpy's
+    legacy global one when the project loaded numpy. A run then reaches the same lines each time."""
+    import random
+
+    random.seed(seed)
+    numpy_random = sys.modules.get("numpy.random")
+    if numpy_random is not None:
+        try:
+            numpy_random.seed(seed % (2**32))
+        except Exception:
+            pass
+
+
 def _enter_ambient(spec):
     """A target's own sys.argv ("argv") and unset variables ("unsetEnv"), as its test sets them."""
     saved = (list(sys.argv), {k: os.environ[k] for k in spec.get("unsetEnv", ()) if k in os.environ})

@@ -27,6 +27,8 @@ def _validate(req):
     need(isinstance(req.get("targets"), list), "targets")
     strings = lambda v: v is None or (isinstance(v, list) and all(isinstance(x, str) for x in v))  # noqa: E731
     need(strings(req.get("argv")), "argv")
+    seed = req.get("randomSeed")
+    need(seed is None or (isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0), "randomSeed")
     for t in req["targets"]:
         need(isinstance(t, dict), "target")
         for key in ("id", "module", "file", "qualname"):

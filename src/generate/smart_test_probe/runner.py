@@ -36,6 +36,7 @@ class _Runner(_Isolation, _Candidates, _Describing, _Forking):
         # False: each candidate runs once (its stability is checked later, for the chosen ones only).
         self.repeat = request.get("repeat", True) is not False
         self.tmp_root = request["tmpPath"]
+        self.random_seed = request.get("randomSeed")
         self.timer = _Timer()
         self.devnull_out = io.open(os.devnull, "w")
         self.run_counter = 0

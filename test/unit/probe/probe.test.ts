@@ -374,6 +374,19 @@ describe('runProbe: side effects', () => {
     ).toMatchObject({ blockedBy: 'os.environ changed' });
   });
 
+  it('randomSeed seeds random before each run: the same seed, the same value; the check run still sees the randomness', async () => {
+    const once = async (randomSeed: number) => {
+      const res = await runProbe(python, request([target('roll', ['roll()', 'roll()'])], { randomSeed }), { timeoutMs: 20_000 });
+      return res.targets[0]!.candidates.map((c) => (c.outcome === 'return' ? { repr: c.repr, deterministic: c.deterministic } : c.outcome));
+    };
+    const [a, b, other] = [await once(0), await once(0), await once(7)];
+    expect(a).toEqual(b);
+    // Each candidate's run starts from the seed, whatever ran before it.
+    expect(a[0]).toEqual(a[1]);
+    expect(a[0]).toMatchObject({ deterministic: false });
+    expect(other[0]).not.toEqual(a[0]);
+  });
+
   it('with allowSideEffects, side effects happen, and os.environ is still restored', async () => {
     const file = path.join(work, 'allowed.txt');
     const res = await runProbe(
