@@ -401,6 +401,7 @@ function probeTarget(job: Job, id: string, files: Array<{ module: string; source
  * without answers (static tests) and says why; the other groups are kept.
  */
 async function probeAll(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, config: Config, parallel: number, progress?: (line: string) => void, repeat = true) {
+  if (process.env.SMART_TEST_CANDIDATES_DEBUG) for (const j of jobs) process.stderr.write(`candidates ${j.fn.qualname}: ${j.candidates.map((c) => [...c.setup, c.expr].join('; ')).join(' | ')}\n`);
   const moduleBySource = new Map(files.map((f) => [f.source, f.module]));
   const moduleOf = (job: Job) => moduleBySource.get(job.source)!;
   const groups = groupByModule(jobs, moduleOf);

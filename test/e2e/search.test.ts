@@ -98,6 +98,41 @@ describe('directed search', () => {
     expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_grades.py'], repo.root)).toMatch(/\d+ passed/);
   });
 
+  it("reaches a guard on the length of an argument's attribute, and an isinstance branch of a class the module imports", () => {
+    const python = requirePython();
+    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
+    repo.write(
+      'src/grades.py',
+      [
+        'import ast',
+        '',
+        'MAX_ITEMS = 5000',
+        '',
+        '',
+        'def count(batch, depth=0):',
+        '    if len(batch.items) > MAX_ITEMS:',
+        '        return -1',
+        '    return len(batch.items) - depth',
+        '',
+        '',
+        'def kind(node):',
+        '    if isinstance(node, ast.If):',
+        '        return "if %d" % len(node.body)',
+        '    if isinstance(node, ast.While):',
+        '        return "while %d" % len(node.orelse)',
+        '    return "other"',
+        '',
+      ].join('\n'),
+    );
+    const { out, text } = generate(python, {});
+    expect(out.generated.find((g) => g.qualname === 'count')!.unreachedLines).toEqual([]);
+    expect(out.generated.find((g) => g.qualname === 'kind')!.unreachedLines).toEqual([]);
+    expect(text).toContain('count(types.SimpleNamespace(items=[0] * 5001))');
+    expect(text).toMatch(/kind\(ast\.If\([^)]*\)\)\n\s+assert result == 'if 0'/);
+    expect(text).toMatch(/kind\(ast\.While\([^)]*\)\)\n\s+assert result == 'while 0'/);
+    expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_grades.py'], repo.root)).toMatch(/\d+ passed/);
+  });
+
   it('puts the receiver in a state through the calls another tested method of its class kept', () => {
     const python = requirePython();
     repo.write('pytest.ini', '[pytest]\npythonpath = src\n');

@@ -26,6 +26,9 @@ export interface InferContext {
 
 const MAX_VALUES = 8;
 
+/** Types an isinstance check names that cannot be built without arguments (abstract, or a protocol). */
+const ABSTRACT_TYPES = new Set(['Callable', 'Hashable', 'Sized', 'Container', 'Awaitable', 'Coroutine', 'AsyncIterable', 'AsyncIterator', 'Generator', 'Reversible', 'Number', 'Integral', 'Real', 'Rational', 'Complex', 'type', 'ABC', 'ABCMeta', 'Protocol', 'function', 'FunctionType', 'MethodType', 'ModuleType', 'BuiltinFunctionType', 'LambdaType', 'GeneratorType', 'CodeType', 'FrameType', 'TracebackType']);
+
 /**
  * Candidate values for one parameter, most trusted first: literals the body compares it with
  * and branch boundaries, `isinstance` partitions, prefixes and keys; then its annotation; its
@@ -61,7 +64,11 @@ export function parameterValues(param: Parameter, facts: ParamFacts | undefined,
       if (v !== null) add(pyStr(`a${v}b`), 'body');
     }
     if (facts.keys.length > 0) add(`{${facts.keys.map((k) => `${k}: ${k.startsWith("'") || k.startsWith('"') ? "'value'" : '1'}`).join(', ')}}`, 'body');
-    for (const t of facts.isinstanceTypes) for (const v of valuesOfType({ kind: 'name', name: t, args: [] }, param.name, ctx, depth).slice(0, 2)) add(v.src, 'body', v.placeholder);
+    // One value of each checked type before a second one of any: each branch gets its value.
+    const byType = facts.isinstanceTypes.map((t) => isinstanceValues(t, param.name, facts, ctx, depth));
+    for (let rank = 0; byType.some((values) => rank < values.length); rank++) {
+      for (const values of byType) if (values[rank]) add(values[rank]!.src, 'body', values[rank]!.placeholder);
+    }
     if (facts.minLength !== null && facts.uses.has('iterable') && !facts.uses.has('str')) {
       add(`[${Array.from({ length: facts.minLength + 1 }, (_, i) => i + 1).join(', ')}]`, 'body');
     }
@@ -100,6 +107,23 @@ export function parameterValues(param: Parameter, facts: ParamFacts | undefined,
   if (param.default === 'None' || (facts?.uses.has('none') ?? false)) add('None', 'default');
   if (out.length === 0) add(pyStr(ctx.placeholder), 'placeholder', true);
   return out.slice(0, MAX_VALUES);
+}
+
+/**
+ * Values of a type an `isinstance` check names. A class this reader knows nothing of
+ * (`isinstance(node, ast.Match)`) is built with the attributes the body reads as keywords (as
+ * dataclasses and AST nodes take them), then without arguments; the probe tells which works.
+ */
+function isinstanceValues(t: string, name: string, facts: ParamFacts, ctx: InferContext, depth: number): Value[] {
+  const built = valuesOfType({ kind: 'name', name: t, args: [] }, name, ctx, depth).slice(0, 2);
+  if (built.length > 0 || !/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(t) || ABSTRACT_TYPES.has(baseName(t))) return built;
+  const attributes = facts.attributes ?? [];
+  const out: Value[] = [];
+  if (attributes.length > 0) out.push({ src: `${t}(${attributes.map((a) => `${a}=[]`).join(', ')})`, origin: 'body' });
+  out.push({ src: `${t}()`, origin: 'body' });
+  const hinted = `${t}(${attributes.map((a) => `${a}=${fromName(a).values[0] ?? '[]'}`).join(', ')})`;
+  if (attributes.length > 0 && !out.some((v) => v.src === hinted)) out.push({ src: hinted, origin: 'body' });
+  return out;
 }
 
 function valuesOfType(type: TypeExpr, name: string, ctx: InferContext, depth: number): Value[] {

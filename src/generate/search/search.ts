@@ -13,7 +13,7 @@ import { isConstructor } from '../../python/model.js';
 import type { Candidate } from '../infer/candidates.js';
 import type { ProbeCandidateResult } from '../probe-model.js';
 import { callSites, withArgument, type CallSite } from './call-sites.js';
-import { alternatives, hintWindow, hintsNear, kindOf, type Kind } from './values.js';
+import { alternatives, hintWindow, hintsNear, kindOf, type Hints, type Kind } from './values.js';
 import { tableExpressions, tableKeys, tableProbe } from './tables.js';
 import { progressSearch } from '../../report/messages/generate.js';
 import { attributesRead, classState, stateSteps, type ClassState } from './receiver-state.js';
@@ -201,9 +201,10 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
     perParent.push(variants);
   }
   // Midpoints between two calls that differ in one number and take different paths come first;
-  // then, for a method, receivers put in another state.
-  perParent.unshift(await bisections(subject));
-  if (fn.className) perParent.splice(1, 0, await stateVariants(subject, ranked.filter((c) => c.setup.some((l) => /^\s*obj\s*=/.test(l))).slice(0, PARENTS), missed, siblings));
+  // then arguments whose attribute's length the missed lines' guard compares; then, for a
+  // method, receivers put in another state.
+  perParent.unshift(await bisections(subject), attributeLengthVariants(parents, fn, hints, subject.placeholder));
+  if (fn.className) perParent.splice(2, 0, await stateVariants(subject, ranked.filter((c) => c.setup.some((l) => /^\s*obj\s*=/.test(l))).slice(0, PARENTS), missed, siblings));
   const out: Candidate[] = probes.slice(0, room);
   for (const c of out) tried.add(candidateKey(c));
   for (let i = 0; out.length < room && perParent.some((v) => i < v.length); i++) {
@@ -214,6 +215,37 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
       if (tried.has(k)) continue;
       tried.add(k);
       out.push(c);
+    }
+  }
+  return out;
+}
+
+/**
+ * For a guard that compares the length of an argument's attribute with a number
+ * (`len(tlist.tokens) > MAX_TOKENS`), the target's call with that argument replaced by an object
+ * holding only that attribute, a list of each length around the number: the branch that returns
+ * early for a huge input, without building one through the public API.
+ */
+function attributeLengthVariants(parents: ReadonlyArray<{ parent: Candidate; sites: CallSite[] }>, fn: PyFunction, hints: Hints, placeholder: string): Candidate[] {
+  if (hints.attributeLengths.size === 0) return [];
+  const params = fn.parameters.filter((p, i) => !(i === 0 && (p.name === 'self' || p.name === 'cls') && fn.className !== null));
+  const out: Candidate[] = [];
+  for (const { parent, sites } of parents) {
+    if (parent.entry) continue;
+    for (const site of sites) {
+      if (site.where !== 'expr' || site.nested || site.unpacks) continue;
+      site.args.forEach((arg, index) => {
+        const param = arg.keyword ?? (params[index]?.kind === 'var_positional' ? undefined : params[index]?.name);
+        const byAttr = param ? hints.attributeLengths.get(param) : undefined;
+        if (!byAttr) return;
+        for (const [attr, lengths] of byAttr) {
+          for (const n of lengths) {
+            const child = replaced(parent, site, withArgument(site, index, `types.SimpleNamespace(${attr}=[0] * ${n})`), placeholder);
+            if (!child.setup.includes('import types')) child.setup = ['import types', ...child.setup];
+            out.push(child);
+          }
+        }
+      });
     }
   }
   return out;

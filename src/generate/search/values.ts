@@ -15,6 +15,12 @@ export interface Hints {
   strings: string[];
   /** Lengths worth trying for sequences: around `len(x) < N`, `% N` and the like. */
   lengths: number[];
+  /**
+   * Lengths of a name's attribute compared with a number (`len(tlist.tokens) > MAX_TOKENS`):
+   * name -> attribute -> N-1, N, N+1, without the cap of `lengths` (the value is built as
+   * `[0] * N`, not written out).
+   */
+  attributeLengths: Map<string, Map<string, number[]>>;
 }
 
 const INT = /^-?\d+$/;
@@ -86,6 +92,7 @@ export function hintsNear(lines: readonly string[], missed: readonly number[], f
   const numbers: string[] = [];
   const strings: string[] = [];
   const lengths: number[] = [];
+  const attributeLengths = new Map<string, Map<string, number[]>>();
   const addNumber = (n: string) => {
     if (!numbers.includes(n)) numbers.push(n);
   };
@@ -105,12 +112,21 @@ export function hintsNear(lines: readonly string[], missed: readonly number[], f
       const n = Number(m[1] ?? m[2]);
       for (const k of [n - 1, n, n + 1]) if (k >= 0 && k <= 64 && !lengths.includes(k)) lengths.push(k);
     }
+    for (const m of code.matchAll(/len\(\s*([A-Za-z_]\w*)\.([A-Za-z_]\w*)\s*\)\s*(?:[<>]=?|==|!=)\s*(\d+)(?![\w.])|(?<![\w.])(\d+)\s*(?:[<>]=?|==|!=)\s*len\(\s*([A-Za-z_]\w*)\.([A-Za-z_]\w*)\s*\)/g)) {
+      const [name, attr, n] = m[1] ? [m[1], m[2]!, Number(m[3])] : [m[5]!, m[6]!, Number(m[4])];
+      if (name === 'self' || name === 'cls') continue;
+      const byAttr = attributeLengths.get(name) ?? new Map<string, number[]>();
+      const list = byAttr.get(attr) ?? [];
+      for (const k of [n + 1, n, n - 1]) if (k >= 0 && !list.includes(k)) list.push(k);
+      byAttr.set(attr, list);
+      attributeLengths.set(name, byAttr);
+    }
     for (const m of code.matchAll(/%\s*(\d+)/g)) {
       const n = Number(m[1]);
       for (const k of [n - 1, n + 1, 2 * n + 1]) if (k >= 0 && k <= 64 && !lengths.includes(k)) lengths.push(k);
     }
   }
-  return { numbers, strings, lengths };
+  return { numbers, strings, lengths, attributeLengths };
 }
 
 /**

@@ -44,6 +44,24 @@ describe('parameter values', () => {
     expect(values[0]).toMatchObject({ src: "types.SimpleNamespace(verbose=True, log=None, version='1.2.3')", setup: ['import types'] });
   });
 
+  it('builds a class an isinstance check names and nothing describes: with the attributes read, then bare; one of each type first', async () => {
+    const src = 'def alternatives(n):\n    if isinstance(n, ast.If):\n        return [n.body]\n    elif isinstance(n, (ast.Try, Hashable)):\n        return [n.body + n.orelse]\n    elif isinstance(n, ast.Match):\n        return [c.body for c in n.cases]\n';
+    const mod = await parsePython(src);
+    const facts = await functionFacts(src, mod.functions);
+    const fn = mod.functions[0]!;
+    const values = parameterValues(fn.parameters[0]!, facts.get(fn)!.params.get('n'), ctx).map((v) => v.src);
+    // Abstract types (Hashable) are not built; a name's hint (body: a text) is the third try.
+    expect(values.slice(0, 6)).toEqual([
+      'ast.If(body=[], orelse=[], cases=[])',
+      'ast.Try(body=[], orelse=[], cases=[])',
+      'ast.Match(body=[], orelse=[], cases=[])',
+      'ast.If()',
+      'ast.Try()',
+      'ast.Match()',
+    ]);
+    expect(values).toContain("ast.If(body='Hello world', orelse=[], cases=[])");
+  });
+
   it('gives a parameter the body decodes bytes, valid UTF-8 and not, before what its name suggests', async () => {
     const src = 'def guess(text):\n    try:\n        return text.decode("utf-8")\n    except UnicodeDecodeError:\n        return text.decode("latin1")\n';
     const mod = await parsePython(src);

@@ -26,6 +26,14 @@ describe('search values', () => {
     expect(hints.strings).toEqual(['"x-"']);
   });
 
+  it("takes the length an argument's attribute is compared with, a constant read as its value, without a cap", () => {
+    const lines = ['MAX_TOKENS = 10000', '', 'def group(tlist, depth=0):', '    if 3 <= len(self.items) or len(tlist.tokens) > MAX_TOKENS:', '        return', '    return len(tlist)'];
+    const hints = hintsNear(lines, [5], 3, 6);
+    expect(hints.attributeLengths).toEqual(new Map([['tlist', new Map([['tokens', [10001, 10000, 9999]]])]]));
+    // The receiver's attributes are the receiver-state search's business.
+    expect(hintsNear(['def f(self):', '    if len(self.items) > 3:', '        return 1'], [3], 1, 3).attributeLengths.size).toBe(0);
+  });
+
   it('takes the tests of the branches that guard a missed line from further up, nearest first', () => {
     const lines = [
       'def tokenize(self, text):',
@@ -54,7 +62,7 @@ describe('search values', () => {
   });
 
   it('offers boundaries of the same kind, hints first, never the value itself', () => {
-    const hints = { numbers: ['9', '10', '11'], strings: ["'x'"], lengths: [2] };
+    const hints = { numbers: ['9', '10', '11'], strings: ["'x'"], lengths: [2], attributeLengths: new Map() };
     expect(alternatives('10', hints, new Map())).toEqual(['9', '11', '0', '-10', '1', '-1', '2', '1000', '100000', '10000000', '1000000000', 'None', "'1'"]);
     expect(alternatives('[1, 2, 3]', hints, new Map())).toEqual(['[]', '[1, 2]', '[1]', '[3, 2, 1]', '[1, 2, 3, 3]', '[None]', 'None']);
     expect(alternatives("'ab'", hints, new Map([['str', ["'seen'"]]]))).toEqual(["'x'", "''", "' '", "'axb'", "'AB'", "'ab' * 2", "'0'", "'a'", "'seen'", 'None', '1']);
