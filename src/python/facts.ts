@@ -21,6 +21,11 @@ export interface ParamFacts {
   contains: string[];
   /** Type names from `isinstance(param, T)`. */
   isinstanceTypes: string[];
+  /**
+   * Modules the function imports in its own body (`import pytz`), set when an isinstance type is
+   * read from one (`isinstance(tz, pytz.BaseTzInfo)`): a value of it needs the import too.
+   */
+  localImports?: string[];
   /** Literal keys read with `param["k"]` or `param.get("k")`, as source. */
   keys: string[];
   /** Usage hints. */
@@ -142,9 +147,18 @@ function analyse(def: Node, fn: PyFunction): BodyFacts {
       case 'string':
         if (node !== docstring && !hasInterpolation(node) && !node.text.match(/^[A-Za-z]*[bB]/)) push(strings, node.text);
         break;
+      case 'import_statement':
+        // `import a.b` (not `import a.b as c`): binds `a` in the function.
+        for (const name of node.namedChildren) if (name?.type === 'dotted_name') push(imports, name.text.split('.')[0]!);
+        break;
     }
   };
+  const imports: string[] = [];
   forEachNamedNode(body, visit);
+  for (const facts of params.values()) {
+    const local = imports.filter((m) => facts.isinstanceTypes.some((t) => t.startsWith(`${m}.`)));
+    if (local.length > 0) facts.localImports = local;
+  }
   return { params, strings };
 }
 

@@ -67,7 +67,7 @@ export function parameterValues(param: Parameter, facts: ParamFacts | undefined,
     // One value of each checked type before a second one of any: each branch gets its value.
     const byType = facts.isinstanceTypes.map((t) => isinstanceValues(t, param.name, facts, ctx, depth));
     for (let rank = 0; byType.some((values) => rank < values.length); rank++) {
-      for (const values of byType) if (values[rank]) add(values[rank]!.src, 'body', values[rank]!.placeholder);
+      for (const values of byType) if (values[rank]) add(values[rank]!.src, 'body', values[rank]!.placeholder, values[rank]!.setup);
     }
     if (facts.minLength !== null && facts.uses.has('iterable') && !facts.uses.has('str')) {
       add(`[${Array.from({ length: facts.minLength + 1 }, (_, i) => i + 1).join(', ')}]`, 'body');
@@ -118,11 +118,14 @@ function isinstanceValues(t: string, name: string, facts: ParamFacts, ctx: Infer
   const built = valuesOfType({ kind: 'name', name: t, args: [] }, name, ctx, depth).slice(0, 2);
   if (built.length > 0 || !/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(t) || ABSTRACT_TYPES.has(baseName(t))) return built;
   const attributes = facts.attributes ?? [];
+  // A type from a module the function imports itself is imported for the value too.
+  const root = t.split('.')[0]!;
+  const setup = facts.localImports?.includes(root) ? { setup: [`import ${root}`] } : {};
   const out: Value[] = [];
-  if (attributes.length > 0) out.push({ src: `${t}(${attributes.map((a) => `${a}=[]`).join(', ')})`, origin: 'body' });
-  out.push({ src: `${t}()`, origin: 'body' });
+  if (attributes.length > 0) out.push({ src: `${t}(${attributes.map((a) => `${a}=[]`).join(', ')})`, origin: 'body', ...setup });
+  out.push({ src: `${t}()`, origin: 'body', ...setup });
   const hinted = `${t}(${attributes.map((a) => `${a}=${fromName(a).values[0] ?? '[]'}`).join(', ')})`;
-  if (attributes.length > 0 && !out.some((v) => v.src === hinted)) out.push({ src: hinted, origin: 'body' });
+  if (attributes.length > 0 && !out.some((v) => v.src === hinted)) out.push({ src: hinted, origin: 'body', ...setup });
   return out;
 }
 

@@ -13,7 +13,7 @@ import { isConstructor } from '../../python/model.js';
 import type { Candidate } from '../infer/candidates.js';
 import type { ProbeCandidateResult } from '../probe-model.js';
 import { callSites, withArgument, type CallSite } from './call-sites.js';
-import { alternatives, hintWindow, hintsNear, kindOf, type Hints, type Kind } from './values.js';
+import { alternatives, hintWindow, hintsNear, kindOf, stripComment, type Hints, type Kind } from './values.js';
 import { tableExpressions, tableKeys, tableProbe } from './tables.js';
 import { progressSearch } from '../../report/messages/generate.js';
 import { attributesRead, classState, stateSteps, type ClassState } from './receiver-state.js';
@@ -182,23 +182,31 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   }
   // Each parent's variants, interleaved, so that every parent gets a share of the room.
   const perParent: Candidate[][] = [];
+  // The parameters the missed lines and their guards name (`if depth > MAX_DEPTH:`): varied first.
+  const guardText = window.map((l) => stripComment(subject.lines[l - 1] ?? '')).join('\n');
+  const named = (param: string | undefined) => param !== undefined && new RegExp(`(?<![\\w.])${param}(?!\\w)`).test(guardText);
+  const params = fn.parameters.filter((p, i) => !(i === 0 && (p.name === 'self' || p.name === 'cls') && fn.className !== null));
   for (const { parent, sites } of parents) {
-    const variants: Candidate[] = [];
+    const first: Candidate[] = [];
+    const rest: Candidate[] = [];
     for (const site of sites) {
+      const target = site.where === 'expr' && !site.nested && !parent.entry;
       site.args.forEach((arg, index) => {
-        for (const alt of alternatives(arg.text, hints, observed)) variants.push(replaced(parent, site, withArgument(site, index, alt), subject.placeholder));
+        const param = !target ? undefined : (arg.keyword ?? (params[index]?.kind === 'var_positional' ? undefined : params[index]?.name));
+        const into = named(param) ? first : rest;
+        for (const alt of alternatives(arg.text, hints, observed)) into.push(replaced(parent, site, withArgument(site, index, alt), subject.placeholder));
       });
-      if (site.where === 'expr' && !site.nested && !site.unpacks && !parent.entry) {
+      if (target && !site.unpacks) {
         const given = new Set(site.args.map((a) => a.keyword).filter((k): k is string => k !== null));
         const positional = site.args.filter((a) => a.keyword === null).length;
-        const params = fn.parameters.filter((p, i) => !(i === 0 && (p.name === 'self' || p.name === 'cls') && fn.className !== null));
         params.forEach((p, i) => {
           if (i < positional || given.has(p.name) || p.default === null || p.kind === 'var_positional' || p.kind === 'var_keyword' || p.kind === 'positional_only') return;
-          for (const alt of alternatives(p.default, hints, observed, 8)) variants.push(replaced(parent, site, withArgument(site, null, alt, p.name), subject.placeholder));
+          const into = named(p.name) ? first : rest;
+          for (const alt of alternatives(p.default, hints, observed, 8)) into.push(replaced(parent, site, withArgument(site, null, alt, p.name), subject.placeholder));
         });
       }
     }
-    perParent.push(variants);
+    perParent.push([...first, ...rest]);
   }
   // Midpoints between two calls that differ in one number and take different paths come first;
   // then arguments whose attribute's length the missed lines' guard compares; then, for a

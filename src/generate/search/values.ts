@@ -37,6 +37,8 @@ const CROSS_KIND: Partial<Record<Kind, readonly string[]>> = {
   tuple: ['None'],
   dict: ['None'],
   set: ['None'],
+  // An object (`pytz.BaseTzInfo()`): a plain value reaches the `else` that rejects other types.
+  other: ['1', "'a'"],
 };
 
 const MAGNITUDES = ['100000', '10000000', '1000000000'];

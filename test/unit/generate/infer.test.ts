@@ -62,6 +62,16 @@ describe('parameter values', () => {
     expect(values).toContain("ast.If(body='Hello world', orelse=[], cases=[])");
   });
 
+  it('imports the module of an isinstance type the function imports itself', async () => {
+    const src = 'def at(when, tz=None):\n    import pytz\n    if isinstance(tz, pytz.BaseTzInfo):\n        return tz\n    if isinstance(when, other.Kind):\n        return when\n';
+    const mod = await parsePython(src);
+    const facts = await functionFacts(src, mod.functions);
+    const fn = mod.functions[0]!;
+    expect(parameterValues(fn.parameters[1]!, facts.get(fn)!.params.get('tz'), ctx)[0]).toEqual({ src: 'pytz.BaseTzInfo()', origin: 'body', setup: ['import pytz'] });
+    // `other` is the module's own name (imported at its top, or not at all): no import added.
+    expect(parameterValues(fn.parameters[0]!, facts.get(fn)!.params.get('when'), ctx)[0]).toEqual({ src: 'other.Kind()', origin: 'body' });
+  });
+
   it('gives a parameter the body decodes bytes, valid UTF-8 and not, before what its name suggests', async () => {
     const src = 'def guess(text):\n    try:\n        return text.decode("utf-8")\n    except UnicodeDecodeError:\n        return text.decode("latin1")\n';
     const mod = await parsePython(src);

@@ -67,6 +67,8 @@ describe('search values', () => {
     expect(alternatives('[1, 2, 3]', hints, new Map())).toEqual(['[]', '[1, 2]', '[1]', '[3, 2, 1]', '[1, 2, 3, 3]', '[None]', 'None']);
     expect(alternatives("'ab'", hints, new Map([['str', ["'seen'"]]]))).toEqual(["'x'", "''", "' '", "'axb'", "'AB'", "'ab' * 2", "'0'", "'a'", "'seen'", 'None', '1']);
     expect(alternatives('True', hints, new Map())).toEqual(['False']);
+    // An object: None, then plain values for the branch that rejects other types.
+    expect(alternatives('pytz.BaseTzInfo()', hints, new Map())).toEqual(['None', '1', "'a'"]);
   });
 
   it('finds the call of the target and the receiver constructor, and replaces one argument', async () => {
