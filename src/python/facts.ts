@@ -314,6 +314,12 @@ export interface ModuleTypes {
   initFrom?: Map<string, string>;
   /** Module functions attached to classes by assignment (`Required.check = _check_required`): function name -> class names. */
   attached?: Map<string, string[]>;
+  /**
+   * Fluent properties of a class, by class qualname, in source order: properties that set
+   * attributes of the instance and `return self` (`every(1).seconds` sets the unit): an
+   * instance built through one is in a state its constructor alone does not give.
+   */
+  fluent?: Map<string, string[]>;
 }
 
 const ENUM_BASES = /(^|\.)(Enum|IntEnum|StrEnum|Flag|IntFlag)$/;
@@ -373,7 +379,24 @@ export async function moduleTypes(source: string, parsed: import('./model.js').P
     attached = attachedFunctions(tree.rootNode);
   });
   const initFrom = inheritConstructors(parsed.classes, constructors, enums);
-  return { enums, constructors, initFrom, attached };
+  return { enums, constructors, initFrom, attached, fluent: fluentProperties(source, parsed.functions) };
+}
+
+/** Properties whose body assigns attributes of `self` and ends with `return self`, by class. */
+function fluentProperties(source: string, functions: readonly import('./model.js').PyFunction[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let lines: string[] | null = null;
+  for (const fn of functions) {
+    if (!fn.className || fn.parameters.length !== 1 || !fn.decorators.includes('property')) continue;
+    lines ??= source.split('\n');
+    const body = lines.slice(fn.bodyStartLine - 1, fn.bodyEndLine).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    const self = fn.parameters[0]!.name;
+    if (body[body.length - 1] !== `return ${self}` || !body.some((l) => l.startsWith(`${self}.`) && /^[\w.]+\s*=[^=]/.test(l))) continue;
+    const list = out.get(fn.className) ?? [];
+    list.push(fn.name);
+    out.set(fn.className, list);
+  }
+  return out;
 }
 
 /** The fields of the namedtuple factory call a class derives from, or null. */

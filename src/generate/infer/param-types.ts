@@ -60,7 +60,7 @@ export function documentedType(docstring: string, name: string): string | null {
 }
 
 /** The module's class the parameter is named after (`job` -> `Job`, `token_list` -> `TokenList`), or null. */
-function classNamed(name: string, types: ModuleTypes): string | null {
+export function classNamed(name: string, types: ModuleTypes): string | null {
   const key = squash(name);
   if (key.length < 3) return null;
   const matches = [...types.constructors.keys()].filter((q) => !q.includes('.') && squash(q) === key);

@@ -1,6 +1,7 @@
 import type { Parameter } from '../../python/model.js';
 import type { ModuleTypes, ParamFacts } from '../../python/facts.js';
 import { baseName, parseAnnotation, type TypeExpr } from './annotation.js';
+import { classNamed } from './param-types.js';
 import { pyStr, strValue } from './python-literal.js';
 
 /** Where a candidate value came from, most trusted first. */
@@ -25,6 +26,8 @@ export interface InferContext {
 }
 
 const MAX_VALUES = 8;
+/** Fluent properties an instance is also built through, at most. */
+const MAX_FLUENT = 2;
 
 /** Types an isinstance check names that cannot be built without arguments (abstract, or a protocol). */
 const ABSTRACT_TYPES = new Set(['Callable', 'Hashable', 'Sized', 'Container', 'Awaitable', 'Coroutine', 'AsyncIterable', 'AsyncIterator', 'Generator', 'Reversible', 'Number', 'Integral', 'Real', 'Rational', 'Complex', 'type', 'ABC', 'ABCMeta', 'Protocol', 'function', 'FunctionType', 'MethodType', 'ModuleType', 'BuiltinFunctionType', 'LambdaType', 'GeneratorType', 'CodeType', 'FrameType', 'TracebackType']);
@@ -243,7 +246,24 @@ function valuesOfType(type: TypeExpr, name: string, ctx: InferContext, depth: nu
       if (!value) return [];
       args.push(p.kind === 'keyword_only' ? `${p.name}=${value.src}` : value.src);
     }
-    return [v(`${type.name}(${args.join(', ')})`)];
+    const built = `${type.name}(${args.join(', ')})`;
+    // Optional parameters that take another class of the module (`scheduler=None` of a `Job`),
+    // given one: the instance is then wired as in use (`job.do(f)` registers with its scheduler).
+    const wired = [...args];
+    for (const p of ctor) {
+      if (p.default !== 'None' || p.kind === 'var_positional' || p.kind === 'var_keyword') continue;
+      const cls = p.annotation !== null && ctx.types.constructors.has(p.annotation) ? p.annotation : p.annotation === null ? classNamed(p.name, ctx.types) : null;
+      if (cls === null || cls === type.name || cls === base) continue;
+      const value = valuesOfType({ kind: 'name', name: cls, args: [] }, p.name, ctx, depth + 1)[0];
+      if (value && !value.setup) wired.push(`${p.name}=${value.src}`);
+    }
+    const full = `${type.name}(${wired.join(', ')})`;
+    // Then through its first fluent properties (`Job(1).seconds`): in a state the constructor alone does not give.
+    const fluent = ctx.types.fluent?.get(type.name) ?? ctx.types.fluent?.get(base) ?? [];
+    // The plain instance, then one ready for use (wired, through a fluent property), then the rest.
+    const through = fluent.slice(0, MAX_FLUENT).map((p) => v(`${full}.${p}`));
+    const out = [v(built), ...through.slice(0, 1), ...(full !== built ? [v(full)] : []), ...through.slice(1)];
+    return out;
   }
   return [];
 }

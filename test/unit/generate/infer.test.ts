@@ -106,6 +106,46 @@ describe('parameter values', () => {
     expect(fromName('path').values).toEqual(["tmp_path / 'example.txt'"]);
   });
 
+  it('builds an instance plain, wired to another class of the module, and through its fluent properties', async () => {
+    const src = [
+      'class Scheduler:',
+      '    def __init__(self):',
+      '        self.jobs = []',
+      '',
+      'class Job:',
+      '    def __init__(self, interval: int, scheduler=None):',
+      '        self.interval = interval',
+      '        self.scheduler = scheduler',
+      '',
+      '    @property',
+      '    def seconds(self):',
+      '        self.unit = "seconds"',
+      '        return self',
+      '',
+      '    @property',
+      '    def next(self):',
+      '        return self.interval + 1',
+      '',
+      '    @property',
+      '    def minutes(self):',
+      '        # a comment',
+      '        self.unit = "minutes"',
+      '        return self',
+      '',
+      '    @property',
+      '    def hours(self):',
+      '        self.unit = "hours"',
+      '        return self',
+      '',
+    ].join('\n');
+    const mod = await parsePython(src);
+    const types = await moduleTypes(src, mod);
+    // `next` returns something else: not fluent.
+    expect(types.fluent).toEqual(new Map([['Job', ['seconds', 'minutes', 'hours']]]));
+    const values = parameterValues(param('job', 'Job'), undefined, { placeholder: 'test_value', types }).map((v) => v.src);
+    expect(values).toEqual(['Job(3)', 'Job(3, scheduler=Scheduler()).seconds', 'Job(3, scheduler=Scheduler())', 'Job(3, scheduler=Scheduler()).minutes']);
+  });
+
   it('builds enum members and dataclass instances from the module', async () => {
     const src = 'import enum\nfrom dataclasses import dataclass\n\nclass Color(enum.Enum):\n    RED = 1\n    BLUE = 2\n\n@dataclass\nclass Point:\n    x: int\n    y: int = 0\n\ndef paint(c: Color, p: Point):\n    return c, p\n';
     const mod = await parsePython(src);
