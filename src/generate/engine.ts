@@ -139,6 +139,8 @@ interface Job {
   via: PyFunction;
   /** Calls at the boundaries of the body's comparisons (search/boundary.ts), by candidate key. */
   boundary?: BoundaryGroup[];
+  /** For a method: the inferred calls of another method of its class (SearchSubject.methodCalls). */
+  methodCalls?: (method: string) => Candidate[];
 }
 
 /**
@@ -214,6 +216,15 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       const read = reads.get(fn.qualname);
       const ambient: AmbientSetting = { argv: read?.argv ? argvFor(source.file) : null, unsetEnv: read?.env ?? [] };
       const job: Job = { location: `${source.file}:${fn.defLine}:1: ${fn.qualname}`, source, fn, codeHash, candidates, report: rep, cases: [], targets: new Set(aim.lines), staticOnly: effect, ambient, via: shaped.via };
+      if (cls && fn.kind !== 'nested') {
+        // Built only when the search asks: the calls the generator would make of another method of the class.
+        job.methodCalls = (method) => {
+          const other = source.module.functions.find((f) => f.className === cls.qualname && f.name === method);
+          if (!other) return [];
+          const built = shapedCandidates({ fn: other, cls, module: named.module, facts, types, functions: source.module.functions, placeholder: config.placeholder, source: source.text }, extras, source.module.classes, source.targets, status.throughOuter);
+          return 'reason' in built ? [] : built.candidates;
+        };
+      }
       if (effect) result.warnings.push(warn.sideEffects(`${source.file}:${fn.defLine}:1: ${fn.qualname}`, effect));
       entry.jobs.push(job);
       allJobs.push(job);
@@ -510,6 +521,7 @@ async function search(jobs: Job[], observed: Map<Job, Observed>, options: Genera
     const seen = observed.get(job);
     if (!seen || !('results' in seen) || seen.stopped) continue;
     const subject: SearchSubject = { fn: job.via, lines: linesOf.get(job.source) ?? linesOf.set(job.source, job.source.text.split(/\r?\n/)).get(job.source)!, targets: job.targets, candidates: job.candidates, results: seen.results, placeholder: options.config.placeholder };
+    if (job.methodCalls) subject.methodCalls = job.methodCalls;
     subjects.set(subject, job);
   }
   if (subjects.size === 0) return;

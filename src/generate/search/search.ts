@@ -27,6 +27,11 @@ export interface SearchSubject {
   candidates: Candidate[];
   results: ProbeCandidateResult[];
   placeholder: string;
+  /**
+   * For a method: the calls the generator infers for another method of its class, by name (the
+   * receiver-state search uses them to set an attribute through a method no test of this run calls).
+   */
+  methodCalls?: (method: string) => Candidate[];
 }
 
 export interface SearchBudget {
@@ -356,20 +361,35 @@ async function stateVariants(subject: SearchSubject, parents: readonly Candidate
 }
 
 const MAX_SIBLING_CALLS = 2;
+/** Inferred calls of a method no function of the run tests, at most (nothing ranks them yet). */
+const MAX_INFERRED_CALLS = 6;
 
 /**
  * For each attribute `window` reads, the calls of the class's methods that assign it, taken from
  * those methods' own usable results in this search (other functions of the same class being
- * tested in the same run): statements on `obj`, a few per method, the ones reaching most lines first.
+ * tested in the same run): statements on `obj`, a few per method, the ones reaching most lines
+ * first. A method no function of the run tests gives the calls the generator infers for it
+ * (`obj.do(functools.partial(sample_two_args, 1))`), with the sample callables they define.
  */
 function siblingCalls(subject: SearchSubject, state: ClassState, window: string, siblings: readonly SearchSubject[]): Array<{ imports: string[]; statement: string }> {
   const out: Array<{ imports: string[]; statement: string }> = [];
   const isImport = (l: string) => /^\s*(import|from)\s/.test(l);
+  const isSample = (l: string) => /^(async\s+)?def sample_\w+\(|^class Sample\w*\b/.test(l);
   for (const attr of attributesRead(window)) {
     for (const method of state.assigners.get(attr) ?? []) {
       if (method === subject.fn.name) continue;
       const sibling = siblings.find((s) => s.fn.className === subject.fn.className && s.fn.name === method);
-      if (!sibling) continue;
+      if (!sibling) {
+        let taken = 0;
+        for (const c of subject.methodCalls?.(method) ?? []) {
+          if (taken >= MAX_INFERRED_CALLS) break;
+          if (c.placeholder || !c.expr.startsWith(`obj.${method}(`) || out.some((o) => o.statement === c.expr)) continue;
+          if (!c.setup.every((l) => isImport(l) || isSample(l) || /^\s*obj\s*=/.test(l))) continue;
+          out.push({ imports: c.setup.filter((l) => isImport(l) || isSample(l)), statement: c.expr });
+          taken++;
+        }
+        continue;
+      }
       const calls = sibling.results
         .map((r, i) => ({ r, c: sibling.candidates[i] }))
         // Calls on `obj` whose arguments need nothing the setup built but imports.

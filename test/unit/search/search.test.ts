@@ -43,3 +43,49 @@ describe('directed search: what it varies first', () => {
     expect(post === -1 || depth < post).toBe(true);
   });
 });
+
+const JOB = `class Job:
+    def __init__(self, interval):
+        self.interval = interval
+        self.job_func = None
+
+    def do(self, job_func, *args):
+        self.job_func = job_func
+        return self
+
+    def describe(self):
+        if hasattr(self.job_func, '__name__'):
+            return self.job_func.__name__
+        return repr(self.job_func)
+`;
+
+describe('directed search: receiver state through another method', () => {
+  it('sets an attribute through the inferred calls of a method no function of the run tests, with the sample callables they define', async () => {
+    const mod = await parsePython(JOB);
+    const fn = mod.functions.find((f) => f.name === 'describe')!;
+    const parent: Candidate = { setup: ['obj = Job(1)'], expr: 'obj.describe()', origin: 'inferred', placeholder: false };
+    const asked: string[] = [];
+    const methodCalls = (method: string): Candidate[] => {
+      asked.push(method);
+      return [
+        { setup: ['obj = Job(1)', 'def sample_two_args(a, b):\n    return (a, b)'], expr: 'obj.do(sample_two_args)', origin: 'inferred', placeholder: false },
+        { setup: ['import functools', 'def sample_two_args(a, b):\n    return (a, b)', 'obj = Job(1)'], expr: 'obj.do(functools.partial(sample_two_args, 1))', origin: 'inferred', placeholder: false },
+        // Needs a local the statement cannot carry along: skipped.
+        { setup: ['obj = Job(1)', 'x = compute()'], expr: 'obj.do(x)', origin: 'inferred', placeholder: false },
+        { setup: ['obj = Job(1)'], expr: "obj.do('test_value')", origin: 'inferred', placeholder: true },
+      ];
+    };
+    const subject: SearchSubject = { fn, lines: JOB.split('\n'), targets: new Set([12, 13]), candidates: [parent], results: [returned([11, 13])], placeholder: 'test_value', methodCalls };
+    const rounds: Candidate[][] = [];
+    await directedSearch([subject], async (batch) => {
+      rounds.push(batch[0]!.candidates);
+      return batch.map((b) => b.candidates.map(() => returned([11])));
+    }, { perFunction: 0.5, perRun: 3 });
+    expect(asked).toContain('do');
+    const throughDo = rounds[0]!.filter((c) => c.setup.some((l) => l.startsWith('obj.do(')));
+    expect(throughDo.map((c) => [...c.setup, c.expr])).toEqual([
+      ['def sample_two_args(a, b):\n    return (a, b)', 'obj = Job(1)', 'obj.do(sample_two_args)', 'obj.describe()'],
+      ['import functools', 'def sample_two_args(a, b):\n    return (a, b)', 'obj = Job(1)', 'obj.do(functools.partial(sample_two_args, 1))', 'obj.describe()'],
+    ]);
+  });
+});
