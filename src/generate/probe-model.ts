@@ -112,6 +112,13 @@ export const ProbeReturnSchema = z.object({
   receiverState: z.optional(z.string()),
   /** An object returned (not a literal) whose attributes are all plain literals: repr of `vars(result)` (at most 1,000 characters). */
   resultState: z.optional(z.string()),
+  /**
+   * A method call on `obj` whose attributes are not all plain literals (no receiverState): the
+   * attributes it added or changed, as [name, repr, literal] (reprs of at most 200 characters
+   * without an address; literal: the repr reads back as the value, no floats), sorted by name, at
+   * most 8; with `repeat`, only those the second run left the same.
+   */
+  receiverAttrs: z.optional(z.array(z.tuple([z.string(), z.string(), z.boolean()]))),
 });
 
 const exceptionFields = {

@@ -57,6 +57,14 @@ export function renderTest(test: TestCase, opts: RenderOptions): string[] {
     body.push(...assertion(test, opts, imports));
     // What a method call did to its receiver, when it changed it and the result is asserted exactly.
     if (outcome.outcome === 'return' && outcome.receiverState && outcome.deterministic && !candidate.placeholder && !test.pathDependent && !outcome.mentionsTmpPath) body.push(`assert vars(obj) == ${outcome.receiverState}`);
+    // Not all plain literals: each attribute the call changed that stayed the same in every run,
+    // by value when its repr is a literal, else by its repr (`datetime.time(10, 30)`).
+    if (outcome.outcome === 'return' && outcome.receiverAttrs && !candidate.placeholder && !test.pathDependent) {
+      for (const [name, text, literal] of outcome.receiverAttrs) {
+        if (!/^[A-Za-z_]\w*$/.test(name)) continue;
+        body.push(literal ? `assert obj.${name} == ${text}` : `assert repr(obj.${name}) == ${pyStr(text)}`);
+      }
+    }
   }
 
   const usesTmpPath = /\btmp_path\b/.test([...candidate.setup, candidate.expr].join('\n'));

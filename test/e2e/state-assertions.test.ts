@@ -2,7 +2,8 @@
  * Assertions on state, end to end: a method call that changes its receiver asserts the
  * receiver's attributes after the call; an object returned with a repr that says nothing stable
  * asserts its attributes; attributes that are not plain literals, or differ between runs, are
- * not asserted. Real Python, real pytest.
+ * not asserted whole: the ones the call changed that every run saw alike are asserted one by one.
+ * Real Python, real pytest.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -39,6 +40,24 @@ class Ticket:
         return 2
 `;
 
+const ALARM = `import datetime
+import time
+
+
+class Alarm:
+    def __init__(self):
+        self.at = None
+        self.label = ''
+        self.armed_at = None
+
+    def set(self, hour: int):
+        self.at = datetime.time(hour % 24, 0)
+        self.label = 'alarm %d' % hour
+        self.armed_at = time.time()
+        self.handler = object()
+        return self
+`;
+
 describe('assertions on state', () => {
   let repo: TempRepo;
   beforeEach(() => {
@@ -64,6 +83,25 @@ describe('assertions on state', () => {
     for (const [from, to] of [['self.count += n', 'self.count -= n'], ['self.history = []', 'self.history = [0]']] as const) {
       repo.write('src/counter.py', COUNTER.replace(from, to));
       const run = spawnSync(python, ['-m', 'pytest', '-q', '-x', '-p', 'no:cacheprovider', 'tests/test_counter.py'], { cwd: repo.root, env: cleanEnv({ PYTHONDONTWRITEBYTECODE: '1' }), encoding: 'utf8' });
+      expect(run.status, `the change ${to} was not caught:\n${run.stdout}`).toBe(1);
+    }
+  });
+
+  it('asserts one by one the attributes a call changed when not all are plain literals; not those from the clock or with an address', () => {
+    const python = requirePython();
+    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
+    repo.write('src/alarm.py', ALARM);
+    repo.write('.smarttestrc.json', JSON.stringify({ python }));
+    const r = runCli(['generate', 'src/alarm.py', '--all'], repo.root);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(path.join(repo.root, 'tests/test_alarm.py'), 'utf8');
+    expect(text).toMatch(/result = obj\.set\((\d+)\)\n {4}assert isinstance\(result, Alarm\)\n {4}assert repr\(obj\.at\) == 'datetime\.time\(\d+, 0\)'\n {4}assert obj\.label == 'alarm \1'\n/);
+    expect(text).not.toMatch(/obj\.(armed_at|handler)/);
+    expect(text).not.toContain('vars(obj)');
+    expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_alarm.py'], repo.root)).toMatch(/passed/);
+    for (const [from, to] of [['datetime.time(hour % 24, 0)', 'datetime.time(hour % 24, 1)'], ["'alarm %d' % hour", "'alarm %d' % (hour + 1)"]] as const) {
+      repo.write('src/alarm.py', ALARM.replace(from, to));
+      const run = spawnSync(python, ['-m', 'pytest', '-q', '-x', '-p', 'no:cacheprovider', 'tests/test_alarm.py'], { cwd: repo.root, env: cleanEnv({ PYTHONDONTWRITEBYTECODE: '1' }), encoding: 'utf8' });
       expect(run.status, `the change ${to} was not caught:\n${run.stdout}`).toBe(1);
     }
   });

@@ -8,7 +8,7 @@ import time
 from .state import STATE, _ProbeBlocked, _ProbeTimeout
 from .capture import _PytestStdin, _capture_stream, _captured_text, _closed_std, _reopen_std_fds
 from .tracing import _make_tracer, _traceback_frames
-from .values import MESSAGE_LIMIT, _is_literal_type, _receiver_state, _safe_str, _truncate, _type_ref
+from .values import MESSAGE_LIMIT, _attribute_reprs, _changed_attributes, _is_literal_type, _receiver_state, _safe_str, _truncate, _type_ref
 from .snippets import _compile, _snippet_free_names, _snippet_names
 from .isolation import _module_state, _seed_random, _state_changes
 from .describe import _fingerprint, _stop_reason
@@ -66,6 +66,7 @@ class _Candidates(object):
             for code in codes["setup"]:
                 exec(code, ns)
             state_before = _receiver_state(ns) if codes["watch"] else None
+            attrs_before = _attribute_reprs(ns.get("obj")) if codes["watch"] else None
             run["phase"] = "expr"
             if codes["mode"] == "eval":
                 value = eval(codes["expr"], ns)
@@ -83,6 +84,9 @@ class _Candidates(object):
             if codes["watch"]:
                 state = _receiver_state(ns)
                 result["state"] = state if state != state_before else None
+                # Not all plain literals: the attributes the call changed, each asserted by its repr.
+                if state is None:
+                    result["attrs"] = _changed_attributes(attrs_before, _attribute_reprs(ns.get("obj")))
             if value is not None and not _is_literal_type(value):
                 result["value_state"] = _receiver_state({"obj": value})
             run["phase"] = None
@@ -168,6 +172,12 @@ class _Candidates(object):
             report["deterministic"] = _fingerprint(self._describe(target, second), second) == _fingerprint(
                 report, first
             )
+            if report.get("receiverAttrs"):
+                # Only the attributes the second run left the same (a time of day read from the clock differs).
+                again = {a[0]: a[1] for a in (second.get("attrs") or [])}
+                report["receiverAttrs"] = [a for a in report["receiverAttrs"] if again.get(a[0]) == a[1]]
+                if not report["receiverAttrs"]:
+                    del report["receiverAttrs"]
         self.current = None
         report["lines"] = sorted(first["lines"])
         report["names"] = names

@@ -48,6 +48,9 @@ class _Describing(object):
                 out["receiverState"] = run["state"]
             if run.get("value_state") is not None and run["tmp"] not in run["value_state"]:
                 out["resultState"] = run["value_state"]
+            attrs = [a for a in (run.get("attrs") or []) if run["tmp"] not in a[1]]
+            if attrs:
+                out["receiverAttrs"] = attrs
             return out
         frames = run["tb_frames"]
         entered = any(target.in_range(code, ln) for code, ln in frames)

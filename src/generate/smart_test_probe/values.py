@@ -10,6 +10,9 @@ REPR_LIMIT = 2000
 MESSAGE_LIMIT = 2000
 # Longest receiver state (repr of its attributes) asserted after a method call.
 STATE_LIMIT = 1000
+# Longest repr of one attribute asserted on its own, and how many such attributes at most.
+ATTR_LIMIT = 200
+MAX_ATTRS = 8
 
 
 LITERAL_TYPES = (bool, int, float, complex, str, bytes, type(None), list, tuple, dict, set, frozenset)
@@ -108,3 +111,31 @@ def _receiver_state(ns):
         return None
     text = repr(attrs)
     return text if len(text) <= STATE_LIMIT and _is_literal(attrs, text) else None
+
+
+def _attribute_reprs(obj):
+    """{name: (repr, literal)} of the instance attributes of `obj` whose repr is short and shows no
+    address (a datetime, an enum member, a plain literal), or None when it has no plain `__dict__`.
+    `literal`: the repr reads back as the value (floats excepted: they are compared by repr)."""
+    attrs = getattr(obj, "__dict__", None)
+    if type(attrs) is not dict:
+        return None
+    out = {}
+    for name, value in list(attrs.items()):
+        if type(name) is not str or name.startswith("__"):
+            continue
+        try:
+            text = repr(value)
+        except Exception:
+            continue
+        if type(text) is str and len(text) <= ATTR_LIMIT and " at 0x" not in text and "\n" not in text:
+            out[name] = (text, _is_literal(value, text) and not _has_float(value))
+    return out
+
+
+def _changed_attributes(before, after):
+    """The attributes whose repr a call changed (added or different), sorted, at most MAX_ATTRS."""
+    if before is None or after is None:
+        return None
+    changed = sorted(name for name, seen in after.items() if before.get(name) != seen)
+    return [[name, after[name][0], after[name][1]] for name in changed[:MAX_ATTRS]] or None

@@ -187,6 +187,15 @@ describe('stable results (stability.ts), with a real Python', () => {
     '',
     'def plain(x):',
     '    return x * 2',
+    '',
+    'def fill(box):',
+    '    box.hour = time.localtime(0).tm_hour',
+    '    box.size = 3',
+    '    box.order = repr({"alpha", "beta", "gamma", "delta", "epsilon"})',
+    '    box.handler = object()',
+    '',
+    'class Box:',
+    '    pass',
   ].join('\n');
   const lines = source.split('\n');
 
@@ -215,16 +224,19 @@ describe('stable results (stability.ts), with a real Python', () => {
       ['strict', 'strict()', {}],
       ['strict', 'strict()', { argv: ['cli.py'] }],
       ['plain', 'plain(21)', {}],
+      ['fill', 'fill(obj)', {}],
     ];
     const work = realpathSync(mkdtempSync(path.join(tmpdir(), 'smart-test-first-')));
     try {
-      const targets = calls.map(([name, expr, extra], i) => ({ ...target(name, extra), id: String(i), candidates: [{ id: '0', setup: [], expr }] }));
-      const first = await runProbe(python, { sysPath: [dir], cwd: work, timeoutSeconds: 2, allowSideEffects: false, tmpPath: path.join(work, 'tmp'), argv: [...FIRST_RUN.argv], targets }, { timeoutMs: 60_000, env: FIRST_RUN.env });
+      const setupOf = (expr: string) => (expr.includes('obj') ? ['obj = Box()'] : []);
+      const targets = calls.map(([name, expr, extra], i) => ({ ...target(name, extra), id: String(i), candidates: [{ id: '0', setup: setupOf(expr), expr }] }));
+      // Run once, as the search runs its calls: only the verification runs tell what is stable.
+      const first = await runProbe(python, { sysPath: [dir], cwd: work, timeoutSeconds: 2, allowSideEffects: false, tmpPath: path.join(work, 'tmp'), argv: [...FIRST_RUN.argv], repeat: false, targets }, { timeoutMs: 60_000, env: FIRST_RUN.env });
       const items = targets.map((t, i) => {
         const { candidates, ...rest } = t;
         const outcome = first.targets[i]!.candidates[0]! as ProbeReturn | ProbeRaise;
         expect(['return', 'raise']).toContain(outcome.outcome);
-        return { target: rest, cases: [{ candidate: { setup: [], expr: candidates[0]!.expr, origin: 'inferred' as const, placeholder: false }, outcome, names: [] }] };
+        return { target: rest, cases: [{ candidate: { setup: candidates[0]!.setup, expr: candidates[0]!.expr, origin: 'inferred' as const, placeholder: false }, outcome, names: [] }] };
       });
       const verdicts = await verifyStability(items, { python, sysPath: [dir], firstRoots: [work], timeoutSeconds: 2, allowSideEffects: false });
       const byCall = Object.fromEntries(calls.map(([name, , extra], i) => [`${name}${extra.argv ? '+argv' : ''}`, verdicts[i]![0]]));
@@ -238,7 +250,12 @@ describe('stable results (stability.ts), with a real Python', () => {
         strict: 'drop', // returns under one sys.argv, raises under another
         'strict+argv': 'keep', // its test sets sys.argv as the probe did
         plain: 'keep',
+        fill: 'keep',
       });
+      // The attributes the call set, narrowed to those every run saw alike: not the local hour,
+      // not a set's order; an object with an address was never reported.
+      const fill = items[calls.length - 1]!.cases[0]!.outcome as ProbeReturn;
+      expect(fill.receiverAttrs).toEqual([['size', '3', true]]);
       const weak = weakened(items[0]!.cases[0]!);
       expect(renderTest(weak, { testName: 't', module: 'stable_mod', placeholder: 'test_value' }).join('\n')).toMatch(/assert isinstance\(result, list\)$/);
     } finally {
