@@ -119,6 +119,8 @@ export const ProbeReturnSchema = z.object({
    * most 8; with `repeat`, only those the second run left the same.
    */
   receiverAttrs: z.optional(z.array(z.tuple([z.string(), z.string(), z.boolean()]))),
+  /** An object returned (not a literal) whose attributes are not all plain literals (no resultState): its attributes, as receiverAttrs gives them (all, not only changed ones). */
+  resultAttrs: z.optional(z.array(z.tuple([z.string(), z.string(), z.boolean()]))),
 });
 
 const exceptionFields = {

@@ -59,12 +59,7 @@ export function renderTest(test: TestCase, opts: RenderOptions): string[] {
     if (outcome.outcome === 'return' && outcome.receiverState && outcome.deterministic && !candidate.placeholder && !test.pathDependent && !outcome.mentionsTmpPath) body.push(`assert vars(obj) == ${outcome.receiverState}`);
     // Not all plain literals: each attribute the call changed that stayed the same in every run,
     // by value when its repr is a literal, else by its repr (`datetime.time(10, 30)`).
-    if (outcome.outcome === 'return' && outcome.receiverAttrs && !candidate.placeholder && !test.pathDependent) {
-      for (const [name, text, literal] of outcome.receiverAttrs) {
-        if (!/^[A-Za-z_]\w*$/.test(name)) continue;
-        body.push(literal ? `assert obj.${name} == ${text}` : `assert repr(obj.${name}) == ${pyStr(text)}`);
-      }
-    }
+    if (outcome.outcome === 'return' && outcome.receiverAttrs && !candidate.placeholder && !test.pathDependent) body.push(...attributeAsserts('obj', outcome.receiverAttrs));
   }
 
   const usesTmpPath = /\btmp_path\b/.test([...candidate.setup, candidate.expr].join('\n'));
@@ -101,9 +96,18 @@ function assertion(test: TestCase, opts: RenderOptions, imports: Set<string>): s
   if (!outcome.reprTruncated && !outcome.mentionsTmpPath && !/ at 0x[0-9a-fA-F]+/.test(outcome.repr) && outcome.repr.length <= 300 && !outcome.reprError) {
     return [typeCheck(), `assert repr(result) == ${pyStr(outcome.repr)}`];
   }
-  // An object whose repr says nothing stable: its attributes, when they are all plain literals.
+  // An object whose repr says nothing stable: its attributes, when they are all plain literals;
+  // else each one every run saw alike (by value, or by its repr).
   if (outcome.resultState) return [typeCheck(), `assert vars(result) == ${outcome.resultState}`];
+  if (outcome.resultAttrs) return [typeCheck(), ...attributeAsserts('result', outcome.resultAttrs)];
   return [typeCheck()];
+}
+
+/** One assertion per attribute: by value when its repr reads back as the value, else by its repr. */
+function attributeAsserts(name: string, attrs: ReadonlyArray<readonly [string, string, boolean]>): string[] {
+  return attrs
+    .filter(([attr]) => /^[A-Za-z_]\w*$/.test(attr))
+    .map(([attr, text, literal]) => (!literal ? `assert repr(${name}.${attr}) == ${pyStr(text)}` : /^(None|True|False)$/.test(text) ? `assert ${name}.${attr} is ${text}` : `assert ${name}.${attr} == ${text}`));
 }
 
 function exceptionName(type: { module: string; qualname: string }, module: string, imports: Set<string>, extraImports: string[]): string {

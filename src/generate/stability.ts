@@ -66,7 +66,7 @@ export async function verifyStability(items: StabilityItem[], opts: StabilityOpt
   if (items.length === 0) return verdicts;
   const literalPairs: Array<{ i: number; k: number; pair: [string, string] }> = [];
   const runs = await Promise.all(VERIFY_RUNS.map((run) => verifyOnce(items, opts, run)));
-  narrowReceiverAttributes(items, runs, opts.firstRoots);
+  narrowAttributes(items, runs, opts.firstRoots);
   for (const { results, root } of runs) {
     items.forEach((item, i) => {
       item.cases.forEach((test, k) => {
@@ -88,24 +88,28 @@ export async function verifyStability(items: StabilityItem[], opts: StabilityOpt
 }
 
 /**
- * Each case's receiverAttrs (the receiver's attributes its call changed, asserted one by one)
- * narrowed in place to those every verification run saw with the same repr: an attribute set
- * from the clock or a hash order is not asserted, the others still are.
+ * Each case's receiverAttrs and resultAttrs (attributes asserted one by one) narrowed in place
+ * to those every verification run saw with the same repr: an attribute set from the clock or a
+ * hash order is not asserted, the others still are.
  */
-function narrowReceiverAttributes(items: StabilityItem[], runs: ReadonlyArray<{ results: Array<Array<ProbeCandidateResult | undefined>>; root: string }>, firstRoots: readonly string[]): void {
+function narrowAttributes(items: StabilityItem[], runs: ReadonlyArray<{ results: Array<Array<ProbeCandidateResult | undefined>>; root: string }>, firstRoots: readonly string[]): void {
   items.forEach((item, i) => {
     item.cases.forEach((test, k) => {
       const first = test.outcome as Observed;
-      if (first.outcome !== 'return' || !first.receiverAttrs) return;
-      const stable = first.receiverAttrs.filter(([name, text]) =>
-        runs.every(({ results, root }) => {
-          const again = results[i]?.[k];
-          const seen = again?.outcome === 'return' ? again.receiverAttrs?.find((a) => a[0] === name) : undefined;
-          return seen !== undefined && mask(seen[1], root) === maskAll(text, firstRoots);
-        }),
-      );
-      if (stable.length > 0) first.receiverAttrs = stable;
-      else delete first.receiverAttrs;
+      if (first.outcome !== 'return') return;
+      for (const key of ['receiverAttrs', 'resultAttrs'] as const) {
+        const attrs = first[key];
+        if (!attrs) continue;
+        const stable = attrs.filter(([name, text]) =>
+          runs.every(({ results, root }) => {
+            const again = results[i]?.[k];
+            const seen = again?.outcome === 'return' ? again[key]?.find((a) => a[0] === name) : undefined;
+            return seen !== undefined && mask(seen[1], root) === maskAll(text, firstRoots);
+          }),
+        );
+        if (stable.length > 0) first[key] = stable;
+        else delete first[key];
+      }
     });
   });
 }

@@ -56,6 +56,13 @@ class Alarm:
         self.armed_at = time.time()
         self.handler = object()
         return self
+
+
+def make(hour: int):
+    alarm = Alarm()
+    alarm.at = datetime.time(hour % 24, 30)
+    alarm.handler = object()
+    return alarm
 `;
 
 describe('assertions on state', () => {
@@ -87,7 +94,7 @@ describe('assertions on state', () => {
     }
   });
 
-  it('asserts one by one the attributes a call changed when not all are plain literals; not those from the clock or with an address', () => {
+  it('asserts one by one the attributes a call changed (or an object returned holds) when not all are plain literals; not those from the clock or with an address', () => {
     const python = requirePython();
     repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
     repo.write('src/alarm.py', ALARM);
@@ -98,8 +105,10 @@ describe('assertions on state', () => {
     expect(text).toMatch(/result = obj\.set\((\d+)\)\n {4}assert isinstance\(result, Alarm\)\n {4}assert repr\(obj\.at\) == 'datetime\.time\(\d+, 0\)'\n {4}assert obj\.label == 'alarm \1'\n/);
     expect(text).not.toMatch(/obj\.(armed_at|handler)/);
     expect(text).not.toContain('vars(obj)');
+    // An object returned whose repr has an address: its attributes every run saw alike.
+    expect(text).toMatch(/result = make\(\d+\)\n {4}assert isinstance\(result, Alarm\)\n {4}assert result\.armed_at is None\n {4}assert repr\(result\.at\) == 'datetime\.time\(\d+, 30\)'\n {4}assert result\.label == ''\n/);
     expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_alarm.py'], repo.root)).toMatch(/passed/);
-    for (const [from, to] of [['datetime.time(hour % 24, 0)', 'datetime.time(hour % 24, 1)'], ["'alarm %d' % hour", "'alarm %d' % (hour + 1)"]] as const) {
+    for (const [from, to] of [['datetime.time(hour % 24, 0)', 'datetime.time(hour % 24, 1)'], ["'alarm %d' % hour", "'alarm %d' % (hour + 1)"], ['datetime.time(hour % 24, 30)', 'datetime.time(hour % 24, 31)']] as const) {
       repo.write('src/alarm.py', ALARM.replace(from, to));
       const run = spawnSync(python, ['-m', 'pytest', '-q', '-x', '-p', 'no:cacheprovider', 'tests/test_alarm.py'], { cwd: repo.root, env: cleanEnv({ PYTHONDONTWRITEBYTECODE: '1' }), encoding: 'utf8' });
       expect(run.status, `the change ${to} was not caught:\n${run.stdout}`).toBe(1);

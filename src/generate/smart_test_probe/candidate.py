@@ -89,6 +89,10 @@ class _Candidates(object):
                     result["attrs"] = _changed_attributes(attrs_before, _attribute_reprs(ns.get("obj")))
             if value is not None and not _is_literal_type(value):
                 result["value_state"] = _receiver_state({"obj": value})
+                # Not all plain literals: its attributes, each asserted by its repr (the receiver
+                # itself, returned by a fluent method, is asserted as the receiver).
+                if result["value_state"] is None and not (codes["watch"] and value is ns.get("obj")):
+                    result["value_attrs"] = _changed_attributes({}, _attribute_reprs(value))
             run["phase"] = None
         except BaseException as exc:  # noqa: B902 - everything a candidate does is data
             result["exc"] = exc
@@ -172,12 +176,13 @@ class _Candidates(object):
             report["deterministic"] = _fingerprint(self._describe(target, second), second) == _fingerprint(
                 report, first
             )
-            if report.get("receiverAttrs"):
-                # Only the attributes the second run left the same (a time of day read from the clock differs).
-                again = {a[0]: a[1] for a in (second.get("attrs") or [])}
-                report["receiverAttrs"] = [a for a in report["receiverAttrs"] if again.get(a[0]) == a[1]]
-                if not report["receiverAttrs"]:
-                    del report["receiverAttrs"]
+            # Only the attributes the second run left the same (a time of day read from the clock differs).
+            for key, raw in (("receiverAttrs", "attrs"), ("resultAttrs", "value_attrs")):
+                if report.get(key):
+                    again = {a[0]: a[1] for a in (second.get(raw) or [])}
+                    report[key] = [a for a in report[key] if again.get(a[0]) == a[1]]
+                    if not report[key]:
+                        del report[key]
         self.current = None
         report["lines"] = sorted(first["lines"])
         report["names"] = names

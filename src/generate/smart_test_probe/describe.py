@@ -48,9 +48,10 @@ class _Describing(object):
                 out["receiverState"] = run["state"]
             if run.get("value_state") is not None and run["tmp"] not in run["value_state"]:
                 out["resultState"] = run["value_state"]
-            attrs = [a for a in (run.get("attrs") or []) if run["tmp"] not in a[1]]
-            if attrs:
-                out["receiverAttrs"] = attrs
+            for key, raw in (("receiverAttrs", "attrs"), ("resultAttrs", "value_attrs")):
+                attrs = [a for a in (run.get(raw) or []) if run["tmp"] not in a[1]]
+                if attrs:
+                    out[key] = attrs
             return out
         frames = run["tb_frames"]
         entered = any(target.in_range(code, ln) for code, ln in frames)
