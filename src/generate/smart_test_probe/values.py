@@ -124,6 +124,9 @@ def _attribute_reprs(obj):
     for name, value in list(attrs.items()):
         if type(name) is not str or name.startswith("__"):
             continue
+        # A big container or text would only be cut off: not even printed.
+        if type(value) in (list, tuple, dict, set, frozenset, str, bytes) and len(value) > ATTR_LIMIT:
+            continue
         try:
             text = repr(value)
         except Exception:
