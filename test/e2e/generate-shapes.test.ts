@@ -157,3 +157,25 @@ describe('generate: callables, decorators, nested functions, generators', () => 
     }
   });
 });
+
+describe('generate: doctest examples that print', () => {
+  let repo: TempRepo;
+  beforeEach(() => {
+    repo = makeRepo();
+  });
+  afterEach(() => repo.cleanup());
+
+  it('asserts the value the example prints, not the None print returns', () => {
+    const python = requirePython();
+    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
+    repo.write('.smarttestrc.json', JSON.stringify({ python }));
+    repo.write('src/greet.py', 'import datetime\n\n\ndef greet(name, day):\n    """Greets.\n\n    >>> print(greet("bo", datetime.date(2024, 1, 31)))\n    Hello, bo (2024-01-31)\n    >>> print(greet("al", datetime.date(2024, 2, 1)), end="")\n    Hello, al (2024-02-01)\n    """\n    return "Hello, %s (%s)" % (name, day.isoformat())\n');
+    const r = runCli(['generate', 'src/greet.py', '--all'], repo.root);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(path.join(repo.root, 'tests/test_greet.py'), 'utf8');
+    expect(text).toMatch(/result = greet\("bo", datetime\.date\(2024, 1, 31\)\)\n\s+assert result == 'Hello, bo \(2024-01-31\)'/);
+    // With another argument than the value, print stays.
+    expect(text).toContain('print(greet("al", datetime.date(2024, 2, 1)), end="")');
+    expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_greet.py'], repo.root)).toMatch(/2 passed/);
+  });
+});

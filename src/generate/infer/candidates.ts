@@ -2,6 +2,7 @@ import type { BodyFacts, ModuleTypes } from '../../python/facts.js';
 import type { Parameter, PyClass, PyFunction } from '../../python/model.js';
 import { isConstructor } from '../../python/model.js';
 import { isStatementSource, parseDoctest } from './doctest.js';
+import { topLevelItems } from './python-literal.js';
 import { receiversFor, usable } from './objects.js';
 import { withInferredType } from './param-types.js';
 import { MAX_SEEDS, type SeedSet } from './seeds.js';
@@ -71,6 +72,32 @@ export function buildCandidates(target: TargetContext): Candidate[] {
   return out;
 }
 
+/** `x` of a one-line `print(x)` with a single positional argument, else null. */
+export function printedExpression(source: string): string | null {
+  const m = /^print\((.*)\)$/.exec(source.trim());
+  if (!m || source.includes('\n')) return null;
+  // `print(a)(b)` or `print(a), print(b)`: the parentheses must be print's own.
+  if (!balanced(m[1]!)) return null;
+  const items = topLevelItems(m[1]!);
+  return items.length === 1 && !/^\*|^[A-Za-z_]\w*\s*=(?!=)/.test(items[0]!) ? items[0]! : null;
+}
+
+/** Brackets balanced, strings respected: `a), (b` is not. */
+function balanced(text: string): boolean {
+  let depth = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch) && --depth < 0) return false;
+  }
+  return depth === 0 && quote === null;
+}
+
 function doctestCandidates({ fn, cls, module }: TargetContext): Candidate[] {
   const examples = [...parseDoctest(fn.docstring), ...(isConstructor(fn) && cls ? parseDoctest(cls.docstring) : [])];
   const target = new RegExp(isConstructor(fn) && cls ? `\\b${escape(cls.name)}\\s*\\(` : `\\b${escape(fn.name)}\\b`);
@@ -93,7 +120,11 @@ function doctestCandidates({ fn, cls, module }: TargetContext): Candidate[] {
     if (decorated && mentions(example.source.slice(0, example.source.search(/\b(def|class)\s/))) && !derived.includes(decorated[1]!)) derived.push(decorated[1]!);
     if (!isStatement && mentions(example.source)) {
       const imports = new RegExp(`\\b${escape(top)}\\.`).test(example.source) || setup.some((s) => new RegExp(`\\b${escape(top)}\\.`).test(s)) ? [`import ${module}`] : [];
-      out.push({ setup: [...imports, ...setup], expr: example.source, origin: 'doctest', placeholder: false, want: example.want });
+      // `print(x)` shows x's str(): the test asserts x itself (its value, or its repr), which
+      // says more than the None print returns. Its output is no Python value: no static want.
+      const printed = printedExpression(example.source);
+      if (printed !== null) out.push({ setup: [...imports, ...setup], expr: printed, origin: 'doctest', placeholder: false });
+      else out.push({ setup: [...imports, ...setup], expr: example.source, origin: 'doctest', placeholder: false, want: example.want });
     }
     if (!raises && (isStatement || example.want === '')) setup.push(example.source);
   }

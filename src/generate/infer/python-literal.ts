@@ -28,3 +28,29 @@ export function strValue(source: string): string | null {
     return ({ n: '\n', r: '\r', t: '\t', '0': '\0' } as Record<string, string>)[esc] ?? esc;
   });
 }
+
+/** Items of a bracketed literal's inside, split at top-level commas (strings and brackets respected). */
+export function topLevelItems(inside: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let start = 0;
+  for (let i = 0; i < inside.length; i++) {
+    const ch = inside[i]!;
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = null;
+      continue;
+    }
+    if (ch === '"' || ch === "'") quote = ch;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    else if (ch === ',' && depth === 0) {
+      items.push(inside.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  const last = inside.slice(start).trim();
+  if (last !== '') items.push(last);
+  return items;
+}

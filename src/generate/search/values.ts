@@ -5,6 +5,10 @@
  * calls of the run returned. All as Python source, most promising first, without repeats.
  */
 
+import { topLevelItems } from '../infer/python-literal.js';
+
+export { topLevelItems };
+
 export type Kind = 'int' | 'float' | 'str' | 'bytes' | 'bool' | 'none' | 'list' | 'tuple' | 'dict' | 'set' | 'other';
 
 /** What the source around the missed lines suggests. */
@@ -59,31 +63,6 @@ export function kindOf(text: string): Kind {
   return 'other';
 }
 
-/** Items of a bracketed literal's inside, split at top-level commas (strings and brackets respected). */
-export function topLevelItems(inside: string): string[] {
-  const items: string[] = [];
-  let depth = 0;
-  let quote: string | null = null;
-  let start = 0;
-  for (let i = 0; i < inside.length; i++) {
-    const ch = inside[i]!;
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = null;
-      continue;
-    }
-    if (ch === '"' || ch === "'") quote = ch;
-    else if ('([{'.includes(ch)) depth++;
-    else if (')]}'.includes(ch)) depth--;
-    else if (ch === ',' && depth === 0) {
-      items.push(inside.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  const last = inside.slice(start).trim();
-  if (last !== '') items.push(last);
-  return items;
-}
 
 /**
  * Hints from the lines around each missed line (hintWindow: the few lines above it, then the

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDoctest } from '../../../src/generate/infer/doctest.js';
 import { parseAnnotation } from '../../../src/generate/infer/annotation.js';
 import { parameterValues, fromName } from '../../../src/generate/infer/values.js';
-import { buildCandidates, renderArgs } from '../../../src/generate/infer/candidates.js';
+import { buildCandidates, printedExpression, renderArgs } from '../../../src/generate/infer/candidates.js';
 import { pyStr, strValue } from '../../../src/generate/infer/python-literal.js';
 import { functionFacts, moduleTypes } from '../../../src/python/facts.js';
 import { parsePython } from '../../../src/python/structure.js';
@@ -21,6 +21,15 @@ describe('doctest examples', () => {
       { source: 'add(x, 1)', want: '6' },
     ]);
     expect(parseDoctest('no examples here')).toEqual([]);
+  });
+});
+
+describe('doctest examples that print', () => {
+  it('call what print shows, so the test asserts its value rather than the None print returns', () => {
+    expect(printedExpression("print(default_tzinfo(parse('2014-01-01 12:30'), tz))")).toBe("default_tzinfo(parse('2014-01-01 12:30'), tz)");
+    expect(printedExpression("print(f(')'))")).toBe("f(')')");
+    // Not one positional argument, not print's own parentheses, not a print at all.
+    for (const source of ['print(a, b)', "print(a, end='')", 'print(*xs)', 'print(a), print(b)', 'print(a)(b)', 'print()', 'pprint(a)', 'print(a,\n b)']) expect(printedExpression(source)).toBeNull();
   });
 });
 
