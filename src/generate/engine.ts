@@ -25,6 +25,7 @@ import { renderTest, type StaticOutcome, type TestCase } from './render.js';
 import { sideEffectOf } from './side-effects.js';
 import { mark } from '../report/timing.js';
 import { FIRST_RUN, confirmed, verifyStability, weakened } from './stability.js';
+import { bindContainerArguments } from './watch-args.js';
 import { addDistinct, chooseAimed, unreachedTargets } from './aim.js';
 import { CALL_COST, ROUND_COST, candidateKey, directedSearch, type SearchSubject } from './search/search.js';
 import { REFINE_ROUNDS, boundaryChoice, boundaryRound, boundarySignature, refineBoundaries, type BoundaryGroup } from './search/boundary.js';
@@ -308,13 +309,26 @@ export async function generateTests(sources: GenerationSource[], options: Genera
   // Stable tests: the chosen calls run again with another hash seed, time zone, cwd and sys.argv.
   const verify = allJobs.filter((j) => observed.has(j) && j.cases.length > 0);
   if (verify.length > 0 && result.python) {
+    // Container arguments bound to names first, so that the verification runs see what the call did to them.
+    const unbound = new Map<TestCase, TestCase>();
+    for (const job of verify) {
+      job.cases = await Promise.all(
+        job.cases.map(async (test) => {
+          const bound = await bindContainerArguments(test, job.via);
+          if (bound !== test) unbound.set(bound, test);
+          return bound;
+        }),
+      );
+    }
     try {
       const verdicts = await verifyStability(
         verify.map((job) => ({ target: probeTarget(job, '0', files, repoRoot), cases: job.cases })),
         { python: result.python, sysPath, firstRoots: firstRootsOf(verify, observed), timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects: config.allowSideEffects, memoryBytes: config.probeMemory },
       );
       verify.forEach((job, i) => {
-        job.cases = job.cases.flatMap((test, k) => (verdicts[i]![k] === 'drop' ? [] : verdicts[i]![k] === 'weaken' ? [weakened(test)] : [confirmed(test)]));
+        // A bound argument the call left alone (or changed differently in each run) goes back inline.
+        const plain = (test: TestCase) => (test.outcome.outcome === 'return' && test.outcome.argState ? test : unbound.get(test) ?? test);
+        job.cases = job.cases.flatMap((test, k) => (verdicts[i]![k] === 'drop' ? [] : verdicts[i]![k] === 'weaken' ? [weakened(plain(test))] : [confirmed(plain(test))]));
         if (job.cases.length === 0) job.report.detail = safeStatus.unstable;
       });
     } catch (error) {
@@ -588,7 +602,10 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoots: readon
 function outcomeKey(r: ProbeCandidateResult): string | null {
   if (r.outcome === 'return') {
     if (r.deterministic === false) return null;
-    if (r.literal) return `return ${r.repr}${r.receiverState ? ` then ${r.receiverState}` : ''}`;
+    // What the call did to a container it was given counts as a result of its own.
+    const changes = r.argChanges ? ` changing ${JSON.stringify(r.argChanges)}` : '';
+    if (r.literal) return `return ${r.repr}${r.receiverState ? ` then ${r.receiverState}` : ''}${changes}`;
+    if (changes) return `return ${r.type.module}.${r.type.qualname}${changes}`;
     return r.resultState ? `return ${r.type.module}.${r.type.qualname} ${r.resultState}` : null;
   }
   if (r.outcome === 'raise') return `raise ${r.excType.module}.${r.excType.qualname} ${r.excMessage}`;

@@ -9,6 +9,8 @@ export const ProbeCandidateSchema = z.object({
   id: z.string(),
   /** Statements run in order (`exec`) before the expression. */
   setup: z.array(z.string()),
+  /** Names the setup binds to arguments of the call: those the call changes are reported (argState). */
+  watch: z.optional(z.array(z.string())),
   /** Evaluated (`eval`); a statement is `exec`ed instead and its value is None. A coroutine value is run. */
   expr: z.string(),
 });
@@ -119,6 +121,14 @@ export const ProbeReturnSchema = z.object({
    * most 8; with `repeat`, only those the second run left the same.
    */
   receiverAttrs: z.optional(z.array(z.tuple([z.string(), z.string(), z.boolean()]))),
+  /**
+   * List, dict and set literals passed to a call in the expression that the call changed in
+   * place, as [source text, repr after, literal] (sorted, at most 8); with `repeat`, only those
+   * the second run saw alike.
+   */
+  argChanges: z.optional(z.array(z.tuple([z.string(), z.string(), z.boolean()]))),
+  /** The `watch` names whose value the call changed in place, as [name, repr, literal] (reprs of at most 1,000 characters without an address). */
+  argState: z.optional(z.array(z.tuple([z.string(), z.string(), z.boolean()]))),
   /** An object returned (not a literal) whose attributes are not all plain literals (no resultState): its attributes, as receiverAttrs gives them (all, not only changed ones). */
   resultAttrs: z.optional(z.array(z.tuple([z.string(), z.string(), z.boolean()]))),
 });

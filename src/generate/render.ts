@@ -60,6 +60,13 @@ export function renderTest(test: TestCase, opts: RenderOptions): string[] {
     // Not all plain literals: each attribute the call changed that stayed the same in every run,
     // by value when its repr is a literal, else by its repr (`datetime.time(10, 30)`).
     if (outcome.outcome === 'return' && outcome.receiverAttrs && !candidate.placeholder && !test.pathDependent) body.push(...attributeAsserts('obj', outcome.receiverAttrs));
+    // Arguments the call changed in place, bound to names in the setup (watch-args.ts).
+    if (outcome.outcome === 'return' && outcome.argState && candidate.watch && !candidate.placeholder && !test.pathDependent) {
+      for (const [name, text, literal] of outcome.argState) {
+        if (!candidate.watch.includes(name)) continue;
+        body.push(!literal ? `assert repr(${name}) == ${pyStr(text)}` : `assert ${name} == ${text}`);
+      }
+    }
   }
 
   const usesTmpPath = /\btmp_path\b/.test([...candidate.setup, candidate.expr].join('\n'));

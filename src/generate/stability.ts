@@ -97,6 +97,18 @@ function narrowAttributes(items: StabilityItem[], runs: ReadonlyArray<{ results:
     item.cases.forEach((test, k) => {
       const first = test.outcome as Observed;
       if (first.outcome !== 'return') return;
+      // Arguments bound by name (watch-args.ts) are watched only here: kept when every run agrees.
+      if (test.candidate.watch) {
+        const [one, ...others] = runs.map(({ results, root }) => {
+          const again = results[i]?.[k];
+          // A value holding the run's own folder differs in every run of the test: never asserted.
+          const seen = (again?.outcome === 'return' ? again.argState ?? [] : []).filter(([, text]) => !text.includes(root));
+          return new Map(seen.map(([name, text, literal]) => [name, { text, literal }]));
+        });
+        const agreed = [...(one ?? new Map<string, { text: string; literal: boolean }>())].filter(([name, seen]) => others.every((m) => m.get(name)?.text === seen.text));
+        if (agreed.length > 0) first.argState = agreed.map(([name, seen]) => [name, seen.text, seen.literal]);
+        else delete first.argState;
+      }
       for (const key of ['receiverAttrs', 'resultAttrs'] as const) {
         const attrs = first[key];
         if (!attrs) continue;
@@ -134,7 +146,7 @@ async function verifyOnce(items: StabilityItem[], opts: StabilityOptions, run: (
     const targets: ProbeTarget[] = items.map((item, i) => ({
       ...item.target,
       id: String(i),
-      candidates: item.cases.map((test, k) => ({ id: String(k), setup: test.candidate.setup, expr: test.candidate.expr })),
+      candidates: item.cases.map((test, k) => ({ id: String(k), setup: test.candidate.setup, expr: test.candidate.expr, ...(test.candidate.watch ? { watch: test.candidate.watch } : {}) })),
     }));
     const { runProbe } = await import('./probe.js');
     const calls = targets.reduce((n, t) => n + t.candidates.length, 0);

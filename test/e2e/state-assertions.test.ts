@@ -65,6 +65,15 @@ def make(hour: int):
     return alarm
 `;
 
+const FILL = `def fill(dct, key='a'):
+    dct.setdefault(key, 1)
+    dct['n'] = len(dct)
+
+
+def peek(items):
+    return len(items)
+`;
+
 describe('assertions on state', () => {
   let repo: TempRepo;
   beforeEach(() => {
@@ -111,6 +120,26 @@ describe('assertions on state', () => {
     for (const [from, to] of [['datetime.time(hour % 24, 0)', 'datetime.time(hour % 24, 1)'], ["'alarm %d' % hour", "'alarm %d' % (hour + 1)"], ['datetime.time(hour % 24, 30)', 'datetime.time(hour % 24, 31)']] as const) {
       repo.write('src/alarm.py', ALARM.replace(from, to));
       const run = spawnSync(python, ['-m', 'pytest', '-q', '-x', '-p', 'no:cacheprovider', 'tests/test_alarm.py'], { cwd: repo.root, env: cleanEnv({ PYTHONDONTWRITEBYTECODE: '1' }), encoding: 'utf8' });
+      expect(run.status, `the change ${to} was not caught:\n${run.stdout}`).toBe(1);
+    }
+  });
+
+  it('asserts what a call did to a list or dict it was passed, bound to a name; not one it left alone', () => {
+    const python = requirePython();
+    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
+    repo.write('src/fill.py', FILL);
+    repo.write('.smarttestrc.json', JSON.stringify({ python }));
+    const r = runCli(['generate', 'src/fill.py', '--all'], repo.root);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(path.join(repo.root, 'tests/test_fill.py'), 'utf8');
+    expect(text).toMatch(/dct = (\{[^\n]*\})\n {4}result = fill\(dct[^\n]*\)\n {4}assert result is None\n {4}assert dct == \{[^\n]*'n': \d+\}/);
+    // A list the call only reads stays inline.
+    expect(text).toMatch(/result = peek\(\[/);
+    expect(text).not.toMatch(/assert items ==/);
+    expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_fill.py'], repo.root)).toMatch(/passed/);
+    for (const [from, to] of [['dct.setdefault(key, 1)', 'dct.setdefault(key, 2)'], ["dct['n'] = len(dct)", "dct['n'] = len(dct) + 1"]] as const) {
+      repo.write('src/fill.py', FILL.replace(from, to));
+      const run = spawnSync(python, ['-m', 'pytest', '-q', '-x', '-p', 'no:cacheprovider', 'tests/test_fill.py'], { cwd: repo.root, env: cleanEnv({ PYTHONDONTWRITEBYTECODE: '1' }), encoding: 'utf8' });
       expect(run.status, `the change ${to} was not caught:\n${run.stdout}`).toBe(1);
     }
   });

@@ -23,6 +23,8 @@ export interface Candidate {
   sampleRaises?: boolean;
   /** A value probe of the search (search/tables.ts): run to learn values, never a test. */
   valueProbe?: boolean;
+  /** Names the setup binds to container arguments of the call (watch-args.ts): their state after the call is asserted. */
+  watch?: string[];
 }
 
 export interface TargetContext {

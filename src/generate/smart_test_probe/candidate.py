@@ -8,8 +8,8 @@ import time
 from .state import STATE, _ProbeBlocked, _ProbeTimeout
 from .capture import _PytestStdin, _capture_stream, _captured_text, _closed_std, _reopen_std_fds
 from .tracing import _make_tracer, _traceback_frames
-from .values import MESSAGE_LIMIT, _attribute_reprs, _changed_attributes, _is_literal_type, _receiver_state, _safe_str, _truncate, _type_ref
-from .snippets import _compile, _snippet_free_names, _snippet_names
+from .values import MAX_ATTRS, MESSAGE_LIMIT, _argument_reprs, _attribute_reprs, _changed_attributes, _is_literal_type, _receiver_state, _safe_str, _truncate, _type_ref
+from .snippets import WATCH, _compile, _snippet_free_names, _snippet_names
 from .isolation import _module_state, _seed_random, _state_changes
 from .describe import _fingerprint, _stop_reason
 
@@ -33,6 +33,15 @@ class _Candidates(object):
         tmp = self._make_tmp()
         ns = dict(target.module.__dict__)
         ns["tmp_path"] = self.pathlib.Path(tmp)
+        # Container arguments as the call received them, with their repr then (see _watch_containers).
+        passed = []
+        if codes["containers"]:
+
+            def watch(index, value, passed=passed):
+                passed.append((index, value, _argument_reprs({"v": value}, ["v"]).get("v")))
+                return value
+
+            ns[WATCH] = watch
         if needs_asyncio:  # imported only when used: it is half the probe's start-up time
             import asyncio
 
@@ -67,6 +76,7 @@ class _Candidates(object):
                 exec(code, ns)
             state_before = _receiver_state(ns) if codes["watch"] else None
             attrs_before = _attribute_reprs(ns.get("obj")) if codes["watch"] else None
+            args_before = _argument_reprs(ns, codes["args"]) if codes["args"] else None
             run["phase"] = "expr"
             if codes["mode"] == "eval":
                 value = eval(codes["expr"], ns)
@@ -87,6 +97,18 @@ class _Candidates(object):
                 # Not all plain literals: the attributes the call changed, each asserted by its repr.
                 if state is None:
                     result["attrs"] = _changed_attributes(attrs_before, _attribute_reprs(ns.get("obj")))
+            if args_before is not None:
+                # The arguments the call changed in place (a dict it filled in).
+                result["args"] = _changed_attributes(args_before, _argument_reprs(ns, codes["args"]))
+            if passed:
+                # The same for container literals passed inline: by their source text.
+                changed = {}
+                for index, container, before in passed:
+                    after = _argument_reprs({"v": container}, ["v"]).get("v")
+                    text = codes["containers"][index]
+                    if before is not None and after is not None and after != before and text not in changed:
+                        changed[text] = after
+                result["containers"] = [[text, seen[0], seen[1]] for text, seen in sorted(changed.items())][:MAX_ATTRS] or None
             if value is not None and not _is_literal_type(value):
                 result["value_state"] = _receiver_state({"obj": value})
                 # Not all plain literals: its attributes, each asserted by its repr (the receiver
@@ -177,7 +199,7 @@ class _Candidates(object):
                 report, first
             )
             # Only the attributes the second run left the same (a time of day read from the clock differs).
-            for key, raw in (("receiverAttrs", "attrs"), ("resultAttrs", "value_attrs")):
+            for key, raw in (("receiverAttrs", "attrs"), ("resultAttrs", "value_attrs"), ("argState", "args"), ("argChanges", "containers")):
                 if report.get(key):
                     again = {a[0]: a[1] for a in (second.get(raw) or [])}
                     report[key] = [a for a in report[key] if again.get(a[0]) == a[1]]

@@ -48,7 +48,7 @@ class _Describing(object):
                 out["receiverState"] = run["state"]
             if run.get("value_state") is not None and run["tmp"] not in run["value_state"]:
                 out["resultState"] = run["value_state"]
-            for key, raw in (("receiverAttrs", "attrs"), ("resultAttrs", "value_attrs")):
+            for key, raw in (("receiverAttrs", "attrs"), ("resultAttrs", "value_attrs"), ("argState", "args"), ("argChanges", "containers")):
                 attrs = [a for a in (run.get(raw) or []) if run["tmp"] not in a[1]]
                 if attrs:
                     out[key] = attrs

@@ -41,6 +41,7 @@ def _validate(req):
             need(isinstance(c, dict) and isinstance(c.get("id"), str), "candidate id")
             need(isinstance(c.get("expr"), str), "candidate expr")
             need(isinstance(c.get("setup"), list) and all(isinstance(s, str) for s in c["setup"]), "setup")
+            need(strings(c.get("watch")), "candidate watch")
 
 
 def main():

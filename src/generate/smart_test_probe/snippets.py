@@ -50,6 +50,53 @@ def _snippet_names(free, module_dict):
     return names
 
 
+# The name a watched container argument is passed through (see _watch_containers).
+WATCH = "__smart_test_watch__"
+
+
+class _ContainerArguments(ast.NodeTransformer):
+    """Wraps each list, dict and set display passed to a call (`f({'a': 1})`) in WATCH(k, ...),
+    so that the run can tell whether the call changed it in place; `texts[k]` is its source."""
+
+    def __init__(self, source):
+        self.source = source
+        self.texts = []
+
+    def visit_Lambda(self, node):
+        return node  # a lambda's body runs later, if ever
+
+    def _wrap(self, value):
+        if not isinstance(value, (ast.List, ast.Dict, ast.Set)):
+            return value
+        text = ast.get_source_segment(self.source, value)
+        if text is None:
+            return value
+        self.texts.append(text)
+        call = ast.Call(func=ast.Name(id=WATCH, ctx=ast.Load()), args=[ast.Constant(value=len(self.texts) - 1), value], keywords=[])
+        return ast.copy_location(call, value)
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        node.args = [self._wrap(a) for a in node.args]
+        for kw in node.keywords:
+            kw.value = self._wrap(kw.value)
+        return node
+
+
+def _watch_containers(source, mode):
+    """The expression compiled with its container arguments watched, and their sources; (None, [])
+    when there are none (or the transformation fails)."""
+    try:
+        tree = ast.parse(source, mode=mode)
+        watcher = _ContainerArguments(source)
+        tree = ast.fix_missing_locations(watcher.visit(tree))
+        if not watcher.texts:
+            return None, []
+        return compile(tree, "<candidate>", mode), watcher.texts
+    except Exception:
+        return None, []
+
+
 def _compile(candidate):
     setup = [compile(s, "<candidate-setup>", "exec") for s in candidate["setup"]]
     expr = candidate["expr"]
@@ -59,8 +106,13 @@ def _compile(candidate):
     except SyntaxError:
         code = compile(expr, "<candidate>", "exec")
         mode = "exec"
+    watched, containers = _watch_containers(expr, mode)
+    if watched is not None:
+        code = watched
     # A method call on the receiver `obj` the setup built: its state after the call is recorded.
-    return {"setup": setup, "expr": code, "mode": mode, "watch": "obj" in code.co_names}
+    # Names the setup binds to arguments of the call ("watch"): their values after the call are recorded.
+    args = [n for n in candidate.get("watch") or () if isinstance(n, str)]
+    return {"setup": setup, "expr": code, "mode": mode, "watch": "obj" in code.co_names, "args": args, "containers": containers}
 
 
 class _RaiseLines(object):

@@ -142,3 +142,22 @@ def _changed_attributes(before, after):
         return None
     changed = sorted(name for name, seen in after.items() if before.get(name) != seen)
     return [[name, after[name][0], after[name][1]] for name in changed[:MAX_ATTRS]] or None
+
+
+def _argument_reprs(ns, names):
+    """{name: (repr, literal)} of the named values of ns (arguments bound by the setup), for
+    reprs of at most STATE_LIMIT characters without an address."""
+    out = {}
+    for name in names:
+        if name not in ns:
+            continue
+        value = ns[name]
+        if type(value) in (list, tuple, dict, set, frozenset, str, bytes) and len(value) > STATE_LIMIT:
+            continue
+        try:
+            text = repr(value)
+        except Exception:
+            continue
+        if type(text) is str and len(text) <= STATE_LIMIT and " at 0x" not in text:
+            out[name] = (text, _is_literal(value, text) and not _has_float(value))
+    return out

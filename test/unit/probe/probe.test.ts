@@ -374,6 +374,30 @@ describe('runProbe: side effects', () => {
     ).toMatchObject({ blockedBy: 'os.environ changed' });
   });
 
+  it('reports the list, dict and set literals a call changed in place, and the watched names it changed', async () => {
+    const res = await runProbe(
+      python,
+      request([
+        {
+          ...target('tag', []),
+          candidates: [
+            { id: 'inline', setup: [], expr: "tag(['a'], 'b')" },
+            { id: 'untouched', setup: [], expr: "tag([], 'b') + len({'k': 1})" },
+            { id: 'named', setup: ['xs = [1]', 'ys = [2]'], expr: 'tag(xs, 2)', watch: ['xs', 'ys'] },
+          ],
+        },
+      ]),
+      { timeoutMs: 20_000 },
+    );
+    const [inline, untouched, named] = res.targets[0]!.candidates;
+    expect(inline).toMatchObject({ outcome: 'return', repr: '2', argChanges: [["['a']", "['a', 'b']", true]] });
+    // The dict passed to len is not changed; the list passed to tag is.
+    expect(untouched).toMatchObject({ argChanges: [['[]', "['b']", true]] });
+    // Named arguments: only the one the call changed.
+    expect(named).toMatchObject({ argState: [['xs', '[1, 2]', true]] });
+    expect(named).not.toHaveProperty('argChanges');
+  });
+
   it('randomSeed seeds random before each run: the same seed, the same value; the check run still sees the randomness', async () => {
     const once = async (randomSeed: number) => {
       const res = await runProbe(python, request([target('roll', ['roll()', 'roll()'])], { randomSeed }), { timeoutMs: 20_000 });
