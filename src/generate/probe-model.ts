@@ -129,7 +129,7 @@ export const ProbeReturnSchema = z.object({
   argChanges: z.optional(z.array(z.tuple([z.string(), z.string(), z.boolean()]))),
   /** The `watch` names whose value the call changed in place, as [name, repr, literal] (reprs of at most 1,000 characters without an address). */
   argState: z.optional(z.array(z.tuple([z.string(), z.string(), z.boolean()]))),
-  /** An object returned (not a literal) whose attributes are not all plain literals (no resultState): its attributes, as receiverAttrs gives them (all, not only changed ones). */
+  /** An object returned (not a literal, not the receiver): its attributes, as receiverAttrs gives them (all, not only changed ones). */
   resultAttrs: z.optional(z.array(z.tuple([z.string(), z.string(), z.boolean()]))),
 });
 

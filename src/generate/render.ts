@@ -101,7 +101,9 @@ function assertion(test: TestCase, opts: RenderOptions, imports: Set<string>): s
     return [`assert result == ${outcome.repr}`];
   }
   if (!outcome.reprTruncated && !outcome.mentionsTmpPath && !/ at 0x[0-9a-fA-F]+/.test(outcome.repr) && outcome.repr.length <= 300 && !outcome.reprError) {
-    return [typeCheck(), `assert repr(result) == ${pyStr(outcome.repr)}`];
+    // Public attributes its repr does not show (an exception's repr shows its args only).
+    const hidden = (outcome.resultAttrs ?? []).filter(([name, text]) => !name.startsWith('_') && !outcome.repr.includes(text));
+    return [typeCheck(), `assert repr(result) == ${pyStr(outcome.repr)}`, ...attributeAsserts('result', hidden)];
   }
   // An object whose repr says nothing stable: its attributes, when they are all plain literals;
   // else each one every run saw alike (by value, or by its repr).

@@ -58,6 +58,16 @@ class Alarm:
         return self
 
 
+class Snooze:
+    def __init__(self, minutes: int):
+        self.minutes = minutes
+        self.until = datetime.time(0, minutes % 60)
+        self._seen = 0
+
+    def __repr__(self):
+        return 'Snooze(%d)' % self.minutes
+
+
 def make(hour: int):
     alarm = Alarm()
     alarm.at = datetime.time(hour % 24, 30)
@@ -114,10 +124,12 @@ describe('assertions on state', () => {
     expect(text).toMatch(/result = obj\.set\((\d+)\)\n {4}assert isinstance\(result, Alarm\)\n {4}assert repr\(obj\.at\) == 'datetime\.time\(\d+, 0\)'\n {4}assert obj\.label == 'alarm \1'\n/);
     expect(text).not.toMatch(/obj\.(armed_at|handler)/);
     expect(text).not.toContain('vars(obj)');
+    // An object whose repr hides some of its public attributes: those too.
+    expect(text).toMatch(/result = Snooze\((\d+)\)\n {4}assert isinstance\(result, Snooze\)\n {4}assert repr\(result\) == 'Snooze\(\1\)'\n {4}assert repr\(result\.until\) == 'datetime\.time\(0, \d+\)'\n\n/);
     // An object returned whose repr has an address: its attributes every run saw alike.
     expect(text).toMatch(/result = make\(\d+\)\n {4}assert isinstance\(result, Alarm\)\n {4}assert result\.armed_at is None\n {4}assert repr\(result\.at\) == 'datetime\.time\(\d+, 30\)'\n {4}assert result\.label == ''\n/);
     expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_alarm.py'], repo.root)).toMatch(/passed/);
-    for (const [from, to] of [['datetime.time(hour % 24, 0)', 'datetime.time(hour % 24, 1)'], ["'alarm %d' % hour", "'alarm %d' % (hour + 1)"], ['datetime.time(hour % 24, 30)', 'datetime.time(hour % 24, 31)']] as const) {
+    for (const [from, to] of [['datetime.time(hour % 24, 0)', 'datetime.time(hour % 24, 1)'], ["'alarm %d' % hour", "'alarm %d' % (hour + 1)"], ['datetime.time(hour % 24, 30)', 'datetime.time(hour % 24, 31)'], ['datetime.time(0, minutes % 60)', 'datetime.time(1, minutes % 60)']] as const) {
       repo.write('src/alarm.py', ALARM.replace(from, to));
       const run = spawnSync(python, ['-m', 'pytest', '-q', '-x', '-p', 'no:cacheprovider', 'tests/test_alarm.py'], { cwd: repo.root, env: cleanEnv({ PYTHONDONTWRITEBYTECODE: '1' }), encoding: 'utf8' });
       expect(run.status, `the change ${to} was not caught:\n${run.stdout}`).toBe(1);

@@ -111,9 +111,10 @@ class _Candidates(object):
                 result["containers"] = [[text, seen[0], seen[1]] for text, seen in sorted(changed.items())][:MAX_ATTRS] or None
             if value is not None and not _is_literal_type(value):
                 result["value_state"] = _receiver_state({"obj": value})
-                # Not all plain literals: its attributes, each asserted by its repr (the receiver
-                # itself, returned by a fluent method, is asserted as the receiver).
-                if result["value_state"] is None and not (codes["watch"] and value is ns.get("obj")):
+                # Its attributes, each asserted by its repr when vars(result) is not asserted
+                # whole or its repr hides them (the receiver itself, returned by a fluent method,
+                # is asserted as the receiver).
+                if not (codes["watch"] and value is ns.get("obj")):
                     result["value_attrs"] = _changed_attributes({}, _attribute_reprs(value))
             run["phase"] = None
         except BaseException as exc:  # noqa: B902 - everything a candidate does is data
