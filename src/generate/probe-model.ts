@@ -51,6 +51,8 @@ export const ProbeRequestSchema = z.object({
    * second run of `repeat` uses another seed. Default: not seeded.
    */
   randomSeed: z.optional(z.int().check(z.nonnegative())),
+  /** fd 1 is a temporary regular file while candidates run (as under pytest's capture), not /dev/null. */
+  stdoutFile: z.optional(z.boolean()),
   /**
    * Cap on the memory of the process running the candidates, in bytes (its data segment on
    * Linux, else its address space); null: none. Default 1 GiB.
@@ -146,6 +148,8 @@ const exceptionFields = {
   enteredTarget: z.boolean(),
   /** The exception carries notes (`add_note`), which pytest 8 appends to the text `match=` searches. */
   hasNotes: z.optional(z.boolean()),
+  /** The exception's own attributes (its `__dict__`), as receiverAttrs gives them; with `repeat`, those the second run saw alike. */
+  excAttrs: z.optional(z.array(z.tuple([z.string(), z.string(), z.boolean()]))),
 };
 
 /** The call ran the target and the target raised (propagated) an exception; SystemExit included. */

@@ -31,11 +31,15 @@ import type { TestCase } from './render.js';
  */
 export const FIRST_RUN = { env: { PYTHONHASHSEED: '0', TZ: 'UTC' }, argv: ['pytest'], randomSeed: 0 } as const;
 
-/** How the verification probes run: each different from the first and from each other. */
+/**
+ * How the verification probes run: each different from the first and from each other. In the
+ * first, fd 1 is a regular file as under pytest's capture (elsewhere it is /dev/null): a call
+ * whose outcome depends on it (`os.path.isfile(1)`) is found out.
+ */
 export const VERIFY_RUNS = [
-  { env: { PYTHONHASHSEED: '1', TZ: '<+1345>-13:45' }, argv: ['smart-test-verify', '--verify', '-x'], randomSeed: 1 },
-  { env: { PYTHONHASHSEED: '2', TZ: '<-0330>+03:30' }, argv: ['verify.py', 'one', 'two'], randomSeed: 2 },
-  { env: { PYTHONHASHSEED: '3', TZ: '<+0530>-05:30' }, argv: ['/usr/bin/verify', '-q'], randomSeed: 3 },
+  { env: { PYTHONHASHSEED: '1', TZ: '<+1345>-13:45' }, argv: ['smart-test-verify', '--verify', '-x'], randomSeed: 1, stdoutFile: true },
+  { env: { PYTHONHASHSEED: '2', TZ: '<-0330>+03:30' }, argv: ['verify.py', 'one', 'two'], randomSeed: 2, stdoutFile: false },
+  { env: { PYTHONHASHSEED: '3', TZ: '<+0530>-05:30' }, argv: ['/usr/bin/verify', '-q'], randomSeed: 3, stdoutFile: false },
 ] as const;
 
 export type Verdict = 'keep' | 'weaken' | 'drop';
@@ -96,6 +100,19 @@ function narrowAttributes(items: StabilityItem[], runs: ReadonlyArray<{ results:
   items.forEach((item, i) => {
     item.cases.forEach((test, k) => {
       const first = test.outcome as Observed;
+      if (first.outcome === 'raise') {
+        if (!first.excAttrs) return;
+        const stable = first.excAttrs.filter(([name, text]) =>
+          runs.every(({ results, root }) => {
+            const again = results[i]?.[k];
+            const seen = again?.outcome === 'raise' ? again.excAttrs?.find((a) => a[0] === name) : undefined;
+            return seen !== undefined && mask(seen[1], root) === maskAll(text, firstRoots);
+          }),
+        );
+        if (stable.length > 0) first.excAttrs = stable;
+        else delete first.excAttrs;
+        return;
+      }
       if (first.outcome !== 'return') return;
       // Arguments bound by name (watch-args.ts) are watched only here: kept when every run agrees.
       if (test.candidate.watch) {
@@ -153,7 +170,7 @@ async function verifyOnce(items: StabilityItem[], opts: StabilityOptions, run: (
     // Its tmp folder is named unlike the first run's, so a value listing the working directory differs.
     const response = await runProbe(
       opts.python,
-      { sysPath: opts.sysPath, cwd: root, timeoutSeconds: opts.timeoutSeconds, allowSideEffects: opts.allowSideEffects, ...(opts.memoryBytes ? { memoryBytes: opts.memoryBytes } : {}), tmpPath: path.join(root, 'tmp-verify'), argv: [...run.argv], randomSeed: run.randomSeed, targets },
+      { sysPath: opts.sysPath, cwd: root, timeoutSeconds: opts.timeoutSeconds, allowSideEffects: opts.allowSideEffects, ...(opts.memoryBytes ? { memoryBytes: opts.memoryBytes } : {}), tmpPath: path.join(root, 'tmp-verify'), argv: [...run.argv], randomSeed: run.randomSeed, ...(run.stdoutFile ? { stdoutFile: true } : {}), targets },
       { timeoutMs: 60_000 + calls * 2 * opts.timeoutSeconds * 1000, env: run.env },
     );
     const results: Array<Array<ProbeCandidateResult | undefined>> = items.map(() => []);

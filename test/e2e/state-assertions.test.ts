@@ -82,6 +82,18 @@ const FILL = `def fill(dct, key='a'):
 
 def peek(items):
     return len(items)
+
+
+class Rejected(Exception):
+    def __init__(self, message, code):
+        super().__init__(message)
+        self.code = code
+
+
+def check(code: int):
+    if code > 3:
+        raise Rejected('too high', code)
+    return code
 `;
 
 describe('assertions on state', () => {
@@ -136,7 +148,7 @@ describe('assertions on state', () => {
     }
   });
 
-  it('asserts what a call did to a list or dict it was passed, bound to a name; not one it left alone', () => {
+  it('asserts what a call did to a list or dict it was passed, bound to a name, not one it left alone; and the data an exception carries', () => {
     const python = requirePython();
     repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
     repo.write('src/fill.py', FILL);
@@ -145,11 +157,13 @@ describe('assertions on state', () => {
     expect(r.code, r.stderr).toBe(0);
     const text = readFileSync(path.join(repo.root, 'tests/test_fill.py'), 'utf8');
     expect(text).toMatch(/dct = (\{[^\n]*\})\n {4}result = fill\(dct[^\n]*\)\n {4}assert result is None\n {4}assert dct == \{[^\n]*'n': \d+\}/);
+    // An exception's data beyond its message.
+    expect(text).toMatch(/with pytest\.raises\(Rejected, match='\^too high\$'\) as excinfo:\n {8}check\((\d+)\)\n {4}assert excinfo\.value\.code == \1\n/);
     // A list the call only reads stays inline.
     expect(text).toMatch(/result = peek\(\[/);
     expect(text).not.toMatch(/assert items ==/);
     expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_fill.py'], repo.root)).toMatch(/passed/);
-    for (const [from, to] of [['dct.setdefault(key, 1)', 'dct.setdefault(key, 2)'], ["dct['n'] = len(dct)", "dct['n'] = len(dct) + 1"]] as const) {
+    for (const [from, to] of [['dct.setdefault(key, 1)', 'dct.setdefault(key, 2)'], ["dct['n'] = len(dct)", "dct['n'] = len(dct) + 1"], ["Rejected('too high', code)", "Rejected('too high', code + 1)"]] as const) {
       repo.write('src/fill.py', FILL.replace(from, to));
       const run = spawnSync(python, ['-m', 'pytest', '-q', '-x', '-p', 'no:cacheprovider', 'tests/test_fill.py'], { cwd: repo.root, env: cleanEnv({ PYTHONDONTWRITEBYTECODE: '1' }), encoding: 'utf8' });
       expect(run.status, `the change ${to} was not caught:\n${run.stdout}`).toBe(1);

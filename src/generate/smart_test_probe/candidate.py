@@ -120,6 +120,11 @@ class _Candidates(object):
         except BaseException as exc:  # noqa: B902 - everything a candidate does is data
             result["exc"] = exc
             result["tb_frames"] = _traceback_frames(exc)
+            # The data an exception carries (its own attributes), read while the time limit runs.
+            try:
+                result["exc_attrs"] = _changed_attributes({}, _attribute_reprs(exc))
+            except BaseException:  # noqa: B902 - a repr that times out or raises: no attributes
+                result["exc_attrs"] = None
         finally:
             STATE.in_candidate = False
             STATE.gate = False
@@ -128,6 +133,12 @@ class _Candidates(object):
             elapsed = time.perf_counter() - run["started"]
             env_changed = self._restore(snap)
             closed = _closed_std(out_stream, err_stream, stdin)
+            if STATE.stdout_file:
+                try:
+                    os.ftruncate(1, 0)
+                    os.lseek(1, 0, os.SEEK_SET)
+                except OSError:
+                    pass
             try:
                 stdin.close()
             except OSError:
@@ -200,7 +211,7 @@ class _Candidates(object):
                 report, first
             )
             # Only the attributes the second run left the same (a time of day read from the clock differs).
-            for key, raw in (("receiverAttrs", "attrs"), ("resultAttrs", "value_attrs"), ("argState", "args"), ("argChanges", "containers")):
+            for key, raw in (("receiverAttrs", "attrs"), ("resultAttrs", "value_attrs"), ("argState", "args"), ("argChanges", "containers"), ("excAttrs", "exc_attrs")):
                 if report.get(key):
                     again = {a[0]: a[1] for a in (second.get(raw) or [])}
                     report[key] = [a for a in report[key] if again.get(a[0]) == a[1]]

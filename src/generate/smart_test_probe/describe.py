@@ -75,6 +75,9 @@ class _Describing(object):
         # pytest 8 matches `match=` against the message and the exception's notes.
         if getattr(exc, "__notes__", None):
             described["hasNotes"] = True
+        attrs = [a for a in (run.get("exc_attrs") or []) if run["tmp"] not in a[1]]
+        if attrs:
+            described["excAttrs"] = attrs
         return described
 
 

@@ -40,6 +40,8 @@ class _State(object):
         # process, and (from a forked child) the probe itself. Filled by _protect().
         self.protected = frozenset()
         self.protected_groups = frozenset()
+        # fd 1 is a regular file (request "stdoutFile"), emptied after each run.
+        self.stdout_file = False
 
 
 STATE = _State()

@@ -398,6 +398,23 @@ describe('runProbe: side effects', () => {
     expect(named).not.toHaveProperty('argChanges');
   });
 
+  it('stdoutFile makes fd 1 a regular file, emptied after each run, as under pytest; else it is /dev/null', async () => {
+    const calls = [{ setup: ['import os'], expr: 'os.path.isfile(1)' }, { setup: ['import os'], expr: "os.write(1, b'x' * 1000) and os.fstat(1).st_size" }, { setup: ['import os'], expr: 'os.fstat(1).st_size' }];
+    const run = async (stdoutFile: boolean) => (await runProbe(python, request([target('add', calls)], { stdoutFile }), { timeoutMs: 20_000 })).targets[0]!.candidates.map((c) => (c.outcome === 'return' ? c.repr : c.outcome));
+    expect(await run(true)).toEqual(['True', '1000', '0']);
+    expect(await run(false)).toEqual(['False', '0', '0']);
+  });
+
+  it('reports the attributes an exception carries', async () => {
+    const res = await runProbe(python, request([target('reject', ['reject(7)', "reject([])"])]), { timeoutMs: 20_000 });
+    const [seven, list] = res.targets[0]!.candidates;
+    expect(seven).toMatchObject({ outcome: 'raise', excType: { qualname: 'Rejected' }, excMessage: 'rejected', excAttrs: [['code', '7', true]] });
+    expect(list).toMatchObject({ excAttrs: [['code', '[]', true]] });
+    // A builtin exception keeps its data outside __dict__: nothing reported.
+    const builtin = await runProbe(python, request([target('parse_positive', ["parse_positive('-3')"])]), { timeoutMs: 20_000 });
+    expect(builtin.targets[0]!.candidates[0]).not.toHaveProperty('excAttrs');
+  });
+
   it('randomSeed seeds random before each run: the same seed, the same value; the check run still sees the randomness', async () => {
     const once = async (randomSeed: number) => {
       const res = await runProbe(python, request([target('roll', ['roll()', 'roll()'])], { randomSeed }), { timeoutMs: 20_000 });
