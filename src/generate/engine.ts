@@ -593,9 +593,25 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoots: readon
   const aimed = reaching.filter((p) => distinct.includes(p) || edges.includes(p));
   for (const { r, c } of aimed) {
     const text = r.outcome === 'return' ? r.repr : r.outcome === 'raise' ? r.excMessage : '';
-    kept.push({ candidate: c, outcome: r as ProbeReturn | ProbeRaise, names: r.names.map((n) => n.name), pathDependent: tmpRoots.some((t) => text.includes(t)) });
+    kept.push({ candidate: c, outcome: r as ProbeReturn | ProbeRaise, names: r.names.map((n) => n.name), pathDependent: tmpRoots.some((t) => text.includes(t)) || differsInTest(text, c, r.outcome === 'raise' || (r.outcome === 'return' && r.literal)) });
   }
   return kept;
+}
+
+/**
+ * A value or message asserted as text holds what is different when the test runs: an object's
+ * address (a string that embeds `<function f at 0x...>`, which the probe's checks mask), or a
+ * class or function the test itself defines (`<class 'pkg.mod.SampleClass'>` in the probe is
+ * `<class 'tests.test_mod.test_f.<locals>.SampleClass'>` in the test).
+ */
+function differsInTest(text: string, c: Candidate, asText: boolean): boolean {
+  // (An object's repr with an address is never asserted as text anyway: see render.ts.)
+  if (asText && / at 0x[0-9a-fA-F]+/.test(text)) return true;
+  // A qualname of something the test defines (the probe gives them the test's `<locals>` form),
+  // or of a lambda or comprehension (in the test they are inside the test function).
+  if (/\.<locals>\.|<(lambda|genexpr|listcomp|dictcomp|setcomp)>/.test(text)) return true;
+  const local = c.setup.flatMap((s) => [...s.matchAll(/^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/gm)].map((m) => m[1]!));
+  return local.some((name) => new RegExp(`<(?:class|function) '?[\\w.<>]*\\b${name}\\b`).test(text));
 }
 
 /** What a test of this result asserts exactly, or null when it asserts no exact value. */

@@ -109,6 +109,8 @@ export const ProbeReturnSchema = z.object({
   mentionsTmpPath: z.boolean(),
   /** Set when repr() itself raised ("Type: message"); repr is then a placeholder. */
   reprError: z.optional(z.string()),
+  /** The expression gave a coroutine (an async property, a call that returns one), which the probe ran: the test runs it too. */
+  awaited: z.optional(z.boolean()),
   /**
    * A method call on the setup's `obj` that changed its attributes: repr of `vars(obj)` after
    * the call, when every attribute is a plain literal (at most 1,000 characters).

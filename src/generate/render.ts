@@ -10,7 +10,10 @@ export interface TestCase {
   outcome: ProbeReturn | ProbeRaise | StaticOutcome;
   /** Names of the target module the snippet uses, to import in the test. */
   names: string[];
-  /** The observed value or message holds the run's temporary path: it differs in every run of the test. */
+  /**
+   * The observed value or message holds what differs in every run of the test (the run's
+   * temporary path, an object's address, a class the test defines): not asserted exactly.
+   */
   pathDependent?: boolean;
   /** sys.argv and environment variables the test sets first, as the probe ran the call (see ambient.ts). */
   ambient?: AmbientSetting;
@@ -42,9 +45,12 @@ export function renderTest(test: TestCase, opts: RenderOptions): string[] {
     // A function or class defined in the test (a sample callable) is followed by a blank line.
     if (/^(async\s+)?(def|class)\s/.test(stmt) && stmt.includes('\n')) body.push('');
   }
-  const usesAsyncio = /\basyncio\./.test(candidate.expr) || candidate.setup.some((s) => /\basyncio\./.test(s));
+  // A coroutine the expression gave (an async property) was run by the probe: the test runs it too.
+  const awaited = ((outcome.outcome === 'return' && outcome.awaited) || (outcome.outcome === 'raise' && outcome.phase === 'await')) && !candidate.expr.includes('\n');
+  const expr = awaited ? `asyncio.run(${candidate.expr})` : candidate.expr;
+  const usesAsyncio = /\basyncio\./.test(expr) || candidate.setup.some((s) => /\basyncio\./.test(s));
   if (usesAsyncio) extraImports.push('import asyncio');
-  const exprLines = candidate.expr.split('\n');
+  const exprLines = expr.split('\n');
   const placeholderNote = candidate.placeholder ? `  ${placeholderComment(opts.placeholder)}` : '';
 
   if (outcome.outcome === 'raise' || outcome.outcome === 'static-raise') {

@@ -179,3 +179,50 @@ describe('generate: doctest examples that print', () => {
     expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_greet.py'], repo.root)).toMatch(/2 passed/);
   });
 });
+
+describe('generate: values that look different under pytest', () => {
+  let repo: TempRepo;
+  beforeEach(() => {
+    repo = makeRepo();
+  });
+  afterEach(() => repo.cleanup());
+
+  it('does not assert text holding an address or a name the test defines, and runs a coroutine a property gives', () => {
+    const python = requirePython();
+    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
+    repo.write('.smarttestrc.json', JSON.stringify({ python }));
+    repo.write(
+      'src/shows.py',
+      [
+        'def shown(func):',
+        '    """Text naming a callable."""',
+        '    func(1)',
+        '    return "calling %s" % (func,)',
+        '',
+        '',
+        'def qualified(callback):',
+        '    callback(1)',
+        '    return callback.__qualname__',
+        '',
+        '',
+        'class Loop:',
+        '    def __init__(self, items: list):',
+        '        self.items = items',
+        '',
+        '    @property',
+        '    async def length(self):',
+        '        return len(self.items)',
+        '',
+      ].join('\n'),
+    );
+    const r = runCli(['generate', 'src/shows.py', '--all'], repo.root);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(path.join(repo.root, 'tests/test_shows.py'), 'utf8');
+    expect(text).toMatch(/result = shown\(\w+\)\n\s+assert isinstance\(result, str\)/);
+    expect(text).not.toMatch(/ at 0x/);
+    expect(text).not.toContain('<locals>');
+    expect(text).toMatch(/result = asyncio\.run\(obj\.length\)\n\s+assert result == \d+/);
+    // runPython throws when a test fails.
+    expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_shows.py'], repo.root)).toMatch(/passed/);
+  });
+});

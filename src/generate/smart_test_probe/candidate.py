@@ -74,6 +74,8 @@ class _Candidates(object):
                 sys.settrace(tracer)
             for code in codes["setup"]:
                 exec(code, ns)
+            if codes["setup"]:
+                _as_test_locals(ns, target.module.__dict__)
             state_before = _receiver_state(ns) if codes["watch"] else None
             attrs_before = _attribute_reprs(ns.get("obj")) if codes["watch"] else None
             args_before = _argument_reprs(ns, codes["args"]) if codes["args"] else None
@@ -85,6 +87,7 @@ class _Candidates(object):
                 value = None
             if isinstance(value, _Coroutine):
                 run["phase"] = "await"
+                result["awaited"] = True
                 import asyncio
 
                 value = asyncio.run(value)
@@ -224,3 +227,20 @@ class _Candidates(object):
         report["stdout"] = first["stdout"]
         report["stderr"] = first["stderr"]
         return report
+
+
+def _as_test_locals(ns, module_dict):
+    """Functions and classes the setup defined get the qualname they have in the test, where
+    they are defined inside the test function (`test_f.<locals>.sample_two_args`): a value that
+    shows one (`str(func)`) looks in the probe as it will in the test."""
+    for name, value in list(ns.items()):
+        if module_dict.get(name) is value:
+            continue
+        code = getattr(value, "__code__", None)
+        local_function = code is not None and getattr(code, "co_filename", None) == "<candidate-setup>"
+        local_class = isinstance(value, type) and getattr(value, "__qualname__", None) == name and module_dict.get(name) is not value and getattr(value, "__module__", None) == ns.get("__name__")
+        if local_function or local_class:
+            try:
+                value.__qualname__ = "test.<locals>." + name
+            except (AttributeError, TypeError):
+                pass

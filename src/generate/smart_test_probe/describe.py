@@ -44,6 +44,8 @@ class _Describing(object):
             }
             if run["repr_error"] is not None:
                 out["reprError"] = run["repr_error"]
+            if run.get("awaited"):
+                out["awaited"] = True  # the expression gave a coroutine, which the probe ran
             if run.get("state") is not None and run["tmp"] not in run["state"]:
                 out["receiverState"] = run["state"]
             if run.get("value_state") is not None and run["tmp"] not in run["value_state"]:
