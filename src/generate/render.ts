@@ -71,10 +71,7 @@ export function renderTest(test: TestCase, opts: RenderOptions): string[] {
     if (outcome.outcome === 'return' && outcome.receiverAttrs && !candidate.placeholder && !test.pathDependent) body.push(...attributeAsserts('obj', outcome.receiverAttrs));
     // Arguments the call changed in place, bound to names in the setup (watch-args.ts).
     if (outcome.outcome === 'return' && outcome.argState && candidate.watch && !candidate.placeholder && !test.pathDependent) {
-      for (const [name, text, literal] of outcome.argState) {
-        if (!candidate.watch.includes(name)) continue;
-        body.push(!literal ? `assert repr(${name}) == ${pyStr(text)}` : `assert ${name} == ${text}`);
-      }
+      for (const [name, text, literal] of outcome.argState) if (candidate.watch.includes(name)) body.push(valueAssert(name, text, literal));
     }
   }
 
@@ -121,11 +118,15 @@ function assertion(test: TestCase, opts: RenderOptions, imports: Set<string>): s
   return [typeCheck()];
 }
 
-/** One assertion per attribute: by value when its repr reads back as the value, else by its repr. */
+/** One assertion per attribute (see valueAssert). */
 function attributeAsserts(name: string, attrs: ReadonlyArray<readonly [string, string, boolean]>): string[] {
-  return attrs
-    .filter(([attr]) => /^[A-Za-z_]\w*$/.test(attr))
-    .map(([attr, text, literal]) => (!literal ? `assert repr(${name}.${attr}) == ${pyStr(text)}` : /^(None|True|False)$/.test(text) ? `assert ${name}.${attr} is ${text}` : `assert ${name}.${attr} == ${text}`));
+  return attrs.filter(([attr]) => /^[A-Za-z_]\w*$/.test(attr)).map(([attr, text, literal]) => valueAssert(`${name}.${attr}`, text, literal));
+}
+
+/** `expr` asserted by value when its repr reads back as the value (None, True, False with `is`), else by its repr. */
+function valueAssert(expr: string, text: string, literal: boolean): string {
+  if (!literal) return `assert repr(${expr}) == ${pyStr(text)}`;
+  return /^(None|True|False)$/.test(text) ? `assert ${expr} is ${text}` : `assert ${expr} == ${text}`;
 }
 
 function exceptionName(type: { module: string; qualname: string }, module: string, imports: Set<string>, extraImports: string[]): string {
