@@ -593,7 +593,9 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoots: readon
   const aimed = reaching.filter((p) => distinct.includes(p) || edges.includes(p));
   for (const { r, c } of aimed) {
     const text = r.outcome === 'return' ? r.repr : r.outcome === 'raise' ? r.excMessage : '';
-    kept.push({ candidate: c, outcome: r as ProbeReturn | ProbeRaise, names: r.names.map((n) => n.name), pathDependent: tmpRoots.some((t) => text.includes(t)) || differsInTest(text, c, r.outcome === 'raise' || (r.outcome === 'return' && r.literal)) });
+    // Everything the test may assert as text: the value or message, and the states and attributes.
+    const asserted = [text, ...(r.outcome === 'return' ? [r.receiverState, r.resultState, ...(r.receiverAttrs ?? []).map((a) => a[1]), ...(r.resultAttrs ?? []).map((a) => a[1]), ...(r.argChanges ?? []).map((a) => a[1])] : r.outcome === 'raise' ? (r.excAttrs ?? []).map((a) => a[1]) : [])].filter((t): t is string => typeof t === 'string').join('\n');
+    kept.push({ candidate: c, outcome: r as ProbeReturn | ProbeRaise, names: r.names.map((n) => n.name), pathDependent: tmpRoots.some((t) => text.includes(t)) || differsInTest(text, c, r.outcome === 'raise' || (r.outcome === 'return' && r.literal)) || differsInTest(asserted, c, false) });
   }
   return kept;
 }
@@ -608,8 +610,10 @@ function differsInTest(text: string, c: Candidate, asText: boolean): boolean {
   // (An object's repr with an address is never asserted as text anyway: see render.ts.)
   if (asText && / at 0x[0-9a-fA-F]+/.test(text)) return true;
   // A qualname of something the test defines (the probe gives them the test's `<locals>` form),
-  // or of a lambda or comprehension (in the test they are inside the test function).
-  if (/\.<locals>\.|<(lambda|genexpr|listcomp|dictcomp|setcomp)>/.test(text)) return true;
+  // or of a lambda or comprehension (in the test they are inside the test function); the module
+  // the probe gives them (the test module's name is not known then); the probe's own file names
+  // for the call (a traceback or call point of the test shows the test file).
+  if (/\.<locals>\.|<(lambda|genexpr|listcomp|dictcomp|setcomp)>|\bsmart_test_test_module\b|<candidate(-setup)?>/.test(text)) return true;
   const local = c.setup.flatMap((s) => [...s.matchAll(/^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/gm)].map((m) => m[1]!));
   return local.some((name) => new RegExp(`<(?:class|function) '?[\\w.<>]*\\b${name}\\b`).test(text));
 }

@@ -53,6 +53,8 @@ export const ProbeRequestSchema = z.object({
   randomSeed: z.optional(z.int().check(z.nonnegative())),
   /** fd 1 is a temporary regular file while candidates run (as under pytest's capture), not /dev/null. */
   stdoutFile: z.optional(z.boolean()),
+  /** Each candidate's expression runs this many Python frames deeper (0..100; default 0). */
+  extraFrames: z.optional(z.int().check(z.gte(0), z.lte(100))),
   /**
    * Cap on the memory of the process running the candidates, in bytes (its data segment on
    * Linux, else its address space); null: none. Default 1 GiB.

@@ -33,13 +33,14 @@ export const FIRST_RUN = { env: { PYTHONHASHSEED: '0', TZ: 'UTC' }, argv: ['pyte
 
 /**
  * How the verification probes run: each different from the first and from each other. In the
- * first, fd 1 is a regular file as under pytest's capture (elsewhere it is /dev/null): a call
- * whose outcome depends on it (`os.path.isfile(1)`) is found out.
+ * first, fd 1 is a regular file as under pytest's capture (elsewhere it is /dev/null), and each
+ * call runs 25 frames deeper: a call whose outcome depends on either (`os.path.isfile(1)`, the
+ * length of the current stack) is found out.
  */
 export const VERIFY_RUNS = [
-  { env: { PYTHONHASHSEED: '1', TZ: '<+1345>-13:45' }, argv: ['smart-test-verify', '--verify', '-x'], randomSeed: 1, stdoutFile: true },
-  { env: { PYTHONHASHSEED: '2', TZ: '<-0330>+03:30' }, argv: ['verify.py', 'one', 'two'], randomSeed: 2, stdoutFile: false },
-  { env: { PYTHONHASHSEED: '3', TZ: '<+0530>-05:30' }, argv: ['/usr/bin/verify', '-q'], randomSeed: 3, stdoutFile: false },
+  { env: { PYTHONHASHSEED: '1', TZ: '<+1345>-13:45' }, argv: ['smart-test-verify', '--verify', '-x'], randomSeed: 1, stdoutFile: true, extraFrames: 25 },
+  { env: { PYTHONHASHSEED: '2', TZ: '<-0330>+03:30' }, argv: ['verify.py', 'one', 'two'], randomSeed: 2, stdoutFile: false, extraFrames: 0 },
+  { env: { PYTHONHASHSEED: '3', TZ: '<+0530>-05:30' }, argv: ['/usr/bin/verify', '-q'], randomSeed: 3, stdoutFile: false, extraFrames: 0 },
 ] as const;
 
 export type Verdict = 'keep' | 'weaken' | 'drop';
@@ -170,7 +171,7 @@ async function verifyOnce(items: StabilityItem[], opts: StabilityOptions, run: (
     // Its tmp folder is named unlike the first run's, so a value listing the working directory differs.
     const response = await runProbe(
       opts.python,
-      { sysPath: opts.sysPath, cwd: root, timeoutSeconds: opts.timeoutSeconds, allowSideEffects: opts.allowSideEffects, ...(opts.memoryBytes ? { memoryBytes: opts.memoryBytes } : {}), tmpPath: path.join(root, 'tmp-verify'), argv: [...run.argv], randomSeed: run.randomSeed, ...(run.stdoutFile ? { stdoutFile: true } : {}), targets },
+      { sysPath: opts.sysPath, cwd: root, timeoutSeconds: opts.timeoutSeconds, allowSideEffects: opts.allowSideEffects, ...(opts.memoryBytes ? { memoryBytes: opts.memoryBytes } : {}), tmpPath: path.join(root, 'tmp-verify'), argv: [...run.argv], randomSeed: run.randomSeed, ...(run.stdoutFile ? { stdoutFile: true } : {}), ...(run.extraFrames ? { extraFrames: run.extraFrames } : {}), targets },
       { timeoutMs: 60_000 + calls * 2 * opts.timeoutSeconds * 1000, env: run.env },
     );
     const results: Array<Array<ProbeCandidateResult | undefined>> = items.map(() => []);

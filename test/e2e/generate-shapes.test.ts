@@ -205,6 +205,21 @@ describe('generate: values that look different under pytest', () => {
         '    return callback.__qualname__',
         '',
         '',
+        'def depth(n: int):',
+        '    import inspect',
+        '    return len(inspect.stack(0)) + n',
+        '',
+        '',
+        'def module_of(kind):',
+        '    kind()',
+        '    return kind.__module__',
+        '',
+        '',
+        'def caller(n: int):',
+        '    import sys',
+        '    return sys._getframe(1).f_code.co_filename + str(n)',
+        '',
+        '',
         'class Loop:',
         '    def __init__(self, items: list):',
         '        self.items = items',
@@ -222,6 +237,11 @@ describe('generate: values that look different under pytest', () => {
     expect(text).not.toMatch(/ at 0x/);
     expect(text).not.toContain('<locals>');
     expect(text).toMatch(/result = asyncio\.run\(obj\.length\)\n\s+assert result == \d+/);
+    // The call stack's length, a module the test defines, the probe's own file name: type only.
+    for (const fn of ['depth', 'module_of', 'caller']) {
+      expect(text).toMatch(new RegExp(`result = ${fn}\\(`));
+      expect(text).not.toMatch(new RegExp(`result = ${fn}\\([^\\n]*\\)\\n\\s+assert result ==`));
+    }
     // runPython throws when a test fails.
     expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_shows.py'], repo.root)).toMatch(/passed/);
   });

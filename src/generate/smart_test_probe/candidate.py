@@ -32,6 +32,13 @@ class _Candidates(object):
         dict of raw facts about the run."""
         tmp = self._make_tmp()
         ns = dict(target.module.__dict__)
+        # What the candidate defines (a sample function, a lambda, a class) belongs to a module
+        # that stands for the test's, as it will in the test.
+        ns["__name__"] = TEST_MODULE
+        if TEST_MODULE not in sys.modules:  # the test module is imported under pytest
+            import types
+
+            sys.modules[TEST_MODULE] = types.ModuleType(TEST_MODULE)
         ns["tmp_path"] = self.pathlib.Path(tmp)
         # Container arguments as the call received them, with their repr then (see _watch_containers).
         passed = []
@@ -66,14 +73,17 @@ class _Candidates(object):
             self.emit({"event": "begin", "id": self.current["id"] if self.current else None})
         if seed is not None:
             _seed_random(seed)
+        # With fd 1 a file (a verification run), a few low descriptors are held during the run:
+        # a file the call opens gets another number than in the other runs (under pytest it does
+        # too), so a value showing that number is not asserted.
+        held = [os.open(os.devnull, os.O_RDONLY) for _ in range(5)] if STATE.stdout_file else []
         self.timer.start(self.timeout)
         try:
             STATE.gate = not self.allow
             STATE.in_candidate = True
             if tracer is not None:
                 sys.settrace(tracer)
-            for code in codes["setup"]:
-                exec(code, ns)
+            _at_depth(STATE.extra_frames, lambda: [exec(code, ns) for code in codes["setup"]])
             if codes["setup"]:
                 _as_test_locals(ns, target.module.__dict__)
             state_before = _receiver_state(ns) if codes["watch"] else None
@@ -81,9 +91,9 @@ class _Candidates(object):
             args_before = _argument_reprs(ns, codes["args"]) if codes["args"] else None
             run["phase"] = "expr"
             if codes["mode"] == "eval":
-                value = eval(codes["expr"], ns)
+                value = _at_depth(STATE.extra_frames, lambda: eval(codes["expr"], ns))
             else:
-                exec(codes["expr"], ns)
+                _at_depth(STATE.extra_frames, lambda: exec(codes["expr"], ns))
                 value = None
             if isinstance(value, _Coroutine):
                 run["phase"] = "await"
@@ -140,6 +150,11 @@ class _Candidates(object):
                 try:
                     os.ftruncate(1, 0)
                     os.lseek(1, 0, os.SEEK_SET)
+                except OSError:
+                    pass
+            for fd in held:
+                try:
+                    os.close(fd)
                 except OSError:
                     pass
             try:
@@ -244,3 +259,16 @@ def _as_test_locals(ns, module_dict):
                 value.__qualname__ = "test.<locals>." + name
             except (AttributeError, TypeError):
                 pass
+
+
+# The __module__ of what a candidate defines (in the test, the test module's name, not known
+# here: one that reads as such, see engine.ts).
+TEST_MODULE = "smart_test_test_module"
+
+
+def _at_depth(extra, run):
+    """run() called `extra` Python frames deeper (a verification run: a value that depends on
+    the call stack, a traceback's length, differs then)."""
+    if extra <= 0:
+        return run()
+    return _at_depth(extra - 1, run)

@@ -28,6 +28,8 @@ def _validate(req):
     strings = lambda v: v is None or (isinstance(v, list) and all(isinstance(x, str) for x in v))  # noqa: E731
     need(strings(req.get("argv")), "argv")
     need(req.get("stdoutFile") is None or isinstance(req.get("stdoutFile"), bool), "stdoutFile must be a boolean")
+    frames = req.get("extraFrames")
+    need(frames is None or (isinstance(frames, int) and not isinstance(frames, bool) and 0 <= frames <= 100), "extraFrames must be 0..100")
     seed = req.get("randomSeed")
     need(seed is None or (isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0), "randomSeed")
     for t in req["targets"]:
@@ -70,6 +72,7 @@ def main():
         sys.stderr.write("smart-test probe: %s\n" % exc)
         sys.stderr.flush()
         os._exit(2)
+    STATE.extra_frames = request.get("extraFrames") or 0
     if request.get("stdoutFile"):
         # fd 1 a regular file, as pytest's capture makes it (a call that tests os.path.isfile(1)
         # or fstat(1) sees what it sees in the test); emptied after each run (see run_once).

@@ -42,6 +42,8 @@ class _State(object):
         self.protected_groups = frozenset()
         # fd 1 is a regular file (request "stdoutFile"), emptied after each run.
         self.stdout_file = False
+        # Frames between the probe and each candidate's expression (request "extraFrames").
+        self.extra_frames = 0
 
 
 STATE = _State()

@@ -407,6 +407,15 @@ describe('runProbe: side effects', () => {
     expect(await run(false)).toEqual(['False', '0', '0']);
   });
 
+  it('extraFrames runs each call deeper, and a verification run (stdoutFile) gives new files other numbers', async () => {
+    const calls = [{ setup: ['import inspect'], expr: 'len(inspect.stack(0))' }, { setup: ['import os', 'fd = os.open(os.devnull, os.O_RDONLY)'], expr: 'os.close(fd) or fd' }];
+    const run = async (extra: Partial<ProbeRequest>) => (await runProbe(python, request([target('add', calls)], extra), { timeoutMs: 20_000 })).targets[0]!.candidates.map((c) => (c.outcome === 'return' ? Number(c.repr) : NaN));
+    const [plain, deeper] = [await run({}), await run({ extraFrames: 25, stdoutFile: true })];
+    // Setup and expression both run deeper.
+    expect(deeper[0]! - plain[0]!).toBe(25);
+    expect(deeper[1]).toBeGreaterThan(plain[1]!);
+  });
+
   it('reports the attributes an exception carries', async () => {
     const res = await runProbe(python, request([target('reject', ['reject(7)', "reject([])"])]), { timeoutMs: 20_000 });
     const [seven, list] = res.targets[0]!.candidates;
