@@ -8,8 +8,7 @@
  * (`assert dct == {'key': 1}`).
  */
 import type { PyFunction } from '../python/model.js';
-import { isConstructor } from '../python/model.js';
-import { callSites, withArgument } from './search/call-sites.js';
+import { callParameters, calleeName, callSites, parameterOf, withArgument } from './search/call-sites.js';
 import { kindOf } from './search/values.js';
 import type { TestCase } from './render.js';
 
@@ -27,10 +26,9 @@ export async function bindContainerArguments(test: TestCase, fn: PyFunction): Pr
   // Only the containers the first run saw the call change (the probe watches those passed inline).
   const changed = new Set((outcome.argChanges ?? []).map(([text]) => text));
   if (changed.size === 0) return test;
-  const callee = isConstructor(fn) && fn.className ? fn.className.split('.').pop()! : fn.name;
-  const site = (await callSites(candidate.setup, candidate.expr, callee)).find((s) => s.where === 'expr' && !s.nested);
+  const site = (await callSites(candidate.setup, candidate.expr, calleeName(fn))).find((s) => s.where === 'expr' && !s.nested);
   if (!site) return test;
-  const params = fn.parameters.filter((p, i) => !(i === 0 && (p.name === 'self' || p.name === 'cls') && fn.className !== null));
+  const params = callParameters(fn);
   const used = (name: string) => TAKEN.has(name) || [...candidate.setup, candidate.expr].some((s) => new RegExp(`(?<![\\w.])${name}(?!\\w)`).test(s));
   let expr = candidate.expr;
   const bound: Array<{ name: string; text: string }> = [];
@@ -39,8 +37,8 @@ export async function bindContainerArguments(test: TestCase, fn: PyFunction): Pr
     const arg = site.args[index]!;
     const kind = kindOf(arg.text);
     if ((kind !== 'list' && kind !== 'dict' && kind !== 'set') || !changed.has(arg.text.trim())) continue;
-    const param = arg.keyword ?? params[index]?.name;
-    if (!param || params[index]?.kind === 'var_positional' || !/^[A-Za-z_]\w*$/.test(param) || used(param) || bound.some((b) => b.name === param)) continue;
+    const param = parameterOf(arg, index, params);
+    if (!param || !/^[A-Za-z_]\w*$/.test(param) || used(param) || bound.some((b) => b.name === param)) continue;
     expr = withArgument({ ...site, snippet: expr }, index, param);
     bound.unshift({ name: param, text: arg.text.trim() });
   }

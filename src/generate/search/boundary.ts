@@ -10,7 +10,7 @@
 import type { Candidate } from '../infer/candidates.js';
 import type { ProbeCandidateResult } from '../probe-model.js';
 import type { PyFunction } from '../../python/model.js';
-import { callSites, withArgument, type Argument, type CallSite } from './call-sites.js';
+import { calleeName, callSites, withArgument, type Argument, type CallSite } from './call-sites.js';
 import { kindOf, namedConstants, stripComment, topLevelItems } from './values.js';
 import { ROUND_COST, callCost, candidateKey, replaced, runRound, usableResult, type RunRound, type SearchBudget, type SearchSubject } from './search.js';
 
@@ -123,7 +123,7 @@ function boundaryValues(text: string, c: Comparison): string[] {
  */
 export async function boundaryCandidates(subject: SearchSubject, room: number): Promise<{ candidates: Candidate[]; groups: BoundaryGroup[] }> {
   const { fn } = subject;
-  const calleeName = (fn.name === '__init__' || fn.name === '__new__') && fn.className ? fn.className.split('.').pop()! : fn.name;
+  const callee = calleeName(fn);
   const tried = new Set(subject.candidates.map(candidateKey));
   const candidates: Candidate[] = [];
   const groups: BoundaryGroup[] = [];
@@ -148,7 +148,7 @@ export async function boundaryCandidates(subject: SearchSubject, room: number): 
       const parent = subject.candidates[i];
       if (parents >= PARENTS) break;
       if (!parent || parent.entry || !usableResult(r) || !r.lines.includes(c.line)) continue;
-      if (!sitesOf.has(parent)) sitesOf.set(parent, (await callSites(parent.setup, parent.expr, calleeName)).filter((site) => !site.nested));
+      if (!sitesOf.has(parent)) sitesOf.set(parent, (await callSites(parent.setup, parent.expr, callee)).filter((site) => !site.nested));
       const sites = sitesOf.get(parent)!;
       const call = sites.find((site) => site.where === 'expr');
       const pair = c.names && call ? namedPair(fn, call, c.names) : null;
@@ -299,12 +299,12 @@ function pathOf(r: ProbeCandidateResult): string {
  */
 async function integerLines(subject: SearchSubject, parsed: Map<Candidate, CallSite | null>): Promise<Array<Array<{ value: bigint; c: Candidate; site: CallSite; index: number; path: string }>>> {
   const { fn } = subject;
-  const calleeName = (fn.name === '__init__' || fn.name === '__new__') && fn.className ? fn.className.split('.').pop()! : fn.name;
+  const callee = calleeName(fn);
   const groups = new Map<string, Array<{ value: bigint; c: Candidate; site: CallSite; index: number; path: string }>>();
   for (const [i, r] of subject.results.entries()) {
     const c = subject.candidates[i];
     if (!c || c.entry || !usableResult(r)) continue;
-    if (!parsed.has(c)) parsed.set(c, (await callSites([], c.expr, calleeName))[0] ?? null);
+    if (!parsed.has(c)) parsed.set(c, (await callSites([], c.expr, callee))[0] ?? null);
     const site = parsed.get(c);
     if (!site || site.nested) continue;
     site.args.forEach((arg, index) => {

@@ -4,6 +4,7 @@
  * and the constructor call of a `obj = Class(...)` setup line (the receiver of a method).
  */
 import type { Node } from 'web-tree-sitter';
+import { isConstructor, type Parameter, type PyFunction } from '../../python/model.js';
 import { withPythonTree } from '../../python/parser.js';
 
 export interface Argument {
@@ -28,6 +29,22 @@ export interface CallSite {
   unpacks: boolean;
   /** A call inside the arguments of the target's call (not the target's own). */
   nested?: boolean;
+}
+
+/** The name a candidate calls the function by: its class's for a constructor (`Box(...)`), else its own. */
+export function calleeName(fn: PyFunction): string {
+  return isConstructor(fn) ? fn.className!.split('.').pop()! : fn.name;
+}
+
+/** The parameters a call of the function passes: `self` / `cls` of a method left out. */
+export function callParameters(fn: PyFunction): Parameter[] {
+  return fn.parameters.filter((p, i) => !(i === 0 && (p.name === 'self' || p.name === 'cls') && fn.className !== null));
+}
+
+/** The parameter an argument of the target's call binds (`params` from callParameters), or undefined (a `*args` item). */
+export function parameterOf(arg: Argument, index: number, params: readonly Parameter[]): string | undefined {
+  if (arg.keyword !== null) return arg.keyword;
+  return params[index]?.kind === 'var_positional' ? undefined : params[index]?.name;
 }
 
 /**

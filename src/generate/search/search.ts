@@ -9,10 +9,9 @@
  * the wall clock only stops the search early when calls are far slower than that.
  */
 import type { PyFunction } from '../../python/model.js';
-import { isConstructor } from '../../python/model.js';
 import type { Candidate } from '../infer/candidates.js';
 import type { ProbeCandidateResult } from '../probe-model.js';
-import { callSites, withArgument, type CallSite } from './call-sites.js';
+import { callParameters, calleeName, callSites, parameterOf, withArgument, type CallSite } from './call-sites.js';
 import { alternatives, hintWindow, hintsNear, kindOf, stripComment, type Hints, type Kind } from './values.js';
 import { tableExpressions, tableKeys, tableProbe } from './tables.js';
 import { progressSearch } from '../../report/messages/generate.js';
@@ -176,13 +175,13 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   hints.strings.unshift(...keys.filter((k) => kindOf(k) === 'str' && !hints.strings.includes(k)));
   hints.numbers.unshift(...keys.filter((k) => kindOf(k) === 'int' && !hints.numbers.includes(k)));
   const probes = tableProbes(subject, window).filter((c) => !tried.has(candidateKey(c)));
-  const calleeName = isConstructor(fn) ? fn.className!.split('.').pop()! : fn.name;
+  const callee = calleeName(fn);
   // The closest candidates that have arguments to vary: the target's call, or an entry point's.
   const parents: Array<{ parent: Candidate; sites: CallSite[] }> = [];
   const ranked = closest(subject, missed);
   for (const parent of ranked) {
     if (parents.length >= PARENTS) break;
-    const sites = await callSites(parent.setup, parent.expr, parent.entry ? null : calleeName);
+    const sites = await callSites(parent.setup, parent.expr, parent.entry ? null : callee);
     if (sites.some((s) => s.args.length > 0 || s.where === 'expr')) parents.push({ parent, sites });
   }
   // Each parent's variants, interleaved, so that every parent gets a share of the room.
@@ -190,14 +189,14 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   // The parameters the missed lines and their guards name (`if depth > MAX_DEPTH:`): varied first.
   const guardText = window.map((l) => stripComment(subject.lines[l - 1] ?? '')).join('\n');
   const named = (param: string | undefined) => param !== undefined && new RegExp(`(?<![\\w.])${param}(?!\\w)`).test(guardText);
-  const params = fn.parameters.filter((p, i) => !(i === 0 && (p.name === 'self' || p.name === 'cls') && fn.className !== null));
+  const params = callParameters(fn);
   for (const { parent, sites } of parents) {
     const first: Candidate[] = [];
     const rest: Candidate[] = [];
     for (const site of sites) {
       const target = site.where === 'expr' && !site.nested && !parent.entry;
       site.args.forEach((arg, index) => {
-        const param = !target ? undefined : (arg.keyword ?? (params[index]?.kind === 'var_positional' ? undefined : params[index]?.name));
+        const param = target ? parameterOf(arg, index, params) : undefined;
         const into = named(param) ? first : rest;
         for (const alt of alternatives(arg.text, hints, observed)) into.push(replaced(parent, site, withArgument(site, index, alt), subject.placeholder));
       });
@@ -241,14 +240,14 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
  */
 function attributeLengthVariants(parents: ReadonlyArray<{ parent: Candidate; sites: CallSite[] }>, fn: PyFunction, hints: Hints, placeholder: string): Candidate[] {
   if (hints.attributeLengths.size === 0) return [];
-  const params = fn.parameters.filter((p, i) => !(i === 0 && (p.name === 'self' || p.name === 'cls') && fn.className !== null));
+  const params = callParameters(fn);
   const out: Candidate[] = [];
   for (const { parent, sites } of parents) {
     if (parent.entry) continue;
     for (const site of sites) {
       if (site.where !== 'expr' || site.nested || site.unpacks) continue;
       site.args.forEach((arg, index) => {
-        const param = arg.keyword ?? (params[index]?.kind === 'var_positional' ? undefined : params[index]?.name);
+        const param = parameterOf(arg, index, params);
         const byAttr = param ? hints.attributeLengths.get(param) : undefined;
         if (!byAttr) return;
         for (const [attr, lengths] of byAttr) {
@@ -271,12 +270,12 @@ function attributeLengthVariants(parents: ReadonlyArray<{ parent: Candidate; sit
  */
 async function bisections(subject: SearchSubject): Promise<Candidate[]> {
   const { fn } = subject;
-  const calleeName = isConstructor(fn) ? fn.className!.split('.').pop()! : fn.name;
+  const callee = calleeName(fn);
   const entries: Array<{ c: Candidate; site: CallSite; path: string }> = [];
   for (const [i, r] of subject.results.entries()) {
     const c = subject.candidates[i];
     if (!c || r.lines.length === 0 || r.outcome === 'blocked' || r.outcome === 'timeout') continue;
-    const site = (await callSites([], c.expr, calleeName))[0];
+    const site = (await callSites([], c.expr, callee))[0];
     if (site) entries.push({ c, site, path: [...new Set(r.lines)].sort((a, b) => a - b).join(',') });
   }
   const out: Candidate[] = [];
