@@ -98,19 +98,25 @@ export async function verifyStability(items: StabilityItem[], opts: StabilityOpt
  * hash order is not asserted, the others still are.
  */
 function narrowAttributes(items: StabilityItem[], runs: ReadonlyArray<{ results: Array<Array<ProbeCandidateResult | undefined>>; root: string }>, firstRoots: readonly string[]): void {
+  type Attrs = Array<[string, string, boolean]>;
+  /** The attributes every run saw with the same repr, in the list `seenIn` picks from its result. */
+  const stable = (attrs: Attrs, i: number, k: number, seenIn: (again: ProbeCandidateResult) => Attrs | undefined): Attrs | undefined => {
+    const kept = attrs.filter(([name, text]) =>
+      runs.every(({ results, root }) => {
+        const again = results[i]?.[k];
+        const seen = again ? seenIn(again)?.find((a) => a[0] === name) : undefined;
+        return seen !== undefined && mask(seen[1], root) === maskAll(text, firstRoots);
+      }),
+    );
+    return kept.length > 0 ? kept : undefined;
+  };
   items.forEach((item, i) => {
     item.cases.forEach((test, k) => {
       const first = test.outcome as Observed;
       if (first.outcome === 'raise') {
         if (!first.excAttrs) return;
-        const stable = first.excAttrs.filter(([name, text]) =>
-          runs.every(({ results, root }) => {
-            const again = results[i]?.[k];
-            const seen = again?.outcome === 'raise' ? again.excAttrs?.find((a) => a[0] === name) : undefined;
-            return seen !== undefined && mask(seen[1], root) === maskAll(text, firstRoots);
-          }),
-        );
-        if (stable.length > 0) first.excAttrs = stable;
+        const kept = stable(first.excAttrs, i, k, (again) => (again.outcome === 'raise' ? again.excAttrs : undefined));
+        if (kept) first.excAttrs = kept;
         else delete first.excAttrs;
         return;
       }
@@ -128,16 +134,9 @@ function narrowAttributes(items: StabilityItem[], runs: ReadonlyArray<{ results:
         else delete first.argState;
       }
       for (const key of ['receiverAttrs', 'resultAttrs'] as const) {
-        const attrs = first[key];
-        if (!attrs) continue;
-        const stable = attrs.filter(([name, text]) =>
-          runs.every(({ results, root }) => {
-            const again = results[i]?.[k];
-            const seen = again?.outcome === 'return' ? again[key]?.find((a) => a[0] === name) : undefined;
-            return seen !== undefined && mask(seen[1], root) === maskAll(text, firstRoots);
-          }),
-        );
-        if (stable.length > 0) first[key] = stable;
+        if (!first[key]) continue;
+        const kept = stable(first[key], i, k, (again) => (again.outcome === 'return' ? again[key] : undefined));
+        if (kept) first[key] = kept;
         else delete first[key];
       }
     });
