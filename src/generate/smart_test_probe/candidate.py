@@ -8,10 +8,10 @@ import time
 from .state import STATE, _ProbeBlocked, _ProbeTimeout
 from .capture import _PytestStdin, _capture_stream, _captured_text, _closed_std, _reopen_std_fds
 from .tracing import _make_tracer, _traceback_frames
-from .values import MAX_ATTRS, MESSAGE_LIMIT, _argument_reprs, _attribute_reprs, _changed_attributes, _is_literal_type, _receiver_state, _safe_str, _truncate, _type_ref
+from .values import MAX_ATTRS, MESSAGE_LIMIT, STATE_LIMIT, _argument_reprs, _attribute_reprs, _shown_value, _changed_attributes, _is_literal_type, _receiver_state, _safe_str, _truncate, _type_ref
 from .snippets import WATCH, _compile, _snippet_free_names, _snippet_names
 from .isolation import _module_state, _seed_random, _state_changes
-from .describe import _fingerprint, _stop_reason
+from .describe import ATTRIBUTE_REPORTS, EXCEPTION_REPORTS, _fingerprint, _stop_reason
 
 
 try:
@@ -45,7 +45,7 @@ class _Candidates(object):
         if codes["containers"]:
 
             def watch(index, value, passed=passed):
-                passed.append((index, value, _argument_reprs({"v": value}, ["v"]).get("v")))
+                passed.append((index, value, _shown_value(value, STATE_LIMIT, False)))
                 return value
 
             ns[WATCH] = watch
@@ -117,7 +117,7 @@ class _Candidates(object):
                 # The same for container literals passed inline: by their source text.
                 changed = {}
                 for index, container, before in passed:
-                    after = _argument_reprs({"v": container}, ["v"]).get("v")
+                    after = _shown_value(container, STATE_LIMIT, False)
                     text = codes["containers"][index]
                     if before is not None and after is not None and after != before and text not in changed:
                         changed[text] = after
@@ -229,7 +229,7 @@ class _Candidates(object):
                 report, first
             )
             # Only the attributes the second run left the same (a time of day read from the clock differs).
-            for key, raw in (("receiverAttrs", "attrs"), ("resultAttrs", "value_attrs"), ("argState", "args"), ("argChanges", "containers"), ("excAttrs", "exc_attrs")):
+            for key, raw in ATTRIBUTE_REPORTS + EXCEPTION_REPORTS:
                 if report.get(key):
                     again = {a[0]: a[1] for a in (second.get(raw) or [])}
                     report[key] = [a for a in report[key] if again.get(a[0]) == a[1]]

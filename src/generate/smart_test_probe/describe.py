@@ -8,6 +8,22 @@ from .values import MESSAGE_LIMIT, REPR_LIMIT, _has_float, _is_literal, _safe_st
 from .snippets import RAISE_LINES
 
 
+# Values asserted one by one ([name or source, repr, literal] lists): the report's key, and the
+# run's (see _Candidates.run_once). For a return, then for a raise.
+ATTRIBUTE_REPORTS = (("receiverAttrs", "attrs"), ("resultAttrs", "value_attrs"), ("argState", "args"), ("argChanges", "containers"))
+EXCEPTION_REPORTS = (("excAttrs", "exc_attrs"),)
+
+
+def _reports(run, keys):
+    """The run's lists for `keys`, as the report names them, without entries that show its tmp path."""
+    out = {}
+    for key, raw in keys:
+        entries = [a for a in (run.get(raw) or []) if run["tmp"] not in a[1]]
+        if entries:
+            out[key] = entries
+    return out
+
+
 ADDRESS_RE = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
@@ -50,10 +66,7 @@ class _Describing(object):
                 out["receiverState"] = run["state"]
             if run.get("value_state") is not None and run["tmp"] not in run["value_state"]:
                 out["resultState"] = run["value_state"]
-            for key, raw in (("receiverAttrs", "attrs"), ("resultAttrs", "value_attrs"), ("argState", "args"), ("argChanges", "containers")):
-                attrs = [a for a in (run.get(raw) or []) if run["tmp"] not in a[1]]
-                if attrs:
-                    out[key] = attrs
+            out.update(_reports(run, ATTRIBUTE_REPORTS))
             return out
         frames = run["tb_frames"]
         entered = any(target.in_range(code, ln) for code, ln in frames)
@@ -77,9 +90,7 @@ class _Describing(object):
         # pytest 8 matches `match=` against the message and the exception's notes.
         if getattr(exc, "__notes__", None):
             described["hasNotes"] = True
-        attrs = [a for a in (run.get("exc_attrs") or []) if run["tmp"] not in a[1]]
-        if attrs:
-            described["excAttrs"] = attrs
+        described.update(_reports(run, EXCEPTION_REPORTS))
         return described
 
 

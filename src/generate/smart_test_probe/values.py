@@ -113,10 +113,26 @@ def _receiver_state(ns):
     return text if len(text) <= STATE_LIMIT and _is_literal(attrs, text) else None
 
 
+def _shown_value(value, limit, one_line):
+    """(repr, literal) of a value a test may assert on its own, or None: a repr of at most
+    `limit` characters (on one line if asked) that shows no address. `literal`: the repr reads
+    back as the value (floats excepted: they are compared by repr)."""
+    # A big container or text would only be cut off: not even printed.
+    if type(value) in (list, tuple, dict, set, frozenset, str, bytes) and len(value) > limit:
+        return None
+    try:
+        text = repr(value)
+    except Exception:
+        return None
+    if type(text) is not str or len(text) > limit or " at 0x" in text or (one_line and "\n" in text):
+        return None
+    return (text, _is_literal(value, text) and not _has_float(value))
+
+
 def _attribute_reprs(obj):
-    """{name: (repr, literal)} of the instance attributes of `obj` whose repr is short and shows no
-    address (a datetime, an enum member, a plain literal), or None when it has no plain `__dict__`.
-    `literal`: the repr reads back as the value (floats excepted: they are compared by repr)."""
+    """{name: (repr, literal)} of the instance attributes of `obj` with a short one-line repr (a
+    datetime, an enum member, a plain literal; see _shown_value), or None when it has no plain
+    `__dict__`."""
     attrs = getattr(obj, "__dict__", None)
     if type(attrs) is not dict:
         return None
@@ -124,15 +140,9 @@ def _attribute_reprs(obj):
     for name, value in list(attrs.items()):
         if type(name) is not str or name.startswith("__"):
             continue
-        # A big container or text would only be cut off: not even printed.
-        if type(value) in (list, tuple, dict, set, frozenset, str, bytes) and len(value) > ATTR_LIMIT:
-            continue
-        try:
-            text = repr(value)
-        except Exception:
-            continue
-        if type(text) is str and len(text) <= ATTR_LIMIT and " at 0x" not in text and "\n" not in text:
-            out[name] = (text, _is_literal(value, text) and not _has_float(value))
+        shown = _shown_value(value, ATTR_LIMIT, True)
+        if shown is not None:
+            out[name] = shown
     return out
 
 
@@ -149,15 +159,7 @@ def _argument_reprs(ns, names):
     reprs of at most STATE_LIMIT characters without an address."""
     out = {}
     for name in names:
-        if name not in ns:
-            continue
-        value = ns[name]
-        if type(value) in (list, tuple, dict, set, frozenset, str, bytes) and len(value) > STATE_LIMIT:
-            continue
-        try:
-            text = repr(value)
-        except Exception:
-            continue
-        if type(text) is str and len(text) <= STATE_LIMIT and " at 0x" not in text:
-            out[name] = (text, _is_literal(value, text) and not _has_float(value))
+        shown = _shown_value(ns[name], STATE_LIMIT, False) if name in ns else None
+        if shown is not None:
+            out[name] = shown
     return out
