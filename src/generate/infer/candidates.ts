@@ -2,7 +2,7 @@ import type { BodyFacts, ModuleTypes } from '../../python/facts.js';
 import type { Parameter, PyClass, PyFunction } from '../../python/model.js';
 import { isConstructor } from '../../python/model.js';
 import { isStatementSource, parseDoctest } from './doctest.js';
-import { topLevelItems } from './python-literal.js';
+import { splitTopLevel } from './python-literal.js';
 import { receiversFor, usable } from './objects.js';
 import { withInferredType } from './param-types.js';
 import { MAX_SEEDS, type SeedSet } from './seeds.js';
@@ -79,25 +79,9 @@ export function printedExpression(source: string): string | null {
   const m = /^print\((.*)\)$/.exec(source.trim());
   if (!m || source.includes('\n')) return null;
   // `print(a)(b)` or `print(a), print(b)`: the parentheses must be print's own.
-  if (!balanced(m[1]!)) return null;
-  const items = topLevelItems(m[1]!);
+  const { items, balanced } = splitTopLevel(m[1]!);
+  if (!balanced) return null;
   return items.length === 1 && !/^\*|^[A-Za-z_]\w*\s*=(?!=)/.test(items[0]!) ? items[0]! : null;
-}
-
-/** Brackets balanced, strings respected: `a), (b` is not. */
-function balanced(text: string): boolean {
-  let depth = 0;
-  let quote: string | null = null;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = null;
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else if ('([{'.includes(ch)) depth++;
-    else if (')]}'.includes(ch) && --depth < 0) return false;
-  }
-  return depth === 0 && quote === null;
 }
 
 function doctestCandidates({ fn, cls, module }: TargetContext): Candidate[] {

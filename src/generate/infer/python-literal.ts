@@ -31,8 +31,17 @@ export function strValue(source: string): string | null {
 
 /** Items of a bracketed literal's inside, split at top-level commas (strings and brackets respected). */
 export function topLevelItems(inside: string): string[] {
+  return splitTopLevel(inside).items;
+}
+
+/**
+ * `inside` split at top-level commas (strings and brackets respected), and whether its brackets
+ * and quotes are balanced: no bracket closed before it opened, none left open (`a), (b` is not).
+ */
+export function splitTopLevel(inside: string): { items: string[]; balanced: boolean } {
   const items: string[] = [];
   let depth = 0;
+  let closedEarly = false;
   let quote: string | null = null;
   let start = 0;
   for (let i = 0; i < inside.length; i++) {
@@ -44,7 +53,7 @@ export function topLevelItems(inside: string): string[] {
     }
     if (ch === '"' || ch === "'") quote = ch;
     else if ('([{'.includes(ch)) depth++;
-    else if (')]}'.includes(ch)) depth--;
+    else if (')]}'.includes(ch) && --depth < 0) closedEarly = true;
     else if (ch === ',' && depth === 0) {
       items.push(inside.slice(start, i).trim());
       start = i + 1;
@@ -52,5 +61,5 @@ export function topLevelItems(inside: string): string[] {
   }
   const last = inside.slice(start).trim();
   if (last !== '') items.push(last);
-  return items;
+  return { items, balanced: !closedEarly && depth === 0 && quote === null };
 }
