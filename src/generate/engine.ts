@@ -593,9 +593,8 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoots: readon
   const aimed = reaching.filter((p) => distinct.includes(p) || edges.includes(p));
   for (const { r, c } of aimed) {
     const text = r.outcome === 'return' ? r.repr : r.outcome === 'raise' ? r.excMessage : '';
-    // Everything the test may assert as text: the value or message, and the states and attributes.
-    const asserted = [text, ...(r.outcome === 'return' ? [r.receiverState, r.resultState, ...(r.receiverAttrs ?? []).map((a) => a[1]), ...(r.resultAttrs ?? []).map((a) => a[1]), ...(r.argChanges ?? []).map((a) => a[1])] : r.outcome === 'raise' ? (r.excAttrs ?? []).map((a) => a[1]) : [])].filter((t): t is string => typeof t === 'string').join('\n');
-    kept.push({ candidate: c, outcome: r as ProbeReturn | ProbeRaise, names: r.names.map((n) => n.name), pathDependent: tmpRoots.some((t) => text.includes(t)) || differsInTest(text, c, r.outcome === 'raise' || (r.outcome === 'return' && r.literal)) || differsInTest(asserted, c, false) });
+    const outcome = r as ProbeReturn | ProbeRaise;
+    kept.push({ candidate: c, outcome, names: r.names.map((n) => n.name), pathDependent: tmpRoots.some((t) => text.includes(t)) || differsInTest(outcome, text, c) });
   }
   return kept;
 }
@@ -606,9 +605,16 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoots: readon
  * class or function the test itself defines (`<class 'pkg.mod.SampleClass'>` in the probe is
  * `<class 'tests.test_mod.test_f.<locals>.SampleClass'>` in the test).
  */
-function differsInTest(text: string, c: Candidate, asText: boolean): boolean {
-  // (An object's repr with an address is never asserted as text anyway: see render.ts.)
-  if (asText && / at 0x[0-9a-fA-F]+/.test(text)) return true;
+function differsInTest(r: ProbeReturn | ProbeRaise, text: string, c: Candidate): boolean {
+  // The value or message asserted as text (an object's repr with an address never is: see render.ts).
+  if ((r.outcome === 'raise' || r.literal) && / at 0x[0-9a-fA-F]+/.test(text)) return true;
+  // Everything the test may assert: the value or message, and the states and attributes.
+  const shown = r.outcome === 'return' ? [r.receiverState, r.resultState, ...[...(r.receiverAttrs ?? []), ...(r.resultAttrs ?? []), ...(r.argChanges ?? [])].map((a) => a[1])] : (r.excAttrs ?? []).map((a) => a[1]);
+  return showsTestDefinitions([text, ...shown].filter((t): t is string => t !== undefined).join('\n'), c);
+}
+
+/** The text names something the test defines, or the probe's stand-ins for the test's own names. */
+function showsTestDefinitions(text: string, c: Candidate): boolean {
   // A qualname of something the test defines (the probe gives them the test's `<locals>` form),
   // or of a lambda or comprehension (in the test they are inside the test function); the module
   // the probe gives them (the test module's name is not known then); the probe's own file names

@@ -55,10 +55,11 @@ export function renderTest(test: TestCase, opts: RenderOptions): string[] {
 
   if (outcome.outcome === 'raise' || outcome.outcome === 'static-raise') {
     const excName = outcome.outcome === 'raise' ? exceptionName(outcome.excType, opts.module, imports, extraImports) : outcome.excType;
+    const exact = outcome.outcome === 'raise' && outcome.deterministic && !candidate.placeholder && !test.pathDependent;
     // (`<str() failed>`: the probe's stand-in for a message str() could not give.)
-    const match = outcome.outcome === 'raise' && outcome.deterministic && !candidate.placeholder && !test.pathDependent && outcome.excMessage !== '<str() failed>' ? matchPattern(outcome.excMessage, outcome.hasNotes ?? false) : null;
+    const match = exact && outcome.excMessage !== '<str() failed>' ? matchPattern(outcome.excMessage, outcome.hasNotes ?? false) : null;
     // The data the exception carries beyond its message (`err.ctx`), as every run saw it.
-    const carried = outcome.outcome === 'raise' && outcome.deterministic && !candidate.placeholder && !test.pathDependent ? (outcome.excAttrs ?? []).filter(([name, text]) => !name.startsWith('_') && !outcome.excMessage.includes(text)) : [];
+    const carried = exact ? (outcome.excAttrs ?? []).filter(([name, text]) => !name.startsWith('_') && !outcome.excMessage.includes(text)) : [];
     body.push(`with pytest.raises(${excName}${match ? `, match=${match}` : ''})${carried.length > 0 ? ' as excinfo' : ''}:`);
     body.push(`    ${exprLines[0]}${placeholderNote}`, ...exprLines.slice(1).map((l) => `    ${l}`));
     body.push(...attributeAsserts('excinfo.value', carried));
