@@ -103,6 +103,15 @@ describe('assertions on state', () => {
   });
   afterEach(() => repo.cleanup());
 
+  /** Each change of `source` (written to `file`) makes the generated tests in `testFile` fail. */
+  function expectCaught(python: string, file: string, source: string, testFile: string, changes: ReadonlyArray<readonly [string, string]>): void {
+    for (const [from, to] of changes) {
+      repo.write(file, source.replace(from, to));
+      const run = spawnSync(python, ['-m', 'pytest', '-q', '-x', '-p', 'no:cacheprovider', testFile], { cwd: repo.root, env: cleanEnv({ PYTHONDONTWRITEBYTECODE: '1' }), encoding: 'utf8' });
+      expect(run.status, `the change ${to} was not caught:\n${run.stdout}`).toBe(1);
+    }
+  }
+
   it('asserts what a method did to its receiver and what an object returned holds; catches a change in either', () => {
     const python = requirePython();
     repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
@@ -118,11 +127,7 @@ describe('assertions on state', () => {
     for (const t of tests.filter((b) => /obj\.(touch|issue)\(/.test(b))) expect(t).not.toContain('vars(obj)');
     expect(text).toContain('obj.touch()');
     expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_counter.py'], repo.root)).toMatch(/passed/);
-    for (const [from, to] of [['self.count += n', 'self.count -= n'], ['self.history = []', 'self.history = [0]']] as const) {
-      repo.write('src/counter.py', COUNTER.replace(from, to));
-      const run = spawnSync(python, ['-m', 'pytest', '-q', '-x', '-p', 'no:cacheprovider', 'tests/test_counter.py'], { cwd: repo.root, env: cleanEnv({ PYTHONDONTWRITEBYTECODE: '1' }), encoding: 'utf8' });
-      expect(run.status, `the change ${to} was not caught:\n${run.stdout}`).toBe(1);
-    }
+    expectCaught(python, 'src/counter.py', COUNTER, 'tests/test_counter.py', [['self.count += n', 'self.count -= n'], ['self.history = []', 'self.history = [0]']]);
   });
 
   it('asserts one by one the attributes a call changed (or an object returned holds) when not all are plain literals; not those from the clock or with an address', () => {
@@ -141,11 +146,7 @@ describe('assertions on state', () => {
     // An object returned whose repr has an address: its attributes every run saw alike.
     expect(text).toMatch(/result = make\(\d+\)\n {4}assert isinstance\(result, Alarm\)\n {4}assert result\.armed_at is None\n {4}assert repr\(result\.at\) == 'datetime\.time\(\d+, 30\)'\n {4}assert result\.label == ''\n/);
     expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_alarm.py'], repo.root)).toMatch(/passed/);
-    for (const [from, to] of [['datetime.time(hour % 24, 0)', 'datetime.time(hour % 24, 1)'], ["'alarm %d' % hour", "'alarm %d' % (hour + 1)"], ['datetime.time(hour % 24, 30)', 'datetime.time(hour % 24, 31)'], ['datetime.time(0, minutes % 60)', 'datetime.time(1, minutes % 60)']] as const) {
-      repo.write('src/alarm.py', ALARM.replace(from, to));
-      const run = spawnSync(python, ['-m', 'pytest', '-q', '-x', '-p', 'no:cacheprovider', 'tests/test_alarm.py'], { cwd: repo.root, env: cleanEnv({ PYTHONDONTWRITEBYTECODE: '1' }), encoding: 'utf8' });
-      expect(run.status, `the change ${to} was not caught:\n${run.stdout}`).toBe(1);
-    }
+    expectCaught(python, 'src/alarm.py', ALARM, 'tests/test_alarm.py', [['datetime.time(hour % 24, 0)', 'datetime.time(hour % 24, 1)'], ["'alarm %d' % hour", "'alarm %d' % (hour + 1)"], ['datetime.time(hour % 24, 30)', 'datetime.time(hour % 24, 31)'], ['datetime.time(0, minutes % 60)', 'datetime.time(1, minutes % 60)']]);
   });
 
   it('asserts what a call did to a list or dict it was passed, bound to a name, not one it left alone; and the data an exception carries', () => {
@@ -163,10 +164,6 @@ describe('assertions on state', () => {
     expect(text).toMatch(/result = peek\(\[/);
     expect(text).not.toMatch(/assert items ==/);
     expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_fill.py'], repo.root)).toMatch(/passed/);
-    for (const [from, to] of [['dct.setdefault(key, 1)', 'dct.setdefault(key, 2)'], ["dct['n'] = len(dct)", "dct['n'] = len(dct) + 1"], ["Rejected('too high', code)", "Rejected('too high', code + 1)"]] as const) {
-      repo.write('src/fill.py', FILL.replace(from, to));
-      const run = spawnSync(python, ['-m', 'pytest', '-q', '-x', '-p', 'no:cacheprovider', 'tests/test_fill.py'], { cwd: repo.root, env: cleanEnv({ PYTHONDONTWRITEBYTECODE: '1' }), encoding: 'utf8' });
-      expect(run.status, `the change ${to} was not caught:\n${run.stdout}`).toBe(1);
-    }
+    expectCaught(python, 'src/fill.py', FILL, 'tests/test_fill.py', [['dct.setdefault(key, 1)', 'dct.setdefault(key, 2)'], ["dct['n'] = len(dct)", "dct['n'] = len(dct) + 1"], ["Rejected('too high', code)", "Rejected('too high', code + 1)"]]);
   });
 });
