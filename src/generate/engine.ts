@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Config } from '../config/model.js';
 import type { Plan, PlannedFunction } from '../pipeline/plan.js';
 import { functionFacts, moduleTypes } from '../python/facts.js';
-import type { ParsedModule, PyFunction } from '../python/model.js';
+import type { ParsedModule, PyClass, PyFunction } from '../python/model.js';
 import { withPythonTree } from '../python/parser.js';
 import { parsePython } from '../python/structure.js';
 import { TEST_FILE_HEADER, notRun, progressLine, progressModules, status, stoppedBy, stoppedDetail, warnings as warn } from '../report/messages/generate.js';
@@ -15,7 +15,7 @@ import { resolveJobs } from '../config/defaults.js';
 import { groupByModule, runPooled } from './probe-groups.js';
 import type { Candidate } from './infer/candidates.js';
 import { iteratorReruns, moduleExtras, raisedBySample, shapedCandidates } from './infer/extras.js';
-import { TestSeeds } from './infer/seeds.js';
+import { TestSeeds, type SeedSet } from './infer/seeds.js';
 import { outermostFunction } from './infer/callables.js';
 import { codeFingerprint, findBlocks, markerLine, type ManagedBlock } from './managed.js';
 import { moduleNameFor } from './module-name.js';
@@ -185,6 +185,9 @@ export async function generateTests(sources: GenerationSource[], options: Genera
     const types = await moduleTypes(source.text, source.module);
     const extras = await moduleExtras(source.text, source.module.functions);
     const reads = ambientReads(source.text, source.module.functions);
+    // The calls the generator infers for a function of this module (the tests' seeds first, when given).
+    const shape = (target: PyFunction, owner: PyClass | null, seeds?: SeedSet) =>
+      shapedCandidates({ fn: target, cls: owner, module: named.module, facts, types, functions: source.module.functions, placeholder: config.placeholder, source: source.text, ...(seeds ? { seeds } : {}) }, extras, source.module.classes, source.targets, status.throughOuter);
     for (const fn of source.targets) {
       const codeHash = codeFingerprint(source.text, fn.startLine, fn.endLine);
       const mine = blocks.filter((b) => b.target === fn.qualname);
@@ -207,7 +210,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       const calledCls = called.className ? source.module.classes.find((c) => c.qualname === called.className) ?? null : null;
       testSeeds ??= options.execute ? new TestSeeds({ repoRoot, testsDir: config.testsDir, sourceRoots: config.sourceRoots, env: options.env, coverageFile: options.coverageFile ?? null }) : null;
       const seeds = testSeeds && called.kind !== 'nested' ? await testSeeds.seedsFor({ fn: called, cls: calledCls, module: named.module, file: source.file, text: source.text, parsed: source.module }).catch(() => undefined) : undefined;
-      const shaped = shapedCandidates({ fn, cls, module: named.module, facts, types, functions: source.module.functions, placeholder: config.placeholder, source: source.text, ...(seeds ? { seeds } : {}) }, extras, source.module.classes, source.targets, status.throughOuter);
+      const shaped = shape(fn, cls, seeds);
       if ('reason' in shaped) {
         rep.detail = status.noCandidates(shaped.reason);
         continue;
@@ -222,7 +225,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
         job.methodCalls = (method) => {
           const other = source.module.functions.find((f) => f.className === cls.qualname && f.name === method);
           if (!other) return [];
-          const built = shapedCandidates({ fn: other, cls, module: named.module, facts, types, functions: source.module.functions, placeholder: config.placeholder, source: source.text }, extras, source.module.classes, source.targets, status.throughOuter);
+          const built = shape(other, cls);
           return 'reason' in built ? [] : built.candidates;
         };
       }
