@@ -84,8 +84,7 @@ class _Candidates(object):
             if tracer is not None:
                 sys.settrace(tracer)
             _at_depth(STATE.extra_frames, lambda: [exec(code, ns) for code in codes["setup"]])
-            if codes["setup"]:
-                _as_test_locals(ns, target.module.__dict__)
+            _as_test_locals(ns, target.module.__dict__, codes["bound"])
             state_before = _receiver_state(ns) if codes["watch"] else None
             attrs_before = _attribute_reprs(ns.get("obj")) if codes["watch"] else None
             args_before = _argument_reprs(ns, codes["args"]) if codes["args"] else None
@@ -244,16 +243,18 @@ class _Candidates(object):
         return report
 
 
-def _as_test_locals(ns, module_dict):
-    """Functions and classes the setup defined get the qualname they have in the test, where
-    they are defined inside the test function (`test_f.<locals>.sample_two_args`): a value that
-    shows one (`str(func)`) looks in the probe as it will in the test."""
-    for name, value in list(ns.items()):
-        if module_dict.get(name) is value:
+def _as_test_locals(ns, module_dict, bound):
+    """Functions and classes the setup defined (among `bound`, the names it binds) get the
+    qualname they have in the test, where they are defined inside the test function
+    (`test_f.<locals>.sample_two_args`): a value that shows one (`str(func)`) looks in the probe
+    as it will in the test."""
+    for name in bound:
+        value = ns.get(name)
+        if value is None or module_dict.get(name) is value:
             continue
         code = getattr(value, "__code__", None)
         local_function = code is not None and getattr(code, "co_filename", None) == "<candidate-setup>"
-        local_class = isinstance(value, type) and getattr(value, "__qualname__", None) == name and module_dict.get(name) is not value and getattr(value, "__module__", None) == ns.get("__name__")
+        local_class = isinstance(value, type) and getattr(value, "__qualname__", None) == name and getattr(value, "__module__", None) == ns.get("__name__")
         if local_function or local_class:
             try:
                 value.__qualname__ = "test.<locals>." + name

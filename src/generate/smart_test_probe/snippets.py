@@ -97,6 +97,29 @@ def _watch_containers(source, mode):
         return None, []
 
 
+def _bound_names(sources):
+    """Every name the statements may bind (assigned, defined with `def` or `class`, imported),
+    inner scopes' included: a superset of the globals they set."""
+    names = []
+    for src in sources:
+        try:
+            tree = ast.parse(src, mode="exec")
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                name = node.name
+            elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                name = node.id
+            elif isinstance(node, ast.alias):
+                name = (node.asname or node.name).split(".")[0]
+            else:
+                continue
+            if name not in names:
+                names.append(name)
+    return names
+
+
 def _compile(candidate):
     setup = [compile(s, "<candidate-setup>", "exec") for s in candidate["setup"]]
     expr = candidate["expr"]
@@ -112,7 +135,15 @@ def _compile(candidate):
     # A method call on the receiver `obj` the setup built: its state after the call is recorded.
     # Names the setup binds to arguments of the call ("watch"): their values after the call are recorded.
     args = [n for n in candidate.get("watch") or () if isinstance(n, str)]
-    return {"setup": setup, "expr": code, "mode": mode, "watch": "obj" in code.co_names, "args": args, "containers": containers}
+    return {
+        "setup": setup,
+        "expr": code,
+        "mode": mode,
+        "watch": "obj" in code.co_names,
+        "args": args,
+        "containers": containers,
+        "bound": _bound_names(candidate["setup"]),
+    }
 
 
 class _RaiseLines(object):
