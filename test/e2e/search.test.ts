@@ -38,6 +38,40 @@ const ALARM = `class Alarm:
         return str(self.hour)
 `;
 
+// A block behind two conditions at once (the receiver's state and the token's kind, a module
+// object no literal stands for) and a word: only the kinds compared with, the state, and the two
+// combined reach it.
+const KINDS = `class Kind:
+    def __init__(self, name):
+        self.name = name
+
+
+WORD = Kind("word")
+SPACE = Kind("space")
+`;
+const SPLITTER = `import kinds as K
+
+
+class Splitter:
+    def __init__(self):
+        self.depth = 0
+        self.open = False
+
+    def feed(self, kind, text):
+        word = text.lower()
+        if kind is K.SPACE:
+            return 0
+        if word == "begin":
+            self.open = True
+            self.depth += 1
+            return 1
+        if self.open and kind is K.WORD and word in ("end", "done"):
+            self.open = False
+            self.depth -= 1
+            return -1
+        return 0
+`;
+
 interface GenerateJson {
   generated: Array<{ qualname: string; status: string; detail: string; targetLines: number[]; unreachedLines: number[] }>;
 }
@@ -145,6 +179,21 @@ describe('directed search', () => {
     const text = readFileSync(path.join(repo.root, 'tests/test_alarm.py'), 'utf8');
     expect(text).toMatch(/obj\.at\([^)]*\)\n\s+result = obj\.describe\(\)/);
     expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_alarm.py'], repo.root)).toMatch(/\d+ passed/);
+  });
+
+  it("reaches a block behind the receiver's state and an argument compared with a module's object, both at once", () => {
+    const python = requirePython();
+    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
+    repo.write('src/kinds.py', KINDS);
+    repo.write('src/splitter.py', SPLITTER);
+    repo.write('.smarttestrc.json', JSON.stringify({ python }));
+    const r = runCli(['generate', 'src/splitter.py', '--all', '--format', 'json'], repo.root);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as GenerateJson;
+    expect(out.generated.find((g) => g.qualname === 'Splitter.feed')!.unreachedLines).toEqual([]);
+    const text = readFileSync(path.join(repo.root, 'tests/test_splitter.py'), 'utf8');
+    expect(text).toMatch(/obj\.open = True\n\s+result = obj\.feed\(K\.WORD, (['"])(end|done)\1\)\n\s+assert result == -1/);
+    expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_splitter.py'], repo.root)).toMatch(/\d+ passed/);
   });
 
   it('reaches a line guarded by membership in a table another module defines, with keys the probe reads from it', () => {

@@ -12,7 +12,7 @@ import type { PyFunction } from '../../python/model.js';
 import type { Candidate } from '../infer/candidates.js';
 import type { ProbeCandidateResult } from '../probe-model.js';
 import { callParameters, calleeName, callSites, parameterOf, withArgument, type CallSite } from './call-sites.js';
-import { alternatives, hintWindow, hintsNear, kindOf, stripComment, type Hints, type Kind } from './values.js';
+import { alternatives, guardLines, hintWindow, hintsNear, kindOf, stripComment, type Hints, type Kind } from './values.js';
 import { tableExpressions, tableKeys, tableProbe } from './tables.js';
 import { progressSearch } from '../../report/messages/generate.js';
 import { attributesRead, classState, stateSteps, type ClassState } from './receiver-state.js';
@@ -178,7 +178,9 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   const callee = calleeName(fn);
   // The closest candidates that have arguments to vary: the target's call, or an entry point's.
   const parents: Array<{ parent: Candidate; sites: CallSite[] }> = [];
-  const ranked = closest(subject, missed);
+  const guardText = window.map((l) => stripComment(subject.lines[l - 1] ?? '')).join('\n');
+  const scored = closestScored(subject, missed, guardText);
+  const ranked = scored.map((x) => x.c);
   for (const parent of ranked) {
     if (parents.length >= PARENTS) break;
     const sites = await callSites(parent.setup, parent.expr, parent.entry ? null : callee);
@@ -187,7 +189,6 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   // Each parent's variants, interleaved, so that every parent gets a share of the room.
   const perParent: Candidate[][] = [];
   // The parameters the missed lines and their guards name (`if depth > MAX_DEPTH:`): varied first.
-  const guardText = window.map((l) => stripComment(subject.lines[l - 1] ?? '')).join('\n');
   const named = (param: string | undefined) => param !== undefined && new RegExp(`(?<![\\w.])${param}(?!\\w)`).test(guardText);
   const params = callParameters(fn);
   for (const { parent, sites } of parents) {
@@ -198,7 +199,7 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
       site.args.forEach((arg, index) => {
         const param = target ? parameterOf(arg, index, params) : undefined;
         const into = named(param) ? first : rest;
-        for (const alt of alternatives(arg.text, hints, observed)) into.push(replaced(parent, site, withArgument(site, index, alt), subject.placeholder));
+        for (const alt of alternatives(arg.text, hints, observed, 16, param)) into.push(replaced(parent, site, withArgument(site, index, alt), subject.placeholder));
       });
       if (target && !site.unpacks) {
         const given = new Set(site.args.map((a) => a.keyword).filter((k): k is string => k !== null));
@@ -206,17 +207,18 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
         params.forEach((p, i) => {
           if (i < positional || given.has(p.name) || p.default === null || p.kind === 'var_positional' || p.kind === 'var_keyword' || p.kind === 'positional_only') return;
           const into = named(p.name) ? first : rest;
-          for (const alt of alternatives(p.default, hints, observed, 8)) into.push(replaced(parent, site, withArgument(site, null, alt, p.name), subject.placeholder));
+          for (const alt of alternatives(p.default, hints, observed, 8, p.name)) into.push(replaced(parent, site, withArgument(site, null, alt, p.name), subject.placeholder));
         });
       }
     }
     perParent.push([...first, ...rest]);
   }
-  // Midpoints between two calls that differ in one number and take different paths come first;
+  // Two closest changes combined come first (crossovers); then midpoints between two calls that
+  // differ in one number and take different paths;
   // then arguments whose attribute's length the missed lines' guard compares; then, for a
   // method, receivers put in another state.
-  perParent.unshift(await bisections(subject), attributeLengthVariants(parents, fn, hints, subject.placeholder));
-  if (fn.className) perParent.splice(2, 0, await stateVariants(subject, ranked.filter((c) => c.setup.some((l) => /^\s*obj\s*=/.test(l))).slice(0, PARENTS), missed, siblings));
+  perParent.unshift(crossovers(scored), await bisections(subject), attributeLengthVariants(parents, fn, hints, subject.placeholder));
+  if (fn.className) perParent.splice(3, 0, await stateVariants(subject, ranked.filter((c) => c.setup.some((l) => /^\s*obj\s*=/.test(l))).slice(0, PARENTS), missed, siblings));
   const out: Candidate[] = probes.slice(0, room);
   for (const c of out) tried.add(candidateKey(c));
   for (let i = 0; out.length < room && perParent.some((v) => i < v.length); i++) {
@@ -431,15 +433,74 @@ export function candidateKey(c: Candidate): string {
  * The candidates that came closest to the missed lines: most lines reached just above a missed
  * line (the condition guarding it), then calls of the target before entry points, then results
  * that can become tests, then most lines reached. Candidates that never entered the function are no parents.
+ * Each with how many lines near the missed ones it reached (0: it got to no guard of them).
  */
-function closest(subject: SearchSubject, missed: readonly number[]): Candidate[] {
+function closestScored(subject: SearchSubject, missed: readonly number[], guardText = ''): Array<{ c: Candidate; nearHits: number }> {
   const near = new Set<number>();
-  for (const m of missed) for (let l = m - 4; l < m; l++) near.add(l);
+  for (const m of missed) {
+    for (let l = m - 4; l < m; l++) near.add(l);
+    // The headers of the blocks holding it (`if self._seen and ttype is T.Keyword:` spread over lines).
+    for (const g of guardLines(subject.lines, m, subject.fn.bodyStartLine)) near.add(g);
+  }
   const scored = subject.results
     .map((r, i) => ({ r, i, c: subject.candidates[i]! }))
     .filter(({ r, c }) => c !== undefined && r.lines.length > 0 && r.outcome !== 'blocked' && r.outcome !== 'timeout')
-    .map(({ r, i, c }) => ({ i, c, nearHits: r.lines.filter((l) => near.has(l)).length, direct: c.entry ? 0 : 1, total: r.lines.length, usable: usableResult(r) ? 1 : 0 }));
-  // A call of the target itself before an entry point's: its own parameters decide its branches.
-  scored.sort((a, b) => b.nearHits - a.nearHits || b.direct - a.direct || b.usable - a.usable || b.total - a.total || a.i - b.i);
-  return scored.slice(0, MAX_PARENT_TRIES).map((s) => s.c);
+    .map(({ r, i, c }) => ({ i, c, nearHits: r.lines.filter((l) => near.has(l)).length, words: guardWords(c, guardText), direct: c.entry ? 0 : 1, total: r.lines.length, usable: usableResult(r) ? 1 : 0 }));
+  // Of those that got as far, the ones using more of the guard's words (`obj._seen_begin = True`,
+  // `'TRANSACTION'` for `if self._seen_begin and unified in ('TRANSACTION', ...)`); a call of the
+  // target itself before an entry point's: its own parameters decide its branches.
+  scored.sort((a, b) => b.nearHits - a.nearHits || b.words - a.words || b.direct - a.direct || b.usable - a.usable || b.total - a.total || a.i - b.i);
+  return scored.slice(0, MAX_PARENT_TRIES);
+}
+
+/** How many of the names, attributes and strings a candidate's code uses (imports aside) the guard text holds. */
+function guardWords(c: Candidate, guardText: string): number {
+  if (!guardText) return 0;
+  const code = [...c.setup.filter((l) => !/^\s*(import|from)\s/.test(l)), c.expr].join('\n');
+  const words = new Set<string>();
+  for (const m of code.matchAll(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|[A-Za-z_][\w.]*/g)) {
+    const w = m[0];
+    if (w.startsWith("'") || w.startsWith('"')) {
+      if (w.length > 2) words.add(w);
+      continue;
+    }
+    for (const part of [w, ...w.split('.').slice(1)]) if (part.length > 1 && part !== 'obj') words.add(part);
+  }
+  let n = 0;
+  for (const w of words) {
+    if (w.startsWith("'") || w.startsWith('"')) {
+      if (guardText.includes(w)) n++;
+    } else if (new RegExp(`(?<![\\w])${w.replace(/\./g, '\\.')}(?!\\w)`).test(guardText)) n++;
+  }
+  return n;
+}
+
+const MAX_CROSSOVERS = 12;
+
+/**
+ * Two changes at once, for a missed line behind a condition of two parts (`if self._seen_begin and
+ * unified == 'TRANSACTION':`): of the candidates that got to a guard of the missed lines, one
+ * whose setup is the other's with statements added (its receiver put in another state) gives its
+ * setup to the other's call (the argument that call changed).
+ */
+function crossovers(close: ReadonlyArray<{ c: Candidate; nearHits: number }>): Candidate[] {
+  const near = close.filter((s) => s.nearHits > 0).map((s) => s.c);
+  const out: Candidate[] = [];
+  // Pairs by the sum of their ranks: the closest pairs first, neither side's first one favoured.
+  for (let sum = 1; sum <= 2 * (near.length - 1); sum++) {
+    for (let i = Math.max(0, sum - near.length + 1); i <= Math.min(sum, near.length - 1); i++) {
+      const a = near[i]!;
+      const b = near[sum - i]!;
+      if (out.length >= MAX_CROSSOVERS) return out;
+      if (a === b || a.expr === b.expr || a.setup.length <= b.setup.length || !!a.entry !== !!b.entry || !isSubsequence(b.setup, a.setup)) continue;
+      out.push({ ...b, setup: [...a.setup], origin: b.origin === 'doctest' || a.origin === 'doctest' ? 'inferred' : b.origin, placeholder: a.placeholder || b.placeholder });
+    }
+  }
+  return out;
+}
+
+function isSubsequence(small: readonly string[], big: readonly string[]): boolean {
+  let i = 0;
+  for (const line of big) if (i < small.length && line === small[i]) i++;
+  return i === small.length;
 }

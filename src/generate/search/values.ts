@@ -25,6 +25,13 @@ export interface Hints {
    * `[0] * N`, not written out).
    */
   attributeLengths: Map<string, Map<string, number[]>>;
+  /**
+   * Names of the module compared with near the missed lines (`ttype is T.Keyword`, `kind ==
+   * Kind.FAST`, `mode in (MODE_A, MODE_B)`): what was compared with them (a parameter, a local)
+   * -> the names, as written. Only names rooted in a module-level binding: an import, a class,
+   * a constant (an enum member, a token type, a sentinel) that no literal stands for.
+   */
+  names: Map<string, string[]>;
 }
 
 const INT = /^-?\d+$/;
@@ -44,6 +51,8 @@ const CROSS_KIND: Partial<Record<Kind, readonly string[]>> = {
   // An object (`pytz.BaseTzInfo()`): a plain value reaches the `else` that rejects other types.
   other: ['1', "'a'"],
 };
+
+const MAX_OTHER_NAMES = 4;
 
 const MAGNITUDES = ['100000', '10000000', '1000000000'];
 
@@ -107,7 +116,74 @@ export function hintsNear(lines: readonly string[], missed: readonly number[], f
       for (const k of [n - 1, n + 1, 2 * n + 1]) if (k >= 0 && k <= 64 && !lengths.includes(k)) lengths.push(k);
     }
   }
-  return { numbers, strings, lengths, attributeLengths };
+  const names = comparedNames(window.map((l) => maskStrings(stripComment(lines[l - 1] ?? ''))), moduleGlobals(lines));
+  return { numbers, strings, lengths, attributeLengths, names };
+}
+
+const DOTTED = '[A-Za-z_]\\w*(?:\\.[A-Za-z_]\\w*)*';
+// `x is A.B`, `x == B`, `x in (A, B)` (membership in one name is left out: its value is the container, not a member).
+const COMPARE = new RegExp(`(?<![\\w.])(${DOTTED})(?:\\s+(?:is\\s+not|is)\\s+|\\s*(?:==|!=)\\s*)(${DOTTED})(?![\\w.(\\[])|(?<![\\w.])(${DOTTED})\\s+(?:not\\s+)?in\\s+(\\([^()]*\\))`, 'g');
+const WHOLE_DOTTED = new RegExp(`^${DOTTED}$`);
+const NOT_NAMES = new Set(['None', 'True', 'False', 'not', 'and', 'or', 'if', 'elif', 'while', 'return', 'self', 'cls', 'lambda', 'in', 'is']);
+
+/** `'...'` and `"..."` replaced by `''` (what code regexes read without being misled by text). */
+function maskStrings(code: string): string {
+  return code.replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g, "''");
+}
+
+/** The compared expression -> the module names it is compared with, in the order of the lines. */
+function comparedNames(code: readonly string[], globals: ReadonlySet<string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const isModuleName = (text: string) => {
+    const root = text.split('.')[0]!;
+    return globals.has(root) && !NOT_NAMES.has(root) && !NOT_NAMES.has(text);
+  };
+  const add = (key: string, name: string) => {
+    const list = out.get(key) ?? [];
+    if (!list.includes(name)) list.push(name);
+    out.set(key, list);
+  };
+  for (const line of code) {
+    for (const m of line.matchAll(COMPARE)) {
+      const left = m[1] ?? m[3]!;
+      const right = m[2] ?? m[4]!;
+      const items = m[4] ? topLevelItems(right.slice(1, -1)).map((t) => t.trim()) : [right];
+      if (!m[4] && isModuleName(left) && !isModuleName(right) && !NOT_NAMES.has(right)) add(right, left);
+      else if (!isModuleName(left) && !NOT_NAMES.has(left)) for (const item of items) if (WHOLE_DOTTED.test(item) && isModuleName(item)) add(left, item);
+    }
+  }
+  return out;
+}
+
+/**
+ * The names bound at the top of a module: imports (`import a.b as c`, `from m import x as y`,
+ * parenthesised lists too), classes, functions and assignments.
+ */
+export function moduleGlobals(lines: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    let m: RegExpExecArray | null;
+    if ((m = /^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/.exec(line))) out.add(m[1]!);
+    else if ((m = /^([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)/.exec(line))) out.add(m[1]!);
+    else if ((m = /^import\s+(.*)$/.exec(line))) {
+      for (const part of stripComment(m[1]!).split(',')) {
+        const a = /^\s*([\w.]+)(?:\s+as\s+(\w+))?\s*$/.exec(part);
+        if (a) out.add(a[2] ?? a[1]!.split('.')[0]!);
+      }
+    } else if ((m = /^from\s+[\w.]+\s+import\s+(.*)$/.exec(line))) {
+      let list = stripComment(m[1]!);
+      if (list.trimStart().startsWith('(')) {
+        while (!list.includes(')') && i + 1 < lines.length) list += ` ${stripComment(lines[++i]!)}`;
+        list = list.replace(/[()]/g, ' ');
+      }
+      for (const part of list.split(',')) {
+        const a = /^\s*(\w+)(?:\s+as\s+(\w+))?\s*$/.exec(part);
+        if (a && a[1] !== '*') out.add(a[2] ?? a[1]!);
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -183,7 +259,7 @@ export function stripComment(line: string): string {
  * Values to try in place of `text` (not including `text` itself), most promising first: the
  * hints that fit its kind, then its kind's boundaries, then `observed` values of its kind.
  */
-export function alternatives(text: string, hints: Hints, observed: ReadonlyMap<Kind, readonly string[]>, max = 16): string[] {
+export function alternatives(text: string, hints: Hints, observed: ReadonlyMap<Kind, readonly string[]>, max = 16, param?: string): string[] {
   const kind = kindOf(text);
   const out: string[] = [];
   const add = (v: string | null | undefined) => {
@@ -191,9 +267,21 @@ export function alternatives(text: string, hints: Hints, observed: ReadonlyMap<K
     out.push(v);
   };
   const ints = hints.numbers.filter((n) => INT.test(n));
+  // The module names this parameter is compared with come first; those compared with something
+  // else (a local computed from it) after the kind's own hints, a few.
+  const own = param !== undefined ? hints.names.get(param) ?? [] : [];
+  for (const n of own) add(n);
+  const addOtherNames = () => {
+    let n = 0;
+    for (const [key, list] of hints.names) {
+      if (key === param) continue;
+      for (const name of list) if (n < MAX_OTHER_NAMES && !out.includes(name)) (add(name), n++);
+    }
+  };
   switch (kind) {
     case 'int': {
       for (const n of ints) add(n);
+      addOtherNames();
       const v = BigInt(text);
       for (const d of [0n, -v, v - 1n, v + 1n, 1n, -1n, 2n, 1000n]) add(String(d));
       // Magnitudes: branches on size (a day of seconds, a gigabyte of bytes) lie far above the literals.
@@ -207,6 +295,7 @@ export function alternatives(text: string, hints: Hints, observed: ReadonlyMap<K
       break;
     case 'str':
       for (const s of hints.strings) add(s);
+      addOtherNames();
       add("''");
       add("' '");
       // The characters the code compares with, put inside the string (a lexer's `'\\'`, `'-'`).
@@ -224,6 +313,7 @@ export function alternatives(text: string, hints: Hints, observed: ReadonlyMap<K
       add(text === 'True' ? 'False' : 'True');
       break;
     case 'none':
+      addOtherNames();
       for (const n of ints.slice(0, 3)) add(n);
       for (const s of hints.strings.slice(0, 3)) add(s);
       for (const d of ['0', "''", '[]', '1', "'a'", 'True', '{}']) add(d);
@@ -250,6 +340,7 @@ export function alternatives(text: string, hints: Hints, observed: ReadonlyMap<K
       add('{}');
       break;
     default:
+      addOtherNames();
       add('None');
   }
   for (const v of observed.get(kind) ?? []) add(v);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { callSites, withArgument } from '../../../src/generate/search/call-sites.js';
-import { alternatives, guardLines, hintsNear, insertions, kindOf, namedConstants, topLevelItems } from '../../../src/generate/search/values.js';
+import { alternatives, guardLines, hintsNear, insertions, kindOf, moduleGlobals, namedConstants, topLevelItems } from '../../../src/generate/search/values.js';
 
 describe('search values', () => {
   it('tells the kind of a literal by its text', () => {
@@ -54,6 +54,29 @@ describe('search values', () => {
     expect(hints.strings).toEqual(["'number'", "'-'", "'('"]);
   });
 
+  it('takes the module names a value is compared with, keyed by what is compared', () => {
+    const lines = [
+      'from sqlparse import sql, tokens as T',
+      'from .enums import (Mode,',
+      '    Kind as K)',
+      'SENTINEL = object()',
+      '',
+      'def split(self, ttype, value, mode):',
+      '    unified = value.upper()',
+      '    if ttype is T.Keyword or T.Name == ttype:',
+      "        if mode in (Mode.FAST, K.SLOW, 'x') and unified is not SENTINEL and value in T.Other:",
+      '            return ttype is None or local.attr == other.attr',
+      '    return 0',
+    ];
+    expect([...moduleGlobals(lines)]).toEqual(['sql', 'T', 'Mode', 'K', 'SENTINEL', 'split']);
+    const hints = hintsNear(lines, [10], 7, 11);
+    expect(hints.names).toEqual(new Map([['ttype', ['T.Keyword', 'T.Name']], ['mode', ['Mode.FAST', 'K.SLOW']], ['unified', ['SENTINEL']]]));
+    const empty = { numbers: [], strings: ["'x'"], lengths: [], attributeLengths: new Map() };
+    // Its own names first, whatever the kind; others after the kind's hints, a few.
+    expect(alternatives("'text'", { ...empty, names: hints.names }, new Map(), 4, 'ttype')).toEqual(['T.Keyword', 'T.Name', "'x'", 'Mode.FAST']);
+    expect(alternatives('obj', { ...empty, names: hints.names }, new Map(), 3, 'value')).toEqual(['T.Keyword', 'T.Name', 'Mode.FAST']);
+  });
+
   it('puts the characters the code compares with inside a string, escapes kept whole', () => {
     expect(insertions("'foo.bar'", ["'\\\\'", "'-'", "'['"])).toEqual(["'foo\\\\.bar'", "'foo.ba\\\\r'", "'foo-.bar'", "'foo.ba-r'"]);
     expect(insertions('"a\\nb"', ["'-'"])).toEqual(['"a-\\nb"', '"a\\n-b"']);
@@ -62,7 +85,7 @@ describe('search values', () => {
   });
 
   it('offers boundaries of the same kind, hints first, never the value itself', () => {
-    const hints = { numbers: ['9', '10', '11'], strings: ["'x'"], lengths: [2], attributeLengths: new Map() };
+    const hints = { numbers: ['9', '10', '11'], strings: ["'x'"], lengths: [2], attributeLengths: new Map(), names: new Map() };
     expect(alternatives('10', hints, new Map())).toEqual(['9', '11', '0', '-10', '1', '-1', '2', '1000', '100000', '10000000', '1000000000', 'None', "'1'"]);
     expect(alternatives('[1, 2, 3]', hints, new Map())).toEqual(['[]', '[1, 2]', '[1]', '[3, 2, 1]', '[1, 2, 3, 3]', '[None]', 'None']);
     expect(alternatives("'ab'", hints, new Map([['str', ["'seen'"]]]))).toEqual(["'x'", "''", "' '", "'axb'", "'AB'", "'ab' * 2", "'0'", "'a'", "'seen'", 'None', '1']);
