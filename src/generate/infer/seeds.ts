@@ -11,6 +11,7 @@
  * of files named after the module. Instances the tests build (the class, its factories, module
  * functions that return it) become receivers for every method of the class (objects.ts).
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PyClass, PyFunction, ParsedModule } from '../../python/model.js';
@@ -23,6 +24,7 @@ import { buildsClass } from './objects.js';
 import { contextNames, readCoverageContexts, type CoverageContexts } from './coverage-contexts.js';
 import { localName, renderSnippet, sameProject, type Ref, type Snippet } from './snippet.js';
 import { conftestDirs, readFixtures, readTestCalls, type Receiver, type TestCall, type TestFileCalls } from './test-calls.js';
+import { packageDirOf, ProjectReach, wordsOf, type Reachers } from './reach.js';
 
 /** What the project's tests offer one target. */
 export interface SeedSet {
@@ -71,8 +73,11 @@ export class TestSeeds {
   private calls = new Map<string, Promise<TestFileCalls | null>>();
   private fixtures = new Map<string, Promise<Map<string, Snippet>>>();
   private contexts: Promise<CoverageContexts | null> | null = null;
+  private readonly reach: ProjectReach;
 
-  constructor(private readonly options: SeedOptions) {}
+  constructor(private readonly options: SeedOptions) {
+    this.reach = new ProjectReach({ repoRoot: options.repoRoot, env: options.env });
+  }
 
   /** The seeds of one target. */
   async seedsFor(target: SeedTarget): Promise<SeedSet> {
@@ -95,8 +100,36 @@ export class TestSeeds {
       const calls = await this.parse(file, text);
       if (calls) wanted.push(calls);
     }
-    const records = wanted.flatMap((f) => f.calls).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
-    return buildSeeds(target, records, labels, entryFile);
+    const byPlace = (a: TestCall, b: TestCall) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column);
+    const records = wanted.flatMap((f) => f.calls).sort(byPlace);
+    const seeds = buildSeeds(target, records, labels, entryFile, undefined, (dotted) => this.isModule(dotted));
+    if (labels.size > 0 || seeds.direct.length >= 2) return seeds;
+    // No contexts, few calls of the target: the tests' calls of the functions that lead into it.
+    const reach = await this.reach.reachers(cls ? [fn.name, cls.name] : [fn.name], target.file, packageDirOf(target.file, module));
+    if (reach.names.length === 0) return seeds;
+    const mentionsReacher = new RegExp(`\\b(${reach.names.map(escape).join('|')})\\b`);
+    const more: TestFileCalls[] = [];
+    for (const file of files) {
+      if (path.posix.basename(file) === 'conftest.py' || wanted.some((w) => w.file === file)) continue;
+      const text = await this.text(file);
+      if (text === null || !mentionsModule.test(text) || !mentionsReacher.test(text)) continue;
+      const calls = await this.parse(file, text);
+      if (calls) more.push(calls);
+    }
+    return buildSeeds(target, [...records, ...more.flatMap((f) => f.calls)].sort(byPlace), labels, entryFile, reach, (dotted) => this.isModule(dotted));
+  }
+
+  private modules = new Map<string, boolean>();
+
+  /** Whether a dotted name is a module or package of the project (a file under a source root). */
+  private isModule(dotted: string): boolean {
+    let known = this.modules.get(dotted);
+    if (known === undefined) {
+      const rel = dotted.split('.').join('/');
+      known = this.options.sourceRoots.some((root) => [`${rel}.py`, `${rel}/__init__.py`].some((f) => existsSync(path.join(this.options.repoRoot, root, f))));
+      this.modules.set(dotted, known);
+    }
+    return known;
   }
 
   private listFiles(): Promise<string[]> {
@@ -163,7 +196,7 @@ function factoryNames(target: SeedTarget): string[] {
   return target.parsed.functions.filter((f) => buildsClass(f, cls, target.text)).map((f) => f.name);
 }
 
-function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>, entryFile: (file: string) => boolean): SeedSet {
+function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>, entryFile: (file: string) => boolean, reach?: Reachers, isModule?: (dotted: string) => boolean): SeedSet {
   const { fn, cls, module, parsed } = target;
   const defined = new Set([...parsed.functions.filter((f) => f.kind === 'function').map((f) => f.name), ...parsed.classes.filter((c) => !c.parentQualname).map((c) => c.name)]);
   const out: SeedSet = { direct: [], entries: [], receivers: [], methodArgs: [] };
@@ -189,7 +222,7 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
     const f = parsed.functions.find((g) => g.kind === 'function' && g.name === name);
     return !!f && !f.returnAnnotation && ownsMethod;
   };
-  const render = (s: Snippet, imports: Set<string>) => renderSnippet(s, module, defined, imports);
+  const render = (s: Snippet, imports: Set<string>) => renderSnippet(s, module, defined, imports, isModule);
   const receiverSetup = (r: Receiver, imports: Set<string>): string[] | null => {
     const build = render(r.build, imports);
     if (build === null) return null;
@@ -258,8 +291,15 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
   // Entry points: what the tests that reach the target call.
   const byContext = labels.size > 0;
   if (byContext || out.direct.length < 2) {
-    const runsTarget = (rec: TestCall) => (byContext ? [...labels].some((l) => contextNames(l, rec.file, rec.test)) : entryFile(rec.file));
-    for (const rec of records) {
+    // Without contexts: the tests of files named after the module, and the calls of the functions
+    // that lead into the target (reach.ts), those passing the words on the way first.
+    const reachers = new Set(reach?.names ?? []);
+    const callsReacher = (rec: TestCall) => (rec.callee ? reachers.has(rec.callee.path.split('.').pop()!) : rec.member !== null && reachers.has(rec.member));
+    const runsTarget = (rec: TestCall) => (byContext ? [...labels].some((l) => contextNames(l, rec.file, rec.test)) : entryFile(rec.file) || callsReacher(rec));
+    const score = (rec: TestCall) => (reach && rec.args ? new Set(rec.args.flatMap((p) => (typeof p === 'string' ? wordsOf(p) : [])).filter((w) => reach.words.has(w))).size : 0);
+    // A call the test expects to raise stops early: the others first.
+    const ordered = reach ? records.map((rec, i) => ({ rec, i, s: score(rec), r: rec.expectsRaise ? 1 : 0 })).sort((a, b) => a.r - b.r || b.s - a.s || a.i - b.i).map((x) => x.rec) : records;
+    for (const rec of ordered) {
       if (out.entries.length >= MAX_ENTRIES) break;
       if (rec.receiverOnly || !runsTarget(rec)) continue;
       const imports = new Set<string>();
@@ -267,7 +307,7 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
       const ours = (ref: Ref) => local(ref) !== null || sameProject(ref, module);
       if (rec.callee && rec.args) {
         const name = local(rec.callee);
-        if (!ours(rec.callee) || name === qual || (!byContext && rec.callee.path.split('.').some((p) => p.startsWith('_')))) continue;
+        if (!ours(rec.callee) || (name !== null && name === qual) || (!byContext && rec.callee.path.split('.').some((p) => p.startsWith('_')))) continue;
         const callee = render([rec.callee], imports);
         const args = render(rec.args, imports);
         if (callee !== null && args !== null) add(out.entries, imports, [], consumed(rec, `${callee}(${args})`));

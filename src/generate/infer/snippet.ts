@@ -45,7 +45,7 @@ export function allowedRef(ref: Ref, module: string): boolean {
 }
 
 /** The snippet as Python source for a candidate of `module`; the imports it needs are added to `imports`. Null when it uses a name no seed may use. */
-export function renderSnippet(snippet: Snippet, module: string, defined: ReadonlySet<string>, imports: Set<string>): string | null {
+export function renderSnippet(snippet: Snippet, module: string, defined: ReadonlySet<string>, imports: Set<string>, isModule?: (dotted: string) => boolean): string | null {
   let out = '';
   for (const part of snippet) {
     if (typeof part === 'string') {
@@ -58,7 +58,13 @@ export function renderSnippet(snippet: Snippet, module: string, defined: Readonl
       continue;
     }
     if (!allowedRef(part, module)) return null;
-    imports.add(`import ${part.module}`);
+    // `from pkg import api` then `api.render(...)`: the submodule is imported, not only its package.
+    let imported = part.module;
+    if (isModule) {
+      const segs = part.path.split('.');
+      for (let i = 1; i < segs.length; i++) if (isModule(`${part.module}.${segs.slice(0, i).join('.')}`)) imported = `${part.module}.${segs.slice(0, i).join('.')}`;
+    }
+    imports.add(`import ${imported}`);
     out += part.path === '' ? part.module : `${part.module}.${part.path}`;
   }
   return out;

@@ -43,6 +43,8 @@ export interface TestCall {
   receiverOnly?: boolean;
   /** The builtin the test passes the result to, to consume it (`list(lexer.tokenize("a"))`): a generator's body runs. */
   consumer?: string;
+  /** The call is inside `with pytest.raises(...)` (or `assertRaises`): the test expects it to fail early. */
+  expectsRaise?: boolean;
 }
 
 const CONSUMERS = new Set(['list', 'tuple', 'set', 'sorted', 'dict', 'next', 'sum', 'len']);
@@ -467,7 +469,7 @@ function readFunction(nodes: FunctionNodes, scope: Scope, file: string, test: st
     const call = readCall(node, scope, nodes.statements, at);
     if (!call) continue;
     const consumer = consumerOf(node, scope);
-    out.push({ file, test, line: node.startPosition.row + 1, column: node.startPosition.column + 1, ...call, ...(consumer ? { consumer } : {}) });
+    out.push({ file, test, line: node.startPosition.row + 1, column: node.startPosition.column + 1, ...call, ...(consumer ? { consumer } : {}), ...(insideRaises(node) ? { expectsRaise: true } : {}) });
   }
   for (const { node, at } of nodes.attributes) {
     const obj = node.childForFieldName('object');
@@ -475,6 +477,16 @@ function readFunction(nodes: FunctionNodes, scope: Scope, file: string, test: st
     const receiver = receiverOf(obj, scope, nodes.statements, at);
     if (receiver) out.push({ file, test, line: node.startPosition.row + 1, column: node.startPosition.column + 1, callee: null, receiver, member: node.childForFieldName('attribute')?.text ?? '', args: null });
   }
+}
+
+/** True when a `with` around the node expects an exception (`pytest.raises`, `self.assertRaises`). */
+function insideRaises(node: Node): boolean {
+  for (let cur = node.parent; cur && cur.type !== 'function_definition'; cur = cur.parent) {
+    if (cur.type !== 'with_statement') continue;
+    const clause = cur.namedChildren.find((c) => c?.type === 'with_clause');
+    if (clause && /\b(raises|assertRaises\w*)\s*\(/.test(clause.text)) return true;
+  }
+  return false;
 }
 
 /** `list` when the call is the only argument of `list(...)` (a builtin the test does not rebind). */

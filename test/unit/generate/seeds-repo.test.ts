@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../src/config/defaults.js';
 import { generateTests, type GenerationSource } from '../../../src/generate/engine.js';
 import { TestSeeds } from '../../../src/generate/infer/seeds.js';
+import { packageDirOf } from '../../../src/generate/infer/reach.js';
 import { parsePython } from '../../../src/python/structure.js';
 import { requirePython } from '../../helpers/python.js';
 import { cleanEnv, makeRepo, runPython, type TempRepo } from '../../helpers/repo.js';
@@ -62,6 +63,17 @@ function config(python: string) {
   return { ...defaultConfig(), python, sourceRoots: ['src'] };
 }
 
+describe('the package a module belongs to', () => {
+  it('is the top-level package folder, below any source root; a lone module searches its folder', () => {
+    expect(packageDirOf('sqlparse/filters/others.py', 'sqlparse.filters.others')).toBe('sqlparse');
+    expect(packageDirOf('src/pkg/sub/mod.py', 'pkg.sub.mod')).toBe('src/pkg');
+    expect(packageDirOf('src/pkg/__init__.py', 'pkg')).toBe('src/pkg');
+    expect(packageDirOf('schedule/__init__.py', 'schedule')).toBe('schedule');
+    expect(packageDirOf('src/lonely.py', 'lonely')).toBe('src');
+    expect(packageDirOf('lonely.py', 'lonely')).toBe('');
+  });
+});
+
 describe('seeds on a real repository', () => {
   let repo: TempRepo;
   beforeEach(() => {
@@ -110,8 +122,28 @@ describe('seeds on a real repository', () => {
     // test_floats ran it (test_other did not): its calls, the constructor alone included (the probe drops what reaches nothing).
     expect(set.entries.map((c) => [...c.setup, c.expr])).toEqual([['obj = Lexer("3.25 + 4;")', 'len(obj.tokens())'], ['Lexer("3.25 + 4;")']]);
     expect(set.entries.every((c) => c.entry)).toBe(true);
-    // Without the contexts nothing leads there: the file is not named after the module.
+    // Without the contexts, the file is not named after the module: the calls of the method that
+    // calls it (read from the source) lead there.
     const blind = new TestSeeds({ repoRoot: repo.root, testsDir: 'tests', sourceRoots: ['src'], env: cleanEnv(), coverageFile: null });
-    expect((await blind.seedsFor({ fn, cls: null, module: 'calc.lexer', file: source.file, text: source.text, parsed: source.module })).entries).toEqual([]);
+    expect((await blind.seedsFor({ fn, cls: null, module: 'calc.lexer', file: source.file, text: source.text, parsed: source.module })).entries.map((c) => [...c.setup, c.expr])).toEqual([['obj = Lexer("3.25 + 4;")', 'len(obj.tokens())']]);
+  });
+
+  it('without contexts, the tests of the public function a class is built in lead to its method, those passing the words on the way first', async () => {
+    repo.write('src/calc/filters.py', 'class StripFilter:\n    @staticmethod\n    def _process(tokens):\n        return [t for t in tokens if not t.startswith("--")]\n\n    def process(self, tokens):\n        return self._process(tokens)\n');
+    repo.write('src/calc/stack.py', 'from calc.filters import StripFilter\n\n\ndef build_stack(options):\n    stack = []\n    # a comment naming StripFilter does not count\n    if options.get("strip_comments"):\n        stack.append(StripFilter())\n    return stack\n');
+    repo.write('src/calc/api.py', 'from calc.stack import build_stack\n\n\ndef render(text, **options):\n    tokens = text.split()\n    for f in build_stack(options):\n        tokens = f.process(tokens)\n    return " ".join(tokens)\n');
+    repo.write('tests/test_render.py', 'import pytest\nfrom calc import api\n\n\ndef test_bad():\n    with pytest.raises(TypeError):\n        api.render(None, strip_comments=True)\n\n\ndef test_upper():\n    assert api.render("a --b", upper=True) == "a --b"\n\n\ndef test_strip():\n    text = "a --b c"\n    assert api.render(text, strip_comments=True) == "a c"\n');
+    repo.git('add', '-A');
+    const text = readFileSync(path.join(repo.root, 'src/calc/filters.py'), 'utf8');
+    const module = await parsePython(text);
+    const fn = module.functions.find((f) => f.qualname === 'StripFilter._process')!;
+    const seeds = new TestSeeds({ repoRoot: repo.root, testsDir: 'tests', sourceRoots: ['src'], env: cleanEnv(), coverageFile: null });
+    const set = await seeds.seedsFor({ fn, cls: module.classes[0]!, module: 'calc.filters', file: 'src/calc/filters.py', text, parsed: module });
+    expect(set.entries.map((c) => [...c.setup, c.expr])).toEqual([
+      ['import calc.api', 'calc.api.render("a --b c", strip_comments=True)'],
+      ['import calc.api', 'calc.api.render("a --b", upper=True)'],
+      // A call the test expects to raise stops early: last.
+      ['import calc.api', 'calc.api.render(None, strip_comments=True)'],
+    ]);
   });
 });

@@ -1,0 +1,142 @@
+/**
+ * Which of the project's functions lead into a target, read statically from the package's source
+ * (no parse, nothing run): the functions whose bodies name the target (its class for a method),
+ * then the functions that name those, a few steps up. A filter class built only inside
+ * `build_filter_stack(options)`, itself called only by `format(sql, **options)`, is reached
+ * through `format`: the tests' calls of `format` are its entry points when coverage.json holds no
+ * per-test contexts to say so.
+ *
+ * With the names come the words of the lines that make each reference (the line and the
+ * conditions guarding it: `if options.get('strip_comments'):`), so that the tests' calls passing
+ * those words (`format(sql, strip_comments=True)`) can be tried first.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { gitEnvironment } from '../../git/client.js';
+import { spawnGit } from '../../git/process.js';
+import { guardLines, stripComment } from '../search/values.js';
+
+export interface Reachers {
+  /** Names of functions (module-level or methods) whose body leads to the target, nearest first. */
+  names: string[];
+  /** Identifiers and string contents of the referencing lines and their guards. */
+  words: Set<string>;
+}
+
+/** How many steps up the references are followed. */
+const MAX_DEPTH = 3;
+const MAX_NAMES = 24;
+const MAX_FILES = 2000;
+const MAX_FILE_BYTES = 1_000_000;
+/** Names too common to follow: a reference to them says nothing about the target. */
+const COMMON = new Set(['__init__', '__call__', 'main', 'run', 'get', 'set', 'process', 'format', 'parse', 'call', 'apply', 'update', 'load', 'dump', 'read', 'write', 'open', 'close', 'check', 'handle', 'build', 'render', 'wrapper', 'inner', 'decorator']);
+const TEST_FILE = /(^|\/)(tests?|testing)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
+
+export class ProjectReach {
+  private files: Promise<string[]> | null = null;
+  private texts = new Map<string, Promise<string | null>>();
+  private memo = new Map<string, Promise<Reachers>>();
+
+  constructor(private readonly options: { repoRoot: string; env: NodeJS.ProcessEnv }) {}
+
+  /**
+   * The functions leading into `starts` (a function's name; a method's and its class's) defined
+   * in `file`, whose package is `packageDir` (repo-relative), and the words on the way.
+   */
+  reachers(starts: readonly string[], file: string, packageDir: string): Promise<Reachers> {
+    const key = `${packageDir}\0${file}\0${starts.join('\0')}`;
+    let p = this.memo.get(key);
+    if (!p) this.memo.set(key, (p = this.compute(starts.filter((s) => !COMMON.has(s) && !/^__\w+__$/.test(s)), file, packageDir)));
+    return p;
+  }
+
+  private async compute(starts: readonly string[], startFile: string, packageDir: string): Promise<Reachers> {
+    const files = (await this.listFiles()).filter((f) => packageDir === '' || packageDir === '.' || f.startsWith(`${packageDir}/`));
+    const names: string[] = [];
+    const words = new Set<string>();
+    const seen = new Set(starts);
+    let frontier = [...starts];
+    for (let depth = 0; depth < MAX_DEPTH && frontier.length > 0 && names.length < MAX_NAMES; depth++) {
+      const next: string[] = [];
+      for (const name of frontier) {
+        const ref = new RegExp(`(?<![\\w.])${name}\\b|\\.${name}\\b`);
+        for (const file of files) {
+          const text = await this.text(file);
+          if (!text?.includes(name)) continue;
+          const lines = text.split(/\r?\n/);
+          lines.forEach((line, i) => {
+            const code = stripComment(line);
+            if (!ref.test(code) || /^\s*(import|from)\s/.test(code) || new RegExp(`^\\s*(async\\s+)?(def|class)\\s+${name}\\b`).test(code)) return;
+            const def = enclosingDef(lines, i + 1);
+            if (!def || (starts.includes(def.name) && file === startFile)) return;
+            for (const l of [i + 1, ...guardLines(lines, i + 1, def.line + 1)]) for (const w of wordsOf(stripComment(lines[l - 1] ?? ''))) words.add(w);
+            if (!seen.has(def.name) && names.length < MAX_NAMES) {
+              seen.add(def.name);
+              names.push(def.name);
+              if (!COMMON.has(def.name) && !def.name.startsWith('test')) next.push(def.name);
+            }
+          });
+        }
+      }
+      frontier = next;
+    }
+    return { names, words };
+  }
+
+  private listFiles(): Promise<string[]> {
+    this.files ??= (async () => {
+      const { repoRoot, env } = this.options;
+      const result = await spawnGit(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '*.py'], { cwd: repoRoot, env: gitEnvironment(env, repoRoot, repoRoot) }).catch(() => null);
+      if (!result || result.code !== 0) return [];
+      const all = result.stdout.toString('utf8').split('\0').filter((f) => f.endsWith('.py') && !TEST_FILE.test(f));
+      return [...new Set(all)].sort().slice(0, MAX_FILES);
+    })();
+    return this.files;
+  }
+
+  private text(file: string): Promise<string | null> {
+    let p = this.texts.get(file);
+    if (!p) {
+      p = readFile(path.join(this.options.repoRoot, file), 'utf8').then((t) => (t.length > MAX_FILE_BYTES ? null : t), () => null);
+      this.texts.set(file, p);
+    }
+    return p;
+  }
+}
+
+/** The innermost `def` whose body holds line `n` (1-based), by indentation. */
+function enclosingDef(lines: readonly string[], n: number): { name: string; line: number } | null {
+  const indentOf = (text: string) => text.length - text.trimStart().length;
+  let indent = indentOf(lines[n - 1] ?? '');
+  for (let l = n - 1; l >= 1 && indent > 0; l--) {
+    const text = lines[l - 1] ?? '';
+    if (text.trim() === '' || text.trimStart().startsWith('#')) continue;
+    const ind = indentOf(text);
+    if (ind >= indent) continue;
+    indent = ind;
+    const m = /^\s*(?:async\s+)?def\s+([A-Za-z_]\w*)/.exec(text);
+    if (m) return { name: m[1]!, line: l };
+  }
+  return null;
+}
+
+/** Identifiers and the contents of plain strings on a line of code. */
+export function wordsOf(code: string): string[] {
+  const out: string[] = [];
+  for (const m of code.matchAll(/'([^'\\\n]*)'|"([^"\\\n]*)"|([A-Za-z_]\w*)/g)) {
+    const w = m[1] ?? m[2] ?? m[3]!;
+    if (/^[A-Za-z_]\w{2,}$/.test(w)) out.push(w);
+  }
+  return out;
+}
+
+/** The repo-relative folder of a module's top-level package: `src/pkg` for `pkg.sub.mod` in `src/pkg/sub/mod.py`. */
+export function packageDirOf(file: string, module: string): string {
+  const parts = file.replace(/\\/g, '/').split('/');
+  const depth = module.split('.').length;
+  const isInit = parts[parts.length - 1] === '__init__.py';
+  // The folders above the top-level package's (`src`), then the package's own; none for a lone module.
+  const keep = parts.length - depth - (isInit ? 1 : 0);
+  if (depth === 1 && !isInit) return parts.slice(0, -1).join('/');
+  return [...parts.slice(0, Math.max(0, keep)), module.split('.')[0]!].join('/');
+}
