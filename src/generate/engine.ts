@@ -117,6 +117,11 @@ const BOUNDARY_EXTRA = 3;
 /** `generate` is not on the commit path: its search may take this many times the configured budgets. */
 const GENERATE_SEARCH_SCALE = 4;
 const CALL_TIMEOUT_SECONDS = 2;
+/**
+ * An entry point's call (the tests' `format(sql)`, tried for the lines it reaches in the target)
+ * is exploratory: a slower one (a test's stress input) is dropped rather than waited for.
+ */
+const ENTRY_TIMEOUT_SECONDS = 0.25;
 
 /** What the probe said about a job's candidates, or why it could not run them. */
 type Observed = { results: ProbeCandidateResult[]; tmpRoots: string[]; stopped: ProbeStopped | null } | { importError: string };
@@ -260,6 +265,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       try {
         const probed = await probeAll(found.python, toRun, files, sysPath, repoRoot, config, resolveJobs(config.jobs), options.progress);
         observed = probed.observed;
+        dropStoppedEntries(observed);
         mark('probe');
         for (const failure of probed.failures) result.warnings.push(safeWarnings.probeFailed(failure));
         probeFailure = probed.failures[0] ?? null;
@@ -461,7 +467,7 @@ async function probeGroup(python: string, jobs: Job[], files: Array<{ module: st
   try {
     const targets: ProbeTarget[] = jobs.map((job, i) => ({
       ...probeTarget(job, String(i), files, repoRoot),
-      candidates: job.candidates.map((c, k) => ({ id: String(k), setup: c.setup, expr: c.expr })),
+      candidates: job.candidates.map((c, k) => ({ id: String(k), setup: c.setup, expr: c.expr, ...(c.entry ? { timeoutSeconds: ENTRY_TIMEOUT_SECONDS } : {}) })),
     }));
     // Loaded only when something is to be run: it builds the probe's zod schemas.
     const { runProbe } = await import('./probe.js');
@@ -492,6 +498,24 @@ function stoppedReport(job: Job, results: ProbeCandidateResult[], stopped: Probe
   if (stopped.reason === 'timeout') return stoppedDetail(stoppedBy.timeout(CALL_TIMEOUT_SECONDS), shown, skipped, notRun.timeout(CALL_TIMEOUT_SECONDS));
   if (stopped.reason === 'memory') return stoppedDetail(stoppedBy.memory(memory), shown, skipped, notRun.memory(memory));
   return stoppedDetail(stoppedBy.crash(stopped), shown, skipped, notRun.crash);
+}
+
+/**
+ * A call of an entry point (another function the tests call, run for the lines it reaches in the
+ * target: `format(huge_sql)`) that ran out of time or memory says how slow that input is, not
+ * that the function is unsafe: the entry points come last, so it and the calls after it (entry
+ * points too, skipped) are dropped and the function's own calls stand. A call of the function
+ * itself that stops it still means no test.
+ */
+function dropStoppedEntries(observed: Map<Job, Observed>): void {
+  for (const [job, seen] of observed) {
+    if (!('results' in seen) || !seen.stopped || seen.stopped.reason === 'crash') continue;
+    const at = seen.results.findIndex((r) => r.id === seen.stopped!.candidate);
+    if (at <= 0 || !job.candidates.slice(at).every((c) => c.entry)) continue;
+    job.candidates.length = at;
+    seen.results.length = at;
+    seen.stopped = null;
+  }
 }
 
 /**

@@ -13,6 +13,8 @@ export const ProbeCandidateSchema = z.object({
   watch: z.optional(z.array(z.string())),
   /** Evaluated (`eval`); a statement is `exec`ed instead and its value is None. A coroutine value is run. */
   expr: z.string(),
+  /** A tighter time limit for this call than the request's (an entry point's call, exploratory). */
+  timeoutSeconds: z.optional(z.number().check(z.positive())),
 });
 
 export const ProbeTargetSchema = z.object({

@@ -65,9 +65,11 @@ export function shapedCandidates(target: TargetContext, extras: ModuleExtras, cl
   const calls = kind ? base.map((c) => (c.origin !== 'inferred' ? c : kind === 'context' ? entered(c) : consumed(c, kind))) : base;
   const out: Candidate[] = [];
   const seen = new Set<string>();
-  // Calls a person wrote (doctest examples) first, then the calls of returned functions, then the inferred calls.
+  // Calls a person wrote (doctest examples, the tests' own calls) first, then the calls of
+  // returned functions, then the inferred calls; entry points' calls last (one that runs out of
+  // time stops only the calls after it: see dropStoppedEntries in the engine).
   const returnedCalls = returned.map((r): Candidate => ({ ...r, origin: 'inferred', placeholder: r.setup.some((s) => s.includes(target.placeholder)) || r.expr.includes(target.placeholder) }));
-  for (const c of [...calls.filter((c) => c.origin !== 'inferred'), ...returnedCalls, ...calls.filter((c) => c.origin === 'inferred')]) {
+  for (const c of [...calls.filter((c) => c.origin !== 'inferred' && !c.entry), ...returnedCalls, ...calls.filter((c) => c.origin === 'inferred'), ...calls.filter((c) => c.entry)]) {
     const key = `${c.setup.join('\n')}\n${c.expr}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -28,8 +28,16 @@ const MAX_DEPTH = 3;
 const MAX_NAMES = 24;
 const MAX_FILES = 2000;
 const MAX_FILE_BYTES = 1_000_000;
-/** Names too common to follow: a reference to them says nothing about the target. */
-const COMMON = new Set(['__init__', '__call__', 'main', 'run', 'get', 'set', 'process', 'format', 'parse', 'call', 'apply', 'update', 'load', 'dump', 'read', 'write', 'open', 'close', 'check', 'handle', 'build', 'render', 'wrapper', 'inner', 'decorator']);
+/**
+ * Names not followed further up (they are still entry points the tests may call): those of the
+ * builtin types' methods, whose references are mostly to the builtins (`'{}'.format(x)`,
+ * `d.get(k)`), and wrappers' usual names.
+ */
+const NOT_FOLLOWED = new Set([
+  'format', 'join', 'split', 'strip', 'lstrip', 'rstrip', 'replace', 'lower', 'upper', 'find', 'index', 'count', 'encode', 'decode',
+  'startswith', 'endswith', 'get', 'set', 'update', 'append', 'extend', 'insert', 'pop', 'remove', 'clear', 'copy', 'items', 'keys',
+  'values', 'add', 'sort', 'read', 'write', 'open', 'close', 'send', 'wrapper', 'inner', 'decorator', 'wrapped', 'main',
+]);
 const TEST_FILE = /(^|\/)(tests?|testing)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
 
 export class ProjectReach {
@@ -46,7 +54,7 @@ export class ProjectReach {
   reachers(starts: readonly string[], file: string, packageDir: string): Promise<Reachers> {
     const key = `${packageDir}\0${file}\0${starts.join('\0')}`;
     let p = this.memo.get(key);
-    if (!p) this.memo.set(key, (p = this.compute(starts.filter((s) => !COMMON.has(s) && !/^__\w+__$/.test(s)), file, packageDir)));
+    if (!p) this.memo.set(key, (p = this.compute(starts.filter((s) => !NOT_FOLLOWED.has(s) && !/^__\w+__$/.test(s)), file, packageDir)));
     return p;
   }
 
@@ -73,7 +81,7 @@ export class ProjectReach {
             if (!seen.has(def.name) && names.length < MAX_NAMES) {
               seen.add(def.name);
               names.push(def.name);
-              if (!COMMON.has(def.name) && !def.name.startsWith('test')) next.push(def.name);
+              if (!NOT_FOLLOWED.has(def.name) && !/^__\w+__$/.test(def.name) && !def.name.startsWith('test')) next.push(def.name);
             }
           });
         }
@@ -112,7 +120,8 @@ function enclosingDef(lines: readonly string[], n: number): { name: string; line
     const text = lines[l - 1] ?? '';
     if (text.trim() === '' || text.trimStart().startsWith('#')) continue;
     const ind = indentOf(text);
-    if (ind >= indent) continue;
+    // The end of a signature over several lines (`) -> Tuple[str, ...]:`) belongs to the def above.
+    if (ind >= indent || /^\s*[)\]]/.test(text)) continue;
     indent = ind;
     const m = /^\s*(?:async\s+)?def\s+([A-Za-z_]\w*)/.exec(text);
     if (m) return { name: m[1]!, line: l };

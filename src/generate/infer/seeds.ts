@@ -297,8 +297,9 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
     const callsReacher = (rec: TestCall) => (rec.callee ? reachers.has(rec.callee.path.split('.').pop()!) : rec.member !== null && reachers.has(rec.member));
     const runsTarget = (rec: TestCall) => (byContext ? [...labels].some((l) => contextNames(l, rec.file, rec.test)) : entryFile(rec.file) || callsReacher(rec));
     const score = (rec: TestCall) => (reach && rec.args ? new Set(rec.args.flatMap((p) => (typeof p === 'string' ? wordsOf(p) : [])).filter((w) => reach.words.has(w))).size : 0);
-    // A call the test expects to raise stops early: the others first.
-    const ordered = reach ? records.map((rec, i) => ({ rec, i, s: score(rec), r: rec.expectsRaise ? 1 : 0 })).sort((a, b) => a.r - b.r || b.s - a.s || a.i - b.i).map((x) => x.rec) : records;
+    // A call the test expects to raise stops early: the others first; then one call of each
+    // function in turn (`split`, `parse`, `format`), so that no single one fills the entries.
+    const ordered = reach ? roundRobin(records.map((rec, i) => ({ rec, i, s: score(rec), r: rec.expectsRaise ? 1 : 0 })).sort((a, b) => a.r - b.r || b.s - a.s || a.i - b.i).map((x) => x.rec), (rec) => (rec.callee ? rec.callee.path : `.${rec.member ?? ''}`)) : records;
     for (const rec of ordered) {
       if (out.entries.length >= MAX_ENTRIES) break;
       if (rec.receiverOnly || !runsTarget(rec)) continue;
@@ -321,6 +322,20 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
       }
     }
   }
+  return out;
+}
+
+/** The items, the first of each group in turn (groups in the order of their first item), then the second of each, and so on. */
+function roundRobin<T>(items: readonly T[], group: (item: T) => string): T[] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = group(item);
+    const list = groups.get(key) ?? [];
+    list.push(item);
+    groups.set(key, list);
+  }
+  const out: T[] = [];
+  for (let i = 0; out.length < items.length; i++) for (const list of groups.values()) if (i < list.length) out.push(list[i]!);
   return out;
 }
 

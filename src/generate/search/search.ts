@@ -59,6 +59,7 @@ const MAX_ROUNDS = 5;
 /** What starting one round's probe costs (a Python process importing the modules), at a fixed rate. */
 export const ROUND_COST = 0.15;
 const PARENTS = 3;
+const MAX_ENTRY_PARENTS = 1;
 /** How many of the closest candidates are looked at to find PARENTS with arguments to vary. */
 const MAX_PARENT_TRIES = 20;
 const MAX_PER_ROUND = 48;
@@ -88,17 +89,30 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
     const observed = observedValues(subjects);
     const batch: Array<{ subject: SearchSubject; candidates: Candidate[] }> = [];
     for (const subject of subjects) {
-      // A function one of whose calls ran out of time or memory, or ended its process, gets no more calls.
-      if (subject.results.some((r) => r.outcome === 'timeout' || r.outcome === 'crash' || r.outcome === 'skipped' || isMemoryError(r))) continue;
+      // A function one of whose calls ran out of time or memory, or ended its process, gets no more
+      // calls; an entry point's call that ran past its tighter limit stopped only the entry points after it.
+      if (subject.results.some((r, i) => (r.outcome === 'timeout' && !subject.candidates[i]?.entry) || r.outcome === 'crash' || (r.outcome === 'skipped' && !subject.candidates[i]?.entry) || isMemoryError(r))) continue;
       const missed = missedTargets(subject);
       if (missed.length === 0) continue;
       const cost = callCost(subject);
-      const room = Math.min(MAX_PER_ROUND, Math.floor((budget.perFunction - (spent.get(subject) ?? 0)) / cost + 1e-9), Math.floor((budget.perRun - runSpent) / cost + 1e-9));
+      const entryCost = callCost(subject, true);
+      const left = Math.min(budget.perFunction - (spent.get(subject) ?? 0), budget.perRun - runSpent);
+      const room = Math.min(MAX_PER_ROUND, Math.floor(left / cost + 1e-9));
       if (room <= 0) continue;
-      const fresh = await deriveCandidates(subject, missed, observed, room, subjects);
+      // Each call at its own cost: an entry point's (a whole `format(sql)`) is often far slower.
+      const fresh: Candidate[] = [];
+      let used = 0;
+      for (const c of await deriveCandidates(subject, missed, observed, room, subjects)) {
+        const k = c.entry ? entryCost : cost;
+        if (used + k > left + 1e-9) continue;
+        fresh.push(c);
+        used += k;
+      }
       if (fresh.length === 0) continue;
-      spent.set(subject, (spent.get(subject) ?? 0) + fresh.length * cost);
-      runSpent += fresh.length * cost;
+      // The target's own calls before the entry points' (one that runs out of time stops those after it).
+      fresh.sort((a, b) => Number(!!a.entry) - Number(!!b.entry));
+      spent.set(subject, (spent.get(subject) ?? 0) + used);
+      runSpent += used;
       batch.push({ subject, candidates: fresh });
     }
     if (batch.length === 0) break;
@@ -137,9 +151,15 @@ function isMemoryError(r: ProbeCandidateResult): boolean {
   return (r.outcome === 'error' || r.outcome === 'raise') && r.excType.module === 'builtins' && r.excType.qualname === 'MemoryError';
 }
 
-/** The nominal cost of one call of the subject (see CALL_COST). */
-export function callCost(subject: SearchSubject): number {
-  const timed = subject.results.filter((r) => r.lines.length > 0);
+/**
+ * The nominal cost of one call of the subject (see CALL_COST), from the times of its calls of the
+ * same kind: its own, or (`entries`) its entry points' (a whole `format(sql)` for one filter's
+ * method), which say little of each other's.
+ */
+export function callCost(subject: SearchSubject, entries = false): number {
+  const reached = subject.results.map((r, i) => ({ r, c: subject.candidates[i] })).filter(({ r }) => r.lines.length > 0);
+  const own = reached.filter(({ c }) => c && !!c.entry === entries);
+  const timed = (own.length > 0 ? own : reached).map(({ r }) => r);
   if (timed.length === 0) return CALL_COST;
   const mean = timed.reduce((n, r) => n + r.seconds, 0) / timed.length;
   return mean > SLOW_CALL_COST / 2 ? SLOW_CALL_COST : CALL_COST;
@@ -181,10 +201,16 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   const guardText = window.map((l) => stripComment(subject.lines[l - 1] ?? '')).join('\n');
   const scored = closestScored(subject, missed, guardText);
   const ranked = scored.map((x) => x.c);
+  // At most one entry point's call among the parents: however far a `split(sql)` got, the
+  // target's own calls are the ones whose arguments decide its branches.
+  let entryParents = 0;
   for (const parent of ranked) {
     if (parents.length >= PARENTS) break;
+    if (parent.entry && entryParents >= MAX_ENTRY_PARENTS && ranked.some((c) => !c.entry && !parents.some((p) => p.parent === c))) continue;
     const sites = await callSites(parent.setup, parent.expr, parent.entry ? null : callee);
-    if (sites.some((s) => s.args.length > 0 || s.where === 'expr')) parents.push({ parent, sites });
+    if (!sites.some((s) => s.args.length > 0 || s.where === 'expr')) continue;
+    parents.push({ parent, sites });
+    if (parent.entry) entryParents++;
   }
   // Each parent's variants, interleaved, so that every parent gets a share of the room.
   const perParent: Candidate[][] = [];
@@ -446,10 +472,10 @@ function closestScored(subject: SearchSubject, missed: readonly number[], guardT
     .map((r, i) => ({ r, i, c: subject.candidates[i]! }))
     .filter(({ r, c }) => c !== undefined && r.lines.length > 0 && r.outcome !== 'blocked' && r.outcome !== 'timeout')
     .map(({ r, i, c }) => ({ i, c, nearHits: r.lines.filter((l) => near.has(l)).length, words: guardWords(c, guardText), direct: c.entry ? 0 : 1, total: r.lines.length, usable: usableResult(r) ? 1 : 0 }));
-  // Of those that got as far, the ones using more of the guard's words (`obj._seen_begin = True`,
-  // `'TRANSACTION'` for `if self._seen_begin and unified in ('TRANSACTION', ...)`); a call of the
-  // target itself before an entry point's: its own parameters decide its branches.
-  scored.sort((a, b) => b.nearHits - a.nearHits || b.words - a.words || b.direct - a.direct || b.usable - a.usable || b.total - a.total || a.i - b.i);
+  // Of those that got as far, a call of the target itself before an entry point's (its own
+  // parameters decide its branches), then the ones using more of the guard's words
+  // (`obj._seen_begin = True`, `'TRANSACTION'` for `if self._seen_begin and unified in ('TRANSACTION', ...)`).
+  scored.sort((a, b) => b.nearHits - a.nearHits || b.direct - a.direct || b.words - a.words || b.usable - a.usable || b.total - a.total || a.i - b.i);
   return scored.slice(0, MAX_PARENT_TRIES);
 }
 

@@ -77,7 +77,7 @@ class _Candidates(object):
         # a file the call opens gets another number than in the other runs (under pytest it does
         # too), so a value showing that number is not asserted.
         held = [os.open(os.devnull, os.O_RDONLY) for _ in range(5)] if STATE.stdout_file else []
-        self.timer.start(self.timeout)
+        self.timer.start(min(self.timeout, self.call_timeout) if self.call_timeout else self.timeout)
         try:
             STATE.gate = not self.allow
             STATE.in_candidate = True
@@ -209,6 +209,7 @@ class _Candidates(object):
                 "stderr": "",
             }
         self.current = {"id": cid, "names": names, "first": None}
+        self.call_timeout = candidate.get("timeoutSeconds")
         before = _module_state(target.module)
         seed = self.random_seed
         first = self.run_once(target, codes, True, needs_asyncio, seed)

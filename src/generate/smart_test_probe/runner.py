@@ -32,6 +32,8 @@ class _Runner(_Isolation, _Candidates, _Describing, _Forking):
         self.out_fd = out_fd
         self.cwd = request["cwd"]
         self.timeout = float(request["timeoutSeconds"])
+        # The running candidate's own, tighter limit (an entry point's call), or None.
+        self.call_timeout = None
         self.allow = bool(request["allowSideEffects"])
         # False: each candidate runs once (its stability is checked later, for the chosen ones only).
         self.repeat = request.get("repeat", True) is not False

@@ -128,6 +128,23 @@ describe('seeds on a real repository', () => {
     expect((await blind.seedsFor({ fn, cls: null, module: 'calc.lexer', file: source.file, text: source.text, parsed: source.module })).entries.map((c) => [...c.setup, c.expr])).toEqual([['obj = Lexer("3.25 + 4;")', 'len(obj.tokens())']]);
   });
 
+  it("an entry point's call that runs past its tighter limit is dropped; the calls that reached the method make its tests", async () => {
+    const python = requirePython();
+    repo.write('src/calc/filters.py', 'class Upper:\n    def process(self, text):\n        if text.startswith("#"):\n            return ""\n        return text.upper()\n');
+    repo.write('src/calc/api.py', 'from calc.filters import Upper\n\n\ndef render(text):\n    while text == "forever":\n        pass\n    return Upper().process(text)\n');
+    repo.write('tests/test_render.py', 'from calc import api\n\n\ndef test_plain():\n    assert api.render("ab") == "AB"\n\n\ndef test_comment():\n    assert api.render("# x") == ""\n\n\ndef test_slow():\n    assert api.render("forever")\n');
+    repo.git('add', '-A');
+    const source = await sourceOf(repo, 'src/calc/filters.py', ['Upper.process']);
+    const result = await generateTests([source], { repoRoot: repo.root, config: config(python), execute: true, env: cleanEnv() });
+    expect(result.warnings).toEqual([]);
+    const text = readFileSync(path.join(repo.root, 'tests/test_calc_filters.py'), 'utf8');
+    // The method's own calls, and the test's call that reaches it through render().
+    expect(text).toContain("result = obj.process('Hello world')");
+    expect(text).toContain('result = calc.api.render("ab")');
+    expect(text).not.toContain('forever');
+    expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_calc_filters.py'], repo.root)).toMatch(/passed/);
+  });
+
   it('without contexts, the tests of the public function a class is built in lead to its method, those passing the words on the way first', async () => {
     repo.write('src/calc/filters.py', 'class StripFilter:\n    @staticmethod\n    def _process(tokens):\n        return [t for t in tokens if not t.startswith("--")]\n\n    def process(self, tokens):\n        return self._process(tokens)\n');
     repo.write('src/calc/stack.py', 'from calc.filters import StripFilter\n\n\ndef build_stack(options):\n    stack = []\n    # a comment naming StripFilter does not count\n    if options.get("strip_comments"):\n        stack.append(StripFilter())\n    return stack\n');

@@ -48,7 +48,7 @@ function rangeOf(qualname: string): [number, number] {
 }
 
 let candidateCounter = 0;
-function target(qualname: string, calls: Array<string | { setup: string[]; expr: string }>, module = 'probepkg.sample'): ProbeTarget {
+function target(qualname: string, calls: Array<string | Omit<ProbeCandidate, 'id'>>, module = 'probepkg.sample'): ProbeTarget {
   const [firstLine, lastLine] = rangeOf(qualname);
   const candidates: ProbeCandidate[] = calls.map((call) => ({
     id: `c${++candidateCounter}`,
@@ -398,6 +398,17 @@ describe('runProbe: side effects', () => {
     // Named arguments: only the one the call changed.
     expect(named).toMatchObject({ argState: [['xs', '[1, 2]', true]] });
     expect(named).not.toHaveProperty('argChanges');
+  });
+
+  it("a call's own, tighter time limit stops it sooner; the target's later calls are skipped", async () => {
+    const calls = [{ setup: ['import time'], expr: 'time.sleep(0.05) or add(1, 2)', timeoutSeconds: 0.5 }, { setup: ['import time'], expr: 'time.sleep(5)', timeoutSeconds: 0.2 }, 'add(2, 2)'];
+    const res = await runProbe(python, request([target('add', calls)], { timeoutSeconds: 10 }), { timeoutMs: 20_000 });
+    const [fast, slow, after] = res.targets[0]!.candidates;
+    expect(fast).toMatchObject({ outcome: 'return', repr: '3' });
+    expect(slow).toMatchObject({ outcome: 'timeout' });
+    // Stopped by its own limit, long before the request's 10 s.
+    expect(slow!.seconds).toBeLessThan(3);
+    expect(after).toMatchObject({ outcome: 'skipped', reason: 'timeout' });
   });
 
   it('stdoutFile makes fd 1 a regular file, emptied after each run, as under pytest; else it is /dev/null', async () => {
