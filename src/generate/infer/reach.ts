@@ -12,8 +12,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { gitEnvironment } from '../../git/client.js';
-import { spawnGit } from '../../git/process.js';
 import { guardLines, stripComment } from '../search/values.js';
 
 export interface Reachers {
@@ -42,10 +40,14 @@ const TEST_FILE = /(^|\/)(tests?|testing)\/|(^|\/)(test_[^/]*|[^/]*_test|conftes
 
 export class ProjectReach {
   private files: Promise<string[]> | null = null;
-  private texts = new Map<string, Promise<string | null>>();
+  private sources = new Map<string, Promise<{ text: string; lines: string[] } | null>>();
   private memo = new Map<string, Promise<Reachers>>();
 
-  constructor(private readonly options: { repoRoot: string; env: NodeJS.ProcessEnv }) {}
+  /** `pythonFiles`: every Python file of the repository (repo-relative), sorted; the tests among them are left out. */
+  constructor(
+    private readonly repoRoot: string,
+    private readonly pythonFiles: () => Promise<string[]>,
+  ) {}
 
   /**
    * The functions leading into `starts` (a function's name; a method's and its class's) defined
@@ -69,9 +71,9 @@ export class ProjectReach {
       for (const name of frontier) {
         const ref = new RegExp(`(?<![\\w.])${name}\\b|\\.${name}\\b`);
         for (const file of files) {
-          const text = await this.text(file);
-          if (!text?.includes(name)) continue;
-          const lines = text.split(/\r?\n/);
+          const source = await this.source(file);
+          if (!source?.text.includes(name)) continue;
+          const { lines } = source;
           lines.forEach((line, i) => {
             const code = stripComment(line);
             if (!ref.test(code) || /^\s*(import|from)\s/.test(code) || new RegExp(`^\\s*(async\\s+)?(def|class)\\s+${name}\\b`).test(code)) return;
@@ -92,21 +94,15 @@ export class ProjectReach {
   }
 
   private listFiles(): Promise<string[]> {
-    this.files ??= (async () => {
-      const { repoRoot, env } = this.options;
-      const result = await spawnGit(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '*.py'], { cwd: repoRoot, env: gitEnvironment(env, repoRoot, repoRoot) }).catch(() => null);
-      if (!result || result.code !== 0) return [];
-      const all = result.stdout.toString('utf8').split('\0').filter((f) => f.endsWith('.py') && !TEST_FILE.test(f));
-      return [...new Set(all)].sort().slice(0, MAX_FILES);
-    })();
+    this.files ??= this.pythonFiles().then((all) => all.filter((f) => !TEST_FILE.test(f)).slice(0, MAX_FILES));
     return this.files;
   }
 
-  private text(file: string): Promise<string | null> {
-    let p = this.texts.get(file);
+  private source(file: string): Promise<{ text: string; lines: string[] } | null> {
+    let p = this.sources.get(file);
     if (!p) {
-      p = readFile(path.join(this.options.repoRoot, file), 'utf8').then((t) => (t.length > MAX_FILE_BYTES ? null : t), () => null);
-      this.texts.set(file, p);
+      p = readFile(path.join(this.repoRoot, file), 'utf8').then((t) => (t.length > MAX_FILE_BYTES ? null : { text: t, lines: t.split(/\r?\n/) }), () => null);
+      this.sources.set(file, p);
     }
     return p;
   }

@@ -75,8 +75,10 @@ export class TestSeeds {
   private contexts: Promise<CoverageContexts | null> | null = null;
   private readonly reach: ProjectReach;
 
+  private python: Promise<string[]> | null = null;
+
   constructor(private readonly options: SeedOptions) {
-    this.reach = new ProjectReach({ repoRoot: options.repoRoot, env: options.env });
+    this.reach = new ProjectReach(options.repoRoot, () => this.pythonFiles());
   }
 
   /** The seeds of one target. */
@@ -132,15 +134,22 @@ export class TestSeeds {
     return known;
   }
 
-  private listFiles(): Promise<string[]> {
-    this.files ??= (async () => {
-      const { repoRoot, testsDir, env } = this.options;
+  /** Every Python file git knows of (tracked, and untracked not ignored), sorted: read once per run. */
+  private pythonFiles(): Promise<string[]> {
+    this.python ??= (async () => {
+      const { repoRoot, env } = this.options;
       const result = await spawnGit(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '*.py'], { cwd: repoRoot, env: gitEnvironment(env, repoRoot, repoRoot) }).catch(() => null);
       if (!result || result.code !== 0) return [];
-      const dir = path.posix.normalize(testsDir.replace(/\\/g, '/')).replace(/\/+$/, '');
+      return [...new Set(result.stdout.toString('utf8').split('\0').filter((f) => f.endsWith('.py')))].sort();
+    })();
+    return this.python;
+  }
+
+  private listFiles(): Promise<string[]> {
+    this.files ??= (async () => {
+      const dir = path.posix.normalize(this.options.testsDir.replace(/\\/g, '/')).replace(/\/+$/, '');
       const inTests = (f: string) => dir !== '.' && dir !== '' && f.startsWith(`${dir}/`);
-      const all = result.stdout.toString('utf8').split('\0').filter((f) => f.endsWith('.py') && (TEST_NAME.test(f) || inTests(f)));
-      return [...new Set(all)].sort().slice(0, MAX_FILES);
+      return (await this.pythonFiles()).filter((f) => TEST_NAME.test(f) || inTests(f)).slice(0, MAX_FILES);
     })();
     return this.files;
   }
