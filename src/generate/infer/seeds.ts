@@ -59,6 +59,8 @@ export interface SeedOptions {
 
 export const MAX_SEEDS = 16;
 const MAX_ENTRIES = 8;
+/** Entry points found by reading the source (no contexts) are a guess: fewer of them. */
+const MAX_REACH_ENTRIES = 4;
 const MAX_RECEIVERS = 6;
 const MAX_RECEIVER_POOL = 256;
 const MAX_FILES = 4000;
@@ -310,7 +312,7 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
     // function in turn (`split`, `parse`, `format`), so that no single one fills the entries.
     const ordered = reach ? roundRobin(records.map((rec, i) => ({ rec, i, s: score(rec), r: rec.expectsRaise ? 1 : 0 })).sort((a, b) => a.r - b.r || b.s - a.s || a.i - b.i).map((x) => x.rec), (rec) => (rec.callee ? rec.callee.path : `.${rec.member ?? ''}`)) : records;
     for (const rec of ordered) {
-      if (out.entries.length >= MAX_ENTRIES) break;
+      if (out.entries.length >= (byContext || !reach ? MAX_ENTRIES : MAX_REACH_ENTRIES)) break;
       if (rec.receiverOnly || !runsTarget(rec)) continue;
       const imports = new Set<string>();
       // The module's own names, or the project's public API (`sqlparse.format(...)` for a filter's method).
