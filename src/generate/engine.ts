@@ -107,7 +107,7 @@ export interface GenerationOptions {
   progress?: (line: string) => void;
 }
 
-const MAX_TESTS_PER_TARGET = 8;
+const MAX_TESTS_PER_TARGET = 12;
 /** Tests a function with many branches may keep for the target lines they reach (see chooseAimed). */
 const MAX_AIMED_TESTS = 16;
 /** Tests kept beyond the aimed choice for a result no kept test asserts (see addDistinct). */
