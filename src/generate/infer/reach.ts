@@ -56,7 +56,7 @@ export class ProjectReach {
   reachers(starts: readonly string[], file: string, packageDir: string): Promise<Reachers> {
     const key = `${packageDir}\0${file}\0${starts.join('\0')}`;
     let p = this.memo.get(key);
-    if (!p) this.memo.set(key, (p = this.compute(starts.filter((s) => !NOT_FOLLOWED.has(s) && !/^__\w+__$/.test(s)), file, packageDir)));
+    if (!p) this.memo.set(key, (p = this.compute(starts.filter(followed), file, packageDir)));
     return p;
   }
 
@@ -83,7 +83,7 @@ export class ProjectReach {
             if (!seen.has(def.name) && names.length < MAX_NAMES) {
               seen.add(def.name);
               names.push(def.name);
-              if (!NOT_FOLLOWED.has(def.name) && !/^__\w+__$/.test(def.name) && !def.name.startsWith('test')) next.push(def.name);
+              if (followed(def.name) && !def.name.startsWith('test')) next.push(def.name);
             }
           });
         }
@@ -106,6 +106,11 @@ export class ProjectReach {
     }
     return p;
   }
+}
+
+/** Whether references to a name are followed up: not a builtin type's method name, a dunder, or a name too short to say anything (`f`). */
+function followed(name: string): boolean {
+  return name.length >= 3 && !NOT_FOLLOWED.has(name) && !/^__\w+__$/.test(name);
 }
 
 /** The innermost `def` whose body holds line `n` (1-based), by indentation. */

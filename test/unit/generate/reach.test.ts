@@ -1,0 +1,42 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ProjectReach, wordsOf } from '../../../src/generate/infer/reach.js';
+
+describe('what leads into a function, read from the package source', () => {
+  let root: string;
+  const files: Record<string, string> = {
+    'pkg/__init__.py': 'from pkg import api\n',
+    'pkg/filters.py': 'class Strip:\n    def process(self, text):\n        return self._strip(text)\n\n    def _strip(self, text):\n        return text.strip()\n',
+    // A signature over several lines; a comment naming the class does not count.
+    'pkg/stack.py': 'from pkg.filters import Strip\n\n\ndef build(\n    options,\n) -> list:\n    stack = []\n    # Strip is added below\n    if options.get("strip_spaces"):\n        stack.append(Strip())\n    return stack\n',
+    'pkg/api.py': 'from pkg.stack import build\n\n\ndef render(text, **options):\n    for f in build(options):\n        text = f.process(text)\n    return text\n\n\ndef split(text):\n    return render(text).split()\n',
+    // Tests are not the package's source.
+    'tests/test_api.py': 'from pkg.filters import Strip\n\n\ndef test_strip():\n    assert Strip().process(" a ") == "a"\n',
+  };
+  beforeEach(() => {
+    root = mkdtempSync(path.join(tmpdir(), 'smart-test-reach-'));
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      writeFileSync(path.join(root, file), text);
+    }
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('follows the references up three steps, with the words of the referencing lines and their guards', async () => {
+    const reach = new ProjectReach(root, async () => Object.keys(files).sort());
+    const got = await reach.reachers(['_strip', 'Strip'], 'pkg/filters.py', 'pkg');
+    // _strip <- process (its class), Strip <- build <- render <- split (split is a builtin type's
+    // method name: an entry point, not followed further).
+    expect(got.names).toEqual(['process', 'build', 'render', 'split']);
+    expect(got.words.has('strip_spaces')).toBe(true);
+    expect(got.words.has('Strip')).toBe(true);
+    // Memoised: the same answer for the same question.
+    expect(await reach.reachers(['_strip', 'Strip'], 'pkg/filters.py', 'pkg')).toBe(got);
+  });
+
+  it('takes identifiers and the contents of strings of three characters or more', () => {
+    expect(wordsOf('if options.get("strip_spaces") or x == \'ab\':')).toEqual(['options', 'get', 'strip_spaces']);
+  });
+});
