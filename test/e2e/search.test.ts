@@ -72,6 +72,19 @@ class Splitter:
         return 0
 `;
 
+// The duplicate branch needs the receiver to hold the name already: only a first call of the
+// method itself puts it there.
+const REGISTRY = `class Registry:
+    def __init__(self):
+        self.names = set()
+
+    def add(self, name):
+        if name in self.names:
+            raise KeyError("already registered: " + name)
+        self.names.add(name)
+        return len(self.names)
+`;
+
 interface GenerateJson {
   generated: Array<{ qualname: string; status: string; detail: string; targetLines: number[]; unreachedLines: number[] }>;
 }
@@ -194,6 +207,20 @@ describe('directed search', () => {
     const text = readFileSync(path.join(repo.root, 'tests/test_splitter.py'), 'utf8');
     expect(text).toMatch(/obj\.open = True\n\s+result = obj\.feed\(K\.WORD, (['"])(end|done)\1\)\n\s+assert result == -1/);
     expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_splitter.py'], repo.root)).toMatch(/\d+ passed/);
+  });
+
+  it('reaches a branch that needs an earlier call of the same method on the receiver (a duplicate)', () => {
+    const python = requirePython();
+    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
+    repo.write('src/registry.py', REGISTRY);
+    repo.write('.smarttestrc.json', JSON.stringify({ python }));
+    const r = runCli(['generate', 'src/registry.py', '--all', '--format', 'json'], repo.root);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as GenerateJson;
+    expect(out.generated.find((g) => g.qualname === 'Registry.add')!.unreachedLines).toEqual([]);
+    const text = readFileSync(path.join(repo.root, 'tests/test_registry.py'), 'utf8');
+    expect(text).toMatch(/obj\.add\(('[^']*')\)\n\s+with pytest\.raises\(KeyError, match=[^\n]*\n\s+obj\.add\(\1\)/);
+    expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_registry.py'], repo.root)).toMatch(/\d+ passed/);
   });
 
   it('reaches a line guarded by membership in a table another module defines, with keys the probe reads from it', () => {

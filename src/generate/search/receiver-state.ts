@@ -101,3 +101,27 @@ function findClass(root: Node, name: string): Node | null {
   for (const node of root.descendantsOfType('class_definition')) if (node && node.childForFieldName('name')?.text === name) return node;
   return null;
 }
+
+/**
+ * The attributes of `self` that `guards` (the lines near the missed ones and their conditions)
+ * read and that `body` (the method's own source) changes: assigns, adds to, or stores into
+ * (`self.seen.add(name)`, `self.depth += 1`, `self._seen_begin = True`, `self.cache[k] = v`).
+ * A call of the method itself then puts the receiver in the state a second call needs.
+ */
+export function attributesChangedBy(body: string, guards: string): string[] {
+  return attributesRead(guards).filter((a) => changes(a).test(body));
+}
+
+/** The lines of `lines` (1-based numbers from `first`) that change one of `attrs` (see attributesChangedBy). */
+export function linesChanging(lines: readonly string[], first: number, attrs: readonly string[]): Set<number> {
+  const out = new Set<number>();
+  const res = attrs.map(changes);
+  lines.forEach((line, i) => {
+    if (res.some((re) => re.test(line))) out.add(first + i);
+  });
+  return out;
+}
+
+function changes(attr: string): RegExp {
+  return new RegExp(`\\bself\\.${attr}\\s*(?:[-+*/|&]|//)?=(?!=)|\\bself\\.${attr}\\.(?:append|add|update|extend|insert|setdefault|pop|remove|discard|clear)\\(|\\bself\\.${attr}\\[[^\\]\\n]*\\]\\s*=(?!=)`);
+}

@@ -15,7 +15,7 @@ import { callParameters, calleeName, callSites, parameterOf, withArgument, type 
 import { alternatives, guardLines, hintWindow, hintsNear, kindOf, stripComment, type Hints, type Kind } from './values.js';
 import { tableExpressions, tableKeys, tableProbe } from './tables.js';
 import { progressSearch } from '../../report/messages/generate.js';
-import { attributesRead, classState, stateSteps, type ClassState } from './receiver-state.js';
+import { attributesChangedBy, attributesRead, classState, linesChanging, stateSteps, type ClassState } from './receiver-state.js';
 
 /** One function being searched: its candidates and their results grow round by round. */
 export interface SearchSubject {
@@ -244,7 +244,10 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   // then arguments whose attribute's length the missed lines' guard compares; then, for a
   // method, receivers put in another state.
   perParent.unshift(crossovers(scored), await bisections(subject), attributeLengthVariants(parents, fn, hints, subject.placeholder));
-  if (fn.className) perParent.splice(3, 0, await stateVariants(subject, ranked.filter((c) => c.setup.some((l) => /^\s*obj\s*=/.test(l))).slice(0, PARENTS), missed, siblings));
+  if (fn.className) {
+    const onObj = ranked.filter((c) => c.setup.some((l) => /^\s*obj\s*=/.test(l))).slice(0, PARENTS);
+    perParent.splice(3, 0, repeatedCalls(subject, onObj, window), await stateVariants(subject, onObj, missed, siblings));
+  }
   const out: Candidate[] = probes.slice(0, room);
   for (const c of out) tried.add(candidateKey(c));
   for (let i = 0; out.length < room && perParent.some((v) => i < v.length); i++) {
@@ -341,6 +344,44 @@ function tableProbes(subject: SearchSubject, window: readonly number[]): Candida
   const texts = [...window].sort((a, b) => a - b).map((l) => lines[l - 1] ?? '');
   const body = lines.slice(fn.bodyStartLine - 1, fn.endLine).join('\n');
   return tableExpressions(texts, fn, body).map(tableProbe);
+}
+
+const MAX_REPEATED_PER_PARENT = 4;
+
+/**
+ * For a method whose missed lines' guards read an attribute the method itself changes
+ * (`if name in self.seen: raise Duplicate(name)` after `self.seen.add(name)`; `if
+ * self._seen_begin and ...` after `self._seen_begin = True`): the parent's call after one of the
+ * method's own calls on the same receiver, the parent's own first (the same call twice), then
+ * those that reached most lines.
+ */
+function repeatedCalls(subject: SearchSubject, parents: readonly Candidate[], window: readonly number[]): Candidate[] {
+  const { fn } = subject;
+  if (fn.kind !== 'method') return [];
+  const guards = window.map((l) => stripComment(subject.lines[l - 1] ?? '')).join('\n');
+  const bodyLines = subject.lines.slice(fn.bodyStartLine - 1, fn.endLine).map(stripComment);
+  const attrs = attributesChangedBy(bodyLines.join('\n'), guards);
+  if (attrs.length === 0) return [];
+  // Only a call that ran a line changing one of them puts the receiver in another state.
+  const changing = linesChanging(bodyLines, fn.bodyStartLine, attrs);
+  const call = `obj.${fn.name}(`;
+  const own = subject.results
+    .map((r, i) => ({ r, c: subject.candidates[i] }))
+    .filter((x): x is { r: ProbeCandidateResult; c: Candidate } => x.c !== undefined && !x.c.entry && usableResult(x.r) && x.c.expr.startsWith(call) && x.r.lines.some((l) => changing.has(l)))
+    .sort((a, b) => new Set(b.r.lines).size - new Set(a.r.lines).size);
+  const out: Candidate[] = [];
+  for (const parent of parents) {
+    if (parent.entry || !parent.expr.startsWith(call)) continue;
+    const setup = parent.setup.join('\n');
+    const prefixes = own.filter((o) => o.c.setup.join('\n') === setup).sort((a, b) => Number(b.c === parent) - Number(a.c === parent)).map((o) => o.c);
+    const seen = new Set<string>();
+    for (const p of prefixes) {
+      if (seen.size >= MAX_REPEATED_PER_PARENT || seen.has(p.expr)) continue;
+      seen.add(p.expr);
+      out.push({ ...parent, setup: [...parent.setup, p.expr], origin: parent.origin === 'doctest' ? 'inferred' : parent.origin });
+    }
+  }
+  return out;
 }
 
 const classStates = new WeakMap<readonly string[], Map<string, Promise<ClassState>>>();

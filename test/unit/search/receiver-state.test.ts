@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classState, stateSteps } from '../../../src/generate/search/receiver-state.js';
+import { attributesChangedBy, classState, stateSteps } from '../../../src/generate/search/receiver-state.js';
 
 const SOURCE = `class Job:
     def __init__(self, interval):
@@ -46,5 +46,15 @@ describe('receiver states', () => {
     const steps = stateSteps(state, '        if self.mode == 3:\n        if self.unit not in ("days", "hours"):');
     expect(steps.map((s) => s.statement)).toEqual(['obj.mode = 3', 'obj.days', 'obj.hourly()', 'obj.unit = None', 'obj.unit = "days"', 'obj.unit = "hours"', 'obj.unit = "weeks"']);
     expect(stateSteps(await classState(SOURCE, 'Missing'), 'self.unit')).toEqual([]);
+  });
+});
+
+describe('attributes a method changes itself', () => {
+  it('are those its guards read and its body assigns, adds to or stores into', () => {
+    const body = ['if name in self.seen or self.depth > 3 or self.cache[name] == self.limit:', '    raise KeyError(name)', 'self.seen.add(name)', 'self.depth += 1', "self.cache[name] = 'x'", 'return self.limit'].join('\n');
+    const guards = 'if name in self.seen or self.depth > 3 or self.cache[name] == self.limit:';
+    expect(attributesChangedBy(body, guards)).toEqual(['seen', 'depth', 'cache']);
+    // Read and compared only: nothing to change by calling the method again.
+    expect(attributesChangedBy('if self.limit == self.other:\n    return 1', 'if self.limit == self.other:')).toEqual([]);
   });
 });
