@@ -106,21 +106,23 @@ export class TestSeeds {
     }
     const byPlace = (a: TestCall, b: TestCall) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column);
     const records = wanted.flatMap((f) => f.calls).sort(byPlace);
-    const seeds = buildSeeds(target, records, labels, entryFile, undefined, (dotted) => this.isModule(dotted));
+    const isModule = (dotted: string) => this.isModule(dotted);
+    const seeds = buildSeeds(target, records, labels, entryFile, undefined, isModule);
     if (labels.size > 0 || seeds.direct.length >= 2) return seeds;
     // No contexts, few calls of the target: the tests' calls of the functions that lead into it.
     const reach = await this.reach.reachers(cls ? [fn.name, cls.name] : [fn.name], target.file, packageDirOf(target.file, module));
     if (reach.names.length === 0) return seeds;
+    const read = new Set(wanted.map((w) => w.file));
     const mentionsReacher = new RegExp(`\\b(${reach.names.map(escape).join('|')})\\b`);
     const more: TestFileCalls[] = [];
     for (const file of files) {
-      if (path.posix.basename(file) === 'conftest.py' || wanted.some((w) => w.file === file)) continue;
+      if (path.posix.basename(file) === 'conftest.py' || read.has(file)) continue;
       const text = await this.text(file);
       if (text === null || !mentionsModule.test(text) || !mentionsReacher.test(text)) continue;
       const calls = await this.parse(file, text);
       if (calls) more.push(calls);
     }
-    return buildSeeds(target, [...records, ...more.flatMap((f) => f.calls)].sort(byPlace), labels, entryFile, reach, (dotted) => this.isModule(dotted));
+    return buildSeeds(target, [...records, ...more.flatMap((f) => f.calls)].sort(byPlace), labels, entryFile, reach, isModule);
   }
 
   private modules = new Map<string, boolean>();

@@ -246,7 +246,7 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   perParent.unshift(crossovers(scored), await bisections(subject), attributeLengthVariants(parents, fn, hints, subject.placeholder));
   if (fn.className) {
     const onObj = ranked.filter((c) => c.setup.some((l) => /^\s*obj\s*=/.test(l))).slice(0, PARENTS);
-    perParent.splice(3, 0, repeatedCalls(subject, onObj, window), await stateVariants(subject, onObj, missed, siblings));
+    perParent.splice(3, 0, repeatedCalls(subject, onObj, guardText), await stateVariants(subject, onObj, missed, siblings));
   }
   const out: Candidate[] = probes.slice(0, room);
   for (const c of out) tried.add(candidateKey(c));
@@ -355,10 +355,9 @@ const MAX_REPEATED_PER_PARENT = 4;
  * method's own calls on the same receiver, the parent's own first (the same call twice), then
  * those that reached most lines.
  */
-function repeatedCalls(subject: SearchSubject, parents: readonly Candidate[], window: readonly number[]): Candidate[] {
+function repeatedCalls(subject: SearchSubject, parents: readonly Candidate[], guards: string): Candidate[] {
   const { fn } = subject;
   if (fn.kind !== 'method') return [];
-  const guards = window.map((l) => stripComment(subject.lines[l - 1] ?? '')).join('\n');
   const bodyLines = subject.lines.slice(fn.bodyStartLine - 1, fn.endLine).map(stripComment);
   const attrs = attributesChangedBy(bodyLines.join('\n'), guards);
   if (attrs.length === 0) return [];
@@ -378,7 +377,7 @@ function repeatedCalls(subject: SearchSubject, parents: readonly Candidate[], wi
     for (const p of prefixes) {
       if (seen.size >= MAX_REPEATED_PER_PARENT || seen.has(p.expr)) continue;
       seen.add(p.expr);
-      out.push({ ...parent, setup: [...parent.setup, p.expr], origin: parent.origin === 'doctest' ? 'inferred' : parent.origin });
+      out.push({ ...parent, setup: [...parent.setup, p.expr], origin: derivedOrigin(parent) });
     }
   }
   return out;
@@ -414,7 +413,7 @@ async function stateVariants(subject: SearchSubject, parents: readonly Candidate
       if (seen.has(step.statement) || parent.setup.includes(step.statement)) continue;
       seen.add(step.statement);
       const setup = [...parent.setup.slice(0, at + 1), step.statement, ...parent.setup.slice(at + 1)];
-      out.push({ ...parent, setup, origin: parent.origin === 'doctest' ? 'inferred' : parent.origin });
+      out.push({ ...parent, setup, origin: derivedOrigin(parent) });
     }
     // Methods that take arguments and set an attribute read here, called as their own kept calls
     // in this run call them, after the parent's other steps (`obj.at('10:00', 'UTC')` sets the zone).
@@ -422,7 +421,7 @@ async function stateVariants(subject: SearchSubject, parents: readonly Candidate
       if (seen.has(statement) || parent.setup.includes(statement)) continue;
       seen.add(statement);
       const setup = [...imports.filter((i) => !parent.setup.includes(i)), ...parent.setup, statement];
-      out.push({ ...parent, setup, origin: parent.origin === 'doctest' ? 'inferred' : parent.origin });
+      out.push({ ...parent, setup, origin: derivedOrigin(parent) });
     }
   }
   return out;
@@ -475,6 +474,11 @@ function siblingCalls(subject: SearchSubject, state: ClassState, window: string,
   return out;
 }
 
+/** The origin of a candidate derived from `parents` (the first one's): a doctest example changed is no longer its author's. */
+function derivedOrigin(...parents: Candidate[]): Candidate['origin'] {
+  return parents.some((p) => p.origin === 'doctest') ? 'inferred' : parents[0]!.origin;
+}
+
 /** The parent with one call's snippet replaced (the child of a variation). */
 export function replaced(parent: Candidate, site: CallSite, snippet: string, placeholder: string): Candidate {
   // `str('Makefile')` (a new literal inside the parent's `str(tmp_path / ...)`) reads as the literal.
@@ -486,7 +490,7 @@ export function replaced(parent: Candidate, site: CallSite, snippet: string, pla
   if (![expr, ...setup.filter((l) => !writesExample(l))].some((l) => /\btmp_path\b/.test(l))) setup = setup.filter((l) => !writesExample(l));
   const quoted = [`'${placeholder}'`, `"${placeholder}"`];
   const holds = (s: string) => quoted.some((q) => s.includes(q));
-  const child: Candidate = { setup, expr, origin: parent.origin === 'doctest' ? 'inferred' : parent.origin, placeholder: holds(expr) || setup.some(holds) };
+  const child: Candidate = { setup, expr, origin: derivedOrigin(parent), placeholder: holds(expr) || setup.some(holds) };
   if (parent.entry) child.entry = true;
   return child;
 }
@@ -560,7 +564,7 @@ function crossovers(close: ReadonlyArray<{ c: Candidate; nearHits: number }>): C
       const b = near[sum - i]!;
       if (out.length >= MAX_CROSSOVERS) return out;
       if (a === b || a.expr === b.expr || a.setup.length <= b.setup.length || !!a.entry !== !!b.entry || !isSubsequence(b.setup, a.setup)) continue;
-      out.push({ ...b, setup: [...a.setup], origin: b.origin === 'doctest' || a.origin === 'doctest' ? 'inferred' : b.origin, placeholder: a.placeholder || b.placeholder });
+      out.push({ ...b, setup: [...a.setup], origin: derivedOrigin(b, a), placeholder: a.placeholder || b.placeholder });
     }
   }
   return out;

@@ -90,7 +90,7 @@ export function hintsNear(lines: readonly string[], missed: readonly number[], f
     // A constant compared with (`depth > MAX_DEPTH`) stands for its value.
     const text = stripComment(lines[l - 1] ?? '').replace(/\b(?:(?:self|cls)\.)?([A-Z][A-Z0-9_]*)\b/g, (whole, name: string) => constants.get(name) ?? whole);
     for (const m of text.matchAll(/(?<![\w.'"])[rRuU]?('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")/g)) if (!strings.includes(m[0]) && m[0].length <= 80) strings.push(m[0]);
-    const code = text.replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g, "''");
+    const code = maskStrings(text);
     for (const m of code.matchAll(/(?<![\w.])(-?\d+(?:\.\d+)?)(?![\w.])/g)) {
       const n = m[1]!;
       if (INT.test(n)) {
