@@ -104,6 +104,17 @@ describe('directed search', () => {
     return { out: JSON.parse(r.stdout) as GenerateJson, text: readFileSync(path.join(repo.root, 'tests/test_grades.py'), 'utf8') };
   }
 
+  /** `generate --all` on `target` after writing `files` (under a pytest.ini putting src on the path): its report and the test file written. */
+  function generateModule(files: Record<string, string>, target: string, testFile: string): { python: string; out: GenerateJson; text: string } {
+    const python = requirePython();
+    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
+    for (const [file, text] of Object.entries(files)) repo.write(file, text);
+    repo.write('.smarttestrc.json', JSON.stringify({ python }));
+    const r = runCli(['generate', target, '--all', '--format', 'json'], repo.root);
+    expect(r.code, r.stderr).toBe(0);
+    return { python, out: JSON.parse(r.stdout) as GenerateJson, text: readFileSync(path.join(repo.root, testFile), 'utf8') };
+  }
+
   it('reaches lines only a boundary value reaches; without it, says which lines no test reaches', () => {
     const python = requirePython();
     repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
@@ -181,60 +192,37 @@ describe('directed search', () => {
   });
 
   it('puts the receiver in a state through the calls another tested method of its class kept', () => {
-    const python = requirePython();
-    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
-    repo.write('src/alarm.py', ALARM);
-    repo.write('.smarttestrc.json', JSON.stringify({ python }));
-    const r = runCli(['generate', 'src/alarm.py', '--all', '--format', 'json'], repo.root);
-    expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as GenerateJson;
+    const { python, out, text } = generateModule({ 'src/alarm.py': ALARM }, 'src/alarm.py', 'tests/test_alarm.py');
     expect(out.generated.find((g) => g.qualname === 'Alarm.describe')!.unreachedLines).toEqual([]);
-    const text = readFileSync(path.join(repo.root, 'tests/test_alarm.py'), 'utf8');
     expect(text).toMatch(/obj\.at\([^)]*\)\n\s+result = obj\.describe\(\)/);
     expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_alarm.py'], repo.root)).toMatch(/\d+ passed/);
   });
 
   it("reaches a block behind the receiver's state and an argument compared with a module's object, both at once", () => {
-    const python = requirePython();
-    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
-    repo.write('src/kinds.py', KINDS);
-    repo.write('src/splitter.py', SPLITTER);
-    repo.write('.smarttestrc.json', JSON.stringify({ python }));
-    const r = runCli(['generate', 'src/splitter.py', '--all', '--format', 'json'], repo.root);
-    expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as GenerateJson;
+    const { python, out, text } = generateModule({ 'src/kinds.py': KINDS, 'src/splitter.py': SPLITTER }, 'src/splitter.py', 'tests/test_splitter.py');
     expect(out.generated.find((g) => g.qualname === 'Splitter.feed')!.unreachedLines).toEqual([]);
-    const text = readFileSync(path.join(repo.root, 'tests/test_splitter.py'), 'utf8');
     expect(text).toMatch(/obj\.open = True\n\s+result = obj\.feed\(K\.WORD, (['"])(end|done)\1\)\n\s+assert result == -1/);
     expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_splitter.py'], repo.root)).toMatch(/\d+ passed/);
   });
 
   it('reaches a branch that needs an earlier call of the same method on the receiver (a duplicate)', () => {
-    const python = requirePython();
-    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
-    repo.write('src/registry.py', REGISTRY);
-    repo.write('.smarttestrc.json', JSON.stringify({ python }));
-    const r = runCli(['generate', 'src/registry.py', '--all', '--format', 'json'], repo.root);
-    expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as GenerateJson;
+    const { python, out, text } = generateModule({ 'src/registry.py': REGISTRY }, 'src/registry.py', 'tests/test_registry.py');
     expect(out.generated.find((g) => g.qualname === 'Registry.add')!.unreachedLines).toEqual([]);
-    const text = readFileSync(path.join(repo.root, 'tests/test_registry.py'), 'utf8');
     expect(text).toMatch(/obj\.add\(('[^']*')\)\n\s+with pytest\.raises\(KeyError, match=[^\n]*\n\s+obj\.add\(\1\)/);
     expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_registry.py'], repo.root)).toMatch(/\d+ passed/);
   });
 
   it('reaches a line guarded by membership in a table another module defines, with keys the probe reads from it', () => {
-    const python = requirePython();
-    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
-    repo.write('src/kinds/__init__.py', '');
-    repo.write('src/kinds/table.py', "NAMES = {'Makefile': 'make', 'Dockerfile': 'docker', 'Rakefile': 'ruby'}\n");
-    repo.write('src/kinds/lookup.py', 'from kinds import table\n\n\ndef kind_of(filename: str) -> str:\n    base = filename.rsplit("/", 1)[-1]\n    if base in table.NAMES:\n        return table.NAMES[base]\n    return "text"\n');
-    repo.write('.smarttestrc.json', JSON.stringify({ python }));
-    const r = runCli(['generate', 'src/kinds/lookup.py', '--all', '--format', 'json'], repo.root);
-    expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as GenerateJson;
+    const { python, out, text } = generateModule(
+      {
+        'src/kinds/__init__.py': '',
+        'src/kinds/table.py': "NAMES = {'Makefile': 'make', 'Dockerfile': 'docker', 'Rakefile': 'ruby'}\n",
+        'src/kinds/lookup.py': 'from kinds import table\n\n\ndef kind_of(filename: str) -> str:\n    base = filename.rsplit("/", 1)[-1]\n    if base in table.NAMES:\n        return table.NAMES[base]\n    return "text"\n',
+      },
+      'src/kinds/lookup.py',
+      'tests/test_kinds_lookup.py',
+    );
     expect(out.generated.find((g) => g.qualname === 'kind_of')!.unreachedLines).toEqual([]);
-    const text = readFileSync(path.join(repo.root, 'tests/test_kinds_lookup.py'), 'utf8');
     expect(text).toMatch(/kind_of\([^)]*'(Dockerfile|Makefile|Rakefile)'[^)]*\)\n\s+assert result == '(docker|make|ruby)'/);
     // The value probe itself is never a test.
     expect(text).not.toContain('sorted(k for k in');
