@@ -75,13 +75,34 @@ export function parseWith(parser: Parser, text: string): Tree {
   return tree;
 }
 
-/** Parses `text`, runs `fn` on the tree and frees the tree (wasm memory) afterwards. */
+/**
+ * Trees of the last few large texts parsed, by text: a run reads the module under test several
+ * times over (its structure, facts, types, extras), each a full parse of what may be thousands
+ * of lines. The callbacks only read a tree, and only while they run.
+ */
+const recentTrees = new Map<string, Tree>();
+const MAX_RECENT_TREES = 4;
+const MIN_CACHED_TEXT = 4096;
+
+/** Parses `text`, runs `fn` on the tree and frees the tree (wasm memory) afterwards (a large text's tree is kept for the next call on it). */
 export async function withPythonTree<T>(text: string, fn: (tree: Tree, parser: Parser) => T): Promise<T> {
   const parser = await getPythonParser();
-  const tree = parseWith(parser, text);
-  try {
-    return fn(tree, parser);
-  } finally {
-    tree.delete();
+  if (text.length < MIN_CACHED_TEXT) {
+    const tree = parseWith(parser, text);
+    try {
+      return fn(tree, parser);
+    } finally {
+      tree.delete();
+    }
   }
+  let tree = recentTrees.get(text);
+  if (tree) recentTrees.delete(text);
+  else tree = parseWith(parser, text);
+  recentTrees.set(text, tree);
+  while (recentTrees.size > MAX_RECENT_TREES) {
+    const [oldest, old] = recentTrees.entries().next().value as [string, Tree];
+    recentTrees.delete(oldest);
+    old.delete();
+  }
+  return fn(tree, parser);
 }
