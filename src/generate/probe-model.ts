@@ -81,6 +81,8 @@ const common = {
   names: z.array(ProbeNameSchema),
   /** Wall time of the first run. */
   seconds: z.number(),
+  /** Python calls the first run made (setup and call): its work, the same on any machine. */
+  calls: z.optional(z.int()),
   /**
    * Both runs agreed (same outcome, and same repr / exception type and message / blocking
    * event, with object addresses and the tmp_path directory masked). Null when not run twice

@@ -4,9 +4,10 @@
  * time (see values.ts), and run in rounds; what reaches a missed line is kept by the aimed choice.
  *
  * Budget: each function gets `perFunction` seconds of probe time, the whole run `perRun`. Time
- * is counted with a fixed cost per call (CALL_COST, or SLOW_CALL_COST for a function whose first
- * calls were slow), so the same repository gives the same candidates and byte-identical tests;
- * the wall clock only stops the search early when calls are far slower than that.
+ * is counted with a fixed cost per call (CALL_COST, more for a function whose first calls made
+ * many Python calls, SLOW_CALL_COST for one whose first calls were slow), so the same repository
+ * gives the same candidates and byte-identical tests; the wall clock only stops the search early
+ * when calls are far slower than that.
  */
 import type { PyFunction } from '../../python/model.js';
 import type { Candidate } from '../infer/candidates.js';
@@ -55,6 +56,8 @@ export type RunRound = (batch: ReadonlyArray<{ subject: SearchSubject; candidate
 /** The nominal cost of one candidate: two runs (the second checks the result is stable) and the probe's own work. */
 export const CALL_COST = 0.005;
 const SLOW_CALL_COST = 0.05;
+/** How many Python calls a candidate's run makes for each CALL_COST it counts (traced, a call costs a few microseconds). */
+const CALLS_PER_COST = 1000;
 const MAX_ROUNDS = 5;
 /** What starting one round's probe costs (a Python process importing the modules), at a fixed rate. */
 export const ROUND_COST = 0.15;
@@ -162,7 +165,12 @@ export function callCost(subject: SearchSubject, entries = false): number {
   const timed = (own.length > 0 ? own : reached).map(({ r }) => r);
   if (timed.length === 0) return CALL_COST;
   const mean = timed.reduce((n, r) => n + r.seconds, 0) / timed.length;
-  return mean > SLOW_CALL_COST / 2 ? SLOW_CALL_COST : CALL_COST;
+  // The Python calls a call makes (building its receiver included), the median of its kind's:
+  // CALL_COST more for each CALLS_PER_COST of them, the same on any machine (a checker built for
+  // each call of its method).
+  const calls = timed.map((r) => r.calls ?? 0).sort((a, b) => a - b)[Math.floor((timed.length - 1) / 2)]!;
+  const work = entries ? CALL_COST : CALL_COST * (1 + Math.floor(calls / CALLS_PER_COST));
+  return Math.max(work, mean > SLOW_CALL_COST / 2 ? SLOW_CALL_COST : CALL_COST);
 }
 
 /** Literal values other calls of the run returned, by kind (a few of each, in a stable order). */

@@ -56,7 +56,8 @@ class _Candidates(object):
         out_raw, out_stream = _capture_stream()
         err_raw, err_stream = _capture_stream()
         lines = set()
-        tracer = _make_tracer(target.matcher, target.first, target.last, lines) if trace else None
+        calls = [0]
+        tracer = _make_tracer(target.matcher, target.first, target.last, lines, calls) if trace else None
         snap = self._snapshot()
         os.chdir(self.cwd)
         _reopen_std_fds()  # a previous run may have closed them: they must not be reused by other files
@@ -162,6 +163,7 @@ class _Candidates(object):
                 pass  # the candidate closed its file descriptor
         result["phase"] = run["phase"]
         result["seconds"] = elapsed
+        result["calls"] = calls[0]
         result["timed_out"] = STATE.timed_out
         result["blocked"] = list(STATE.blocked)
         if closed:  # pytest's own streams would be closed by the test: never asserted
@@ -239,6 +241,7 @@ class _Candidates(object):
         report["lines"] = sorted(first["lines"])
         report["names"] = names
         report["seconds"] = round(first["seconds"], 6)
+        report["calls"] = first["calls"]
         report["stdout"] = first["stdout"]
         report["stderr"] = first["stderr"]
         return report

@@ -12,6 +12,8 @@ class _FileMatcher(object):
     def __init__(self, file):
         self.real = os.path.realpath(file)
         self.cache = {file: True}
+        # Code object -> whether its lines are traced, kept for all of the target's runs.
+        self.codes = {}
 
     def __call__(self, filename):
         r = self.cache.get(filename)
@@ -37,8 +39,13 @@ class _Target(object):
         return self.first <= lineno <= self.last and self.matcher(code.co_filename)
 
 
-def _make_tracer(matcher, first, last, lines):
+def _make_tracer(matcher, first, last, lines, calls=None):
+    """The global trace function of one run: it adds the target's lines it sees run to `lines`,
+    and counts in calls[0] the Python calls the run makes (a measure of its work that does not
+    depend on the machine's speed)."""
     add = lines.add
+    if calls is None:
+        calls = [0]
 
     def local(frame, event, arg):
         if event == "line":
@@ -48,15 +55,34 @@ def _make_tracer(matcher, first, last, lines):
         return local
 
     cache = matcher.cache
+    codes = matcher.codes
 
     def global_tracer(frame, event, arg):
-        filename = frame.f_code.co_filename
-        hit = cache.get(filename)
+        calls[0] += 1
+        code = frame.f_code
+        hit = codes.get(code)
         if hit is None:
-            hit = matcher(filename)
+            filename = code.co_filename
+            hit = cache.get(filename)
+            if hit is None:
+                hit = matcher(filename)
+            # Only the code whose lines overlap the target's: the rest of its file runs untraced.
+            hit = hit and _overlaps(code, first, last)
+            codes[code] = hit
         return local if hit else None
 
     return global_tracer
+
+
+def _overlaps(code, first, last):
+    """Whether a code object has lines within first..last (True when its lines cannot be read)."""
+    if code.co_firstlineno > last:
+        return False
+    try:
+        lines = [line for _, _, line in code.co_lines() if line is not None]
+    except Exception:
+        return True
+    return not lines or max(lines) >= first
 
 
 def _traceback_frames(exc):
