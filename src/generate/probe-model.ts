@@ -127,8 +127,9 @@ export const ProbeReturnSchema = z.object({
   /**
    * A method call on `obj` whose attributes are not all plain literals (no receiverState): the
    * attributes it added or changed, as [name, repr, literal] (reprs of at most 200 characters
-   * without an address; literal: the repr reads back as the value, no floats), sorted by name, at
-   * most 8; with `repeat`, only those the second run left the same.
+   * without an address; literal: the repr reads back as the value, no floats), public ones first,
+   * then by name, at most 8; with `repeat`, only those the second run left the same. A list or
+   * tuple whose repr is not shown comes as `name:types`, with the repr of its items' type names.
    */
   receiverAttrs: z.optional(z.array(z.tuple([z.string(), z.string(), z.boolean()]))),
   /**

@@ -96,6 +96,35 @@ def check(code: int):
     return code
 `;
 
+const LINT = `class Message:
+    pass
+
+
+class Unused(Message):
+    pass
+
+
+class Redefined(Message):
+    pass
+
+
+class Linter:
+    """
+    >>> Linter(['a', 'a', '_b'])  # doctest: +ELLIPSIS
+    <...>
+    """
+
+    def __init__(self, names):
+        self.messages = []
+        seen = set()
+        for name in names:
+            if name in seen:
+                self.messages.append(Redefined())
+            elif name.startswith('_'):
+                self.messages.append(Unused())
+            seen.add(name)
+`;
+
 describe('assertions on state', () => {
   let repo: TempRepo;
   beforeEach(() => {
@@ -147,6 +176,19 @@ describe('assertions on state', () => {
     expect(text).toMatch(/result = make\(\d+\)\n {4}assert isinstance\(result, Alarm\)\n {4}assert result\.armed_at is None\n {4}assert repr\(result\.at\) == 'datetime\.time\(\d+, 30\)'\n {4}assert result\.label == ''\n/);
     expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_alarm.py'], repo.root)).toMatch(/passed/);
     expectCaught(python, 'src/alarm.py', ALARM, 'tests/test_alarm.py', [['datetime.time(hour % 24, 0)', 'datetime.time(hour % 24, 1)'], ["'alarm %d' % hour", "'alarm %d' % (hour + 1)"], ['datetime.time(hour % 24, 30)', 'datetime.time(hour % 24, 31)'], ['datetime.time(0, minutes % 60)', 'datetime.time(1, minutes % 60)']]);
+  });
+
+  it('asserts a list of objects whose reprs show nothing stable by their types, and catches a change of one', () => {
+    const python = requirePython();
+    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
+    repo.write('src/lint.py', LINT);
+    repo.write('.smarttestrc.json', JSON.stringify({ python }));
+    const r = runCli(['generate', 'src/lint.py', '--all'], repo.root);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(path.join(repo.root, 'tests/test_lint.py'), 'utf8');
+    expect(text).toMatch(/result = Linter\(\['a', 'a', '_b'\]\)[^\n]*\n {4}assert isinstance\(result, Linter\)\n {4}assert \[type\(item\)\.__name__ for item in result\.messages\] == \['Redefined', 'Unused'\]\n/);
+    expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_lint.py'], repo.root)).toMatch(/passed/);
+    expectCaught(python, 'src/lint.py', LINT, 'tests/test_lint.py', [['self.messages.append(Redefined())', 'self.messages.append(Unused())'], ["name.startswith('_')", "name.startswith('-')"]]);
   });
 
   it('asserts what a call did to a list or dict it was passed, bound to a name, not one it left alone; and the data an exception carries', () => {

@@ -143,14 +143,35 @@ def _attribute_reprs(obj):
         shown = _shown_value(value, ATTR_LIMIT, True)
         if shown is not None:
             out[name] = shown
+        else:
+            kinds = _item_types(value)
+            if kinds is not None:
+                out[name + TYPES_SUFFIX] = kinds
     return out
+
+
+# An attribute reported by the names of its items' types (`messages:types`: a list of objects
+# whose reprs show nothing stable), asserted as `[type(x).__name__ for x in obj.messages]`.
+TYPES_SUFFIX = ":types"
+MAX_TYPED_ITEMS = 32
+
+
+def _item_types(value):
+    """(repr, True) of the list of the type names of a list's or tuple's items, when the
+    container's own repr is not shown; None for anything else."""
+    if type(value) not in (list, tuple) or not 0 < len(value) <= MAX_TYPED_ITEMS:
+        return None
+    names = [type(item).__name__ for item in value]
+    text = repr(names)
+    return (text, True) if len(text) <= ATTR_LIMIT else None
 
 
 def _changed_attributes(before, after):
     """The attributes whose repr a call changed (added or different), sorted, at most MAX_ATTRS."""
     if before is None or after is None:
         return None
-    changed = sorted(name for name, seen in after.items() if before.get(name) != seen)
+    # Public attributes first: they are what the code's users read.
+    changed = sorted((name for name, seen in after.items() if before.get(name) != seen), key=lambda n: (n.startswith("_"), n))
     return [[name, after[name][0], after[name][1]] for name in changed[:MAX_ATTRS]] or None
 
 
