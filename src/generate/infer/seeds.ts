@@ -18,7 +18,8 @@ import type { PyClass, PyFunction, ParsedModule } from '../../python/model.js';
 import { isConstructor } from '../../python/model.js';
 import { gitEnvironment } from '../../git/client.js';
 import { spawnGit } from '../../git/process.js';
-import { withPythonTree } from '../../python/parser.js';
+import { parseWith, withPythonTree } from '../../python/parser.js';
+import type { Tree } from 'web-tree-sitter';
 import type { Candidate } from './candidates.js';
 import { buildsClass } from './objects.js';
 import { contextNames, readCoverageContexts, type CoverageContexts } from './coverage-contexts.js';
@@ -100,7 +101,7 @@ export class TestSeeds {
       if (path.posix.basename(file) === 'conftest.py') continue;
       const text = await this.text(file);
       if (text === null || !mentionsModule.test(text)) continue;
-      if (!mentionsName.test(text) && !entryFile(file) && labels.size === 0) continue;
+      if (!mentionsName.test(text) && !entryFile(file) && labels.size === 0 && !(await this.basesMention(file, text, mentionsName))) continue;
       const calls = await this.parse(file, text);
       if (calls) wanted.push(calls);
     }
@@ -118,7 +119,7 @@ export class TestSeeds {
     for (const file of files) {
       if (path.posix.basename(file) === 'conftest.py' || read.has(file)) continue;
       const text = await this.text(file);
-      if (text === null || !mentionsModule.test(text) || !mentionsReacher.test(text)) continue;
+      if (text === null || !mentionsModule.test(text) || !(mentionsReacher.test(text) || (await this.basesMention(file, text, mentionsReacher)))) continue;
       const calls = await this.parse(file, text);
       if (calls) more.push(calls);
     }
@@ -173,11 +174,63 @@ export class TestSeeds {
       p = (async () => {
         const fixtures: Array<Map<string, Snippet>> = [];
         for (const dir of conftestDirs(file)) fixtures.push(await this.conftest(dir));
-        return withPythonTree(text, (tree) => readTestCalls(file, text, tree.rootNode, this.options.sourceRoots, fixtures)).catch(() => null);
+        const bases = await this.baseModules(file, text);
+        return withPythonTree(text, (tree, parser) => {
+          const trees = new Map<string, Tree>();
+          const moduleTree = (module: string) => {
+            const source = bases.get(module);
+            if (source === undefined) return null;
+            let t = trees.get(module);
+            if (!t) trees.set(module, (t = parseWith(parser, source)));
+            return t.rootNode;
+          };
+          try {
+            return readTestCalls(file, text, tree.rootNode, this.options.sourceRoots, fixtures, moduleTree);
+          } finally {
+            for (const t of trees.values()) t.delete();
+          }
+        }).catch(() => null);
       })();
       this.calls.set(file, p);
     }
     return p;
+  }
+
+  /**
+   * The texts of the project's test-support modules a test file imports from (`from
+   * pkg.test.harness import TestCase`): where its classes' base classes and their helpers are.
+   */
+  private baseModules(file: string, text: string): Promise<Map<string, string>> {
+    let p = this.bases.get(file);
+    if (!p) this.bases.set(file, (p = this.readBaseModules(text)));
+    return p;
+  }
+
+  private bases = new Map<string, Promise<Map<string, string>>>();
+
+  private async readBaseModules(text: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    if (!/^class\s+\w+\s*\(/m.test(text)) return out;
+    const files = new Set(await this.pythonFiles());
+    for (const m of text.matchAll(/^from\s+([\w.]+)\s+import\b/gm)) {
+      const module = m[1]!;
+      if (out.has(module) || !/test/i.test(module)) continue;
+      const rel = module.split('.').join('/');
+      for (const root of this.options.sourceRoots) {
+        const file = path.posix.join(root, `${rel}.py`);
+        if (!files.has(file)) continue;
+        const source = await this.text(file);
+        if (source !== null) out.set(module, source);
+        break;
+      }
+    }
+    return out;
+  }
+
+  /** Whether a test-support module the test file imports from mentions the name (its helpers may call it for the tests). */
+  private async basesMention(file: string, text: string, name: RegExp): Promise<boolean> {
+    for (const source of (await this.baseModules(file, text)).values()) if (name.test(source)) return true;
+    return false;
   }
 
   private conftest(dir: string): Promise<Map<string, Snippet>> {
@@ -308,7 +361,9 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
     // that lead into the target (reach.ts), those passing the words on the way first.
     const reachers = new Set(reach?.names ?? []);
     const callsReacher = (rec: TestCall) => (rec.callee ? reachers.has(rec.callee.path.split('.').pop()!) : rec.member !== null && reachers.has(rec.member));
-    const runsTarget = (rec: TestCall) => (byContext ? [...labels].some((l) => contextNames(l, rec.file, rec.test)) : entryFile(rec.file) || callsReacher(rec));
+    // Building the method's own class may run it (a checker whose constructor walks the tree it is given).
+    const buildsOwnClass = (rec: TestCall) => !!cls && !isConstructor(fn) && !!rec.callee && local(rec.callee) === cls.qualname;
+    const runsTarget = (rec: TestCall) => (byContext ? [...labels].some((l) => contextNames(l, rec.file, rec.test)) : entryFile(rec.file) || callsReacher(rec) || buildsOwnClass(rec));
     const score = (rec: TestCall) => (reach && rec.args ? new Set(rec.args.flatMap((p) => (typeof p === 'string' ? wordsOf(p) : [])).filter((w) => reach.words.has(w))).size : 0);
     // A call the test expects to raise stops early: the others first; then one call of each
     // function in turn (`split`, `parse`, `format`), so that no single one fills the entries.

@@ -82,13 +82,50 @@ interface Scope {
   memo: Map<string, Snippet | null>;
   /** In a test class: the instances its setUp stores on `self` (`self.parser = Parser()`), by attribute. */
   selfAttrs?: Map<string, { build: Snippet; ctor: Ref }>;
+  /** In a test class: its class attributes bound to readable values (`withDoctest = False`), its own before its bases'. */
+  selfValues?: Map<string, Snippet>;
+  /** The helpers the test can call (`self.flakes(src)`, `check(src, expected)`): their calls are read with the arguments bound. */
+  helpers?: Helpers;
+  /** The test class the reading is in (its self attributes and values), '' outside one: helpers' calls are read once per class. */
+  classKey?: string;
 }
+
+/** A function a test calls to do the calling for it, and the module scope it was defined in. */
+interface Helper {
+  def: Node;
+  scope: Scope;
+  /** Its body's nodes, walked once for all its calls. */
+  nodes?: FunctionNodes | null;
+  /** Its parameters, read once. */
+  params?: HelperParam[];
+  /** The calls its body makes, its parameters left as markers (see PARAM), by class context. */
+  templates?: Map<string, readonly TestCall[]>;
+}
+
+interface HelperParam {
+  name: string;
+  kind: 'positional' | 'keyword' | 'args' | 'kwargs';
+  fallback: Node | null;
+}
+
+/** The module of the marker a helper's parameter stands as in its calls until a test's argument replaces it. */
+const PARAM = '\0param';
+
+interface Helpers {
+  /** Module-level functions of the test file, by name. */
+  functions: Map<string, Helper>;
+  /** Methods of the test class and of its bases (the class's own first), by name. */
+  methods: Map<string, Helper>;
+}
+
+/** The root of a project module's syntax tree (a test base class's file), or null. */
+export type ModuleTree = (module: string) => Node | null;
 
 /**
  * Reads the calls of one test file. `fixtures` gives the fixtures of the conftest.py files
  * above it, nearest first.
  */
-export function readTestCalls(file: string, text: string, root: Node, sourceRoots: readonly string[], fixtures: ReadonlyArray<Map<string, Snippet>>): TestFileCalls {
+export function readTestCalls(file: string, text: string, root: Node, sourceRoots: readonly string[], fixtures: ReadonlyArray<Map<string, Snippet>>, moduleTree?: ModuleTree): TestFileCalls {
   const managed = findBlocks(text).map((b) => [b.start + 1, b.end] as const);
   const own = moduleNameFor(file, sourceRoots)?.module ?? null;
   const scope: Scope = { imports: new Map(), modules: new Set(), star: [], values: new Map(), locals: new Map(), resolving: new Set(), memo: new Map() };
@@ -149,6 +186,23 @@ export function readTestCalls(file: string, text: string, root: Node, sourceRoot
     setUps.set(cls, selfAttributes(body, { imports: new Map(scope.imports), modules: new Set(scope.modules), star: [...scope.star], values: new Map(scope.values), locals: new Map(), resolving: new Set(), memo: new Map() }));
   }
 
+  // Helpers: the file's functions and its test classes' methods that are neither tests nor fixtures.
+  const functions = new Map<string, Helper>();
+  for (const { def, decorators, cls } of defs) {
+    const name = def.childForFieldName('name')?.text ?? '';
+    if (cls === null && isHelperName(name) && !fixtureName(def, decorators) && decorators.length === 0) functions.set(name, { def, scope });
+  }
+  const classHelpers = new Map<string, { methods: Map<string, Helper>; values: Map<string, Snippet> }>();
+  const helpersOf = (cls: string) => {
+    let known = classHelpers.get(cls);
+    if (!known) {
+      const node = classNode(root, cls);
+      known = node ? classMembers(node, scope, moduleTree, 0) : { methods: new Map(), values: new Map() };
+      classHelpers.set(cls, known);
+    }
+    return known;
+  };
+
   for (const { def, decorators, cls } of defs) {
     const name = def.childForFieldName('name')?.text ?? '';
     if (!name.startsWith('test')) continue;
@@ -168,7 +222,10 @@ export function readTestCalls(file: string, text: string, root: Node, sourceRoot
         else values.set(p, visible.get(p) ?? null);
       }
       const selfAttrs = cls !== null ? setUps.get(cls) : undefined;
-      readFunction(nodes, { imports: new Map(scope.imports), modules: new Set(scope.modules), star: [...scope.star], values, locals: new Map(), resolving: new Set(), memo: new Map(), ...(selfAttrs ? { selfAttrs } : {}) }, file, test, out.calls);
+      const members = cls !== null ? helpersOf(cls) : null;
+      const helpers: Helpers = { functions, methods: members?.methods ?? new Map() };
+      const selfValues = members?.values;
+      readFunction(nodes, { imports: new Map(scope.imports), modules: new Set(scope.modules), star: [...scope.star], values, locals: new Map(), resolving: new Set(), memo: new Map(), helpers, classKey: cls ?? '', ...(selfAttrs ? { selfAttrs } : {}), ...(selfValues ? { selfValues } : {}) }, file, test, out.calls);
     }
   }
   return out;
@@ -204,6 +261,80 @@ function selfAttributes(body: Node, scope: Scope): Map<string, { build: Snippet;
 function selfAttribute(node: Node | null, scope: Scope): { build: Snippet; ctor: Ref } | null {
   if (node?.type !== 'attribute' || !scope.selfAttrs || node.childForFieldName('object')?.text !== 'self') return null;
   return scope.selfAttrs.get(node.childForFieldName('attribute')?.text ?? '') ?? null;
+}
+
+/** A function a test may call to do its calling: not a test, not a setup or teardown, not a dunder. */
+function isHelperName(name: string): boolean {
+  return !/^(test|setUp|tearDown|setup|teardown|setup_method|teardown_method|setup_class|teardown_class|setUpClass|tearDownClass)/.test(name) && !name.startsWith('__');
+}
+
+/** The top-level class of that name in a module's tree. */
+function classNode(root: Node, name: string): Node | null {
+  for (const stmt of root.namedChildren) {
+    const def = stmt ? unwrap(stmt).def : null;
+    if (def?.type === 'class_definition' && def.childForFieldName('name')?.text === name) return def;
+  }
+  return null;
+}
+
+/**
+ * A test class's helper methods and readable class attributes, its own before its bases' (a base
+ * of the same file, or imported from another module of the project: a test harness's `TestCase`).
+ */
+function classMembers(node: Node, scope: Scope, moduleTree: ModuleTree | undefined, depth: number): { methods: Map<string, Helper>; values: Map<string, Snippet> } {
+  const methods = new Map<string, Helper>();
+  const values = new Map<string, Snippet>();
+  for (const inner of node.childForFieldName('body')?.namedChildren ?? []) {
+    if (!inner) continue;
+    const { def, decorators } = unwrap(inner);
+    const name = def?.childForFieldName('name')?.text ?? '';
+    if (def?.type === 'function_definition' && isHelperName(name) && decorators.length === 0) methods.set(name, { def, scope });
+    const a = inner.type === 'expression_statement' ? inner.namedChildren[0] : null;
+    const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+    const right = a?.childForFieldName('right');
+    if (left?.type === 'identifier' && right) {
+      const v = resolve(right, { ...scope, locals: new Map(), resolving: new Set(), memo: new Map() }, Infinity);
+      if (v) values.set(left.text, v);
+    }
+  }
+  if (depth >= 3) return { methods, values };
+  for (const base of node.childForFieldName('superclasses')?.namedChildren ?? []) {
+    if (!base || (base.type !== 'identifier' && base.type !== 'attribute')) continue;
+    let found: { node: Node; scope: Scope } | null = null;
+    const here = base.type === 'identifier' && !scope.imports.has(base.text) ? classNode(rootOf(node), base.text) : null;
+    if (here) found = { node: here, scope };
+    else {
+      const ref = refOf(base, scope);
+      const root = ref && ref.path !== '' && !ref.path.includes('.') && !FRAMEWORK.test(ref.module) ? moduleTree?.(ref.module) ?? null : null;
+      const there = root ? classNode(root, ref!.path) : null;
+      if (there && root) found = { node: there, scope: moduleScope(root, ref!.module) };
+    }
+    if (!found) continue;
+    const inherited = classMembers(found.node, found.scope, moduleTree, depth + 1);
+    for (const [k, v] of inherited.methods) if (!methods.has(k)) methods.set(k, v);
+    for (const [k, v] of inherited.values) if (!values.has(k)) values.set(k, v);
+  }
+  return { methods, values };
+}
+
+function rootOf(node: Node): Node {
+  let cur = node;
+  while (cur.parent) cur = cur.parent;
+  return cur;
+}
+
+/** A module's imports and the names it defines (not readable as values: they are its own). */
+function moduleScope(root: Node, own: string): Scope {
+  const scope: Scope = { imports: new Map(), modules: new Set(), star: [], values: new Map(), locals: new Map(), resolving: new Set(), memo: new Map() };
+  for (const stmt of root.namedChildren) {
+    if (!stmt) continue;
+    readImports(stmt, scope, own);
+    const { def } = unwrap(stmt);
+    if (def) scope.values.set(def.childForFieldName('name')?.text ?? '', null);
+    const a = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : null;
+    if (a?.type === 'assignment') for (const n of targetNames(a.childForFieldName('left'))) scope.values.set(n, null);
+  }
+  return scope;
 }
 
 /** The fixtures a conftest.py (or any file) defines with a readable single `return`. */
@@ -446,14 +577,21 @@ function functionNodes(body: Node): FunctionNodes {
 /** Modules whose calls are the test framework's, never the code under test's. */
 const FRAMEWORK = /^(pytest|_pytest|unittest|mock|doctest|hypothesis)(\.|$)/;
 
-function readFunction(nodes: FunctionNodes, scope: Scope, file: string, test: string, out: TestCall[]): void {
-  for (const stmt of nodes.statements) readImports(stmt, scope, null);
-  for (const node of nodes.assignments) {
-    const left = node.childForFieldName('left')!;
-    const right = node.childForFieldName('right');
-    if (right && nodes.counts.get(left.text) === 1 && !scope.values.has(left.text)) scope.locals.set(left.text, { node: right, at: node.endIndex });
+/**
+ * Reads one function's calls into `out`. `site`: the test's call of the helper being read (its
+ * place and whether it expects a raise stand for the calls inside); a helper's local assigned at
+ * its top level and again only under an `if` reads as its top-level value (the path where no
+ * `if` is taken: `tree = parse(src)` then `if segment: tree = tree.body[0]`).
+ */
+function readFunction(nodes: FunctionNodes, scope: Scope, file: string, test: string, out: TestCall[], site?: Node): void {
+  const shape = shapeOf(nodes);
+  for (const stmt of shape.imports) readImports(stmt, scope, null);
+  const straight = site ? shape.straight() : NONE;
+  for (const { node, name, right } of shape.assignments) {
+    const once = nodes.counts.get(name) === 1 || straight.get(name) === node;
+    if (right && once && !scope.values.has(name)) scope.locals.set(name, { node: right, at: node.endIndex });
   }
-  for (const [name, n] of nodes.counts) if (n > 1) scope.values.set(name, null);
+  for (const [name, n] of nodes.counts) if (n > 1 && !straight.has(name)) scope.values.set(name, null);
   // A name the snippet could start from: imported (not the test framework), a local, a readable parameter.
   const readable = (text: string) => {
     const root = /^[A-Za-z_]\w*/.exec(text)?.[0];
@@ -463,20 +601,244 @@ function readFunction(nodes: FunctionNodes, scope: Scope, file: string, test: st
     if (root === 'self') return !!scope.selfAttrs?.has(/^self\.(\w+)/.exec(text)?.[1] ?? '');
     return scope.locals.has(root) || !!scope.values.get(root) || (scope.star.length === 1 && !scope.values.has(root));
   };
-  for (const { node, at } of nodes.calls) {
-    const fn = node.childForFieldName('function');
-    if (!fn || !readable(fn.text)) continue;
+  const sitePlace = site ? placeOf(site, file, test) : null;
+  for (const { node, at, fn, fnText } of shape.calls) {
+    if (!fn) continue;
+    const helper = helperCalled(fn, scope);
+    if (helper) {
+      const binding = bindHelper(helper, node.childForFieldName('arguments'), scope, at);
+      const where = sitePlace ?? placeOf(node, file, test);
+      if (binding) for (const t of helperTemplate(helper, scope)) {
+        const call = substitute(t, binding);
+        if (call) out.push({ ...call, ...where, ...(call.expectsRaise || where.expectsRaise ? { expectsRaise: true } : {}) });
+      }
+      continue;
+    }
+    if (!readable(fnText)) continue;
     const call = readCall(node, scope, nodes.statements, at);
     if (!call) continue;
     const consumer = consumerOf(node, scope);
-    out.push({ file, test, line: node.startPosition.row + 1, column: node.startPosition.column + 1, ...call, ...(consumer ? { consumer } : {}), ...(insideRaises(node) ? { expectsRaise: true } : {}) });
+    // In a helper: where the test calls it, expecting a raise when either the test or the helper does.
+    const { expectsRaise, ...where } = sitePlace ? { ...sitePlace, expectsRaise: sitePlace.expectsRaise || insideRaises(node) } : placeOf(node, file, test);
+    out.push({ ...where, ...call, ...(consumer ? { consumer } : {}), ...(expectsRaise ? { expectsRaise } : {}) });
   }
-  for (const { node, at } of nodes.attributes) {
-    const obj = node.childForFieldName('object');
-    if (!obj || (obj.type !== 'call' && !(obj.type === 'identifier' && scope.locals.has(obj.text)) && !selfAttribute(obj, scope)) || !readable(obj.text) || isCallee(node) || isAssignTarget(node)) continue;
+  for (const { node, at, obj, objType, objText, member } of shape.attributes) {
+    if (objType !== 'call' && !(objType === 'identifier' && scope.locals.has(objText)) && !selfAttribute(obj, scope)) continue;
+    if (!readable(objText)) continue;
     const receiver = receiverOf(obj, scope, nodes.statements, at);
-    if (receiver) out.push({ file, test, line: node.startPosition.row + 1, column: node.startPosition.column + 1, callee: null, receiver, member: node.childForFieldName('attribute')?.text ?? '', args: null });
+    const { expectsRaise: _, ...where } = sitePlace ?? placeOf(node, file, test);
+    if (receiver) out.push({ ...where, callee: null, receiver, member, args: null });
   }
+}
+
+const NONE: ReadonlyMap<string, Node> = new Map();
+
+function placeOf(node: Node, file: string, test: string): Pick<TestCall, 'file' | 'test' | 'line' | 'column' | 'expectsRaise'> {
+  return { file, test, line: node.startPosition.row + 1, column: node.startPosition.column + 1, ...(insideRaises(node) ? { expectsRaise: true } : {}) };
+}
+
+/** What readFunction needs of a function's nodes that does not depend on the scope: read once, however often a helper is called. */
+interface Shape {
+  imports: Node[];
+  assignments: Array<{ node: Node; name: string; right: Node | null }>;
+  calls: Array<{ node: Node; at: number; fn: Node | null; fnText: string }>;
+  /** Attribute reads that are neither called nor assigned to. */
+  attributes: Array<{ node: Node; at: number; obj: Node; objType: string; objText: string; member: string }>;
+  straight: () => Map<string, Node>;
+}
+
+const shapes = new WeakMap<FunctionNodes, Shape>();
+
+function shapeOf(nodes: FunctionNodes): Shape {
+  let shape = shapes.get(nodes);
+  if (shape) return shape;
+  let straight: Map<string, Node> | null = null;
+  shape = {
+    imports: nodes.statements.filter((s) => s.type === 'import_statement' || s.type === 'import_from_statement'),
+    assignments: nodes.assignments.map((node) => ({ node, name: node.childForFieldName('left')!.text, right: node.childForFieldName('right') })),
+    calls: nodes.calls.map(({ node, at }) => {
+      const fn = node.childForFieldName('function');
+      return { node, at, fn, fnText: fn?.text ?? '' };
+    }),
+    attributes: nodes.attributes.flatMap(({ node, at }) => {
+      const obj = node.childForFieldName('object');
+      if (!obj || isCallee(node) || isAssignTarget(node)) return [];
+      return [{ node, at, obj, objType: obj.type, objText: obj.text, member: node.childForFieldName('attribute')?.text ?? '' }];
+    }),
+    straight: () => (straight ??= straightPathAssignments(nodes)),
+  };
+  shapes.set(nodes, shape);
+  return shape;
+}
+
+/** The helper a call names (`self.flakes`, `check`), unless the name is bound otherwise. */
+function helperCalled(fn: Node, scope: Scope): Helper | null {
+  if (!scope.helpers) return null;
+  if (fn.type === 'attribute' && fn.childForFieldName('object')?.text === 'self') {
+    const name = fn.childForFieldName('attribute')?.text ?? '';
+    return scope.selfAttrs?.has(name) ? null : scope.helpers.methods.get(name) ?? null;
+  }
+  if (fn.type !== 'identifier' || scope.locals.has(fn.text) || scope.imports.has(fn.text)) return null;
+  return scope.helpers.functions.get(fn.text) ?? null;
+}
+
+/** A helper's parameters (without `self` for a method). */
+function helperParams(helper: Helper): HelperParam[] {
+  if (helper.params) return helper.params;
+  let params = (helper.def.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is Node => !!p && p.type !== 'comment');
+  if (isMethodDef(helper.def)) params = params.slice(1);
+  const out: HelperParam[] = [];
+  let keywordOnly = false;
+  for (const p of params) {
+    if (p.type === 'keyword_separator') keywordOnly = true;
+    if (p.type === 'keyword_separator' || p.type === 'positional_separator') continue;
+    const inner = p.type === 'typed_parameter' ? p.namedChildren[0] ?? p : p;
+    if (inner.type === 'list_splat_pattern' || inner.type === 'dictionary_splat_pattern') {
+      out.push({ name: inner.namedChildren[0]?.text ?? '', kind: inner.type === 'list_splat_pattern' ? 'args' : 'kwargs', fallback: null });
+      if (inner.type === 'list_splat_pattern') keywordOnly = true;
+      continue;
+    }
+    const name = (inner.type === 'identifier' ? inner : inner.childForFieldName('name') ?? inner.namedChildren[0])?.text ?? '';
+    out.push({ name, kind: keywordOnly ? 'keyword' : 'positional', fallback: p.childForFieldName('value') });
+  }
+  return (helper.params = out);
+}
+
+function isMethodDef(def: Node): boolean {
+  return def.parent?.parent?.type === 'class_definition';
+}
+
+/**
+ * A helper's parameters bound to a call's arguments: `*args` to a tuple of the extra ones,
+ * `**kw` to a dict of the extra keywords, a missing one to its default. An argument that is not
+ * readable leaves its parameter unreadable (null); a call that unpacks (`*xs`, `**kw`) is not
+ * bound at all.
+ */
+function bindHelper(helper: Helper, argNode: Node | null, scope: Scope, at: number): Map<string, Snippet | null> | null {
+  if (argNode?.type !== 'argument_list') return null;
+  const positional: Array<Snippet | null> = [];
+  const keywords = new Map<string, Snippet | null>();
+  for (const arg of argNode.namedChildren) {
+    if (!arg || arg.type === 'comment') continue;
+    if (arg.type === 'list_splat' || arg.type === 'dictionary_splat') return null;
+    if (arg.type === 'keyword_argument') {
+      const v = arg.childForFieldName('value');
+      keywords.set(arg.childForFieldName('name')?.text ?? '', v ? resolve(v, scope, at) : null);
+    } else positional.push(resolve(arg, scope, at));
+  }
+  const values = new Map<string, Snippet | null>();
+  for (const p of helperParams(helper)) {
+    if (p.kind === 'args') {
+      const rest = positional.splice(0);
+      values.set(p.name, rest.every((v) => v) ? ['(', ...rest.flatMap((v, i) => [...(i > 0 ? [', '] : []), ...v!]), rest.length === 1 ? ',)' : ')'] : null);
+    } else if (p.kind === 'kwargs') {
+      const rest = [...keywords].filter(([k]) => k !== '');
+      keywords.clear();
+      values.set(p.name, rest.every(([, v]) => v) ? ['{', ...rest.flatMap(([k, v], i) => [...(i > 0 ? [', '] : []), `'${k}': `, ...v!]), '}'] : null);
+    } else if (p.kind === 'positional' && positional.length > 0) values.set(p.name, positional.shift()!);
+    else if (keywords.has(p.name)) {
+      values.set(p.name, keywords.get(p.name)!);
+      keywords.delete(p.name);
+    } else values.set(p.name, p.fallback ? resolve(p.fallback, { ...helper.scope, locals: new Map(), resolving: new Set(), memo: new Map() }, Infinity) : null);
+  }
+  return values;
+}
+
+/**
+ * The calls a helper's body makes, read once per test class: each parameter stands as a marker
+ * (a Ref of module PARAM) that `substitute` replaces with a call's argument.
+ */
+function helperTemplate(helper: Helper, scope: Scope): readonly TestCall[] {
+  const isMethod = isMethodDef(helper.def);
+  const key = isMethod ? scope.classKey ?? '' : '';
+  helper.templates ??= new Map();
+  const known = helper.templates.get(key);
+  if (known) return known;
+  const calls: TestCall[] = [];
+  // A helper that calls itself, directly or through another, reads as making no call there.
+  helper.templates.set(key, NO_CALLS);
+  if (helper.nodes === undefined) {
+    const body = helper.def.childForFieldName('body');
+    helper.nodes = body ? functionNodes(body) : null;
+  }
+  if (!helper.nodes) {
+    helper.templates.set(key, calls);
+    return calls;
+  }
+  const values = new Map(helper.scope.values);
+  if (isMethod) values.set('self', null);
+  for (const p of helperParams(helper)) values.set(p.name, [{ module: PARAM, path: p.name }]);
+  const inner: Scope = {
+    ...helper.scope,
+    values,
+    locals: new Map(),
+    resolving: new Set(),
+    memo: new Map(),
+    ...(scope.helpers ? { helpers: scope.helpers } : {}),
+    ...(isMethod && scope.selfAttrs ? { selfAttrs: scope.selfAttrs } : {}),
+    ...(isMethod && scope.selfValues ? { selfValues: scope.selfValues } : {}),
+    classKey: key,
+  };
+  readFunction(helper.nodes, inner, '', '', calls, helper.def);
+  helper.templates.set(key, calls);
+  return calls;
+}
+
+const NO_CALLS: readonly TestCall[] = Object.freeze([]);
+
+/** A helper's call with its parameters' markers replaced by a call's arguments (in one pass), or null when one is unreadable. */
+function substitute(call: TestCall, binding: ReadonlyMap<string, Snippet | null>): TestCall | null {
+  let ok = true;
+  const fill = (s: Snippet): Snippet => {
+    const out: Array<string | Ref> = [];
+    for (const part of s) {
+      if (typeof part !== 'string' && part.module === PARAM) {
+        const value = binding.get(part.path);
+        if (!value) ok = false;
+        else out.push(...value);
+      } else out.push(part);
+    }
+    return dropEmptySplats(out);
+  };
+  const receiver = call.receiver ? { ...call.receiver, build: fill(call.receiver.build), steps: call.receiver.steps.map(fill) } : null;
+  const args = call.args ? fill(call.args) : null;
+  return ok ? { ...call, receiver, args } : null;
+}
+
+/** `f(a, **{})` (a helper's `**kw` with no extra keywords) as `f(a)`; `*()` likewise. */
+function dropEmptySplats(s: Snippet): Snippet {
+  const out: Array<string | Ref> = [];
+  for (const part of s) {
+    const last = out[out.length - 1];
+    if (typeof part === 'string' && typeof last === 'string') out[out.length - 1] = last + part;
+    else out.push(part);
+  }
+  return out.map((part) => (typeof part === 'string' ? part.replace(/, \*\*\{\}(?=[,)]|$)|, \*\(\)(?=[,)]|$)/g, '').replace(/(^|\()(\*\*\{\}|\*\(\))(, )?/g, '$1') : part));
+}
+
+/**
+ * Locals a helper assigns once at its top level and again only under an `if` (every binding a
+ * plain assignment): the top-level assignment, by name.
+ */
+function straightPathAssignments(nodes: FunctionNodes): Map<string, Node> {
+  const plain = new Map<string, Node[]>();
+  for (const a of nodes.assignments) {
+    const name = a.childForFieldName('left')!.text;
+    plain.set(name, [...(plain.get(name) ?? []), a]);
+  }
+  const out = new Map<string, Node>();
+  const topOf = (n: Node) => {
+    let cur = n;
+    while (cur.parent && !nodes.statements.some((s) => s.id === cur.id)) cur = cur.parent;
+    return cur;
+  };
+  for (const [name, list] of plain) {
+    if (list.length < 2 || nodes.counts.get(name) !== list.length) continue;
+    const top = list.filter((a) => a.parent && nodes.statements.some((s) => s.id === a.parent!.id));
+    if (top.length !== 1) continue;
+    if (list.every((a) => a === top[0] || (topOf(a).type === 'if_statement' && topOf(a).startIndex > top[0]!.startIndex))) out.set(name, top[0]!);
+  }
+  return out;
 }
 
 /** True when a `with` around the node expects an exception (`pytest.raises`, `self.assertRaises`). */
@@ -728,6 +1090,8 @@ function resolveNode(node: Node, scope: Scope, at: number): Snippet | null {
       const stored = selfAttribute(node, scope);
       if (stored) return stored.build;
       const obj = node.childForFieldName('object');
+      const classValue = obj?.text === 'self' ? scope.selfValues?.get(node.childForFieldName('attribute')?.text ?? '') : undefined;
+      if (classValue) return classValue;
       const v = obj ? resolve(obj, scope, at) : null;
       return v ? [...v, `.${node.childForFieldName('attribute')?.text ?? ''}`] : null;
     }

@@ -134,6 +134,51 @@ describe('test-calls: calls the tests make, with readable arguments', () => {
     expect(found.filter((c) => c.member === 'pairs').map((c) => c.consumer)).toEqual(['list']);
   });
 
+  it('reads the calls a test makes through a helper, its parameters bound to the test\'s arguments', async () => {
+    const text = [
+      'import ast',
+      'import textwrap',
+      'import unittest',
+      'from pkg import stats',
+      '',
+      'def check(source, *expected, scale=2, **options):',
+      '    tree = ast.parse(textwrap.dedent(source))',
+      '    if options.get("segment"):',
+      '        tree = tree.body[0]',
+      '    result = stats.Checker(tree, scale=scale, **options)',
+      '    assert [type(m) for m in result.messages] == list(expected)',
+      '',
+      'def test_plain():',
+      '    check("x = 1", stats.Unused)',
+      '    check("y = 2", strict=True)',
+      '    with pytest.raises(ValueError):',
+      '        check(source="(")',
+      '',
+      'class TestMore(unittest.TestCase):',
+      '    scale = 10',
+      '',
+      '    def flakes(self, source, **kw):',
+      '        return stats.Checker(ast.parse(source), scale=self.scale, **kw)',
+      '',
+      '    def test_method(self):',
+      '        self.flakes("import os")',
+      '        data = [1]',
+      '        data = [2]',
+      '        self.flakes(data)',
+      '        check(*data)',
+    ].join('\n');
+    const found = await calls('tests/test_stats.py', text);
+    const built = found.filter((c) => c.callee?.path.endsWith('Checker'));
+    expect(built.map((c) => [c.test, render(c.args, 'pkg.stats', ['Checker']), c.line, !!c.expectsRaise])).toEqual([
+      // The local assigned again only under an `if` reads as its first value; `**options` as the extra keywords.
+      ['test_plain', 'import ast; import textwrap; ast.parse(textwrap.dedent("x = 1")), scale=2', 14, false],
+      ['test_plain', "import ast; import textwrap; ast.parse(textwrap.dedent(\"y = 2\")), scale=2, **{'strict': True}", 15, false],
+      ['test_plain', 'import ast; import textwrap; ast.parse(textwrap.dedent("(")), scale=2', 17, true],
+      // A method of the test class, with its class attribute read through self.
+      ['TestMore.test_method', 'import ast; ast.parse("import os"), scale=10', 26, false],
+    ]);
+  });
+
   it('follows attribute and method chains back to the call that builds the instance', async () => {
     const text = 'from pkg.stats import every\n\ndef test_chain(mocker):\n    every(10).minutes.at(":30").do(mocker.stub())\n';
     const found = await calls('tests/test_stats.py', text);
@@ -226,6 +271,41 @@ describe('seeds: what the tests offer one target', () => {
   });
 });
 
+
+describe('seeds through a test base class of another module', () => {
+  let repo: TempRepo;
+  beforeEach(() => {
+    repo = makeRepo();
+  });
+  afterEach(() => repo.cleanup());
+
+  it('reads the helper a test class inherits from the project\'s test harness', async () => {
+    const MODULE = ['class Checker:', '    def __init__(self, tree, strict=False):', '        self.messages = []', '', '    def report(self, message):', '        self.messages.append(message)'].join('\n');
+    repo.write('src/lint/checker.py', MODULE);
+    repo.write('src/lint/test/harness.py', [
+      'import ast',
+      'import unittest',
+      'from lint import checker',
+      '',
+      'class TestCase(unittest.TestCase):',
+      '    strict = False',
+      '',
+      '    def flakes(self, source, *expected):',
+      '        w = checker.Checker(ast.parse(source), strict=self.strict)',
+      '        self.assertEqual(len(w.messages), len(expected))',
+    ].join('\n'));
+    repo.write('src/lint/test/test_other.py', ['from lint.test.harness import TestCase', '', 'class TestStrict(TestCase):', '    strict = True', '', '    def test_import(self):', '        self.flakes("import os", "unused")'].join('\n'));
+    repo.git('add', '-A');
+    const parsed = await parsePython(MODULE);
+    const fn = parsed.functions.find((f) => f.qualname === 'Checker.report')!;
+    const cls = parsed.classes.find((c) => c.qualname === 'Checker')!;
+    const seeds = await new TestSeeds({ repoRoot: repo.root, testsDir: 'tests', sourceRoots: ['src'], env: cleanEnv(), coverageFile: null }).seedsFor({ fn, cls, module: 'lint.checker', file: 'src/lint/checker.py', text: MODULE, parsed });
+    // The subclass's own class attribute wins over the base's.
+    expect(seeds.receivers).toEqual([['import ast', 'obj = Checker(ast.parse("import os"), strict=True)']]);
+    // Building the method's own class may run it: the construction is an entry point too.
+    expect(seeds.entries.map((c) => [...c.setup, c.expr])).toEqual([['import ast', 'Checker(ast.parse("import os"), strict=True)']]);
+  });
+});
 
 describe('coverage contexts', () => {
   it('names a test function in pytest-cov\'s and coverage.py\'s own forms', async () => {
