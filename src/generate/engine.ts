@@ -240,6 +240,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
     }
   }
 
+  mark('candidates');
   // Run the candidates: one probe process for every target of the run.
   const toRun = options.execute ? allJobs.filter((j) => !j.staticOnly && j.candidates.length > 0) : [];
   let observed = new Map<Job, Observed>();
