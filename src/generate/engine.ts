@@ -147,6 +147,8 @@ interface Job {
   boundary?: BoundaryGroup[];
   /** For a method: the inferred calls of another method of its class (SearchSubject.methodCalls). */
   methodCalls?: (method: string) => Candidate[];
+  /** The tests' other calls of its entry points, for the search's entry scan (SearchSubject.entryPool). */
+  entryPool?: Candidate[];
 }
 
 /**
@@ -225,6 +227,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       const read = reads.get(fn.qualname);
       const ambient: AmbientSetting = { argv: read?.argv ? argvFor(source.file) : null, unsetEnv: read?.env ?? [] };
       const job: Job = { location: `${source.file}:${fn.defLine}:1: ${fn.qualname}`, source, fn, codeHash, candidates, report: rep, cases: [], targets: new Set(aim.lines), staticOnly: effect, ambient, via: shaped.via };
+      if (seeds?.entryPool && fn.kind !== 'nested') job.entryPool = seeds.entryPool;
       if (cls && fn.kind !== 'nested') {
         // Built only when the search asks: the calls the generator would make of another method of the class.
         job.methodCalls = (method) => {
@@ -468,7 +471,7 @@ async function probeGroup(python: string, jobs: Job[], files: Array<{ module: st
   try {
     const targets: ProbeTarget[] = jobs.map((job, i) => ({
       ...probeTarget(job, String(i), files, repoRoot),
-      candidates: job.candidates.map((c, k) => ({ id: String(k), setup: c.setup, expr: c.expr, ...(c.entry ? { timeoutSeconds: ENTRY_TIMEOUT_SECONDS } : {}) })),
+      candidates: job.candidates.map((c, k) => ({ id: String(k), setup: c.setup, expr: c.expr, ...(c.timeoutSeconds ? { timeoutSeconds: c.timeoutSeconds } : c.entry ? { timeoutSeconds: ENTRY_TIMEOUT_SECONDS } : {}) })),
     }));
     // Loaded only when something is to be run: it builds the probe's zod schemas.
     const { runProbe } = await import('./probe.js');
@@ -564,6 +567,7 @@ async function search(jobs: Job[], observed: Map<Job, Observed>, options: Genera
     if (!seen || !('results' in seen) || seen.stopped) continue;
     const subject: SearchSubject = { fn: job.via, lines: linesOf.get(job.source) ?? linesOf.set(job.source, job.source.text.split(/\r?\n/)).get(job.source)!, targets: job.targets, candidates: job.candidates, results: seen.results, placeholder: options.config.placeholder };
     if (job.methodCalls) subject.methodCalls = job.methodCalls;
+    if (job.entryPool) subject.entryPool = job.entryPool;
     subjects.set(subject, job);
   }
   if (subjects.size === 0) return;

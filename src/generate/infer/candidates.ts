@@ -21,8 +21,12 @@ export interface Candidate {
   want?: string;
   /** It passes a sample callable that raises `ValueError('sample failure')`: that exception, let through by the target, is asserted. */
   sampleRaises?: boolean;
-  /** A value probe of the search (search/tables.ts): run to learn values, never a test. */
+  /** A value probe of the search (search/tables.ts, search/entry-scan.ts): run to learn values, never a test. */
   valueProbe?: boolean;
+  /** An entry scan (search/entry-scan.ts): the calls its expression makes, by index. */
+  scan?: Candidate[];
+  /** Its own time limit in the probe, in seconds (an entry point's is tighter than a call's). */
+  timeoutSeconds?: number;
   /** Names the setup binds to container arguments of the call (watch-args.ts): their state after the call is asserted. */
   watch?: string[];
 }

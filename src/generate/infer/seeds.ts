@@ -33,6 +33,12 @@ export interface SeedSet {
   direct: Candidate[];
   /** Calls of other names of the module that lead into the target. */
   entries: Candidate[];
+  /**
+   * More such calls than the entries hold (the tests' other inputs to the entry points, in the
+   * same order, at most MAX_ENTRY_POOL): the search runs them all at once to find those that run
+   * the target (search/entry-scan.ts). Only calls whose setup is imports.
+   */
+  entryPool?: Candidate[];
   /** Statements building `obj`, an instance of the target's class, as the tests build it. */
   receivers: string[][];
   /** Argument lists the tests pass the target method on instances built in ways not readable: tried on other receivers. */
@@ -62,6 +68,8 @@ export const MAX_SEEDS = 16;
 const MAX_ENTRIES = 8;
 /** Entry points found by reading the source (no contexts) are a guess: fewer of them. */
 const MAX_REACH_ENTRIES = 4;
+/** How many more of the tests' calls into the target are kept for the search's scan. */
+const MAX_ENTRY_POOL = 128;
 const MAX_RECEIVERS = 6;
 const MAX_RECEIVER_POOL = 256;
 const MAX_FILES = 4000;
@@ -368,18 +376,23 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
     // A call the test expects to raise stops early: the others first; then one call of each
     // function in turn (`split`, `parse`, `format`), so that no single one fills the entries.
     const ordered = reach ? roundRobin(records.map((rec, i) => ({ rec, i, s: score(rec), r: rec.expectsRaise ? 1 : 0 })).sort((a, b) => a.r - b.r || b.s - a.s || a.i - b.i).map((x) => x.rec), (rec) => (rec.callee ? rec.callee.path : `.${rec.member ?? ''}`)) : records;
+    // The module's own names, or the project's public API (`sqlparse.format(...)` for a filter's method).
+    const ours = (ref: Ref) => local(ref) !== null || sameProject(ref, module);
+    const entryCall = (rec: TestCall, imports: Set<string>): string | null => {
+      if (!rec.callee || !rec.args) return null;
+      const name = local(rec.callee);
+      if (!ours(rec.callee) || (name !== null && name === qual) || (!byContext && rec.callee.path.split('.').some((p) => p.startsWith('_')))) return null;
+      const callee = render([rec.callee], imports);
+      const args = render(rec.args, imports);
+      return callee === null || args === null ? null : consumed(rec, `${callee}(${args})`);
+    };
     for (const rec of ordered) {
       if (out.entries.length >= (byContext || !reach ? MAX_ENTRIES : MAX_REACH_ENTRIES)) break;
       if (rec.receiverOnly || !runsTarget(rec)) continue;
       const imports = new Set<string>();
-      // The module's own names, or the project's public API (`sqlparse.format(...)` for a filter's method).
-      const ours = (ref: Ref) => local(ref) !== null || sameProject(ref, module);
       if (rec.callee && rec.args) {
-        const name = local(rec.callee);
-        if (!ours(rec.callee) || (name !== null && name === qual) || (!byContext && rec.callee.path.split('.').some((p) => p.startsWith('_')))) continue;
-        const callee = render([rec.callee], imports);
-        const args = render(rec.args, imports);
-        if (callee !== null && args !== null) add(out.entries, imports, [], consumed(rec, `${callee}(${args})`));
+        const expr = entryCall(rec, imports);
+        if (expr !== null) add(out.entries, imports, [], expr);
       } else if (rec.receiver && rec.member && (byContext || !rec.member.startsWith('_'))) {
         // A method or property of the module (not a plain attribute, which runs nothing).
         const member = parsed.functions.find((f) => f.className !== null && f.name === rec.member);
@@ -389,6 +402,22 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
         if (setup && args !== null) add(out.entries, imports, setup, rec.args ? consumed(rec, `obj.${rec.member}(${args})`) : `obj.${rec.member}`);
       }
     }
+    // The tests' other calls of the entry points, for the search's scan: the first of each test
+    // file in turn (each file tests something else: a parser's annotations, its imports, ...).
+    const pool: Candidate[] = [];
+    for (const rec of roundRobin(ordered, (r) => r.file)) {
+      if (pool.length >= MAX_ENTRY_POOL) break;
+      if (rec.receiverOnly || !runsTarget(rec)) continue;
+      const imports = new Set<string>();
+      const expr = entryCall(rec, imports);
+      if (expr === null) continue;
+      const c: Candidate = { setup: [...imports].sort(), expr, origin: 'seed', placeholder: false, entry: true };
+      const key = `${c.setup.join('\n')}\n${c.expr}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      pool.push(c);
+    }
+    if (pool.length > 0) out.entryPool = pool;
   }
   return out;
 }

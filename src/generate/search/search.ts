@@ -16,6 +16,7 @@ import { callParameters, calleeName, callSites, parameterOf, withArgument, type 
 import { alternatives, guardLines, hintWindow, hintsNear, kindOf, stripComment, type Hints, type Kind } from './values.js';
 import { tableExpressions, tableKeys, tableProbe } from './tables.js';
 import { progressSearch } from '../../report/messages/generate.js';
+import { MAX_SCANNED, SCAN_COST, entryScan, scannedEntries } from './entry-scan.js';
 import { attributesChangedBy, attributesRead, classState, linesChanging, stateSteps, type ClassState } from './receiver-state.js';
 
 /** One function being searched: its candidates and their results grow round by round. */
@@ -32,6 +33,8 @@ export interface SearchSubject {
    * receiver-state search uses them to set an attribute through a method no test of this run calls).
    */
   methodCalls?: (method: string) => Candidate[];
+  /** The tests' other calls of its entry points (seeds.ts), for the entry scan (entry-scan.ts). */
+  entryPool?: Candidate[];
 }
 
 export interface SearchBudget {
@@ -66,6 +69,7 @@ const MAX_ENTRY_PARENTS = 1;
 /** How many of the closest candidates are looked at to find PARENTS with arguments to vary. */
 const MAX_PARENT_TRIES = 20;
 const MAX_PER_ROUND = 48;
+const MIN_ROUND_CALLS = 3;
 const MAX_OBSERVED_PER_KIND = 4;
 
 /** A result that can become a test: it returned, or raised from the target's own `raise`. */
@@ -75,8 +79,9 @@ export function usableResult(r: ProbeCandidateResult): boolean {
 
 export function missedTargets(subject: SearchSubject): number[] {
   const reached = new Set<number>();
-  subject.results.forEach((r) => {
-    if (usableResult(r)) for (const l of r.lines) reached.add(l);
+  subject.results.forEach((r, i) => {
+    // A value probe's lines (an entry scan runs many calls at once) are no test's.
+    if (usableResult(r) && !subject.candidates[i]?.valueProbe) for (const l of r.lines) reached.add(l);
   });
   return [...subject.targets].filter((l) => !reached.has(l)).sort((a, b) => a - b);
 }
@@ -100,25 +105,35 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
       const cost = callCost(subject);
       const entryCost = callCost(subject, true);
       const left = Math.min(budget.perFunction - (spent.get(subject) ?? 0), budget.perRun - runSpent);
-      const room = Math.min(MAX_PER_ROUND, Math.floor(left / cost + 1e-9));
+      // An entry scan keeps room in the function's budget for what it finds, tried all in the
+      // next round (at most MAX_SCANNED, once) whatever their cost turns out to be.
+      const tried = new Set(subject.candidates.map(candidateKey));
+      const found = new Set(scannedEntries(subject.candidates, subject.results).map(candidateKey).filter((k) => !tried.has(k)));
+      const room = Math.max(Math.min(MAX_PER_ROUND, Math.floor(left / cost + 1e-9)), found.size);
       if (room <= 0) continue;
       // Each call at its own cost: an entry point's (a whole `format(sql)`) is often far slower.
       const fresh: Candidate[] = [];
       let used = 0;
+      let reserved = 0;
       for (const c of await deriveCandidates(subject, missed, observed, room, subjects)) {
-        const k = c.entry ? entryCost : cost;
-        if (used + k > left + 1e-9) continue;
+        const k = c.scan ? SCAN_COST : c.entry ? entryCost : cost;
+        if (used + k + reserved > left + 1e-9 && !found.has(candidateKey(c))) continue;
         fresh.push(c);
         used += k;
+        if (c.scan) reserved = MAX_SCANNED * entryCost;
       }
       if (fresh.length === 0) continue;
-      // The target's own calls before the entry points' (one that runs out of time stops those after it).
-      fresh.sort((a, b) => Number(!!a.entry) - Number(!!b.entry));
+      // The target's own calls before the entry points' (one that runs out of time stops those
+      // after it), the entry scan last.
+      const order = (c: Candidate) => (c.scan ? 2 : c.entry ? 1 : 0);
+      fresh.sort((a, b) => order(a) - order(b));
       spent.set(subject, (spent.get(subject) ?? 0) + used);
       runSpent += used;
       batch.push({ subject, candidates: fresh });
     }
-    if (batch.length === 0) break;
+    // Each round starts a probe, whose start costs as much as some 30 calls: not for the last
+    // one or two calls a budget has left.
+    if (batch.reduce((n, b) => n + b.candidates.length, 0) < MIN_ROUND_CALLS) break;
     // Each round starts a probe: its fixed cost counts against the run's budget.
     runSpent += ROUND_COST;
     if (round === 0 && (Date.now() - started > 1000 || batch.reduce((n, b) => n + b.candidates.length, 0) > 100)) {
@@ -160,7 +175,7 @@ function isMemoryError(r: ProbeCandidateResult): boolean {
  * method), which say little of each other's.
  */
 export function callCost(subject: SearchSubject, entries = false): number {
-  const reached = subject.results.map((r, i) => ({ r, c: subject.candidates[i] })).filter(({ r }) => r.lines.length > 0);
+  const reached = subject.results.map((r, i) => ({ r, c: subject.candidates[i] })).filter(({ r, c }) => r.lines.length > 0 && !c?.valueProbe);
   const own = reached.filter(({ c }) => c && !!c.entry === entries);
   const timed = (own.length > 0 ? own : reached).map(({ r }) => r);
   if (timed.length === 0) return CALL_COST;
@@ -256,7 +271,13 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
     const onObj = ranked.filter((c) => c.setup.some((l) => /^\s*obj\s*=/.test(l))).slice(0, PARENTS);
     perParent.splice(3, 0, repeatedCalls(subject, onObj, guardText), await stateVariants(subject, onObj, missed, siblings));
   }
-  const out: Candidate[] = probes.slice(0, room);
+  // The entry points' calls the scan found to run the function; the scan itself (once), for a
+  // function none of whose own calls ran some of it to the end.
+  const ownRan = subject.results.some((r, i) => usableResult(r) && r.lines.length > 0 && !subject.candidates[i]?.entry);
+  const scan = subject.entryPool && !ownRan && !subject.candidates.some((c) => c.scan) ? entryScan(subject.entryPool) : null;
+  const found = scannedEntries(subject.candidates, subject.results).filter((c) => !tried.has(candidateKey(c)));
+  // The scan first, for the budget (it runs last in its round: see directedSearch).
+  const out: Candidate[] = [...(scan ? [scan] : []), ...found, ...probes].slice(0, room);
   for (const c of out) tried.add(candidateKey(c));
   for (let i = 0; out.length < room && perParent.some((v) => i < v.length); i++) {
     for (const variants of perParent) {
@@ -523,7 +544,7 @@ function closestScored(subject: SearchSubject, missed: readonly number[], guardT
   }
   const scored = subject.results
     .map((r, i) => ({ r, i, c: subject.candidates[i]! }))
-    .filter(({ r, c }) => c !== undefined && r.lines.length > 0 && r.outcome !== 'blocked' && r.outcome !== 'timeout')
+    .filter(({ r, c }) => c !== undefined && !c.valueProbe && r.lines.length > 0 && r.outcome !== 'blocked' && r.outcome !== 'timeout')
     .map(({ r, i, c }) => ({ i, c, nearHits: r.lines.filter((l) => near.has(l)).length, words: guardWords(c, guardText), direct: c.entry ? 0 : 1, total: r.lines.length, usable: usableResult(r) ? 1 : 0 }));
   // Of those that got as far, a call of the target itself before an entry point's (its own
   // parameters decide its branches), then the ones using more of the guard's words

@@ -45,7 +45,7 @@ export function tableKeys(candidates: readonly Candidate[], results: readonly Pr
   const out: string[] = [];
   candidates.forEach((c, i) => {
     const r = results[i];
-    if (!c.valueProbe || !r || r.outcome !== 'return' || !r.literal || !r.repr.startsWith('[')) return;
+    if (!c.valueProbe || c.scan || !r || r.outcome !== 'return' || !r.literal || !r.repr.startsWith('[')) return;
     for (const item of topLevelItems(r.repr.slice(1, -1))) if (item.length <= 80 && !out.includes(item)) out.push(item);
   });
   return out;

@@ -8,6 +8,7 @@ import time
 from .state import STATE, _ProbeBlocked, _ProbeTimeout
 from .capture import _PytestStdin, _capture_stream, _captured_text, _closed_std, _reopen_std_fds
 from .tracing import _make_tracer, _traceback_frames
+from .scan import SCAN, _scanner
 from .values import MAX_ATTRS, MESSAGE_LIMIT, STATE_LIMIT, _argument_reprs, _attribute_reprs, _shown_value, _changed_attributes, _is_literal_type, _receiver_state, _safe_str, _truncate, _type_ref
 from .snippets import WATCH, _compile, _snippet_free_names, _snippet_names
 from .isolation import _module_state, _seed_random, _state_changes
@@ -57,6 +58,7 @@ class _Candidates(object):
         err_raw, err_stream = _capture_stream()
         lines = set()
         calls = [0]
+        ns[SCAN] = _scanner(lines, calls)
         tracer = _make_tracer(target.matcher, target.first, target.last, lines, calls) if trace else None
         snap = self._snapshot()
         os.chdir(self.cwd)

@@ -145,6 +145,41 @@ describe('seeds on a real repository', () => {
     expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_calc_filters.py'], repo.root)).toMatch(/passed/);
   });
 
+  it('finds, among the many calls the tests make of an entry point, the one that runs the method, by running them all at once (the entry scan)', async () => {
+    const python = requirePython();
+    // A handler found by name at run time, as a checker dispatches on node types: no call of it
+    // to read, and its own inferred calls fail on the line they are given.
+    repo.write('src/calc/checker.py', [
+      'class Checker:',
+      '    def __init__(self, source):',
+      '        self.messages = []',
+      '        for line in source.splitlines():',
+      '            handler = getattr(self, line.split(" ")[0].upper(), None)',
+      '            if handler is not None:',
+      '                handler(line)',
+      '',
+      '    def ANNOTATED(self, line):',
+      '        name, kind = line[len("annotated "):].split(": ")',
+      '        if kind == "alias":',
+      '            self.messages.append("alias " + name)',
+      '        else:',
+      '            self.messages.append("annotated " + name)',
+      '',
+    ].join('\n'));
+    const plain = Array.from({ length: 12 }, (_, i) => `def test_plain_${i}():\n    assert Checker("x${i} = ${i}").messages == []\n`);
+    repo.write('tests/test_checker.py', ['from calc.checker import Checker', '', ...plain, 'def test_annotated():\n    assert Checker("annotated x: int").messages == ["annotated x"]\n'].join('\n\n'));
+    repo.git('add', '-A');
+    const source = await sourceOf(repo, 'src/calc/checker.py', ['Checker.ANNOTATED']);
+    const result = await generateTests([source], { repoRoot: repo.root, config: config(python), execute: true, env: cleanEnv() });
+    expect(result.warnings).toEqual([]);
+    const text = readFileSync(path.join(repo.root, 'tests/test_calc_checker.py'), 'utf8');
+    expect(text).toContain('result = Checker("annotated x: int")');
+    expect(text).toContain("assert vars(result) == {'messages': ['annotated x']}");
+    // The scan itself is never a test.
+    expect(text).not.toContain('__smart_test_scan__');
+    expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_calc_checker.py'], repo.root)).toMatch(/passed/);
+  });
+
   it('without contexts, the tests of the public function a class is built in lead to its method, those passing the words on the way first', async () => {
     repo.write('src/calc/filters.py', 'class StripFilter:\n    @staticmethod\n    def _process(tokens):\n        return [t for t in tokens if not t.startswith("--")]\n\n    def process(self, tokens):\n        return self._process(tokens)\n');
     repo.write('src/calc/stack.py', 'from calc.filters import StripFilter\n\n\ndef build_stack(options):\n    stack = []\n    # a comment naming StripFilter does not count\n    if options.get("strip_comments"):\n        stack.append(StripFilter())\n    return stack\n');

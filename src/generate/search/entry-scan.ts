@@ -1,0 +1,53 @@
+/**
+ * The entry scan: a function reached only through entry points (a checker's method run by
+ * `Checker(ast.parse(source))`, a lexer's by `format(sql)`) gets a few of the tests' calls of
+ * them as candidates, chosen before anything ran (seeds.ts). The tests usually make many more,
+ * with other inputs, and which of them run the function (which source has an annotated
+ * assignment) only running them tells. The scan runs the others in one probe call, each in turn
+ * under the probe's tracer, and returns the indexes of those that ran a line of the function no
+ * call before them had run; the next round tries those as candidates of their own, so each is
+ * run, checked and asserted alone like any other call.
+ *
+ * The scan is a value probe: never a test. It runs once per function, only for one whose own
+ * calls (not an entry point's) all failed or ran none of it, and stops after a fixed amount of
+ * work; one that runs out of time (a test's stress input among the calls) only finds nothing.
+ */
+import type { Candidate } from '../infer/candidates.js';
+import type { ProbeCandidateResult } from '../probe-model.js';
+
+/** The name of the probe's scanning function in a candidate's namespace (smart_test_probe/candidate.py). */
+export const SCAN_FUNCTION = '__smart_test_scan__';
+/** The scan's own time limit: many calls, each an entry point's. */
+export const SCAN_TIMEOUT_SECONDS = 1;
+/**
+ * The scan stops after its calls made this many Python calls (counted by the probe's tracer: the
+ * same on any machine), about 0.1 to 0.2 s: 60 constructions of a checker, 10 `format(sql)`.
+ */
+const SCAN_MAX_WORK = 100_000;
+/** What the scan counts in the search's budget (nominal seconds, see search.ts). */
+export const SCAN_COST = 0.1;
+/** How many of the calls the scan found are tried. */
+export const MAX_SCANNED = 8;
+
+/** One candidate that runs every call of the pool in turn (their setups are imports only). */
+export function entryScan(pool: readonly Candidate[]): Candidate | null {
+  const calls = pool.filter((c) => c.setup.every((l) => /^(import|from)\s/.test(l)));
+  if (calls.length === 0) return null;
+  const setup = [...new Set(calls.flatMap((c) => c.setup))].sort();
+  const expr = `${SCAN_FUNCTION}([${calls.map((c) => `lambda: ${c.expr}`).join(', ')}], ${SCAN_MAX_WORK})`;
+  return { setup, expr, origin: 'seed', placeholder: false, entry: true, valueProbe: true, scan: calls, timeoutSeconds: SCAN_TIMEOUT_SECONDS };
+}
+
+/** The calls a scan that ran found to run new lines of the function, in its order (at most MAX_SCANNED). */
+export function scannedEntries(candidates: readonly Candidate[], results: readonly ProbeCandidateResult[]): Candidate[] {
+  const out: Candidate[] = [];
+  candidates.forEach((c, i) => {
+    const r = results[i];
+    if (!c.scan || !r || r.outcome !== 'return' || !r.literal || !/^\[[\d, ]*\]$/.test(r.repr)) return;
+    for (const index of r.repr.slice(1, -1).split(',').filter((x) => x.trim() !== '').map(Number)) {
+      const found = c.scan[index];
+      if (found && out.length < MAX_SCANNED) out.push({ ...found });
+    }
+  });
+  return out;
+}
