@@ -154,6 +154,14 @@ describe('test-calls: calls the tests make, with readable arguments', () => {
       '    with pytest.raises(ValueError):',
       '        check(source="(")',
       '',
+      'def again(values, depth=0):',
+      '    if depth < 3:',
+      '        again(values, depth + 1)',
+      '    return stats.mean(values)',
+      '',
+      'def test_recursive():',
+      '    again([5])',
+      '',
       'class TestMore(unittest.TestCase):',
       '    scale = 10',
       '',
@@ -168,6 +176,8 @@ describe('test-calls: calls the tests make, with readable arguments', () => {
       '        check(*data)',
     ].join('\n');
     const found = await calls('tests/test_stats.py', text);
+    // A helper that calls itself is read once: its own call reads as making no call.
+    expect(found.filter((c) => c.callee?.path.endsWith('mean')).map((c) => [c.test, render(c.args)])).toEqual([['test_recursive', '[5]']]);
     const built = found.filter((c) => c.callee?.path.endsWith('Checker'));
     expect(built.map((c) => [c.test, render(c.args, 'pkg.stats', ['Checker']), c.line, !!c.expectsRaise])).toEqual([
       // The local assigned again only under an `if` reads as its first value; `**options` as the extra keywords.
@@ -175,7 +185,7 @@ describe('test-calls: calls the tests make, with readable arguments', () => {
       ['test_plain', "import ast; import textwrap; ast.parse(textwrap.dedent(\"y = 2\")), scale=2, **{'strict': True}", 15, false],
       ['test_plain', 'import ast; import textwrap; ast.parse(textwrap.dedent("(")), scale=2', 17, true],
       // A method of the test class, with its class attribute read through self.
-      ['TestMore.test_method', 'import ast; ast.parse("import os"), scale=10', 26, false],
+      ['TestMore.test_method', 'import ast; ast.parse("import os"), scale=10', 34, false],
     ]);
   });
 
