@@ -17,8 +17,8 @@ import type { ProbeCandidateResult } from '../probe-model.js';
 
 /** The name of the probe's scanning function in a candidate's namespace (smart_test_probe/candidate.py). */
 export const SCAN_FUNCTION = '__smart_test_scan__';
-/** The scan's own time limit: many calls, each an entry point's. */
-export const SCAN_TIMEOUT_SECONDS = 1;
+/** The scan's own time limit: many calls, each an entry point's, stopped far sooner by SCAN_MAX_WORK; a test's stress input among them costs at most this. */
+export const SCAN_TIMEOUT_SECONDS = 0.5;
 /**
  * The scan stops after its calls made this many Python calls (counted by the probe's tracer: the
  * same on any machine), about 0.1 to 0.2 s: 60 constructions of a checker, 10 `format(sql)`.
