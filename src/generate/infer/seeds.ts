@@ -309,7 +309,8 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
   };
   const add = (list: Candidate[], imports: Set<string>, setup: string[], expr: string) => {
     const c: Candidate = { setup: [...[...imports].sort(), ...setup], expr, origin: 'seed', placeholder: false };
-    if (list === out.entries) c.entry = true;
+    // An entry point's call (of the entries or the scan's pool) is worth a test only when it reaches the target.
+    if (list !== out.direct) c.entry = true;
     const key = `${c.setup.join('\n')}\n${c.expr}`;
     if (seen.has(key)) return;
     seen.add(key);
@@ -410,12 +411,7 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
       if (rec.receiverOnly || !runsTarget(rec)) continue;
       const imports = new Set<string>();
       const expr = entryCall(rec, imports);
-      if (expr === null) continue;
-      const c: Candidate = { setup: [...imports].sort(), expr, origin: 'seed', placeholder: false, entry: true };
-      const key = `${c.setup.join('\n')}\n${c.expr}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      pool.push(c);
+      if (expr !== null) add(pool, imports, [], expr);
     }
     if (pool.length > 0) out.entryPool = pool;
   }

@@ -56,7 +56,7 @@ export interface SearchStats {
 /** Runs new candidates; resolves with their results (in order), or null for a subject whose run failed. */
 export type RunRound = (batch: ReadonlyArray<{ subject: SearchSubject; candidates: Candidate[] }>) => Promise<Array<ProbeCandidateResult[] | null>>;
 
-/** The nominal cost of one candidate: two runs (the second checks the result is stable) and the probe's own work. */
+/** The nominal cost of one candidate: its run and the probe's own work. */
 export const CALL_COST = 0.005;
 const SLOW_CALL_COST = 0.05;
 /** How many Python calls a candidate's run makes for each CALL_COST it counts (traced, a call costs a few microseconds). */
@@ -108,14 +108,15 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
       // An entry scan keeps room in the function's budget for what it finds, tried all in the
       // next round (at most MAX_SCANNED, once) whatever their cost turns out to be.
       const tried = new Set(subject.candidates.map(candidateKey));
-      const found = new Set(scannedEntries(subject.candidates, subject.results).map(candidateKey).filter((k) => !tried.has(k)));
+      const scanned = scannedEntries(subject.candidates, subject.results).filter((c) => !tried.has(candidateKey(c)));
+      const found = new Set(scanned.map(candidateKey));
       const room = Math.max(Math.min(MAX_PER_ROUND, Math.floor(left / cost + 1e-9)), found.size);
       if (room <= 0) continue;
       // Each call at its own cost: an entry point's (a whole `format(sql)`) is often far slower.
       const fresh: Candidate[] = [];
       let used = 0;
       let reserved = 0;
-      for (const c of await deriveCandidates(subject, missed, observed, room, subjects)) {
+      for (const c of await deriveCandidates(subject, missed, observed, room, subjects, scanned)) {
         const k = c.scan ? SCAN_COST : c.entry ? entryCost : cost;
         if (used + k + reserved > left + 1e-9 && !found.has(candidateKey(c))) continue;
         fresh.push(c);
@@ -208,7 +209,7 @@ function observedValues(subjects: readonly SearchSubject[]): Map<Kind, string[]>
  * argument of the call (and of the receiver's constructor) replaced by each alternative in turn,
  * and each optional parameter the call leaves out given each alternative to None.
  */
-async function deriveCandidates(subject: SearchSubject, missed: readonly number[], observed: ReadonlyMap<Kind, readonly string[]>, room: number, siblings: readonly SearchSubject[]): Promise<Candidate[]> {
+async function deriveCandidates(subject: SearchSubject, missed: readonly number[], observed: ReadonlyMap<Kind, readonly string[]>, room: number, siblings: readonly SearchSubject[], scanned: readonly Candidate[]): Promise<Candidate[]> {
   const { fn } = subject;
   const window = hintWindow(subject.lines, missed, fn.bodyStartLine, fn.endLine);
   const hints = hintsNear(subject.lines, missed, fn.bodyStartLine, fn.endLine, window);
@@ -271,13 +272,12 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
     const onObj = ranked.filter((c) => c.setup.some((l) => /^\s*obj\s*=/.test(l))).slice(0, PARENTS);
     perParent.splice(3, 0, repeatedCalls(subject, onObj, guardText), await stateVariants(subject, onObj, missed, siblings));
   }
-  // The entry points' calls the scan found to run the function; the scan itself (once), for a
-  // function none of whose own calls ran some of it to the end.
+  // The entry points' calls the scan found to run the function (not yet tried: `scanned`); the
+  // scan itself (once), for a function none of whose own calls ran some of it to the end.
   const ownRan = subject.results.some((r, i) => usableResult(r) && r.lines.length > 0 && !subject.candidates[i]?.entry);
   const scan = subject.entryPool && !ownRan && !subject.candidates.some((c) => c.scan) ? entryScan(subject.entryPool) : null;
-  const found = scannedEntries(subject.candidates, subject.results).filter((c) => !tried.has(candidateKey(c)));
   // The scan first, for the budget (it runs last in its round: see directedSearch).
-  const out: Candidate[] = [...(scan ? [scan] : []), ...found, ...probes].slice(0, room);
+  const out: Candidate[] = [...(scan ? [scan] : []), ...scanned, ...probes].slice(0, room);
   for (const c of out) tried.add(candidateKey(c));
   for (let i = 0; out.length < room && perParent.some((v) => i < v.length); i++) {
     for (const variants of perParent) {

@@ -39,13 +39,11 @@ class _Target(object):
         return self.first <= lineno <= self.last and self.matcher(code.co_filename)
 
 
-def _make_tracer(matcher, first, last, lines, calls=None):
+def _make_tracer(matcher, first, last, lines, calls):
     """The global trace function of one run: it adds the target's lines it sees run to `lines`,
     and counts in calls[0] the Python calls the run makes (a measure of its work that does not
     depend on the machine's speed)."""
     add = lines.add
-    if calls is None:
-        calls = [0]
 
     def local(frame, event, arg):
         if event == "line":
