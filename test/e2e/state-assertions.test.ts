@@ -132,6 +132,17 @@ describe('assertions on state', () => {
   });
   afterEach(() => repo.cleanup());
 
+  /** Writes `source` as src/<name>.py and runs `generate --all` on it: the Python used and the test file written. */
+  function generated(name: string, source: string): { python: string; text: string } {
+    const python = requirePython();
+    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
+    repo.write(`src/${name}.py`, source);
+    repo.write('.smarttestrc.json', JSON.stringify({ python }));
+    const r = runCli(['generate', `src/${name}.py`, '--all'], repo.root);
+    expect(r.code, r.stderr).toBe(0);
+    return { python, text: readFileSync(path.join(repo.root, `tests/test_${name}.py`), 'utf8') };
+  }
+
   /** Each change of `source` (written to `file`) makes the generated tests in `testFile` fail. */
   function expectCaught(python: string, file: string, source: string, testFile: string, changes: ReadonlyArray<readonly [string, string]>): void {
     for (const [from, to] of changes) {
@@ -142,13 +153,7 @@ describe('assertions on state', () => {
   }
 
   it('asserts what a method did to its receiver and what an object returned holds; catches a change in either', () => {
-    const python = requirePython();
-    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
-    repo.write('src/counter.py', COUNTER);
-    repo.write('.smarttestrc.json', JSON.stringify({ python }));
-    const r = runCli(['generate', 'src/counter.py', '--all'], repo.root);
-    expect(r.code, r.stderr).toBe(0);
-    const text = readFileSync(path.join(repo.root, 'tests/test_counter.py'), 'utf8');
+    const { python, text } = generated('counter', COUNTER);
     expect(text).toMatch(/obj = Counter\((\d*)\)\n {4}result = obj\.add\((-?\d+)\)\n {4}assert result is None\n {4}assert vars\(obj\) == \{'count': -?\d+, 'history': \[-?\d+\]\}/);
     expect(text).toMatch(/result = Counter\(\)\n {4}assert isinstance\(result, Counter\)\n {4}assert vars\(result\) == \{'count': 0, 'history': \[\]\}/);
     // Not plain literals (an object), or not the same in every run (an id): not asserted.
@@ -160,13 +165,7 @@ describe('assertions on state', () => {
   });
 
   it('asserts one by one the attributes a call changed (or an object returned holds) when not all are plain literals; not those from the clock or with an address', () => {
-    const python = requirePython();
-    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
-    repo.write('src/alarm.py', ALARM);
-    repo.write('.smarttestrc.json', JSON.stringify({ python }));
-    const r = runCli(['generate', 'src/alarm.py', '--all'], repo.root);
-    expect(r.code, r.stderr).toBe(0);
-    const text = readFileSync(path.join(repo.root, 'tests/test_alarm.py'), 'utf8');
+    const { python, text } = generated('alarm', ALARM);
     expect(text).toMatch(/result = obj\.set\((\d+)\)\n {4}assert isinstance\(result, Alarm\)\n {4}assert repr\(obj\.at\) == 'datetime\.time\(\d+, 0\)'\n {4}assert obj\.label == 'alarm \1'\n/);
     expect(text).not.toMatch(/obj\.(armed_at|handler)/);
     expect(text).not.toContain('vars(obj)');
@@ -179,26 +178,14 @@ describe('assertions on state', () => {
   });
 
   it('asserts a list of objects whose reprs show nothing stable by their types, and catches a change of one', () => {
-    const python = requirePython();
-    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
-    repo.write('src/lint.py', LINT);
-    repo.write('.smarttestrc.json', JSON.stringify({ python }));
-    const r = runCli(['generate', 'src/lint.py', '--all'], repo.root);
-    expect(r.code, r.stderr).toBe(0);
-    const text = readFileSync(path.join(repo.root, 'tests/test_lint.py'), 'utf8');
+    const { python, text } = generated('lint', LINT);
     expect(text).toMatch(/result = Linter\(\['a', 'a', '_b'\]\)[^\n]*\n {4}assert isinstance\(result, Linter\)\n {4}assert \[type\(item\)\.__name__ for item in result\.messages\] == \['Redefined', 'Unused'\]\n/);
     expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_lint.py'], repo.root)).toMatch(/passed/);
     expectCaught(python, 'src/lint.py', LINT, 'tests/test_lint.py', [['self.messages.append(Redefined())', 'self.messages.append(Unused())'], ["name.startswith('_')", "name.startswith('-')"]]);
   });
 
   it('asserts what a call did to a list or dict it was passed, bound to a name, not one it left alone; and the data an exception carries', () => {
-    const python = requirePython();
-    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
-    repo.write('src/fill.py', FILL);
-    repo.write('.smarttestrc.json', JSON.stringify({ python }));
-    const r = runCli(['generate', 'src/fill.py', '--all'], repo.root);
-    expect(r.code, r.stderr).toBe(0);
-    const text = readFileSync(path.join(repo.root, 'tests/test_fill.py'), 'utf8');
+    const { python, text } = generated('fill', FILL);
     expect(text).toMatch(/dct = (\{[^\n]*\})\n {4}result = fill\(dct[^\n]*\)\n {4}assert result is None\n {4}assert dct == \{[^\n]*'n': \d+\}/);
     // An exception's data beyond its message.
     expect(text).toMatch(/with pytest\.raises\(Rejected, match='\^too high\$'\) as excinfo:\n {8}check\((\d+)\)\n {4}assert excinfo\.value\.code == \1\n/);

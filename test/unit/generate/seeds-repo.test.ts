@@ -63,6 +63,13 @@ function config(python: string) {
   return { ...defaultConfig(), python, sourceRoots: ['src'] };
 }
 
+/** Generates the tests of `source`'s targets, with no warning, and reads the test file written. */
+async function generatedText(repo: TempRepo, python: string, source: GenerationSource, testFile: string): Promise<string> {
+  const result = await generateTests([source], { repoRoot: repo.root, config: config(python), execute: true, env: cleanEnv() });
+  expect(result.warnings).toEqual([]);
+  return readFileSync(path.join(repo.root, testFile), 'utf8');
+}
+
 describe('the package a module belongs to', () => {
   it('is the top-level package folder, below any source root; a lone module searches its folder', () => {
     expect(packageDirOf('sqlparse/filters/others.py', 'sqlparse.filters.others')).toBe('sqlparse');
@@ -90,10 +97,7 @@ describe('seeds on a real repository', () => {
     repo.write('tests/test_lexer.py', 'import calc.lexer as lx\nfrom calc.lexer import Lexer as L\n\n\ndef test_tokens():\n    lexer = L("1 + 2.5;")\n    toks = lexer.tokens()\n    assert [t.text for t in toks] == ["1", "2.5"]\n\n\ndef test_bad():\n    assert lx.Lexer("7;").size == 2\n');
     repo.git('add', '-A');
     const source = await sourceOf(repo, 'src/calc/lexer.py', ['Lexer.tokens', 'Lexer._consume_number', 'Lexer.size']);
-    const options = { repoRoot: repo.root, config: config(python), execute: true, env: cleanEnv() };
-    const result = await generateTests([source], options);
-    expect(result.warnings).toEqual([]);
-    const text = readFileSync(path.join(repo.root, 'tests/test_calc_lexer.py'), 'utf8');
+    const text = await generatedText(repo, python, source, 'tests/test_calc_lexer.py');
     // The receiver the test builds (no inferred string passes the constructor's check).
     expect(text).toContain("obj = Lexer(\"1 + 2.5;\")\n    result = obj.tokens()");
     // The internal method, reached through tokens() with the test's value, or the search's
@@ -104,7 +108,7 @@ describe('seeds on a real repository', () => {
 
     // Byte-identical on a second run from the same state.
     rmSync(path.join(repo.root, 'tests/test_calc_lexer.py'));
-    await generateTests([source], options);
+    await generateTests([source], { repoRoot: repo.root, config: config(python), execute: true, env: cleanEnv() });
     expect(readFileSync(path.join(repo.root, 'tests/test_calc_lexer.py'), 'utf8')).toBe(text);
   });
 
@@ -135,9 +139,7 @@ describe('seeds on a real repository', () => {
     repo.write('tests/test_render.py', 'from calc import api\n\n\ndef test_plain():\n    assert api.render("ab") == "AB"\n\n\ndef test_comment():\n    assert api.render("# x") == ""\n\n\ndef test_slow():\n    assert api.render("forever")\n');
     repo.git('add', '-A');
     const source = await sourceOf(repo, 'src/calc/filters.py', ['Upper.process']);
-    const result = await generateTests([source], { repoRoot: repo.root, config: config(python), execute: true, env: cleanEnv() });
-    expect(result.warnings).toEqual([]);
-    const text = readFileSync(path.join(repo.root, 'tests/test_calc_filters.py'), 'utf8');
+    const text = await generatedText(repo, python, source, 'tests/test_calc_filters.py');
     // The method's own calls, and the test's call that reaches it through render().
     expect(text).toContain("result = obj.process('Hello world')");
     expect(text).toContain('result = calc.api.render("ab")');
@@ -170,9 +172,7 @@ describe('seeds on a real repository', () => {
     repo.write('tests/test_checker.py', ['from calc.checker import Checker', '', ...plain, 'def test_annotated():\n    assert Checker("annotated x: int").messages == ["annotated x"]\n'].join('\n\n'));
     repo.git('add', '-A');
     const source = await sourceOf(repo, 'src/calc/checker.py', ['Checker.ANNOTATED']);
-    const result = await generateTests([source], { repoRoot: repo.root, config: config(python), execute: true, env: cleanEnv() });
-    expect(result.warnings).toEqual([]);
-    const text = readFileSync(path.join(repo.root, 'tests/test_calc_checker.py'), 'utf8');
+    const text = await generatedText(repo, python, source, 'tests/test_calc_checker.py');
     expect(text).toContain('result = Checker("annotated x: int")');
     expect(text).toContain("assert vars(result) == {'messages': ['annotated x']}");
     // The scan itself is never a test.
