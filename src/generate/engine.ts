@@ -6,6 +6,7 @@ import type { Plan, PlannedFunction } from '../pipeline/plan.js';
 import { functionFacts, moduleTypes } from '../python/facts.js';
 import type { ParsedModule, PyClass, PyFunction } from '../python/model.js';
 import { withPythonTree } from '../python/parser.js';
+import { ProbeSessions } from './probe-sessions.js';
 import { parsePython } from '../python/structure.js';
 import { TEST_FILE_HEADER, notRun, progressLine, progressModules, status, stoppedBy, stoppedDetail, warnings as warn } from '../report/messages/generate.js';
 import { effectOfEvent, effectOfSource, safeStatus, safeWarnings } from '../report/messages/safe-output.js';
@@ -266,23 +267,26 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       const calls = toRun.reduce((n, j) => n + j.candidates.length, 0);
       const slow = setTimeout(() => options.progress?.(progressLine(calls, toRun.length, found.python!)), 1000);
       ran = true;
+      // The first probe's processes answer the later requests on the same modules (probe-sessions.ts).
+      const sessions = new ProbeSessions(found.python, FIRST_RUN.env);
       try {
-        const probed = await probeAll(found.python, toRun, files, sysPath, repoRoot, config, resolveJobs(config.jobs), options.progress, false);
+        const probed = await probeAll(found.python, toRun, files, sysPath, repoRoot, config, resolveJobs(config.jobs), options.progress, false, sessions);
         observed = probed.observed;
         dropStoppedEntries(observed);
         mark('probe');
         for (const failure of probed.failures) result.warnings.push(safeWarnings.probeFailed(failure));
         probeFailure = probed.failures[0] ?? null;
         clearTimeout(slow);
-        await consumeIterators(observed, async (batch) => (await probeAll(found.python!, batch, files, sysPath, repoRoot, config, resolveJobs(config.jobs))).observed);
+        await consumeIterators(observed, async (batch) => (await probeAll(found.python!, batch, files, sysPath, repoRoot, config, resolveJobs(config.jobs), undefined, true, sessions)).observed);
         // Search rounds run each call once: the stable-test check below runs the chosen ones again.
-        await search(toRun, observed, options, async (batch) => (await probeAll(found.python!, batch, files, sysPath, repoRoot, config, resolveJobs(config.jobs), undefined, false)).observed);
+        await search(toRun, observed, options, async (batch) => (await probeAll(found.python!, batch, files, sysPath, repoRoot, config, resolveJobs(config.jobs), undefined, false, sessions)).observed);
         mark('search');
       } catch (error) {
         probeFailure = error instanceof Error ? error.message.split('\n')[0]! : String(error);
         result.warnings.push(safeWarnings.probeFailed(probeFailure));
       } finally {
         clearTimeout(slow);
+        await sessions.close();
       }
     }
   }
@@ -438,7 +442,7 @@ function probeTarget(job: Job, id: string, files: Array<{ module: string; source
  * processes at once, the answers merged in job order. A group whose probe fails leaves its jobs
  * without answers (static tests) and says why; the other groups are kept.
  */
-async function probeAll(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, config: Config, parallel: number, progress?: (line: string) => void, repeat = true) {
+async function probeAll(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, config: Config, parallel: number, progress?: (line: string) => void, repeat = true, sessions?: ProbeSessions) {
   if (process.env.SMART_TEST_CANDIDATES_DEBUG) for (const j of jobs) process.stderr.write(`candidates ${j.fn.qualname}: ${j.candidates.map((c) => [...c.setup, c.expr].join('; ')).join(' | ')}\n`);
   const moduleBySource = new Map(files.map((f) => [f.source, f.module]));
   const moduleOf = (job: Job) => moduleBySource.get(job.source)!;
@@ -449,7 +453,7 @@ async function probeAll(python: string, jobs: Job[], files: Array<{ module: stri
   // A line at most every two seconds, the first one after the run's own progress line.
   let lastLine = Date.now();
   const answers = await runPooled(groups, parallel, async (group, index) => {
-    const answer = await probeGroup(python, group, files, sysPath, repoRoot, config, repeat).then(
+    const answer = await probeGroup(python, group, files, sysPath, repoRoot, config, repeat, sessions).then(
       (observed) => ({ observed, failure: null }),
       (error: unknown) => ({ observed: new Map<Job, Observed>(), failure: error instanceof Error ? error.message.split('\n')[0]! : String(error) }),
     );
@@ -465,9 +469,10 @@ async function probeAll(python: string, jobs: Job[], files: Array<{ module: stri
   return { observed, failures: answers.flatMap((a) => (a.failure === null ? [] : [a.failure])) };
 }
 
-async function probeGroup(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, config: Config, repeat: boolean) {
+async function probeGroup(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, config: Config, repeat: boolean, sessions?: ProbeSessions) {
   const { allowSideEffects, probeMemory } = config;
-  const work = await realpath(await mkdtemp(path.join(tmpdir(), 'smart-test-probe-')));
+  const lease = sessions ? await sessions.lease(jobs.map((job) => files.find((f) => f.source === job.source)!.module)) : null;
+  const work = lease?.work ?? (await realpath(await mkdtemp(path.join(tmpdir(), 'smart-test-probe-'))));
   try {
     const targets: ProbeTarget[] = jobs.map((job, i) => ({
       ...probeTarget(job, String(i), files, repoRoot),
@@ -478,7 +483,7 @@ async function probeGroup(python: string, jobs: Job[], files: Array<{ module: st
     const response = await runProbe(
       python,
       { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects, memoryBytes: probeMemory, tmpPath: path.join(work, 'tmp'), argv: [...FIRST_RUN.argv], randomSeed: FIRST_RUN.randomSeed, repeat, targets },
-      { timeoutMs: 60_000 + jobs.length * 10_000, env: FIRST_RUN.env },
+      { timeoutMs: 60_000 + jobs.length * 10_000, env: FIRST_RUN.env, ...(lease?.session ? { session: lease.session } : {}) },
     );
     const out = new Map<Job, Observed>();
     for (const target of response.targets) {
@@ -489,7 +494,8 @@ async function probeGroup(python: string, jobs: Job[], files: Array<{ module: st
     }
     return out;
   } finally {
-    await rm(work, { recursive: true, force: true });
+    if (lease) await lease.release();
+    else await rm(work, { recursive: true, force: true });
   }
 }
 

@@ -253,7 +253,8 @@ export const ProbeEventSchema = z.discriminatedUnion('event', [
   z.object({ event: z.literal('reaped'), pid: z.int() }),
   z.object({ event: z.literal('candidate'), target: z.string(), result: ProbeCandidateResultSchema }),
   z.object({ event: z.literal('end'), id: z.string(), stopped: z.nullable(ProbeStoppedSchema) }),
-  z.object({ event: z.literal('done') }),
+  // `open`: a session's probe reads another request (probe-process.ts ProbeSession).
+  z.object({ event: z.literal('done'), open: z.optional(z.boolean()) }),
   /** The probe gave up on a candidate that would not stop (no fork): the rest of the request runs in a new process. */
   z.object({ event: z.literal('resume') }),
 ]);

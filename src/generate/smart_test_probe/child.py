@@ -104,6 +104,8 @@ class _Forking(object):
         # smart-test's pipes stay with the probe: the child writes results to w only, and its
         # fd 2 goes nowhere (what candidates print is captured at the Python level).
         os.close(self.out_fd)
+        if self.in_fd is not None:
+            os.close(self.in_fd)  # a session's request pipe stays with the probe
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)
         os.close(devnull)

@@ -49,7 +49,32 @@ def _validate(req):
             need(ct is None or (isinstance(ct, (int, float)) and not isinstance(ct, bool) and ct > 0), "candidate timeoutSeconds must be > 0")
 
 
+# The request's keys that may differ between the requests of one session (see main()).
+PER_REQUEST = ("targets", "repeat")
+
+
+def _read_request(raw):
+    request = json.loads(raw.decode("utf-8"))
+    _validate(request)
+    return request
+
+
+def _fatal(exc):
+    sys.stderr.write("smart-test probe: %s\n" % exc)
+    sys.stderr.flush()
+    os._exit(2)
+
+
 def main():
+    """Runs the request on stdin and exits.
+
+    With SMART_TEST_PROBE_SESSION=1 the requests come one a line and the probe serves them one
+    after the other, each answered up to its ``done`` event, until stdin ends: the modules it
+    imported stay imported, and each target still runs in a child process of its own, forked
+    from a probe that has run nothing but imports. The requests of a session differ only in
+    PER_REQUEST. The session ends after a request that ran code in the probe itself (no fork)
+    or whose import failed: a fresh process is then as cheap as any other answer.
+    """
     sys.dont_write_bytecode = True
     try:
         os.setsid()  # its own session and process group (smart-test's spawn usually did it already)
@@ -58,7 +83,9 @@ def main():
     # The probe's own directory must not shadow the project's modules.
     here = os.path.dirname(PROBE_FILE)
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
-    raw = sys.stdin.buffer.read()
+    session = os.environ.get("SMART_TEST_PROBE_SESSION") == "1"
+    requests = io.open(os.dup(0), "rb") if session else None
+    raw = requests.readline() if session else sys.stdin.buffer.read()
     # stdout carries the response only: everything else written to fd 1 goes to /dev/null,
     # and stdin is /dev/null (EOF) for the candidates.
     out_fd = os.dup(1)
@@ -68,12 +95,9 @@ def main():
     sys.stdin = io.open(os.devnull, "r")
     sys.stdout = io.open(os.devnull, "w")
     try:
-        request = json.loads(raw.decode("utf-8"))
-        _validate(request)
+        request = _read_request(raw)
     except (ValueError, _Fatal) as exc:
-        sys.stderr.write("smart-test probe: %s\n" % exc)
-        sys.stderr.flush()
-        os._exit(2)
+        _fatal(exc)
     STATE.extra_frames = request.get("extraFrames") or 0
     if request.get("stdoutFile"):
         # fd 1 a regular file, as pytest's capture makes it (a call that tests os.path.isfile(1)
@@ -84,10 +108,29 @@ def main():
         os.dup2(spool.fileno(), 1)
         spool.close()
         STATE.stdout_file = True
-    _Runner(request, out_fd).run()
+    in_fd = requests.fileno() if session else None
+    runner = _Runner(request, out_fd, in_fd)
+    runner.run()
+    header = _header(request)
+    while session and runner.reusable:
+        raw = requests.readline()
+        if not raw.strip():
+            break
+        try:
+            request = _read_request(raw)
+            if _header(request) != header:
+                raise _Fatal("invalid probe request: a session's requests differ only in %s" % ", ".join(PER_REQUEST))
+        except (ValueError, _Fatal) as exc:
+            _fatal(exc)
+        runner = _Runner(request, out_fd, in_fd)
+        runner.run(setup=False)
     try:
         sys.stderr.flush()
     except Exception:
         pass
     # Skip interpreter shutdown: candidates' threads, atexit handlers and finalizers stay unrun.
     os._exit(0)
+
+
+def _header(request):
+    return dict((k, v) for k, v in request.items() if k not in PER_REQUEST)

@@ -27,9 +27,15 @@ class _Runner(_Isolation, _Candidates, _Describing, _Forking):
     """Runs a request: the per-run isolation, the candidates, their descriptions and the child
     processes are in the mixins (isolation.py, candidate.py, describe.py, child.py)."""
 
-    def __init__(self, request, out_fd):
+    def __init__(self, request, out_fd, in_fd=None):
         self.request = request
         self.out_fd = out_fd
+        # The session's request pipe (see request.main), or None: a child closes it.
+        self.in_fd = in_fd
+        # Whether the next request of a session may run in this process: every import worked
+        # and no candidate ran here (see reusable).
+        self.ran_here = False
+        self.import_failed = False
         self.cwd = request["cwd"]
         self.timeout = float(request["timeoutSeconds"])
         # The running candidate's own, tighter limit (an entry point's call), or None.
@@ -68,9 +74,39 @@ class _Runner(_Isolation, _Candidates, _Describing, _Forking):
         STATE.grace = 0.5 if self.fork else max(0.5, min(2.0, self.timeout))
         STATE.on_stuck = self._stuck
 
-    def run(self):
+    @property
+    def reusable(self):
+        """The process has run nothing but imports that worked: a session may go on in it."""
+        return self.fork and not self.ran_here and not self.import_failed
+
+    def run(self, setup=True):
+        """Runs the request. ``setup`` is False for a session's later requests: the process is
+        set up already (sys.path, cwd, argv, the audit hook and the ignored signals)."""
         import importlib
 
+        if setup:
+            self._set_up()
+        self.emit(
+            {"event": "start", "probeVersion": PROBE_VERSION, "python": sys.version.split()[0], "fork": self.fork}
+        )
+        if self.fork:
+            self._run_all_forked(importlib)
+        else:
+            for spec in self.request["targets"]:
+                self.current_target = spec["id"]
+                module, error = self._import(importlib, spec["module"])
+                self.emit({"event": "target", "id": spec["id"], "importError": error})
+                stopped = None
+                if module is not None:
+                    stopped = self._run_here(_Target(spec, module))
+                self.emit({"event": "end", "id": spec["id"], "stopped": stopped})
+        if self.in_fd is None:
+            self.emit({"event": "done"})
+        else:
+            # A session's probe says whether it reads another request (see request.main).
+            self.emit({"event": "done", "open": self.reusable})
+
+    def _set_up(self):
         for entry in reversed(self.request["sysPath"]):
             while entry in sys.path:
                 sys.path.remove(entry)
@@ -86,21 +122,6 @@ class _Runner(_Isolation, _Candidates, _Describing, _Forking):
             _ignore_signals()
         else:
             _limit_memory(self.memory)
-        self.emit(
-            {"event": "start", "probeVersion": PROBE_VERSION, "python": sys.version.split()[0], "fork": self.fork}
-        )
-        if self.fork:
-            self._run_all_forked(importlib)
-        else:
-            for spec in self.request["targets"]:
-                self.current_target = spec["id"]
-                module, error = self._import(importlib, spec["module"])
-                self.emit({"event": "target", "id": spec["id"], "importError": error})
-                stopped = None
-                if module is not None:
-                    stopped = self._run_here(_Target(spec, module))
-                self.emit({"event": "end", "id": spec["id"], "stopped": stopped})
-        self.emit({"event": "done"})
 
     def emit(self, event):
         """One JSON line on the result channel (smart-test, or a child's pipe to the probe)."""
@@ -111,6 +132,7 @@ class _Runner(_Isolation, _Candidates, _Describing, _Forking):
 
     def _run_here(self, target):
         """Runs a target's candidates in this process; its stop reason (see _stop_reason) or None."""
+        self.ran_here = True
         ambient = _enter_ambient(target.spec)
         try:
             for candidate in target.spec["candidates"]:
@@ -193,6 +215,8 @@ class _Runner(_Isolation, _Candidates, _Describing, _Forking):
             STATE.in_candidate = False
             self.timer.stop()
             self._restore(snap)
+        if error is not None or STATE.timed_out:
+            self.import_failed = True
         if STATE.timed_out or isinstance(error, _ProbeTimeout):
             STATE.timed_out = False
             return None, {"type": "Timeout", "message": "importing %s took too long" % name}
