@@ -84,10 +84,14 @@ const recentTrees = new Map<string, Tree>();
 const MAX_RECENT_TREES = 4;
 const MIN_CACHED_TEXT = 4096;
 
-/** Parses `text`, runs `fn` on the tree and frees the tree (wasm memory) afterwards (a large text's tree is kept for the next call on it). */
-export async function withPythonTree<T>(text: string, fn: (tree: Tree, parser: Parser) => T): Promise<T> {
+/**
+ * Parses `text`, runs `fn` on the tree and frees the tree (wasm memory) afterwards (a large text's
+ * tree is kept for the next call on it). `keep: false` is for a text read once (a test file): its
+ * tree is not kept, and pushes none of the kept ones out.
+ */
+export async function withPythonTree<T>(text: string, fn: (tree: Tree, parser: Parser) => T, options: { keep?: boolean } = {}): Promise<T> {
   const parser = await getPythonParser();
-  if (text.length < MIN_CACHED_TEXT) {
+  if (text.length < MIN_CACHED_TEXT || (options.keep === false && !recentTrees.has(text))) {
     const tree = parseWith(parser, text);
     try {
       return fn(tree, parser);

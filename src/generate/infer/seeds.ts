@@ -197,7 +197,7 @@ export class TestSeeds {
           } finally {
             for (const t of trees.values()) t.delete();
           }
-        }).catch(() => null);
+        }, { keep: false }).catch(() => null);
       })();
       this.calls.set(file, p);
     }
@@ -249,7 +249,7 @@ export class TestSeeds {
         if (!(await this.listFiles()).includes(file)) return new Map();
         const text = await this.text(file);
         if (text === null) return new Map();
-        return withPythonTree(text, (tree) => readFixtures(file, tree.rootNode, this.options.sourceRoots)).catch(() => new Map<string, Snippet>());
+        return withPythonTree(text, (tree) => readFixtures(file, tree.rootNode, this.options.sourceRoots), { keep: false }).catch(() => new Map<string, Snippet>());
       })();
       this.fixtures.set(dir, p);
     }

@@ -334,7 +334,7 @@ async function bisections(subject: SearchSubject): Promise<Candidate[]> {
   const entries: Array<{ c: Candidate; site: CallSite; path: string }> = [];
   for (const [i, r] of subject.results.entries()) {
     const c = subject.candidates[i];
-    if (!c || r.lines.length === 0 || r.outcome === 'blocked' || r.outcome === 'timeout') continue;
+    if (!c || c.valueProbe || r.lines.length === 0 || r.outcome === 'blocked' || r.outcome === 'timeout') continue;
     const site = (await callSites([], c.expr, callee))[0];
     if (site) entries.push({ c, site, path: [...new Set(r.lines)].sort((a, b) => a - b).join(',') });
   }

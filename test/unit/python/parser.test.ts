@@ -23,6 +23,20 @@ describe('getPythonParser', () => {
     expect(result).toEqual(['module', 'function_definition']);
   });
 
+  it('keeps the tree of a large text for the next call on it; texts read once (keep: false) push none out', async () => {
+    const big = (name: string) => Array.from({ length: 400 }, (_, i) => `def ${name}${i}(x):\n    return x + ${i}\n`).join('');
+    const module = big('module_fn');
+    const first = await withPythonTree(module, (tree) => tree);
+    for (let i = 0; i < 6; i++) {
+      const once = big(`test_${i}_`);
+      const seen = await withPythonTree(once, (tree) => tree.rootNode.namedChildren.length, { keep: false });
+      expect(seen).toBe(400);
+    }
+    expect(await withPythonTree(module, (tree) => tree)).toBe(first);
+    // Read once again while kept: the kept tree is used.
+    expect(await withPythonTree(module, (tree) => tree, { keep: false })).toBe(first);
+  });
+
   it('handles concurrent parsePython calls on the shared parser', async () => {
     const sources = Array.from({ length: 20 }, (_, i) => `def f${i}(x=${i}):\n    return x\n`);
     const results = await Promise.all(sources.map((s) => parsePython(s)));
