@@ -113,6 +113,8 @@ const MAX_TESTS_PER_TARGET = 12;
 const MAX_AIMED_TESTS = 16;
 /** Tests kept beyond the aimed choice for a result no kept test asserts (see addDistinct). */
 const DISTINCT_EXTRA = 6;
+/** Calls kept beyond those for a path through the target that none of the others takes. */
+const PATH_EXTRA = 3;
 /** Tests kept beyond those for calls on either side of a comparison's boundary (see search/boundary.ts). */
 const BOUNDARY_EXTRA = 3;
 /** `generate` is not on the commit path: its search may take this many times the configured budgets. */
@@ -623,7 +625,10 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoots: readon
   const pool = real.length > 0 ? real : usable.slice(0, 1);
   const reaching = pool.map((p) => ({ ...p, lines: p.r.lines }));
   const chosen = chooseAimed(reaching, job.targets, MAX_TESTS_PER_TARGET, MAX_AIMED_TESTS);
-  const distinct = addDistinct(reaching, chosen, ({ r }) => outcomeKey(r), DISTINCT_EXTRA, Math.max(MAX_TESTS_PER_TARGET, chosen.length));
+  const outcomes = addDistinct(reaching, chosen, ({ r }) => outcomeKey(r), DISTINCT_EXTRA, Math.max(MAX_TESTS_PER_TARGET, chosen.length));
+  // A call taking a path through the target that no kept call takes (a branch the other way over
+  // lines all run already) asserts what that path gives: a changed condition on it is caught.
+  const distinct = addDistinct(reaching, outcomes, ({ r }) => (r.lines.length > 0 ? [...new Set(r.lines)].sort((a, b) => a - b).join(',') : null), PATH_EXTRA, Math.max(MAX_TESTS_PER_TARGET, outcomes.length));
   // Calls on either side of a comparison's boundary, a few beyond the others (search/boundary.ts).
   const byKey = new Map<string, (typeof reaching)[number]>();
   for (const p of reaching) if (!byKey.has(candidateKey(p.c))) byKey.set(candidateKey(p.c), p);

@@ -75,8 +75,8 @@ interface Scope {
   star: string[];
   /** Names bound once at module level, and fixtures, parameters, locals: name -> value. */
   values: Map<string, Snippet | null>;
-  /** Locals assigned once in the function: their value node, resolved on first use. */
-  locals: Map<string, { node: Node; at: number }>;
+  /** Locals assigned once in the function (or only by top-level statements, in turn: `next`): their value node, resolved on use. */
+  locals: Map<string, Local>;
   resolving: Set<string>;
   /** Values already read, by node and position. */
   memo: Map<string, Snippet | null>;
@@ -90,7 +90,22 @@ interface Scope {
   classKey?: string;
 }
 
-/** A function a test calls to do the calling for it, and the module scope it was defined in. */
+/** A local's assignment: its value node, where it ends, and the name's next top-level assignment, if any. */
+interface Local {
+  node: Node;
+  at: number;
+  next?: Local;
+}
+
+/** The assignment of a local that holds at `at` (the last one before it), or null. */
+function localAt(scope: Scope, name: string, at: number): Local | null {
+  let local = scope.locals.get(name);
+  if (!local || local.at > at) return null;
+  while (local.next && local.next.at <= at) local = local.next;
+  return local;
+}
+
+/** A function a test calls to do the calling for it (or a lambda it bound to a local), and the scope it was defined in. */
 interface Helper {
   def: Node;
   scope: Scope;
@@ -587,11 +602,18 @@ function readFunction(nodes: FunctionNodes, scope: Scope, file: string, test: st
   const shape = shapeOf(nodes);
   for (const stmt of shape.imports) readImports(stmt, scope, null);
   const straight = site ? shape.straight() : NONE;
+  const sequence = shape.sequence();
   for (const { node, name, right } of shape.assignments) {
     const once = nodes.counts.get(name) === 1 || straight.get(name) === node;
     if (right && once && !scope.values.has(name)) scope.locals.set(name, { node: right, at: node.endIndex });
   }
-  for (const [name, n] of nodes.counts) if (n > 1 && !straight.has(name)) scope.values.set(name, null);
+  for (const [name, list] of sequence) {
+    if (scope.values.has(name)) continue;
+    let next: Local | undefined;
+    for (const a of [...list].reverse()) next = { node: a.childForFieldName('right')!, at: a.endIndex, ...(next ? { next } : {}) };
+    scope.locals.set(name, next!);
+  }
+  for (const [name, n] of nodes.counts) if (n > 1 && !straight.has(name) && !sequence.has(name)) scope.values.set(name, null);
   // A name the snippet could start from: imported (not the test framework), a local, a readable parameter.
   const readable = (text: string) => {
     const root = /^[A-Za-z_]\w*/.exec(text)?.[0];
@@ -602,9 +624,14 @@ function readFunction(nodes: FunctionNodes, scope: Scope, file: string, test: st
     return scope.locals.has(root) || !!scope.values.get(root) || (scope.star.length === 1 && !scope.values.has(root));
   };
   const sitePlace = site ? placeOf(site, file, test) : null;
+  // A local bound once to a lambda is a helper of this function (`f = lambda sql: format(sql, strip=True)`).
+  const lambdas = new Map<string, Helper>();
+  for (const { name, right } of shape.assignments) {
+    if (right?.type === 'lambda' && nodes.counts.get(name) === 1) lambdas.set(name, { def: right, scope });
+  }
   for (const { node, at, fn, fnText } of shape.calls) {
     if (!fn) continue;
-    const helper = helperCalled(fn, scope);
+    const helper = (fn.type === 'identifier' ? lambdas.get(fnText) : undefined) ?? helperCalled(fn, scope);
     if (helper) {
       const binding = bindHelper(helper, node.childForFieldName('arguments'), scope, at);
       const where = sitePlace ?? placeOf(node, file, test);
@@ -645,6 +672,7 @@ interface Shape {
   /** Attribute reads that are neither called nor assigned to. */
   attributes: Array<{ node: Node; at: number; obj: Node; objType: string; objText: string; member: string }>;
   straight: () => Map<string, Node>;
+  sequence: () => Map<string, Node[]>;
 }
 
 const shapes = new WeakMap<FunctionNodes, Shape>();
@@ -653,6 +681,7 @@ function shapeOf(nodes: FunctionNodes): Shape {
   let shape = shapes.get(nodes);
   if (shape) return shape;
   let straight: Map<string, Node> | null = null;
+  let sequence: Map<string, Node[]> | null = null;
   shape = {
     imports: nodes.statements.filter((s) => s.type === 'import_statement' || s.type === 'import_from_statement'),
     assignments: nodes.assignments.map((node) => ({ node, name: node.childForFieldName('left')!.text, right: node.childForFieldName('right') })),
@@ -666,6 +695,7 @@ function shapeOf(nodes: FunctionNodes): Shape {
       return [{ node, at, obj, objType: obj.type, objText: obj.text, member: node.childForFieldName('attribute')?.text ?? '' }];
     }),
     straight: () => (straight ??= straightPathAssignments(nodes)),
+    sequence: () => (sequence ??= sequentialAssignments(nodes)),
   };
   shapes.set(nodes, shape);
   return shape;
@@ -758,7 +788,8 @@ function helperTemplate(helper: Helper, scope: Scope): readonly TestCall[] {
   // A helper that calls itself, directly or through another, reads as making no call there.
   helper.templates.set(key, NO_CALLS);
   if (helper.nodes === undefined) {
-    const body = helper.def.childForFieldName('body');
+    // A lambda's body is an expression: walked from the lambda, so that the expression itself is seen.
+    const body = helper.def.type === 'lambda' ? helper.def : helper.def.childForFieldName('body');
     helper.nodes = body ? functionNodes(body) : null;
   }
   if (!helper.nodes) {
@@ -814,6 +845,26 @@ function dropEmptySplats(s: Snippet): Snippet {
     else out.push(part);
   }
   return out.map((part) => (typeof part === 'string' ? part.replace(/, \*\*\{\}(?=[,)]|$)|, \*\(\)(?=[,)]|$)/g, '').replace(/(^|\()(\*\*\{\}|\*\(\))(, )?/g, '$1') : part));
+}
+
+/**
+ * Locals bound more than once, every time by a plain assignment that is a statement of the
+ * function's own body (`s = 'a'; assert f(s) == 1; s = 'b'; assert f(s) == 2`): the body runs
+ * them in order, so each use reads the last one before it. Their assignments, in order, by name.
+ */
+function sequentialAssignments(nodes: FunctionNodes): Map<string, Node[]> {
+  const top = new Set(nodes.statements.map((s) => s.id));
+  const byName = new Map<string, Node[]>();
+  for (const a of nodes.assignments) {
+    const name = a.childForFieldName('left')!.text;
+    byName.set(name, [...(byName.get(name) ?? []), a]);
+  }
+  const out = new Map<string, Node[]>();
+  for (const [name, list] of byName) {
+    if (list.length < 2 || nodes.counts.get(name) !== list.length) continue;
+    if (list.every((a) => a.parent !== null && top.has(a.parent.id) && a.childForFieldName('right'))) out.set(name, list);
+  }
+  return out;
 }
 
 /**
@@ -901,8 +952,8 @@ function receiverOf(obj: Node | null, scope: Scope, statements: Node[], at: numb
     const build = ctor ? resolve(obj, scope, at) : null;
     return ctor && build ? { build, ctor, steps: [] } : null;
   }
-  const local = scope.locals.get(obj.text);
-  if (!local || local.at > at) return null;
+  const local = localAt(scope, obj.text, at);
+  if (!local) return null;
   const ctor = chainCtor(local.node, scope);
   const build = ctor ? resolve(local.node, scope, at) : null;
   if (!ctor || !build) return null;
@@ -1110,9 +1161,9 @@ function resolveNode(node: Node, scope: Scope, at: number): Snippet | null {
 
 function resolveName(name: string, scope: Scope, at: number): Snippet | null {
   if (scope.values.has(name)) return scope.values.get(name) ?? null;
-  const local = scope.locals.get(name);
-  if (local) {
-    if (local.at > at || scope.resolving.has(name)) return null;
+  if (scope.locals.has(name)) {
+    const local = localAt(scope, name, at);
+    if (!local || scope.resolving.has(name)) return null;
     scope.resolving.add(name);
     try {
       return resolve(local.node, scope, at);

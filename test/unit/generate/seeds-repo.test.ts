@@ -180,6 +180,38 @@ describe('seeds on a real repository', () => {
     expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_calc_checker.py'], repo.root)).toMatch(/passed/);
   });
 
+  it('the entry scan also finds the calls that take another path through lines all run before, and each such path gets a test', async () => {
+    const python = requirePython();
+    repo.write('src/calc/checker.py', [
+      'class Checker:',
+      '    def __init__(self, source):',
+      '        self.messages = []',
+      '        for line in source.splitlines():',
+      '            handler = getattr(self, line.split(" ")[0].upper(), None)',
+      '            if handler is not None:',
+      '                handler(line)',
+      '',
+      '    def ANNOTATED(self, line):',
+      '        name, kind = line[len("annotated "):].split(": ")',
+      '        if kind == "alias":',
+      '            self.messages.append("alias " + name)',
+      '        if name.startswith("_"):',
+      '            self.messages.append("private " + name)',
+      '',
+    ].join('\n'));
+    const plain = Array.from({ length: 12 }, (_, i) => `def test_plain_${i}():\n    assert Checker("x${i} = ${i}").messages == []\n`);
+    const annotated = ['_x: alias', 'y: int', 'z: alias'].map((a, i) => `def test_annotated_${i}():\n    assert Checker("annotated ${a}").messages\n`);
+    repo.write('tests/test_checker.py', ['from calc.checker import Checker', '', ...plain, ...annotated].join('\n\n'));
+    repo.git('add', '-A');
+    const source = await sourceOf(repo, 'src/calc/checker.py', ['Checker.ANNOTATED']);
+    const text = await generatedText(repo, python, source, 'tests/test_calc_checker.py');
+    // The first runs every line; the second skips both branches, the third takes the first only.
+    expect(text).toContain("assert vars(result) == {'messages': ['alias _x', 'private _x']}");
+    expect(text).toContain("assert vars(result) == {'messages': []}");
+    expect(text).toContain("assert vars(result) == {'messages': ['alias z']}");
+    expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_calc_checker.py'], repo.root)).toMatch(/^\d+ passed/m);
+  });
+
   it('without contexts, the tests of the public function a class is built in lead to its method, those passing the words on the way first', async () => {
     repo.write('src/calc/filters.py', 'class StripFilter:\n    @staticmethod\n    def _process(tokens):\n        return [t for t in tokens if not t.startswith("--")]\n\n    def process(self, tokens):\n        return self._process(tokens)\n');
     repo.write('src/calc/stack.py', 'from calc.filters import StripFilter\n\n\ndef build_stack(options):\n    stack = []\n    # a comment naming StripFilter does not count\n    if options.get("strip_comments"):\n        stack.append(StripFilter())\n    return stack\n');

@@ -45,7 +45,7 @@ describe('test-calls: calls the tests make, with readable arguments', () => {
     expect(mine.every((c) => c.test === 'test_a')).toBe(true);
   });
 
-  it('skips calls whose arguments are not readable: mocks, fixtures with logic, locals assigned twice, unknown names', async () => {
+  it('skips calls whose arguments are not readable: mocks, fixtures with logic, locals assigned again under a condition, unknown names', async () => {
     const text = [
       'from unittest import mock',
       'import pytest',
@@ -57,7 +57,8 @@ describe('test-calls: calls the tests make, with readable arguments', () => {
       '',
       'def test_b(numbers):',
       '    x = [1]',
-      '    x = [2]',
+      '    if numbers:',
+      '        x = [2]',
       '    mean(mock.Mock())',
       '    mean(numbers)',
       '    mean(x)',
@@ -186,6 +187,47 @@ describe('test-calls: calls the tests make, with readable arguments', () => {
       ['test_plain', 'import ast; import textwrap; ast.parse(textwrap.dedent("(")), scale=2', 17, true],
       // A method of the test class, with its class attribute read through self.
       ['TestMore.test_method', 'import ast; ast.parse("import os"), scale=10', 34, false],
+      // A local assigned again by the test's own statements reads as its last value before the call.
+      ['TestMore.test_method', 'import ast; ast.parse([2]), scale=10', 37, false],
+    ]);
+  });
+
+  it('reads a local assigned in turn by the test\'s statements as its value at each use, and a lambda bound to a local as a helper', async () => {
+    const text = [
+      'import pytest',
+      'from pkg import stats',
+      '',
+      'def test_in_turn():',
+      '    f = lambda values, scale=2: stats.mean(values, scale=scale)',
+      '    s = [1, 2]',
+      '    assert f(s) == 1.5',
+      '    assert stats.mean(s) == 1.5',
+      '    s = [3]',
+      '    with pytest.raises(ValueError):',
+      '        f(s, scale=0)',
+      '    assert stats.mean(s) == 3',
+      '',
+      'def test_not_in_turn(flag):',
+      '    t = [1]',
+      '    if flag:',
+      '        t = [2]',
+      '    stats.mean(t)',
+      '    for u in range(3):',
+      '        v = [u]',
+      '    v = [9]',
+      '    stats.mean(v)',
+      '    g = lambda x: stats.mean(x)',
+      '    g = None',
+      '    g([7])',
+    ].join('\n');
+    const found = await calls('tests/test_stats.py', text);
+    const means = found.filter((c) => c.callee?.path.endsWith('mean'));
+    expect(means.map((c) => [c.test, render(c.args), c.line, !!c.expectsRaise])).toEqual([
+      // Through the lambda: its parameters bound, its default kept; the call's place stands for it.
+      ['test_in_turn', '[1, 2], scale=2', 7, false],
+      ['test_in_turn', '[1, 2]', 8, false],
+      ['test_in_turn', '[3], scale=0', 11, true],
+      ['test_in_turn', '[3]', 12, false],
     ]);
   });
 
