@@ -275,6 +275,8 @@ export async function generateTests(sources: GenerationSource[], options: Genera
         const probed = await probeAll(found.python, toRun, files, sysPath, repoRoot, config, resolveJobs(config.jobs), options.progress, false, sessions);
         observed = probed.observed;
         dropStoppedEntries(observed);
+        await dropStoppingSetups(observed, async (batch) => (await probeAll(found.python!, batch, files, sysPath, repoRoot, config, resolveJobs(config.jobs), undefined, false, sessions)).observed);
+        dropStoppedEntries(observed);
         mark('probe');
         for (const failure of probed.failures) result.warnings.push(safeWarnings.probeFailed(failure));
         probeFailure = probed.failures[0] ?? null;
@@ -527,6 +529,46 @@ function dropStoppedEntries(observed: Map<Job, Observed>): void {
     job.candidates.length = at;
     seen.results.length = at;
     seen.stopped = null;
+  }
+}
+
+/** How often a function's calls are run again after dropping a setup that stopped them. */
+const SETUP_RETRIES = 4;
+
+/**
+ * A call stopped while its setup ran (building the receiver or an argument ran past its time
+ * limit, out of memory, or ended its process: a test's `Runner('loop')`) says nothing of the
+ * function itself: that setup is dropped with every call built on it, and the function's other
+ * calls run again (at most SETUP_RETRIES times, and once only after a setup that ran out of
+ * time: each such setup costs the whole time limit). A call stopped in the function still means
+ * no test.
+ */
+async function dropStoppingSetups(observed: Map<Job, Observed>, probe: (jobs: Job[]) => Promise<Map<Job, Observed>>): Promise<void> {
+  // A setup that ran out of time cost the whole time limit: after a second one, the function is left without a test.
+  const timeouts = new Map<Job, number>();
+  for (let attempt = 0; attempt < SETUP_RETRIES; attempt++) {
+    const rerun: Job[] = [];
+    for (const [job, seen] of observed) {
+      if (!('results' in seen) || !seen.stopped) continue;
+      if (seen.stopped.reason === 'timeout' && (timeouts.get(job) ?? 0) >= 1) continue;
+      const at = seen.results.findIndex((r) => r.id === seen.stopped!.candidate);
+      const stopped = seen.results[at];
+      const bad = job.candidates[at]?.setup ?? [];
+      const phase = seen.stopped.reason === 'crash' ? seen.stopped.phase : stopped && 'phase' in stopped ? stopped.phase : null;
+      if (phase !== 'setup' || bad.length === 0) continue;
+      const kept = job.candidates.filter((c) => !(c.setup.length >= bad.length && bad.every((line, i) => c.setup[i] === line)));
+      if (kept.length === 0) continue;
+      if (seen.stopped.reason === 'timeout') timeouts.set(job, (timeouts.get(job) ?? 0) + 1);
+      job.candidates.splice(0, job.candidates.length, ...kept);
+      rerun.push(job);
+    }
+    if (rerun.length === 0) return;
+    const again = await probe(rerun);
+    for (const job of rerun) {
+      const seen = again.get(job);
+      if (seen) observed.set(job, seen);
+      else observed.delete(job);
+    }
   }
 }
 

@@ -92,6 +92,8 @@ class _Candidates(object):
             attrs_before = _attribute_reprs(ns.get("obj")) if codes["watch"] else None
             args_before = _argument_reprs(ns, codes["args"]) if codes["args"] else None
             run["phase"] = "expr"
+            if self.in_child:
+                self.emit({"event": "expr"})  # the setup is done: a crash from here on is the call's
             if codes["mode"] == "eval":
                 value = _at_depth(STATE.extra_frames, lambda: eval(codes["expr"], ns))
             else:

@@ -143,6 +143,8 @@ class _Child(object):
         self.status = None
         self.done = False
         self.killed = False
+        # Where the running call is: "setup" until its expression starts (see candidate.run_once).
+        self.phase = None
         r, w = os.pipe()
         go_r, go_w = os.pipe()
         pid = os.fork()
@@ -209,6 +211,9 @@ class _Child(object):
             kind = event.get("event")
             if kind == "begin":
                 self.deadline = time.perf_counter() + self.per_run
+                self.phase = "setup"
+            elif kind == "expr":
+                self.phase = "expr"
             elif kind == "candidate":
                 result = event.get("result")
                 n = len(self.relayed)
@@ -251,6 +256,8 @@ class _Child(object):
             self.stopped = {"reason": "timeout" if self.killed else "crash", "candidate": self.asked[reported]}
             if not self.killed:
                 self.stopped.update(_exit_status(self.status))
+                if self.phase is not None:
+                    self.stopped["phase"] = self.phase
 
 
 def _parse_line(line):

@@ -180,6 +180,41 @@ describe('seeds on a real repository', () => {
     expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_calc_checker.py'], repo.root)).toMatch(/passed/);
   });
 
+  it("a receiver from the tests whose construction loops, ends the process or eats memory is dropped with the calls built on it; the method's other calls still make its tests", async () => {
+    const python = requirePython();
+    repo.write('src/calc/runner.py', [
+      'import os',
+      '',
+      '',
+      'class Runner:',
+      '    def __init__(self, action):',
+      '        self.done = []',
+      '        if action == "loop":',
+      '            while True:',
+      '                pass',
+      '        if action == "exit":',
+      '            os._exit(3)',
+      '        if action == "hog":',
+      '            hog = []',
+      '            while True:',
+      '                hog.append(" " * 10**7)',
+      '',
+      '    def note(self, action):',
+      '        self.done.append(action if action == "note" else "other")',
+      '        return len(self.done)',
+      '',
+    ].join('\n'));
+    repo.write('tests/test_runner.py', ['from calc.runner import Runner', '', ...['loop', 'exit', 'hog', 'plain'].map((a, i) => `def test_${i}():\n    Runner("${a}").note("note")\n`)].join('\n\n'));
+    repo.git('add', '-A');
+    const source = await sourceOf(repo, 'src/calc/runner.py', ['Runner.note']);
+    const result = await generateTests([source], { repoRoot: repo.root, config: config(python), execute: true, env: cleanEnv() });
+    expect(result.targets.find((r) => r.qualname === 'Runner.note')?.status).toBe('written');
+    const text = readFileSync(path.join(repo.root, 'tests/test_calc_runner.py'), 'utf8');
+    expect(text).toContain('obj = Runner("plain")');
+    expect(text).not.toMatch(/Runner\("(loop|exit|hog)"\)/);
+    expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_calc_runner.py'], repo.root)).toMatch(/^\d+ passed/m);
+  });
+
   it('the entry scan also finds the calls that take another path through lines all run before, and each such path gets a test', async () => {
     const python = requirePython();
     repo.write('src/calc/checker.py', [
