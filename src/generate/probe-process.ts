@@ -21,6 +21,8 @@ export function probeScriptPath(moduleUrl: string | URL = import.meta.url): stri
 /** The probe could not produce a valid response. `stderr` is what Python wrote there. */
 export class ProbeError extends Error {
   readonly stderr: string;
+  /** The process ended without writing anything for the request (a session's process that had ended while it waited). */
+  silent = false;
   constructor(message: string, stderr: string) {
     super(message);
     this.name = 'ProbeError';
@@ -80,9 +82,30 @@ export class ProbeSession {
     private readonly env: NodeJS.ProcessEnv | undefined,
   ) {}
 
-  /** Runs `request` in the session's process, starting one when there is none. */
+  /**
+   * Runs `request` in the session's process, starting one when there is none. A kept process
+   * that ended while it waited (killed from outside) and answers nothing is replaced by a new one.
+   */
   async run(request: ProbeRequest, timeoutMs: number, totalMs: number): Promise<ProbeRun> {
-    const child = this.child ?? startProbe(this.python, request.cwd, this.env, true);
+    const kept = this.child;
+    if (kept) {
+      const started = Date.now();
+      try {
+        return await this.ask(kept, request, timeoutMs, totalMs);
+      } catch (error) {
+        if (!(error instanceof ProbeError && error.silent)) throw error;
+        timeoutMs = Math.max(1, timeoutMs - (Date.now() - started));
+      }
+    }
+    return this.ask(startProbe(this.python, request.cwd, this.env, true), request, timeoutMs, totalMs);
+  }
+
+  /** The process's pid, while one waits for a request. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  private async ask(child: ChildProcess, request: ProbeRequest, timeoutMs: number, totalMs: number): Promise<ProbeRun> {
     this.child = null;
     const answer = collect(child, this.python, timeoutMs, totalMs, true);
     child.stdin!.write(`${JSON.stringify(request)}\n`);
@@ -190,11 +213,15 @@ function collect(child: ChildProcess, python: string, timeoutMs: number, totalMs
         // It never started running the request: a bad request, a broken interpreter.
         if (code !== 0) {
           const status = signal ? `was killed by ${signal}` : `exited with status ${code}`;
-          finish(new ProbeError(withStderr(`The execution probe (${python}) ${status}`, stderr), stderr));
+          const error = new ProbeError(withStderr(`The execution probe (${python}) ${status}`, stderr), stderr);
+          error.silent = out === '' && stderr === '';
+          finish(error);
           return;
         }
         const shown = out.trim() === '' ? 'nothing' : JSON.stringify(out.slice(0, 200));
-        finish(new ProbeError(withStderr(`The execution probe (${python}) printed ${shown} instead of a JSON response`, stderr), stderr));
+        const error = new ProbeError(withStderr(`The execution probe (${python}) printed ${shown} instead of a JSON response`, stderr), stderr);
+        error.silent = out === '' && stderr === '';
+        finish(error);
         return;
       }
       // The last line may be cut short by a crash; anything else that is not an event is a bug.

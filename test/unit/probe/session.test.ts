@@ -124,6 +124,21 @@ describe('ProbeSession', () => {
     }
   });
 
+  it('a process killed from outside while it waited is replaced: the next request is answered by a new one', async () => {
+    const session = new ProbeSession(python, {});
+    try {
+      const first = await runProbe(python, request([target('counted', ['importer()'])]), { timeoutMs: 30_000, session });
+      const pid = session.pid!;
+      process.kill(-pid, 'SIGKILL');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const second = await runProbe(python, request([target('counted', ['importer()'])]), { timeoutMs: 30_000, session });
+      expect(second.targets[0]!.candidates[0]!.outcome).toBe('return');
+      expect(repr(second.targets[0]!.candidates[0])).not.toBe(repr(first.targets[0]!.candidates[0]));
+    } finally {
+      session.close();
+    }
+  });
+
   it('a request that differs from the first in more than its targets and repeat is refused', async () => {
     const session = new ProbeSession(python, {});
     try {
