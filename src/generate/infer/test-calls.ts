@@ -854,14 +854,8 @@ function dropEmptySplats(s: Snippet): Snippet {
  */
 function sequentialAssignments(nodes: FunctionNodes): Map<string, Node[]> {
   const top = new Set(nodes.statements.map((s) => s.id));
-  const byName = new Map<string, Node[]>();
-  for (const a of nodes.assignments) {
-    const name = a.childForFieldName('left')!.text;
-    byName.set(name, [...(byName.get(name) ?? []), a]);
-  }
   const out = new Map<string, Node[]>();
-  for (const [name, list] of byName) {
-    if (list.length < 2 || nodes.counts.get(name) !== list.length) continue;
+  for (const [name, list] of plainReassignments(nodes)) {
     if (list.every((a) => a.parent !== null && top.has(a.parent.id) && a.childForFieldName('right'))) out.set(name, list);
   }
   return out;
@@ -872,24 +866,29 @@ function sequentialAssignments(nodes: FunctionNodes): Map<string, Node[]> {
  * plain assignment): the top-level assignment, by name.
  */
 function straightPathAssignments(nodes: FunctionNodes): Map<string, Node> {
-  const plain = new Map<string, Node[]>();
-  for (const a of nodes.assignments) {
-    const name = a.childForFieldName('left')!.text;
-    plain.set(name, [...(plain.get(name) ?? []), a]);
-  }
   const out = new Map<string, Node>();
   const topOf = (n: Node) => {
     let cur = n;
     while (cur.parent && !nodes.statements.some((s) => s.id === cur.id)) cur = cur.parent;
     return cur;
   };
-  for (const [name, list] of plain) {
-    if (list.length < 2 || nodes.counts.get(name) !== list.length) continue;
+  for (const [name, list] of plainReassignments(nodes)) {
     const top = list.filter((a) => a.parent && nodes.statements.some((s) => s.id === a.parent!.id));
     if (top.length !== 1) continue;
     if (list.every((a) => a === top[0] || (topOf(a).type === 'if_statement' && topOf(a).startIndex > top[0]!.startIndex))) out.set(name, top[0]!);
   }
   return out;
+}
+
+/** Locals bound more than once, every time by a plain assignment: their assignments in order, by name. */
+function plainReassignments(nodes: FunctionNodes): Map<string, Node[]> {
+  const byName = new Map<string, Node[]>();
+  for (const a of nodes.assignments) {
+    const name = a.childForFieldName('left')!.text;
+    byName.set(name, [...(byName.get(name) ?? []), a]);
+  }
+  for (const [name, list] of byName) if (list.length < 2 || nodes.counts.get(name) !== list.length) byName.delete(name);
+  return byName;
 }
 
 /** True when a `with` around the node expects an exception (`pytest.raises`, `self.assertRaises`). */

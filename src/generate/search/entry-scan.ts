@@ -5,8 +5,9 @@
  * with other inputs, and which of them run the function (which source has an annotated
  * assignment) only running them tells. The scan runs the others in one probe call, each in turn
  * under the probe's tracer, and returns the indexes of those that ran a line of the function no
- * call before them had run; the next round tries those as candidates of their own, so each is
- * run, checked and asserted alone like any other call.
+ * call before them had run, then of those that ran a set of its lines none before had (another
+ * path through it); the next round tries those as candidates of their own, so each is run,
+ * checked and asserted alone like any other call.
  *
  * The scan is a value probe: never a test. It runs once per function, only for one whose own
  * calls (not an entry point's) all failed or ran none of it, and stops after a fixed amount of
@@ -38,7 +39,7 @@ export function entryScan(pool: readonly Candidate[]): Candidate | null {
   return { setup, expr, origin: 'seed', placeholder: false, entry: true, valueProbe: true, scan: calls, timeoutSeconds: SCAN_TIMEOUT_SECONDS };
 }
 
-/** The calls a scan that ran found to run new lines of the function, in its order (at most MAX_SCANNED). */
+/** The calls a scan that ran found to run new lines (then new paths) of the function, in its order (at most MAX_SCANNED). */
 export function scannedEntries(candidates: readonly Candidate[], results: readonly ProbeCandidateResult[]): Candidate[] {
   const out: Candidate[] = [];
   candidates.forEach((c, i) => {

@@ -62,7 +62,11 @@ const SLOW_CALL_COST = 0.05;
 /** How many Python calls a candidate's run makes for each CALL_COST it counts (traced, a call costs a few microseconds). */
 const CALLS_PER_COST = 1000;
 const MAX_ROUNDS = 5;
-/** What starting one round's probe costs (a Python process importing the modules), at a fixed rate. */
+/**
+ * What one round of the probe counts, at a fixed rate: a request to the probe, with a child
+ * process forked for each function (a new Python process importing the modules when the round's
+ * modules have no probe session yet).
+ */
 export const ROUND_COST = 0.15;
 const PARENTS = 3;
 const MAX_ENTRY_PARENTS = 1;
@@ -132,10 +136,10 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
       runSpent += used;
       batch.push({ subject, candidates: fresh });
     }
-    // Each round starts a probe, whose start costs as much as some 30 calls: not for the last
-    // one or two calls a budget has left.
+    // Each round counts ROUND_COST, as much as some 30 calls: not for the last one or two calls
+    // a budget has left.
     if (batch.reduce((n, b) => n + b.candidates.length, 0) < MIN_ROUND_CALLS) break;
-    // Each round starts a probe: its fixed cost counts against the run's budget.
+    // Each round's fixed cost counts against the run's budget.
     runSpent += ROUND_COST;
     if (round === 0 && (Date.now() - started > 1000 || batch.reduce((n, b) => n + b.candidates.length, 0) > 100)) {
       progress?.(progressSearch(batch.length));

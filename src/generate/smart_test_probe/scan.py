@@ -1,5 +1,5 @@
 """The entry scan (search/entry-scan.ts): calls that may lead into the target, run in turn in one
-candidate; which of them ran a line of the target that none before had run."""
+candidate; which of them ran a line, or a set of lines, of the target that none before had run."""
 
 # The name the scanning function has in a candidate's namespace.
 SCAN = "__smart_test_scan__"

@@ -92,6 +92,31 @@ describe('seeds on a real repository', () => {
   });
   afterEach(() => repo.cleanup());
 
+  /**
+   * A checker whose ANNOTATED handler (its lines after the unpacking: `annotated`) is found by name
+   * at run time, as a checker dispatches on node types: no call of it to read, and its own
+   * inferred calls fail on the line they are given. Its tests: 12 that never reach it, then `tests`.
+   */
+  const writeChecker = (annotated: string[], tests: string[]) => {
+    repo.write('src/calc/checker.py', [
+      'class Checker:',
+      '    def __init__(self, source):',
+      '        self.messages = []',
+      '        for line in source.splitlines():',
+      '            handler = getattr(self, line.split(" ")[0].upper(), None)',
+      '            if handler is not None:',
+      '                handler(line)',
+      '',
+      '    def ANNOTATED(self, line):',
+      '        name, kind = line[len("annotated "):].split(": ")',
+      ...annotated,
+      '',
+    ].join('\n'));
+    const plain = Array.from({ length: 12 }, (_, i) => `def test_plain_${i}():\n    assert Checker("x${i} = ${i}").messages == []\n`);
+    repo.write('tests/test_checker.py', ['from calc.checker import Checker', '', ...plain, ...tests].join('\n\n'));
+    repo.git('add', '-A');
+  };
+
   it('builds the receiver as the tests do, reaches an internal method through the public one the tests call, and reads a property', async () => {
     const python = requirePython();
     repo.write('tests/test_lexer.py', 'import calc.lexer as lx\nfrom calc.lexer import Lexer as L\n\n\ndef test_tokens():\n    lexer = L("1 + 2.5;")\n    toks = lexer.tokens()\n    assert [t.text for t in toks] == ["1", "2.5"]\n\n\ndef test_bad():\n    assert lx.Lexer("7;").size == 2\n');
@@ -149,28 +174,10 @@ describe('seeds on a real repository', () => {
 
   it('finds, among the many calls the tests make of an entry point, the one that runs the method, by running them all at once (the entry scan)', async () => {
     const python = requirePython();
-    // A handler found by name at run time, as a checker dispatches on node types: no call of it
-    // to read, and its own inferred calls fail on the line they are given.
-    repo.write('src/calc/checker.py', [
-      'class Checker:',
-      '    def __init__(self, source):',
-      '        self.messages = []',
-      '        for line in source.splitlines():',
-      '            handler = getattr(self, line.split(" ")[0].upper(), None)',
-      '            if handler is not None:',
-      '                handler(line)',
-      '',
-      '    def ANNOTATED(self, line):',
-      '        name, kind = line[len("annotated "):].split(": ")',
-      '        if kind == "alias":',
-      '            self.messages.append("alias " + name)',
-      '        else:',
-      '            self.messages.append("annotated " + name)',
-      '',
-    ].join('\n'));
-    const plain = Array.from({ length: 12 }, (_, i) => `def test_plain_${i}():\n    assert Checker("x${i} = ${i}").messages == []\n`);
-    repo.write('tests/test_checker.py', ['from calc.checker import Checker', '', ...plain, 'def test_annotated():\n    assert Checker("annotated x: int").messages == ["annotated x"]\n'].join('\n\n'));
-    repo.git('add', '-A');
+    writeChecker(
+      ['        if kind == "alias":', '            self.messages.append("alias " + name)', '        else:', '            self.messages.append("annotated " + name)'],
+      ['def test_annotated():\n    assert Checker("annotated x: int").messages == ["annotated x"]\n'],
+    );
     const source = await sourceOf(repo, 'src/calc/checker.py', ['Checker.ANNOTATED']);
     const text = await generatedText(repo, python, source, 'tests/test_calc_checker.py');
     expect(text).toContain('result = Checker("annotated x: int")');
@@ -217,27 +224,10 @@ describe('seeds on a real repository', () => {
 
   it('the entry scan also finds the calls that take another path through lines all run before, and each such path gets a test', async () => {
     const python = requirePython();
-    repo.write('src/calc/checker.py', [
-      'class Checker:',
-      '    def __init__(self, source):',
-      '        self.messages = []',
-      '        for line in source.splitlines():',
-      '            handler = getattr(self, line.split(" ")[0].upper(), None)',
-      '            if handler is not None:',
-      '                handler(line)',
-      '',
-      '    def ANNOTATED(self, line):',
-      '        name, kind = line[len("annotated "):].split(": ")',
-      '        if kind == "alias":',
-      '            self.messages.append("alias " + name)',
-      '        if name.startswith("_"):',
-      '            self.messages.append("private " + name)',
-      '',
-    ].join('\n'));
-    const plain = Array.from({ length: 12 }, (_, i) => `def test_plain_${i}():\n    assert Checker("x${i} = ${i}").messages == []\n`);
-    const annotated = ['_x: alias', 'y: int', 'z: alias'].map((a, i) => `def test_annotated_${i}():\n    assert Checker("annotated ${a}").messages\n`);
-    repo.write('tests/test_checker.py', ['from calc.checker import Checker', '', ...plain, ...annotated].join('\n\n'));
-    repo.git('add', '-A');
+    writeChecker(
+      ['        if kind == "alias":', '            self.messages.append("alias " + name)', '        if name.startswith("_"):', '            self.messages.append("private " + name)'],
+      ['_x: alias', 'y: int', 'z: alias'].map((a, i) => `def test_annotated_${i}():\n    assert Checker("annotated ${a}").messages\n`),
+    );
     const source = await sourceOf(repo, 'src/calc/checker.py', ['Checker.ANNOTATED']);
     const text = await generatedText(repo, python, source, 'tests/test_calc_checker.py');
     // The first runs every line; the second skips both branches, the third takes the first only.
