@@ -219,7 +219,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       const called = fn.kind === 'nested' ? outermostFunction(fn, source.module.functions) ?? fn : fn;
       const calledCls = called.className ? source.module.classes.find((c) => c.qualname === called.className) ?? null : null;
       testSeeds ??= options.execute ? new TestSeeds({ repoRoot, testsDir: config.testsDir, sourceRoots: config.sourceRoots, env: options.env, coverageFile: options.coverageFile ?? null }) : null;
-      const seeds = testSeeds && called.kind !== 'nested' ? await testSeeds.seedsFor({ fn: called, cls: calledCls, module: named.module, file: source.file, text: source.text, parsed: source.module }).catch(() => undefined) : undefined;
+      const seeds = testSeeds && called.kind !== 'nested' ? await testSeeds.seedsFor({ fn: called, cls: calledCls, module: named.module, file: source.file, text: source.text, parsed: source.module, targetLines: called === fn ? aim.lines : undefined }).catch(() => undefined) : undefined;
       const shaped = shape(fn, cls, seeds);
       if ('reason' in shaped) {
         rep.detail = status.noCandidates(shaped.reason);

@@ -26,6 +26,7 @@ import { contextNames, readCoverageContexts, type CoverageContexts } from './cov
 import { localName, renderSnippet, sameProject, type Ref, type Snippet } from './snippet.js';
 import { conftestDirs, readFixtures, readTestCalls, type Receiver, type TestCall, type TestFileCalls } from './test-calls.js';
 import { packageDirOf, ProjectReach, wordsOf, type Reachers } from './reach.js';
+import { hintWindow, stripComment } from '../search/values.js';
 
 /** What the project's tests offer one target. */
 export interface SeedSet {
@@ -53,6 +54,8 @@ export interface SeedTarget {
   file: string;
   text: string;
   parsed: ParsedModule;
+  /** The lines the tests should reach (the uncovered changed lines): the words of the literals near them weigh more. */
+  targetLines?: readonly number[];
 }
 
 export interface SeedOptions {
@@ -373,7 +376,17 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
     // Building the method's own class may run it (a checker whose constructor walks the tree it is given).
     const buildsOwnClass = (rec: TestCall) => !!cls && !isConstructor(fn) && !!rec.callee && local(rec.callee) === cls.qualname;
     const runsTarget = (rec: TestCall) => (byContext ? [...labels].some((l) => contextNames(l, rec.file, rec.test)) : entryFile(rec.file) || callsReacher(rec) || buildsOwnClass(rec));
-    const score = (rec: TestCall) => (reach && rec.args ? new Set(rec.args.flatMap((p) => (typeof p === 'string' ? wordsOf(p) : [])).filter((w) => reach.words.has(w))).size : 0);
+    // The words on the way in, and the words the target itself compares with (a lexer's keywords:
+    // an input holding `BEGIN` and `END` takes more of its branches than one holding neither).
+    const literals = literalWords(target);
+    const score = (rec: TestCall) => {
+      if (!rec.args) return 0;
+      const code = rec.args.filter((p): p is string => typeof p === 'string');
+      const onTheWay = reach ? new Set(code.flatMap((p) => wordsOf(p)).filter((w) => reach.words.has(w))).size : 0;
+      let compared = 0;
+      for (const w of new Set(code.flatMap((p) => p.toUpperCase().match(/[A-Z_][A-Z0-9_]*/g) ?? []))) compared += literals.get(w) ?? 0;
+      return onTheWay + compared;
+    };
     // A call the test expects to raise stops early: the others first; then one call of each
     // function in turn (`split`, `parse`, `format`), so that no single one fills the entries.
     const ordered = reach ? roundRobin(records.map((rec, i) => ({ rec, i, s: score(rec), r: rec.expectsRaise ? 1 : 0 })).sort((a, b) => a.r - b.r || b.s - a.s || a.i - b.i).map((x) => x.rec), (rec) => (rec.callee ? rec.callee.path : `.${rec.member ?? ''}`)) : records;
@@ -415,6 +428,26 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
     }
     if (pool.length > 0) out.entryPool = pool;
   }
+  return out;
+}
+
+/**
+ * The words of the target's string literals, upper-cased (tests write `select`, the code compares
+ * `value.upper()` with `'SELECT'`), each worth 1, or 2 on and near the lines to reach and the
+ * conditions guarding them. Docstrings are left out.
+ */
+export function literalWords(target: Pick<SeedTarget, 'fn' | 'text' | 'targetLines'>): Map<string, number> {
+  const { fn } = target;
+  const lines = target.text.split('\n');
+  const out = new Map<string, number>();
+  const near = new Set(target.targetLines && target.targetLines.length > 0 ? hintWindow(lines, target.targetLines, fn.bodyStartLine, fn.endLine) : []);
+  const body = lines.slice(fn.bodyStartLine - 1, fn.endLine).join('\n').replace(/("""|''')[\s\S]*?\1/g, (m) => m.replace(/[^\n]/g, ' '));
+  body.split('\n').forEach((line, i) => {
+    const weight = near.has(fn.bodyStartLine + i) ? 2 : 1;
+    for (const m of stripComment(line).matchAll(/'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"/g)) {
+      for (const w of (m[1] ?? m[2]!).toUpperCase().match(/[A-Z_][A-Z0-9_]*/g) ?? []) if (w.length >= 2) out.set(w, Math.max(out.get(w) ?? 0, weight));
+    }
+  });
   return out;
 }
 

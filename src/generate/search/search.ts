@@ -145,6 +145,7 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
       progress?.(progressSearch(batch.length));
     }
     if (process.env.SMART_TEST_SEARCH_DEBUG) process.stderr.write(`search round ${round}: ${batch.map((b) => `${b.subject.fn.qualname} +${b.candidates.length} missed ${missedTargets(b.subject).join(',')}`).join('; ')}\n`);
+    if (process.env.SMART_TEST_SEARCH_DEBUG === '2') for (const b of batch) for (const c of b.candidates) process.stderr.write(`  ${[...c.setup.filter((l) => !/^(import|from) /.test(l)), c.expr].join('; ').slice(0, 160)}\n`);
     stats.tried += await runRound(batch, run);
     stats.rounds++;
   }
@@ -227,7 +228,8 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   // The closest candidates that have arguments to vary: the target's call, or an entry point's.
   const parents: Array<{ parent: Candidate; sites: CallSite[] }> = [];
   const guardText = window.map((l) => stripComment(subject.lines[l - 1] ?? '')).join('\n');
-  const scored = closestScored(subject, missed, guardText);
+  const all = closestScored(subject, missed, guardText);
+  const scored = all.slice(0, MAX_PARENT_TRIES);
   const ranked = scored.map((x) => x.c);
   // At most one entry point's call among the parents: however far a `split(sql)` got, the
   // target's own calls are the ones whose arguments decide its branches.
@@ -271,7 +273,10 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   // differ in one number and take different paths;
   // then arguments whose attribute's length the missed lines' guard compares; then, for a
   // method, receivers put in another state.
-  perParent.unshift(crossovers(scored), await bisections(subject), attributeLengthVariants(parents, fn, hints, subject.placeholder));
+  // Pairs are of the target's own calls, or of the entry points' (each ranked among its kind: a
+  // lexer's entry calls that run many of its lines do not push its own calls out).
+  const pairs = [...crossovers(all.filter((x) => !x.c.entry).slice(0, MAX_PARENT_TRIES)), ...crossovers(all.filter((x) => x.c.entry).slice(0, MAX_PARENT_TRIES))].slice(0, MAX_CROSSOVERS);
+  perParent.unshift(pairs, await bisections(subject), attributeLengthVariants(parents, fn, hints, subject.placeholder));
   if (fn.className) {
     const onObj = ranked.filter((c) => c.setup.some((l) => /^\s*obj\s*=/.test(l))).slice(0, PARENTS);
     perParent.splice(3, 0, repeatedCalls(subject, onObj, guardText), await stateVariants(subject, onObj, missed, siblings));
@@ -537,7 +542,8 @@ export function candidateKey(c: Candidate): string {
  * The candidates that came closest to the missed lines: most lines reached just above a missed
  * line (the condition guarding it), then calls of the target before entry points, then results
  * that can become tests, then most lines reached. Candidates that never entered the function are no parents.
- * Each with how many lines near the missed ones it reached (0: it got to no guard of them).
+ * Each with how many lines near the missed ones it reached (0: it got to no guard of them). All
+ * of them, in that order: callers take the first MAX_PARENT_TRIES (of a kind, for crossovers).
  */
 function closestScored(subject: SearchSubject, missed: readonly number[], guardText = ''): Array<{ c: Candidate; nearHits: number }> {
   const near = new Set<number>();
@@ -554,7 +560,7 @@ function closestScored(subject: SearchSubject, missed: readonly number[], guardT
   // parameters decide its branches), then the ones using more of the guard's words
   // (`obj._seen_begin = True`, `'TRANSACTION'` for `if self._seen_begin and unified in ('TRANSACTION', ...)`).
   scored.sort((a, b) => b.nearHits - a.nearHits || b.direct - a.direct || b.words - a.words || b.usable - a.usable || b.total - a.total || a.i - b.i);
-  return scored.slice(0, MAX_PARENT_TRIES);
+  return scored;
 }
 
 /** How many of the names, attributes and strings a candidate's code uses (imports aside) the guard text holds. */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../src/config/defaults.js';
 import { generateTests, type GenerationSource } from '../../../src/generate/engine.js';
-import { TestSeeds } from '../../../src/generate/infer/seeds.js';
+import { literalWords, TestSeeds } from '../../../src/generate/infer/seeds.js';
 import { packageDirOf } from '../../../src/generate/infer/reach.js';
 import { parsePython } from '../../../src/python/structure.js';
 import { requirePython } from '../../helpers/python.js';
@@ -254,5 +254,49 @@ describe('seeds on a real repository', () => {
       // A call the test expects to raise stops early: last.
       ['import calc.api', 'calc.api.render(None, strip_comments=True)'],
     ]);
+  });
+
+  it('without contexts, the entry calls whose strings hold the words the function compares with come first, those near the lines to reach counting twice', async () => {
+    const splitter = [
+      'class Splitter:',
+      '    def __init__(self):',
+      '        self.depth = 0',
+      '',
+      '    def _level(self, word):',
+      '        """Compare SELECT and FROM: the docstring does not count."""',
+      '        unified = word.upper()',
+      '        if unified == "BEGIN":',
+      '            self.depth += 1',
+      '        elif unified == "END":',
+      '            self.depth -= 1',
+      '        self.seen = unified',
+      '        self.count = len(unified)',
+      '        self.last = word',
+      '        if unified == "COMMIT":',
+      '            return -1',
+      '        return self.depth',
+      '',
+      '    def run(self, text):',
+      '        return [self._level(w) for w in text.split()]',
+      '',
+    ].join('\n');
+    repo.write('src/calc/splitter.py', splitter);
+    repo.write('src/calc/api.py', 'from calc.splitter import Splitter\n\n\ndef split(text):\n    return Splitter().run(text)\n');
+    repo.write('tests/test_api.py', ['from calc import api', '', '', 'def test_plain():', '    assert api.split("select a from b")', '', '', 'def test_commit():', '    assert api.split("x commit")', '', '', 'def test_block():', '    assert api.split("begin select end")', ''].join('\n'));
+    repo.git('add', '-A');
+    const text = readFileSync(path.join(repo.root, 'src/calc/splitter.py'), 'utf8');
+    const module = await parsePython(text);
+    const fn = module.functions.find((f) => f.qualname === 'Splitter._level')!;
+    const seeds = new TestSeeds({ repoRoot: repo.root, testsDir: 'tests', sourceRoots: ['src'], env: cleanEnv(), coverageFile: null });
+    const target = { fn, cls: module.classes[0]!, module: 'calc.splitter', file: 'src/calc/splitter.py', text, parsed: module };
+    // The whole function's words: `begin` and `end` (two words) before `commit` (one); the
+    // docstring's `select` does not count, so the plain query comes last.
+    const plain = await seeds.seedsFor(target);
+    expect(plain.entries.map((c) => c.expr)).toEqual(['calc.api.split("begin select end")', 'calc.api.split("x commit")', 'calc.api.split("select a from b")']);
+    // The line to reach is the `return -1` under `COMMIT`, far from the other tests: its guard's
+    // word counts twice, as much as `begin` and `end` together; on a tie, the tests' order.
+    const aimed = await seeds.seedsFor({ ...target, targetLines: [16] });
+    expect(aimed.entries.map((c) => c.expr)).toEqual(['calc.api.split("x commit")', 'calc.api.split("begin select end")', 'calc.api.split("select a from b")']);
+    expect(literalWords({ ...target, targetLines: [16] })).toEqual(new Map([['BEGIN', 1], ['END', 1], ['COMMIT', 2]]));
   });
 });

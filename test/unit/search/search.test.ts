@@ -89,3 +89,42 @@ describe('directed search: receiver state through another method', () => {
     ]);
   });
 });
+
+const SPLITTER = `class Splitter:
+    def __init__(self):
+        self.seen = False
+
+    def level(self, ttype, value):
+        if ttype == 'x':
+            self.depth = 1
+        if self.seen and value == 'WORK':
+            return 0
+        return 1
+`;
+
+describe('directed search: two changes combined', () => {
+  it("combines the target's own closest calls even when many entry-point calls got further", async () => {
+    const mod = await parsePython(SPLITTER);
+    const fn = mod.functions.find((f) => f.name === 'level')!;
+    const own: Candidate[] = [
+      { setup: ['obj = Splitter()', 'obj.seen = True'], expr: "obj.level(1, 'x')", origin: 'inferred', placeholder: false },
+      { setup: ['obj = Splitter()'], expr: "obj.level(1, 'WORK')", origin: 'inferred', placeholder: false },
+    ];
+    // The tests' calls of an entry point: each runs more of the lines above the missed one than the own calls do.
+    const entries: Candidate[] = Array.from({ length: 24 }, (_, i) => ({ setup: ['import api'], expr: `api.split('x ${i}')`, origin: 'seed', placeholder: false, entry: true }));
+    const subject: SearchSubject = {
+      fn,
+      lines: SPLITTER.split('\n'),
+      targets: new Set([9]),
+      candidates: [...own, ...entries],
+      results: [returned([6, 8, 10]), returned([6, 8, 10]), ...entries.map(() => returned([6, 7, 8, 10]))],
+      placeholder: 'test_value',
+    };
+    const rounds: string[][] = [];
+    await directedSearch([subject], async (batch) => {
+      rounds.push(batch[0]!.candidates.map((c) => [...c.setup, c.expr].join('; ')));
+      return batch.map((b) => b.candidates.map(() => returned([6, 8, 10])));
+    }, { perFunction: 0.5, perRun: 3 });
+    expect(rounds[0]).toContain("obj = Splitter(); obj.seen = True; obj.level(1, 'WORK')");
+  });
+});
