@@ -4,7 +4,8 @@
  * then the functions that name those, a few steps up. A filter class built only inside
  * `build_filter_stack(options)`, itself called only by `format(sql, **options)`, is reached
  * through `format`: the tests' calls of `format` are its entry points when coverage.json holds no
- * per-test contexts to say so.
+ * per-test contexts to say so. A visitor's `visit_comparator`, looked up in `visit` by
+ * `getattr(self, 'visit_' + node['type'])`, is reached through `visit` and what calls it.
  *
  * With the names come the words of the lines that make each reference (the line and the
  * conditions guarding it: `if options.get('strip_comments'):`), so that the tests' calls passing
@@ -72,11 +73,11 @@ export class ProjectReach {
         const ref = new RegExp(`(?<![\\w.])${name}\\b|\\.${name}\\b`);
         for (const file of files) {
           const source = await this.source(file);
-          if (!source?.text.includes(name)) continue;
+          if (!source || (!source.text.includes(name) && !source.text.includes('getattr'))) continue;
           const { lines } = source;
           lines.forEach((line, i) => {
             const code = stripComment(line);
-            if (!ref.test(code) || /^\s*(import|from)\s/.test(code) || new RegExp(`^\\s*(async\\s+)?(def|class)\\s+${name}\\b`).test(code)) return;
+            if (!(ref.test(code) || dispatches(code, name)) || /^\s*(import|from)\s/.test(code) || new RegExp(`^\\s*(async\\s+)?(def|class)\\s+${name}\\b`).test(code)) return;
             const def = enclosingDef(lines, i + 1);
             if (!def || (starts.includes(def.name) && file === startFile)) return;
             for (const l of [i + 1, ...guardLines(lines, i + 1, def.line + 1)]) for (const w of wordsOf(stripComment(lines[l - 1] ?? ''))) words.add(w);
@@ -111,6 +112,20 @@ export class ProjectReach {
 /** Whether references to a name are followed up: not a builtin type's method name, a dunder, or a name too short to say anything (`f`). */
 function followed(name: string): boolean {
   return name.length >= 3 && !NOT_FOLLOWED.has(name) && !/^__\w+__$/.test(name);
+}
+
+/**
+ * Whether a line looks up `name` by a name it builds (`getattr(self, 'visit_' + node['type'])`,
+ * `getattr(self, f'do_{cmd}')`, `getattr(obj, 'handle_%s' % kind)`): a visitor's method, a
+ * command's handler, reached only through the dispatching function.
+ */
+export function dispatches(code: string, name: string): boolean {
+  if (!/\bgetattr\s*\(/.test(code)) return false;
+  for (const m of code.matchAll(/(?<![\w'"])[fF]?(['"])([A-Za-z_]\w*)(\1\s*\+|\{|%)/g)) {
+    const prefix = m[2]!;
+    if (prefix.length >= 3 && name.length > prefix.length && name.startsWith(prefix)) return true;
+  }
+  return false;
 }
 
 /** The innermost `def` whose body holds line `n` (1-based), by indentation. */
