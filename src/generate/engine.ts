@@ -20,7 +20,7 @@ import { TestSeeds, type SeedSet } from './infer/seeds.js';
 import { outermostFunction } from './infer/callables.js';
 import { codeFingerprint, findBlocks, markerLine, type ManagedBlock } from './managed.js';
 import { moduleNameFor } from './module-name.js';
-import type { ProbeCandidateResult, ProbeRaise, ProbeReturn, ProbeStopped, ProbeTarget } from './probe-model.js';
+import type { ProbeCandidateResult, ProbeRaise, ProbeRequest, ProbeReturn, ProbeStopped, ProbeTarget } from './probe-model.js';
 import { findProjectPython, modulesPytestMayMiss } from './python-env.js';
 import { renderTest, type StaticOutcome, type TestCase } from './render.js';
 import { sideEffectOf } from './side-effects.js';
@@ -167,6 +167,8 @@ export async function generateTests(sources: GenerationSource[], options: Genera
   const allJobs: Job[] = [];
   // The project's tests, read only when something is to be run, once for every target.
   let testSeeds: TestSeeds | null = null;
+  // The project's Python, found (and its probe session started) while the tests are read.
+  let early: Promise<EarlyProbe | null> | null = null;
 
   for (const planned of sources) {
     const named = moduleNameFor(planned.file, config.sourceRoots);
@@ -218,6 +220,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       // The project's tests: seeds for the function the tests call (a nested function's outermost one).
       const called = fn.kind === 'nested' ? outermostFunction(fn, source.module.functions) ?? fn : fn;
       const calledCls = called.className ? source.module.classes.find((c) => c.qualname === called.className) ?? null : null;
+      if (options.execute) early ??= startProbe(sources, source, named.module, fn, repoRoot, config, options.env).catch(() => null);
       testSeeds ??= options.execute ? new TestSeeds({ repoRoot, testsDir: config.testsDir, sourceRoots: config.sourceRoots, env: options.env, coverageFile: options.coverageFile ?? null }) : null;
       const seeds = testSeeds && called.kind !== 'nested' ? await testSeeds.seedsFor({ fn: called, cls: calledCls, module: named.module, file: source.file, text: source.text, parsed: source.module, targetLines: called === fn ? aim.lines : undefined }).catch(() => undefined) : undefined;
       const shaped = shape(fn, cls, seeds);
@@ -254,10 +257,11 @@ export async function generateTests(sources: GenerationSource[], options: Genera
   let probeFailure: string | null = null;
   let ran = false;
   let sysPath: string[] = [];
+  const started = early ? await early : null;
   if (toRun.length > 0) {
     sysPath = sysPathFor(repoRoot, config.sourceRoots);
     const firstModule = files.find((f) => f.jobs.length > 0)!.module;
-    const found = await findProjectPython({ repoRoot, configured: config.python, env: options.env, module: firstModule, sysPath });
+    const found = started && started.module === firstModule ? started.found : await findProjectPython({ repoRoot, configured: config.python, env: options.env, module: firstModule, sysPath });
     if (!found.python) {
       result.warnings.push(warn.noPython(found.tried));
     } else {
@@ -270,7 +274,8 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       const slow = setTimeout(() => options.progress?.(progressLine(calls, toRun.length, found.python!)), 1000);
       ran = true;
       // The first probe's processes answer the later requests on the same modules (probe-sessions.ts).
-      const sessions = new ProbeSessions(found.python, FIRST_RUN.env);
+      const sessions = started?.sessions && started.found.python === found.python ? started.sessions : new ProbeSessions(found.python, FIRST_RUN.env);
+      if (started?.sessions && sessions !== started.sessions) await started.sessions.close();
       try {
         const probed = await probeAll(found.python, toRun, files, sysPath, repoRoot, config, resolveJobs(config.jobs), options.progress, false, sessions);
         observed = probed.observed;
@@ -294,6 +299,9 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       }
     }
   }
+
+  // Nothing to run after all (every call static, or no Python): the early session ends.
+  if (started?.sessions && !ran) await started.sessions.close();
 
   // A test calls only code that ran to completion in the probe; without a probe run, only
   // doctest examples (their author wrote the call) become tests.
@@ -473,8 +481,45 @@ async function probeAll(python: string, jobs: Job[], files: Array<{ module: stri
   return { observed, failures: answers.flatMap((a) => (a.failure === null ? [] : [a.failure])) };
 }
 
+/** What startProbe began: the project's Python for `module`, and the sessions, one of them importing it already. */
+interface EarlyProbe {
+  module: string;
+  found: Awaited<ReturnType<typeof findProjectPython>>;
+  sessions: ProbeSessions | null;
+}
+
+/**
+ * Finds the project's Python and, when the run's targets are all in one module (a commit's usual
+ * case), starts that module's probe session with a request that only imports it: Python's start
+ * and the import run on another core while the project's tests are read for seeds. The session
+ * is the one the first probe leases (probe-sessions.ts); its answers are the same as a fresh
+ * process's. Never throws: without it, the first probe starts its own process as before.
+ */
+async function startProbe(sources: readonly GenerationSource[], source: GenerationSource, module: string, fn: PyFunction, repoRoot: string, config: Config, env: NodeJS.ProcessEnv): Promise<EarlyProbe> {
+  const sysPath = sysPathFor(repoRoot, config.sourceRoots);
+  const found = await findProjectPython({ repoRoot, configured: config.python, env, module, sysPath });
+  const modules = new Set(sources.filter((s) => s.targets.length > 0).map((s) => moduleNameFor(s.file, config.sourceRoots)?.module));
+  if (!found.python || modules.size !== 1) return { module, found, sessions: null };
+  const sessions = new ProbeSessions(found.python, FIRST_RUN.env);
+  const lease = await sessions.lease([module]);
+  try {
+    const { runProbe } = await import('./probe.js');
+    const target: ProbeTarget = { id: '0', module, file: path.join(repoRoot, source.file), qualname: fn.qualname, firstLine: fn.bodyStartLine, lastLine: fn.endLine, candidates: [] };
+    await runProbe(found.python, { ...probeHeader(sysPath, lease.work, config, false), targets: [target] }, { timeoutMs: 60_000, env: FIRST_RUN.env, ...(lease.session ? { session: lease.session } : {}) });
+  } catch {
+    // The first probe finds out again, and says what went wrong.
+  } finally {
+    await lease.release();
+  }
+  return { module, found, sessions };
+}
+
+/** A probe request's settings, the same for every request of a session (only targets and `repeat` may differ). */
+function probeHeader(sysPath: string[], work: string, config: Config, repeat: boolean): Omit<ProbeRequest, 'targets'> {
+  return { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects: config.allowSideEffects, memoryBytes: config.probeMemory, tmpPath: path.join(work, 'tmp'), argv: [...FIRST_RUN.argv], randomSeed: FIRST_RUN.randomSeed, repeat };
+}
+
 async function probeGroup(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, config: Config, repeat: boolean, sessions?: ProbeSessions) {
-  const { allowSideEffects, probeMemory } = config;
   const lease = sessions ? await sessions.lease(jobs.map((job) => files.find((f) => f.source === job.source)!.module)) : null;
   const work = lease?.work ?? (await realpath(await mkdtemp(path.join(tmpdir(), 'smart-test-probe-'))));
   try {
@@ -486,7 +531,7 @@ async function probeGroup(python: string, jobs: Job[], files: Array<{ module: st
     const { runProbe } = await import('./probe.js');
     const response = await runProbe(
       python,
-      { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects, memoryBytes: probeMemory, tmpPath: path.join(work, 'tmp'), argv: [...FIRST_RUN.argv], randomSeed: FIRST_RUN.randomSeed, repeat, targets },
+      { ...probeHeader(sysPath, work, config, repeat), targets },
       { timeoutMs: 60_000 + jobs.length * 10_000, env: FIRST_RUN.env, ...(lease?.session ? { session: lease.session } : {}) },
     );
     const out = new Map<Job, Observed>();

@@ -384,7 +384,7 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
       const code = rec.args.filter((p): p is string => typeof p === 'string');
       const onTheWay = reach ? new Set(code.flatMap((p) => wordsOf(p)).filter((w) => reach.words.has(w))).size : 0;
       let compared = 0;
-      for (const w of new Set(code.flatMap((p) => p.toUpperCase().match(/[A-Z_][A-Z0-9_]*/g) ?? []))) compared += literals.get(w) ?? 0;
+      if (literals.size > 0) for (const w of new Set(code.flatMap((p) => p.toUpperCase().match(/[A-Z_][A-Z0-9_]*/g) ?? []))) compared += literals.get(w) ?? 0;
       return onTheWay + compared;
     };
     // A call the test expects to raise stops early: the others first; then one call of each
