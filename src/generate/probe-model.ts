@@ -129,7 +129,9 @@ export const ProbeReturnSchema = z.object({
    * attributes it added or changed, as [name, repr, literal] (reprs of at most 200 characters
    * without an address; literal: the repr reads back as the value, no floats), public ones first,
    * then by name, at most 8; with `repeat`, only those the second run left the same. A list or
-   * tuple whose repr is not shown comes as `name:types`, with the repr of its items' type names.
+   * tuple whose repr is not shown comes as `name:types`, with the repr of its items' type names,
+   * and also as `name:vars` when its items' attributes are all plain literals, with the repr of
+   * the list of their `vars()` (at most 1,000 characters).
    */
   receiverAttrs: z.optional(z.array(z.tuple([z.string(), z.string(), z.boolean()]))),
   /**

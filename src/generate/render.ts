@@ -126,6 +126,9 @@ function attributeAsserts(name: string, attrs: ReadonlyArray<readonly [string, s
     // `messages:types`: the type names of a list's items, whose own reprs show nothing stable.
     const typed = /^([A-Za-z_]\w*):types$/.exec(attr);
     if (typed) return [`assert [type(item).__name__ for item in ${name}.${typed[1]}] == ${text}`];
+    // `messages:vars`: the same items' attributes, when they are all plain literals.
+    const states = /^([A-Za-z_]\w*):vars$/.exec(attr);
+    if (states) return [`assert [vars(item) for item in ${name}.${states[1]}] == ${text}`];
     return /^[A-Za-z_]\w*$/.test(attr) ? [valueAssert(`${name}.${attr}`, text, literal)] : [];
   });
 }

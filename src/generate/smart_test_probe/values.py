@@ -147,6 +147,9 @@ def _attribute_reprs(obj):
             kinds = _item_types(value)
             if kinds is not None:
                 out[name + TYPES_SUFFIX] = kinds
+                states = _item_states(value)
+                if states is not None:
+                    out[name + VARS_SUFFIX] = states
     return out
 
 
@@ -164,6 +167,30 @@ def _item_types(value):
     names = [type(item).__name__ for item in value]
     text = repr(names)
     return (text, True) if len(text) <= ATTR_LIMIT else None
+
+
+# The same list by its items' attributes, when they are all plain literals (`messages:vars`: a
+# checker's messages, each with its line and arguments), asserted as `[vars(x) for x in obj.messages]`.
+VARS_SUFFIX = ":vars"
+
+
+def _item_states(value):
+    """(repr, True) of the list of `vars(item)` of a list's or tuple's items (see _item_types),
+    when every item has a `__dict__` of plain literals, some not empty, in at most STATE_LIMIT
+    characters; None otherwise."""
+    states = []
+    for item in value:
+        attrs = getattr(item, "__dict__", None)
+        if type(attrs) is not dict:
+            return None
+        states.append(dict(attrs))
+    if not any(states) or not _is_literal_type(states):
+        return None
+    try:
+        text = repr(states)
+    except Exception:
+        return None
+    return (text, True) if len(text) <= STATE_LIMIT and _is_literal(states, text) and not _has_float(states) else None
 
 
 def _changed_attributes(before, after):

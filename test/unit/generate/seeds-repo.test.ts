@@ -256,6 +256,49 @@ describe('seeds on a real repository', () => {
     ]);
   });
 
+  it('asserts a list of objects whose reprs show nothing stable by its items\' types and, when they are plain literals, their attributes', async () => {
+    const python = requirePython();
+    repo.write(
+      'src/calc/report.py',
+      [
+        'class Message:',
+        '    def __init__(self, line, name):',
+        '        self.line = line',
+        '        self.args = (name,)',
+        '',
+        '',
+        'class Unused(Message):',
+        '    pass',
+        '',
+        '',
+        'class Opaque:',
+        '    def __init__(self):',
+        '        self.handle = object()',
+        '',
+        '',
+        'class Report:',
+        '    def __init__(self, names):',
+        '        self.messages = [Unused(i + 1, n) for i, n in enumerate(names) if n.startswith("_")]',
+        '        self.others = [Opaque()]',
+        '        self.token = object()',
+        '',
+        '',
+        'def check(names):',
+        '    return Report(names)',
+        '',
+      ].join('\n'),
+    );
+    repo.write('tests/test_report.py', 'from calc.report import check\n\n\ndef test_check():\n    assert check(["b", "_a"]).messages\n');
+    repo.git('add', '-A');
+    const text = await generatedText(repo, python, await sourceOf(repo, 'src/calc/report.py', ['check']), 'tests/test_calc_report.py');
+    expect(text).toContain("assert [type(item).__name__ for item in result.messages] == ['Unused']");
+    expect(text).toContain("assert [vars(item) for item in result.messages] == [{'line': 2, 'args': ('_a',)}]");
+    // Items whose attributes are not plain literals: their types only.
+    expect(text).toContain("assert [type(item).__name__ for item in result.others] == ['Opaque']");
+    expect(text).not.toContain('for item in result.others] == [{');
+    expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_calc_report.py'], repo.root)).toMatch(/^\d+ passed/m);
+  });
+
   it('without contexts, the entry calls whose strings hold the words the function compares with come first, those near the lines to reach counting twice', async () => {
     const splitter = [
       'class Splitter:',
