@@ -17,6 +17,7 @@ import { alternatives, guardLines, hintWindow, hintsNear, kindOf, stripComment, 
 import { tableExpressions, tableKeys, tableProbe } from './tables.js';
 import { progressSearch } from '../../report/messages/generate.js';
 import { MAX_SCANNED, SCAN_COST, entryScan, scannedEntries } from './entry-scan.js';
+import { delegators, onFreshInstance, type Delegator } from './fresh-instances.js';
 import { attributesChangedBy, attributesRead, classState, linesChanging, stateSteps, type ClassState } from './receiver-state.js';
 
 /** One function being searched: its candidates and their results grow round by round. */
@@ -84,8 +85,10 @@ export function usableResult(r: ProbeCandidateResult): boolean {
 export function missedTargets(subject: SearchSubject): number[] {
   const reached = new Set<number>();
   subject.results.forEach((r, i) => {
-    // A value probe's lines (an entry scan runs many calls at once) are no test's.
-    if (usableResult(r) && !subject.candidates[i]?.valueProbe) for (const l of r.lines) reached.add(l);
+    const c = subject.candidates[i];
+    // A value probe's lines (an entry scan runs many calls at once) are no test's, nor those of a
+    // call that changed its module's state (chooseCases drops it; a doctest example's stays).
+    if (usableResult(r) && !c?.valueProbe && !(changedModule(r) && c?.origin !== 'doctest')) for (const l of r.lines) reached.add(l);
   });
   return [...subject.targets].filter((l) => !reached.has(l)).sort((a, b) => a - b);
 }
@@ -169,6 +172,11 @@ export async function runRound(batch: ReadonlyArray<{ subject: SearchSubject; ca
     subject.results.push(...got.slice(0, candidates.length));
   });
   return tried;
+}
+
+/** The call changed its module's state (a global, or an attribute of one). */
+function changedModule(r: ProbeCandidateResult): boolean {
+  return 'changesModule' in r && !!r.changesModule && r.changesModule.length > 0;
 }
 
 function isMemoryError(r: ProbeCandidateResult): boolean {
@@ -277,6 +285,8 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   // lexer's entry calls that run many of its lines do not push its own calls out).
   const pairs = [...crossovers(all.filter((x) => !x.c.entry).slice(0, MAX_PARENT_TRIES)), ...crossovers(all.filter((x) => x.c.entry).slice(0, MAX_PARENT_TRIES))].slice(0, MAX_CROSSOVERS);
   perParent.unshift(pairs, await bisections(subject), attributeLengthVariants(parents, fn, hints, subject.placeholder));
+  // First: the closest calls that changed the module's state, made on an instance of their own.
+  perParent.unshift(freshVariants(subject, all.map((x) => x.c), missed));
   if (fn.className) {
     const onObj = ranked.filter((c) => c.setup.some((l) => /^\s*obj\s*=/.test(l))).slice(0, PARENTS);
     perParent.splice(3, 0, repeatedCalls(subject, onObj, guardText), await stateVariants(subject, onObj, missed, siblings));
@@ -531,6 +541,29 @@ export function replaced(parent: Candidate, site: CallSite, snippet: string, pla
   const child: Candidate = { setup, expr, origin: derivedOrigin(parent), placeholder: holds(expr) || setup.some(holds) };
   if (parent.entry) child.entry = true;
   return child;
+}
+
+const moduleDelegators = new WeakMap<readonly string[], Delegator[]>();
+
+/**
+ * The calls that changed the module's state through a module function passing its arguments to a
+ * default instance, made on an instance of their own (fresh-instances.ts): those that ran a missed
+ * line first (the line is reached, but by no call that can be a test), then the closest.
+ */
+function freshVariants(subject: SearchSubject, ranked: readonly Candidate[], missed: readonly number[]): Candidate[] {
+  let delegating = moduleDelegators.get(subject.lines);
+  if (!delegating) moduleDelegators.set(subject.lines, (delegating = delegators(subject.lines)));
+  if (delegating.length === 0) return [];
+  const out: Candidate[] = [];
+  const resultOf = (c: Candidate) => subject.results[subject.candidates.indexOf(c)];
+  const reachesMissed = (c: Candidate) => (resultOf(c)?.lines.some((l) => missed.includes(l)) ? 1 : 0);
+  for (const c of [...ranked].sort((a, b) => reachesMissed(b) - reachesMissed(a))) {
+    const r = resultOf(c);
+    if (!r || !changedModule(r)) continue;
+    const fresh = onFreshInstance(c, delegating);
+    if (fresh && out.length < PARENTS) out.push({ ...fresh, origin: derivedOrigin(c) });
+  }
+  return out;
 }
 
 /** A candidate's identity: its setup and expression. */

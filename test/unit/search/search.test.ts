@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { directedSearch, type SearchSubject } from '../../../src/generate/search/search.js';
+import { directedSearch, missedTargets, type SearchSubject } from '../../../src/generate/search/search.js';
 import type { Candidate } from '../../../src/generate/infer/candidates.js';
 import type { ProbeCandidateResult } from '../../../src/generate/probe-model.js';
 import { parsePython } from '../../../src/python/structure.js';
@@ -126,5 +126,17 @@ describe('directed search: two changes combined', () => {
       return batch.map((b) => b.candidates.map(() => returned([6, 8, 10])));
     }, { perFunction: 0.5, perRun: 3 });
     expect(rounds[0]).toContain("obj = Splitter(); obj.seen = True; obj.level(1, 'WORK')");
+  });
+});
+
+describe('directed search: what counts as reached', () => {
+  it("a line run only by a call that changed its module's state is still missed (the call cannot be a test), unless a doctest example ran it", async () => {
+    const mod = await parsePython(SPLITTER);
+    const fn = mod.functions.find((f) => f.name === 'level')!;
+    const changed = { ...returned([6, 8, 9]), changesModule: ['jobs'] } as ProbeCandidateResult;
+    const own: Candidate = { setup: ['obj = Splitter()'], expr: "obj.level(1, 'WORK')", origin: 'inferred', placeholder: false };
+    const subject: SearchSubject = { fn, lines: SPLITTER.split('\n'), targets: new Set([9]), candidates: [own], results: [changed], placeholder: 'test_value' };
+    expect(missedTargets(subject)).toEqual([9]);
+    expect(missedTargets({ ...subject, candidates: [{ ...own, origin: 'doctest' }] })).toEqual([]);
   });
 });

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { delegators, onFreshInstance } from '../../../src/generate/search/fresh-instances.js';
+import type { Candidate } from '../../../src/generate/infer/candidates.js';
+
+const MODULE = `class Scheduler:
+    def __init__(self):
+        self.jobs = []
+
+    def every(self, interval=1):
+        return Job(interval, self)
+
+
+class Job:
+    def __init__(self, interval, scheduler=None):
+        self.interval = interval
+        self.scheduler = scheduler
+
+
+class Registry:
+    def __init__(self, name):
+        self.name = name
+
+
+default_scheduler = Scheduler()
+named = Registry("x")
+
+
+def every(interval: int = 1) -> Job:
+    """Schedule a new periodic job with the default scheduler.
+
+    See :meth:\`Scheduler.every\`.
+    """
+    return default_scheduler.every(interval)
+
+
+def run_pending(delay=0):
+    default_scheduler.run_pending(delay=delay)
+
+
+def later(interval=1):
+    return default_scheduler.every(interval * 2)
+
+
+def renamed(interval=1):
+    return default_scheduler.every(interval)
+
+
+def counted(interval=1):
+    job = default_scheduler.every(interval)
+    return job
+
+
+def lookup(name):
+    return named.lookup(name)
+`;
+
+const candidate = (setup: string[], expr: string): Candidate => ({ setup, expr, origin: 'seed', placeholder: false });
+
+describe('fresh instances for a module default one', () => {
+  it('finds the module functions that pass their arguments on to the same method of an instance built with no argument', () => {
+    // Not: arguments changed (later), another method (renamed: every), more than one statement
+    // (counted), an instance built with arguments (lookup).
+    expect(delegators(MODULE.split('\n'))).toEqual([
+      { name: 'every', instance: 'default_scheduler', cls: 'Scheduler' },
+      { name: 'run_pending', instance: 'default_scheduler', cls: 'Scheduler' },
+    ]);
+  });
+
+  it('makes the one use of them on an instance of its own, and leaves calls that share the instance alone', () => {
+    const found = delegators(MODULE.split('\n'));
+    const fresh = onFreshInstance(candidate(['import functools', 'obj = every(5).minutes', 'obj.do(len)'], 'obj.describe()'), found);
+    expect(fresh && [...fresh.setup, fresh.expr]).toEqual(['import functools', 'obj = Scheduler().every(5).minutes', 'obj.do(len)', 'obj.describe()']);
+    expect(onFreshInstance(candidate([], 'default_scheduler.every(2)'), found)?.expr).toBe('Scheduler().every(2)');
+    // Two uses would no longer share one scheduler; a method call on obj is not the module function.
+    expect(onFreshInstance(candidate(['every(1).do(len)'], 'run_pending()'), found)).toBeNull();
+    expect(onFreshInstance(candidate(['obj = Scheduler()'], 'obj.every(3)'), found)).toBeNull();
+  });
+});
