@@ -95,6 +95,15 @@ function load(args) {
   return { main: module.exports.main, save };
 }
 
+// A reader that stops reading early (`smart-test generate --all 2>&1 | head`): what is written
+// after goes nowhere, and the run still finishes as it would, ending its probe processes and
+// removing its temporary folders, instead of dying on the first write at EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 const args = process.argv.slice(2);
 const { main, save } = load(args);
 main(args).then((code) => {

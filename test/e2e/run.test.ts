@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { requirePython } from '../helpers/python.js';
-import { makeRepo, runCli, runPython, type TempRepo } from '../helpers/repo.js';
+import { CLI, cleanEnv, makeRepo, runCli, runPython, type TempRepo } from '../helpers/repo.js';
 
 const SHAPES = `"""Shapes and prices."""
 from dataclasses import dataclass
@@ -113,6 +115,25 @@ describe('smart-test run: generates tests for the selected functions', () => {
     expect(second.code, second.stderr).toBe(0);
     expect((JSON.parse(second.stdout) as RunJson).written).toEqual([]);
     expect(readFileSync(path.join(repo.root, 'tests/test_shapes.py'), 'utf8')).toBe(text);
+  });
+
+  it('finishes its run (tests written, probe folders removed) when the reader of its output stops reading', async () => {
+    const python = requirePython();
+    setUp(repo, python);
+    const temp = mkdtempSync(path.join(tmpdir(), 'smart-test-epipe-'));
+    try {
+      // `smart-test run 2>&1 | head -0`: both pipes closed before anything is written; the
+      // candidates' debug lines are written while the probe's folders exist.
+      const child = spawn(process.execPath, [CLI, 'run'], { cwd: repo.root, env: cleanEnv({ TMPDIR: temp, SMART_TEST_CANDIDATES_DEBUG: '1' }), stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.destroy();
+      child.stderr.destroy();
+      const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      expect(code).toBe(1);
+      expect(readFileSync(path.join(repo.root, 'tests/test_shapes.py'), 'utf8')).toContain('# smart-test: target=area ');
+      expect(readdirSync(temp)).toEqual([]);
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
   });
 
   it('never overwrites a test a person edited; regenerates unedited ones when their target changes', () => {
