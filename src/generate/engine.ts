@@ -29,6 +29,7 @@ import { FIRST_RUN, confirmed, verifyStability, weakened } from './stability.js'
 import { bindContainerArguments } from './watch-args.js';
 import { addDistinct, chooseAimed, unreachedTargets } from './aim.js';
 import { CALL_COST, ROUND_COST, candidateKey, directedSearch, type SearchSubject } from './search/search.js';
+import { delegators, type Delegator } from './search/fresh-instances.js';
 import { REFINE_ROUNDS, boundaryChoice, boundaryRound, boundarySignature, refineBoundaries, type BoundaryGroup } from './search/boundary.js';
 import { statementLines } from '../python/statements.js';
 import { readTestFile, testFileFor } from './test-file.js';
@@ -657,12 +658,16 @@ async function search(jobs: Job[], observed: Map<Job, Observed>, options: Genera
   const subjects = new Map<SearchSubject, Job>();
   // One array of lines per module: the search caches what it reads of a module by that array.
   const linesOf = new Map<GenerationSource, string[]>();
+  // A module's delegating functions, read when a search first needs them.
+  const delegatorsOf = new Map<GenerationSource, Promise<Delegator[]>>();
+  const delegatorsFor = (source: GenerationSource) => () => delegatorsOf.get(source) ?? delegatorsOf.set(source, delegators(source.text, source.module).catch(() => [])).get(source)!;
   for (const job of jobs) {
     const seen = observed.get(job);
     if (!seen || !('results' in seen) || seen.stopped) continue;
     const subject: SearchSubject = { fn: job.via, lines: linesOf.get(job.source) ?? linesOf.set(job.source, job.source.text.split(/\r?\n/)).get(job.source)!, targets: job.targets, candidates: job.candidates, results: seen.results, placeholder: options.config.placeholder };
     if (job.methodCalls) subject.methodCalls = job.methodCalls;
     if (job.entryPool) subject.entryPool = job.entryPool;
+    subject.delegators = delegatorsFor(job.source);
     subjects.set(subject, job);
   }
   if (subjects.size === 0) return;

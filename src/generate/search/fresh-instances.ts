@@ -6,7 +6,10 @@
  * (a job added to the default scheduler) changes the module's state, and cannot become a test;
  * the same call on an instance of its own (`Scheduler().every(5)`) can, and runs the same code.
  */
+import type { Node } from 'web-tree-sitter';
 import type { Candidate } from '../infer/candidates.js';
+import type { ParsedModule, PyFunction } from '../../python/model.js';
+import { withPythonTree } from '../../python/parser.js';
 
 /** A module function that passes its arguments on to the same method of a module-level instance. */
 export interface Delegator {
@@ -18,29 +21,35 @@ export interface Delegator {
   cls: string;
 }
 
-/** The module's delegating functions, read from its source lines (top-level statements only). */
-export function delegators(lines: readonly string[]): Delegator[] {
-  const classes = new Set(lines.map((l) => /^class\s+([A-Za-z_]\w*)\b/.exec(l)?.[1]).filter((c): c is string => !!c));
-  const instances = new Map<string, string>();
-  for (const line of lines) {
-    const m = /^([A-Za-z_]\w*)\s*(?::[^=]+)?=\s*([A-Za-z_]\w*)\(\s*\)\s*(?:#.*)?$/.exec(line);
-    if (m && classes.has(m[2]!)) instances.set(m[1]!, m[2]!);
-  }
-  const out: Delegator[] = [];
-  if (instances.size === 0) return out;
-  for (let i = 0; i < lines.length; i++) {
-    const def = /^def\s+([A-Za-z_]\w*)\s*\((.*)\)\s*(?:->[^:]*)?:\s*$/.exec(lines[i]!);
-    if (!def) continue;
-    const params = parameterNames(def[2]!);
-    if (params === null) continue;
-    const body = bodyStatements(lines, i + 1);
-    if (body.length !== 1) continue;
-    const call = /^(?:return\s+)?([A-Za-z_]\w*)\.([A-Za-z_]\w*)\((.*)\)$/.exec(body[0]!);
-    if (!call || call[2] !== def[1] || !instances.has(call[1]!)) continue;
-    if (!passesThrough(call[3]!, params)) continue;
-    out.push({ name: def[1]!, instance: call[1]!, cls: instances.get(call[1]!)! });
-  }
-  return out;
+/** The module's delegating functions: its top-level statements, read from its syntax tree. */
+export async function delegators(source: string, module: Pick<ParsedModule, 'functions' | 'classes'>): Promise<Delegator[]> {
+  const classes = new Set(module.classes.filter((c) => c.parentQualname === null).map((c) => c.name));
+  const functions = module.functions.filter((f) => f.kind === 'function' && f.parentQualname === null && !f.isAsync);
+  if (classes.size === 0 || functions.length === 0) return [];
+  return withPythonTree(source, (tree) => {
+    const instances = new Map<string, string>();
+    const defs = new Map<number, Node>();
+    for (const stmt of tree.rootNode.namedChildren) {
+      if (stmt?.type === 'function_definition') defs.set(stmt.startPosition.row + 1, stmt);
+      const assignment = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : null;
+      if (assignment?.type !== 'assignment') continue;
+      const left = assignment.childForFieldName('left');
+      const right = assignment.childForFieldName('right');
+      const cls = right?.type === 'call' ? right.childForFieldName('function') : null;
+      if (left?.type === 'identifier' && cls?.type === 'identifier' && classes.has(cls.text) && right!.childForFieldName('arguments')?.namedChildCount === 0) instances.set(left.text, cls.text);
+    }
+    const out: Delegator[] = [];
+    if (instances.size === 0) return out;
+    for (const fn of functions) {
+      const call = soleCall(defs.get(fn.defLine));
+      const method = call?.childForFieldName('function');
+      const object = method?.type === 'attribute' ? method.childForFieldName('object') : null;
+      if (!call || !object || object.type !== 'identifier' || !instances.has(object.text) || method!.childForFieldName('attribute')?.text !== fn.name) continue;
+      if (!passesThrough(call.childForFieldName('arguments'), fn)) continue;
+      out.push({ name: fn.name, instance: object.text, cls: instances.get(object.text)! });
+    }
+    return out;
+  });
 }
 
 /**
@@ -59,63 +68,26 @@ export function onFreshInstance(parent: Candidate, delegating: readonly Delegato
   return { ...parent, setup: parent.setup.map(rewrite), expr: rewrite(parent.expr) };
 }
 
-/** `interval: int = 1, *args, **kw` -> ['interval', '*args', '**kw']; null for a signature not read. */
-function parameterNames(text: string): string[] | null {
-  if (/[([{]/.test(text)) return null;
-  const out: string[] = [];
-  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
-    const m = /^(\*{0,2})([A-Za-z_]\w*)/.exec(part);
-    if (!m || part === '*' || part === '/') return null;
-    out.push(`${m[1]}${m[2]}`);
-  }
-  return out;
+/** The one call a function's body makes (`return x.m(...)` or `x.m(...)`), its docstring aside; null for any other body. */
+function soleCall(def: Node | undefined): Node | null {
+  const statements = (def?.childForFieldName('body')?.namedChildren ?? []).filter((n): n is Node => n !== null && n.type !== 'comment');
+  const first = statements[0];
+  const code = first?.type === 'expression_statement' && first.namedChildren[0]?.type === 'string' ? statements.slice(1) : statements;
+  if (code.length !== 1) return null;
+  const stmt = code[0]!;
+  const value = stmt.type === 'return_statement' || stmt.type === 'expression_statement' ? stmt.namedChildren[0] : null;
+  return value?.type === 'call' ? value : null;
 }
 
-/** The arguments are the parameters, in order (`a, b=b, *args, **kw`). */
-function passesThrough(args: string, params: readonly string[]): boolean {
-  const given = args.split(',').map((a) => a.trim()).filter((a) => a !== '');
-  if (given.length !== params.length) return false;
-  return given.every((a, i) => {
-    const p = params[i]!;
-    const bare = p.replace(/^\*+/, '');
-    return a === p || a === `${bare}=${bare}`;
+/** The call's arguments are the function's parameters, in order (`a, b=b, *args, **kw`). */
+function passesThrough(args: Node | null, fn: PyFunction): boolean {
+  const given = (args?.namedChildren ?? []).filter((n): n is Node => n !== null && n.type !== 'comment');
+  if (args?.type !== 'argument_list' || given.length !== fn.parameters.length) return false;
+  return fn.parameters.every((p, i) => {
+    const arg = given[i]!;
+    if (p.kind === 'var_positional') return arg.type === 'list_splat' && arg.namedChildren[0]?.text === p.name;
+    if (p.kind === 'var_keyword') return arg.type === 'dictionary_splat' && arg.namedChildren[0]?.text === p.name;
+    if (arg.type === 'identifier') return arg.text === p.name && p.kind !== 'keyword_only';
+    return arg.type === 'keyword_argument' && arg.childForFieldName('name')?.text === p.name && arg.childForFieldName('value')?.text === p.name;
   });
-}
-
-/** The statements of the body starting at `from` (0-based), its docstring left out, each joined onto one line. */
-function bodyStatements(lines: readonly string[], from: number): string[] {
-  const out: string[] = [];
-  let i = from;
-  const indented = (l: string) => /^\s+\S/.test(l);
-  const skipBlank = () => {
-    while (i < lines.length && lines[i]!.trim() === '') i++;
-  };
-  skipBlank();
-  const first = lines[i]?.trim() ?? '';
-  const quote = /^[rRuU]?("""|''')/.exec(first)?.[1];
-  if (quote) {
-    const rest = first.replace(/^[rRuU]?("""|''')/, '');
-    if (!rest.includes(quote)) {
-      i++;
-      while (i < lines.length && !lines[i]!.includes(quote)) i++;
-    }
-    i++;
-  }
-  for (skipBlank(); i < lines.length && indented(lines[i]!); skipBlank()) {
-    let statement = lines[i]!.trim();
-    // A statement over several lines (open brackets), joined.
-    while (depth(statement) > 0 && i + 1 < lines.length) statement += ` ${lines[++i]!.trim()}`;
-    if (!statement.startsWith('#')) out.push(statement.replace(/\s*#.*$/, '').replace(/\(\s+/g, '(').replace(/\s+\)/g, ')'));
-    i++;
-  }
-  return out;
-}
-
-function depth(text: string): number {
-  let d = 0;
-  for (const ch of text.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, '')) {
-    if ('([{'.includes(ch)) d++;
-    else if (')]}'.includes(ch)) d--;
-  }
-  return d;
 }

@@ -17,7 +17,7 @@ import { alternatives, guardLines, hintWindow, hintsNear, kindOf, stripComment, 
 import { tableExpressions, tableKeys, tableProbe } from './tables.js';
 import { progressSearch } from '../../report/messages/generate.js';
 import { MAX_SCANNED, SCAN_COST, entryScan, scannedEntries } from './entry-scan.js';
-import { delegators, onFreshInstance, type Delegator } from './fresh-instances.js';
+import { onFreshInstance, type Delegator } from './fresh-instances.js';
 import { attributesChangedBy, attributesRead, classState, linesChanging, stateSteps, type ClassState } from './receiver-state.js';
 
 /** One function being searched: its candidates and their results grow round by round. */
@@ -36,6 +36,8 @@ export interface SearchSubject {
   methodCalls?: (method: string) => Candidate[];
   /** The tests' other calls of its entry points (seeds.ts), for the entry scan (entry-scan.ts). */
   entryPool?: Candidate[];
+  /** Its module's functions that pass their arguments to a default instance (fresh-instances.ts), read once per module. */
+  delegators?: () => Promise<Delegator[]>;
 }
 
 export interface SearchBudget {
@@ -290,7 +292,7 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
     perParent.splice(3, 0, repeatedCalls(subject, onObj, guardText), await stateVariants(subject, onObj, missed, siblings));
   }
   // Before all: the calls that changed the module's state, made on an instance of their own.
-  perParent.unshift(freshVariants(subject, all.map((x) => x.c), missed));
+  perParent.unshift(await freshVariants(subject, all.map((x) => x.c), missed));
   // The entry points' calls the scan found to run the function (not yet tried: `scanned`); the
   // scan itself (once), for a function none of whose own calls ran some of it to the end.
   const ownRan = subject.results.some((r, i) => usableResult(r) && r.lines.length > 0 && !subject.candidates[i]?.entry);
@@ -543,23 +545,24 @@ export function replaced(parent: Candidate, site: CallSite, snippet: string, pla
   return child;
 }
 
-const moduleDelegators = new WeakMap<readonly string[], Delegator[]>();
-
 /**
  * The calls that changed the module's state through a module function passing its arguments to a
  * default instance, made on an instance of their own (fresh-instances.ts): those that ran a missed
  * line first (the line is reached, but by no call that can be a test), then the closest.
  */
-function freshVariants(subject: SearchSubject, ranked: readonly Candidate[], missed: readonly number[]): Candidate[] {
-  let delegating = moduleDelegators.get(subject.lines);
-  if (!delegating) moduleDelegators.set(subject.lines, (delegating = delegators(subject.lines)));
+async function freshVariants(subject: SearchSubject, ranked: readonly Candidate[], missed: readonly number[]): Promise<Candidate[]> {
+  const resultOf = (c: Candidate) => subject.results[subject.candidates.indexOf(c)];
+  const changing = ranked.filter((c) => {
+    const r = resultOf(c);
+    return r !== undefined && changedModule(r);
+  });
+  // The module's source is read only when some call changed its state.
+  if (!subject.delegators || changing.length === 0) return [];
+  const delegating = await subject.delegators();
   if (delegating.length === 0) return [];
   const out: Candidate[] = [];
-  const resultOf = (c: Candidate) => subject.results[subject.candidates.indexOf(c)];
   const reachesMissed = (c: Candidate) => (resultOf(c)?.lines.some((l) => missed.includes(l)) ? 1 : 0);
-  for (const c of [...ranked].sort((a, b) => reachesMissed(b) - reachesMissed(a))) {
-    const r = resultOf(c);
-    if (!r || !changedModule(r)) continue;
+  for (const c of changing.sort((a, b) => reachesMissed(b) - reachesMissed(a))) {
     const fresh = onFreshInstance(c, delegating);
     if (fresh && out.length < PARENTS) out.push({ ...fresh, origin: derivedOrigin(c) });
   }

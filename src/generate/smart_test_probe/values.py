@@ -106,11 +106,19 @@ def _receiver_state(ns):
     attrs = getattr(ns.get("obj"), "__dict__", None)
     if type(attrs) is not dict:
         return None
-    attrs = dict(attrs)
-    if not _is_literal_type(attrs):
+    return _literal_repr(dict(attrs))
+
+
+def _literal_repr(value):
+    """repr of a value made of plain literals (see _is_literal), in at most STATE_LIMIT
+    characters; None otherwise."""
+    if not _is_literal_type(value):
         return None
-    text = repr(attrs)
-    return text if len(text) <= STATE_LIMIT and _is_literal(attrs, text) else None
+    try:
+        text = repr(value)
+    except Exception:
+        return None
+    return text if len(text) <= STATE_LIMIT and _is_literal(value, text) else None
 
 
 def _shown_value(value, limit, one_line):
@@ -184,13 +192,8 @@ def _item_states(value):
         if type(attrs) is not dict:
             return None
         states.append(dict(attrs))
-    if not any(states) or not _is_literal_type(states):
-        return None
-    try:
-        text = repr(states)
-    except Exception:
-        return None
-    return (text, True) if len(text) <= STATE_LIMIT and _is_literal(states, text) and not _has_float(states) else None
+    text = _literal_repr(states) if any(states) else None
+    return (text, True) if text is not None and not _has_float(states) else None
 
 
 def _changed_attributes(before, after):

@@ -36,7 +36,6 @@ async function sourceOf(repo: TempRepo, qualnames: string[]): Promise<Generation
 describe('the probe session started early', () => {
   let repo: TempRepo;
   let temp: string;
-  let savedTmp: string | undefined;
   beforeEach(() => {
     repo = makeRepo();
     repo.write('pytest.ini', '[pytest]\npythonpath = src\ntestpaths = tests\n');
@@ -45,17 +44,15 @@ describe('the probe session started early', () => {
     repo.write('tests/test_area.py', 'from calc.shapes import area\n\n\ndef test_area():\n    assert area(2, 3) == 6\n');
     repo.git('add', '-A');
     // The probe's folders go under TMPDIR: a fresh one shows what a run leaves behind.
-    savedTmp = process.env.TMPDIR;
     temp = mkdtempSync(path.join(tmpdir(), 'smart-test-early-'));
   });
   afterEach(() => {
-    if (savedTmp === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = savedTmp;
     rmSync(temp, { recursive: true, force: true });
     repo.cleanup();
   });
 
   const generate = async (python: string, qualnames: string[]) => {
+    const savedTmp = process.env.TMPDIR;
     process.env.TMPDIR = temp;
     try {
       return await generateTests([await sourceOf(repo, qualnames)], { repoRoot: repo.root, config: { ...defaultConfig(), python, sourceRoots: ['src'] }, execute: true, env: cleanEnv() });

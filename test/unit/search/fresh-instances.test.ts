@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { delegators, onFreshInstance } from '../../../src/generate/search/fresh-instances.js';
 import type { Candidate } from '../../../src/generate/infer/candidates.js';
+import { parsePython } from '../../../src/python/structure.js';
 
 const MODULE = `class Scheduler:
     def __init__(self):
@@ -57,22 +58,24 @@ def lookup(name):
 const candidate = (setup: string[], expr: string): Candidate => ({ setup, expr, origin: 'seed', placeholder: false });
 
 describe('fresh instances for a module default one', () => {
-  it('finds the module functions that pass their arguments on to the same method of an instance built with no argument', () => {
+  const found = async () => delegators(MODULE, await parsePython(MODULE));
+
+  it('finds the module functions that pass their arguments on to the same method of an instance built with no argument', async () => {
     // Not: arguments changed (later), another method (renamed: every), more than one statement
     // (counted), an instance built with arguments (lookup).
-    expect(delegators(MODULE.split('\n'))).toEqual([
+    expect(await found()).toEqual([
       { name: 'every', instance: 'default_scheduler', cls: 'Scheduler' },
       { name: 'run_pending', instance: 'default_scheduler', cls: 'Scheduler' },
     ]);
   });
 
-  it('makes the one use of them on an instance of its own, and leaves calls that share the instance alone', () => {
-    const found = delegators(MODULE.split('\n'));
-    const fresh = onFreshInstance(candidate(['import functools', 'obj = every(5).minutes', 'obj.do(len)'], 'obj.describe()'), found);
+  it('makes the one use of them on an instance of its own, and leaves calls that share the instance alone', async () => {
+    const delegating = await found();
+    const fresh = onFreshInstance(candidate(['import functools', 'obj = every(5).minutes', 'obj.do(len)'], 'obj.describe()'), delegating);
     expect(fresh && [...fresh.setup, fresh.expr]).toEqual(['import functools', 'obj = Scheduler().every(5).minutes', 'obj.do(len)', 'obj.describe()']);
-    expect(onFreshInstance(candidate([], 'default_scheduler.every(2)'), found)?.expr).toBe('Scheduler().every(2)');
+    expect(onFreshInstance(candidate([], 'default_scheduler.every(2)'), delegating)?.expr).toBe('Scheduler().every(2)');
     // Two uses would no longer share one scheduler; a method call on obj is not the module function.
-    expect(onFreshInstance(candidate(['every(1).do(len)'], 'run_pending()'), found)).toBeNull();
-    expect(onFreshInstance(candidate(['obj = Scheduler()'], 'obj.every(3)'), found)).toBeNull();
+    expect(onFreshInstance(candidate(['every(1).do(len)'], 'run_pending()'), delegating)).toBeNull();
+    expect(onFreshInstance(candidate(['obj = Scheduler()'], 'obj.every(3)'), delegating)).toBeNull();
   });
 });
