@@ -211,15 +211,10 @@ function collect(child: ChildProcess, python: string, timeoutMs: number, totalMs
       if (!done) killOrphans(events);
       if (events[0]?.event !== 'start') {
         // It never started running the request: a bad request, a broken interpreter.
-        if (code !== 0) {
-          const status = signal ? `was killed by ${signal}` : `exited with status ${code}`;
-          const error = new ProbeError(withStderr(`The execution probe (${python}) ${status}`, stderr), stderr);
-          error.silent = out === '' && stderr === '';
-          finish(error);
-          return;
-        }
+        const status = signal ? `was killed by ${signal}` : `exited with status ${code}`;
         const shown = out.trim() === '' ? 'nothing' : JSON.stringify(out.slice(0, 200));
-        const error = new ProbeError(withStderr(`The execution probe (${python}) printed ${shown} instead of a JSON response`, stderr), stderr);
+        const what = code !== 0 ? status : `printed ${shown} instead of a JSON response`;
+        const error = new ProbeError(withStderr(`The execution probe (${python}) ${what}`, stderr), stderr);
         error.silent = out === '' && stderr === '';
         finish(error);
         return;
