@@ -9,6 +9,11 @@
 export interface Ref {
   module: string;
   path: string;
+  /**
+   * A function the test defined itself and passes by name (test-definitions.ts): `path` is its
+   * name, `source` its definition, copied into the candidate's setup. `module` is ''.
+   */
+  source?: string;
 }
 
 export type Snippet = ReadonlyArray<string | Ref>;
@@ -50,6 +55,13 @@ export function renderSnippet(snippet: Snippet, module: string, defined: Readonl
   for (const part of snippet) {
     if (typeof part === 'string') {
       out += part;
+      continue;
+    }
+    if (part.source !== undefined) {
+      // Defined in the candidate's setup: a name of the module under test would be shadowed.
+      if (defined.has(part.path)) return null;
+      imports.add(part.source);
+      out += part.path;
       continue;
     }
     const local = localName(part, module, defined);

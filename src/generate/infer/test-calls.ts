@@ -14,6 +14,7 @@ import type { Node, TreeCursor } from 'web-tree-sitter';
 import { findBlocks } from '../managed.js';
 import { moduleNameFor } from '../module-name.js';
 import { oneLineString, type Ref, type Snippet } from './snippet.js';
+import { standaloneDef, standaloneLambda } from './test-definitions.js';
 
 /** An instance a test builds and then uses: `s = Stats([1, 2])`, `s.add(3)`. */
 export interface Receiver {
@@ -48,6 +49,8 @@ export interface TestCall {
 }
 
 const CONSUMERS = new Set(['list', 'tuple', 'set', 'sorted', 'dict', 'next', 'sum', 'len']);
+/** Builtins that call one special method of their argument: `repr(job)` is `job.__repr__()`. */
+const DUNDER_OF = new Map([['repr', '__repr__'], ['str', '__str__']]);
 
 /** A test file's readable calls. */
 export interface TestFileCalls {
@@ -613,7 +616,15 @@ function readFunction(nodes: FunctionNodes, scope: Scope, file: string, test: st
     for (const a of [...list].reverse()) next = { node: a.childForFieldName('right')!, at: a.endIndex, ...(next ? { next } : {}) };
     scope.locals.set(name, next!);
   }
-  for (const [name, n] of nodes.counts) if (n > 1 && !straight.has(name) && !sequence.has(name)) scope.values.set(name, null);
+  // A function the test defines for the code to call (`def job_fun(): pass`), bound only by its `def`.
+  const defined = new Set<string>();
+  for (const stmt of nodes.statements) {
+    const def = stmt.type === 'function_definition' ? standaloneDef(stmt) : null;
+    if (!def || nodes.counts.get(def.name) !== 2 || scope.values.has(def.name)) continue;
+    scope.values.set(def.name, [{ module: '', path: def.name, source: def.source }]);
+    defined.add(def.name);
+  }
+  for (const [name, n] of nodes.counts) if (n > 1 && !straight.has(name) && !sequence.has(name) && !defined.has(name)) scope.values.set(name, null);
   // A name the snippet could start from: imported (not the test framework), a local, a readable parameter.
   const readable = (text: string) => {
     const root = /^[A-Za-z_]\w*/.exec(text)?.[0];
@@ -639,6 +650,15 @@ function readFunction(nodes: FunctionNodes, scope: Scope, file: string, test: st
         const call = substitute(t, binding);
         if (call) out.push({ ...call, ...where, ...(call.expectsRaise || where.expectsRaise ? { expectsRaise: true } : {}) });
       }
+      continue;
+    }
+    // `repr(every().minute.do(job_fun))`: a call of the instance's `__repr__`.
+    const dunder = fn.type === 'identifier' && !scope.locals.has(fnText) && !scope.values.has(fnText) ? DUNDER_OF.get(fnText) : undefined;
+    if (dunder) {
+      const args = node.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') ?? [];
+      const receiver = args.length === 1 && args[0]!.type !== 'keyword_argument' ? receiverOf(args[0]!, scope, nodes.statements, at) : null;
+      const { expectsRaise, ...where } = sitePlace ?? placeOf(node, file, test);
+      if (receiver) out.push({ ...where, callee: null, receiver, member: dunder, args: [], ...(expectsRaise ? { expectsRaise } : {}) });
       continue;
     }
     if (!readable(fnText)) continue;
@@ -1134,6 +1154,10 @@ function resolveNode(node: Node, scope: Scope, at: number): Snippet | null {
     }
     case 'identifier':
       return resolveName(node.text, scope, at);
+    case 'lambda': {
+      const text = standaloneLambda(node);
+      return text === null ? null : [text];
+    }
     case 'attribute': {
       const ref = refOf(node, scope);
       if (ref) return [ref];

@@ -241,6 +241,46 @@ describe('test-calls: calls the tests make, with readable arguments', () => {
     expect([call.args, call.receiverOnly, render(call.receiver!.build, 'pkg.stats', ['every'])]).toEqual([null, true, 'every(10).minutes.at(":30")']);
   });
 
+  it('reads the lambdas and small functions a test writes for the code to call, when they stand alone; `repr(x)` as a call of `x.__repr__`', async () => {
+    const text = [
+      'from pkg.stats import every, apply',
+      '',
+      'class TestJobs:',
+      '    def test_repr(self):',
+      '        def job_fun(arg, *rest, scale=2):',
+      '            total = arg * scale',
+      '            return [total for _ in rest]',
+      '',
+      '        s = repr(every().minute.do(job_fun, "foo", bar=23))',
+      '        apply(lambda x: x + 1, [1])',
+      '',
+      '    def test_not_standalone(self):',
+      '        offset = 3',
+      '        def shifted(x):',
+      '            return x + offset',
+      '        apply(shifted, [1])',
+      '        apply(lambda x: x + offset, [1])',
+      '        def printed(x):',
+      '            import os',
+      '            return os.getcwd()',
+      '        apply(printed, [1])',
+      '        def twice(x):',
+      '            return x',
+      '        twice = 4',
+      '        apply(twice, [1])',
+    ].join('\n');
+    const found = await calls('tests/test_stats.py', text);
+    const repr = found.find((c) => c.member === '__repr__')!;
+    const imports = new Set<string>();
+    expect([renderSnippet(repr.receiver!.build, 'pkg.stats', new Set(['every']), imports), render(repr.args)]).toEqual(['every().minute.do(job_fun, "foo", bar=23)', '']);
+    // The definition goes into the setup, dedented to the test's own level.
+    expect([...imports]).toEqual(['def job_fun(arg, *rest, scale=2):\n    total = arg * scale\n    return [total for _ in rest]']);
+    const applied = found.filter((c) => c.callee?.path === 'apply');
+    expect(applied.map((c) => [c.test, render(c.args)])).toEqual([['TestJobs.test_repr', 'lambda x: x + 1, [1]']]);
+    // A name of the module under test is never shadowed by a definition copied from a test.
+    expect(renderSnippet(repr.receiver!.build, 'pkg.stats', new Set(['every', 'job_fun']), new Set())).toBeNull();
+  });
+
   it('writes multi-line strings on one line, and leaves tests in smart-test\'s managed blocks out', async () => {
     expect(oneLineString('"""a\nb\'c"""')).toBe("'a\\nb\\'c'");
     expect(oneLineString("r'''x\\d\n'''")).toBe("'x\\\\d\\n'");
