@@ -125,6 +125,11 @@ export const ProbeReturnSchema = z.object({
   /** An object returned (not a literal) whose attributes are all plain literals: repr of `vars(result)` (at most 1,000 characters). */
   resultState: z.optional(z.string()),
   /**
+   * Set by the stability check, never by the probe: a string result that differed between runs
+   * (a time in it), the start every run gave (a Python string literal; see stable-prefix.ts).
+   */
+  stablePrefix: z.optional(z.string()),
+  /**
    * A method call on `obj` whose attributes are not all plain literals (no receiverState): the
    * attributes it added or changed, as [name, repr, literal] (reprs of at most 200 characters
    * without an address; literal: the repr reads back as the value, no floats), public ones first,
@@ -164,7 +169,13 @@ const exceptionFields = {
 };
 
 /** The call ran the target and the target raised (propagated) an exception; SystemExit included. */
-export const ProbeRaiseSchema = z.object({ ...common, outcome: z.literal('raise'), ...exceptionFields });
+export const ProbeRaiseSchema = z.object({
+  ...common,
+  outcome: z.literal('raise'),
+  ...exceptionFields,
+  /** Set by the stability check, never by the probe: a message that differed between runs, the start every run gave (see stable-prefix.ts). */
+  messagePrefix: z.optional(z.string()),
+});
 
 /**
  * The candidate is broken rather than the target: it failed to compile, setup raised, the

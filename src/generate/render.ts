@@ -57,7 +57,9 @@ export function renderTest(test: TestCase, opts: RenderOptions): string[] {
     const excName = outcome.outcome === 'raise' ? exceptionName(outcome.excType, opts.module, imports, extraImports) : outcome.excType;
     const exact = outcome.outcome === 'raise' && outcome.deterministic && !candidate.placeholder && !test.pathDependent;
     // (`<str() failed>`: the probe's stand-in for a message str() could not give.)
-    const match = exact && outcome.excMessage !== '<str() failed>' ? matchPattern(outcome.excMessage, outcome.hasNotes ?? false) : null;
+    // A message that differed between runs: the start every run gave (stable-prefix.ts).
+    const start = outcome.outcome === 'raise' && !exact && outcome.messagePrefix && !candidate.placeholder && !test.pathDependent ? pyStr(`^${escapeRegex(outcome.messagePrefix)}`) : null;
+    const match = exact && outcome.excMessage !== '<str() failed>' ? matchPattern(outcome.excMessage, outcome.hasNotes ?? false) : start;
     // The data the exception carries beyond its message (`err.ctx`), as every run saw it.
     const carried = exact ? (outcome.excAttrs ?? []).filter(([name, text]) => !name.startsWith('_') && !outcome.excMessage.includes(text)) : [];
     body.push(`with pytest.raises(${excName}${match ? `, match=${match}` : ''})${carried.length > 0 ? ' as excinfo' : ''}:`);
@@ -100,7 +102,12 @@ function assertion(test: TestCase, opts: RenderOptions, imports: Set<string>): s
     return `assert type(result).__qualname__ == ${pyStr(qualname)}`;
   };
   // A result computed from the placeholder is not asserted, nor one that holds the run's tmp_path: only its type.
-  if (candidate.placeholder || !outcome.deterministic || outcome.mentionsTmpPath || test.pathDependent) return [outcome.isNone ? 'assert result is None' : typeCheck()];
+  if (candidate.placeholder || !outcome.deterministic || outcome.mentionsTmpPath || test.pathDependent) {
+    if (outcome.isNone) return ['assert result is None'];
+    // A string that differed between runs: the start every run gave (stable-prefix.ts).
+    const start = outcome.stablePrefix && !candidate.placeholder && !outcome.mentionsTmpPath && !test.pathDependent ? [`assert result.startswith(${outcome.stablePrefix})`] : [];
+    return [typeCheck(), ...start];
+  }
   if (outcome.isNone) return ['assert result is None'];
   if (outcome.isBool) return [`assert result is ${outcome.repr}`];
   if (outcome.literal && !outcome.reprTruncated && outcome.repr.length <= 2000) {
@@ -157,12 +164,16 @@ function exceptionName(type: { module: string; qualname: string }, module: strin
  * characters, anchored at the start (a message whose first line is blank gets none). Regex-escaped.
  */
 function matchPattern(message: string, hasNotes: boolean): string | null {
-  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escape = escapeRegex;
   // Notes follow the message in what pytest 8 searches: the end is not anchored then.
   if (message.trim() !== '' && !/[\r\n]/.test(message) && message.length <= MATCH_WHOLE) return pyStr(`^${escape(message)}${hasNotes ? '' : '$'}`);
   const first = message.split('\n')[0]!.replace(/\r$/, '').slice(0, 80);
   if (first.trim() === '') return null;
   return pyStr(`^${escape(first)}`);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Longest message asserted whole by `match=` (see matchPattern). */

@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ProbeCandidateResult, ProbeRaise, ProbeReturn, ProbeTarget } from './probe-model.js';
 import { checkWithPython } from './python-check.js';
+import { sharedReprStart, sharedStart } from './stable-prefix.js';
 import type { TestCase } from './render.js';
 
 /**
@@ -89,7 +90,27 @@ export async function verifyStability(items: StabilityItem[], opts: StabilityOpt
       verdicts[i]![k] = worse(verdicts[i]![k]!, answers.equal[n] ? 'keep' : 'weaken');
     });
   }
+  items.forEach((item, i) => item.cases.forEach((test, k) => {
+    if (verdicts[i]![k] === 'weaken') keepSharedStart(test.outcome as Observed, runs.map(({ results, root }) => ({ again: results[i]?.[k], root })), opts.firstRoots);
+  }));
   return verdicts;
+}
+
+/**
+ * A weakened string result or message: the start every run gave, set on the outcome in place
+ * (stable-prefix.ts), when every run returned a whole string (raised the same type).
+ */
+function keepSharedStart(first: Observed, runs: ReadonlyArray<{ again: ProbeCandidateResult | undefined; root: string }>, firstRoots: readonly string[]): void {
+  if (first.outcome === 'return') {
+    const text = (r: ProbeReturn) => (r.type.module === 'builtins' && r.type.qualname === 'str' && r.literal && !r.reprTruncated ? r.repr : null);
+    const reprs = [text(first) === null ? null : maskAll(first.repr, firstRoots), ...runs.map(({ again, root }) => (again?.outcome === 'return' && text(again) !== null ? mask(again.repr, root) : null))];
+    const start = reprs.every((r): r is string => r !== null) ? sharedReprStart(reprs) : null;
+    if (start !== null) first.stablePrefix = start;
+  } else {
+    const messages = [maskAll(first.excMessage, firstRoots), ...runs.map(({ again, root }) => (again?.outcome === 'raise' ? mask(again.excMessage, root) : null))];
+    const start = messages.every((m): m is string => m !== null) ? sharedStart(messages.map((m) => m.split('\n')[0]!)) : null;
+    if (start !== null) first.messagePrefix = start;
+  }
 }
 
 /**

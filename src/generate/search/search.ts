@@ -104,13 +104,24 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
   for (let round = 0; round < MAX_ROUNDS; round++) {
     if ((Date.now() - started) / 1000 > budget.perRun * 1.5) break;
     const observed = observedValues(subjects);
-    const batch: Array<{ subject: SearchSubject; candidates: Candidate[] }> = [];
+    const batch: Array<{ subject: SearchSubject; candidates: Candidate[]; freshOnly?: true }> = [];
     for (const subject of subjects) {
       // A function one of whose calls ran out of time or memory, or ended its process, gets no more
       // calls; an entry point's call that ran past its tighter limit stopped only the entry points after it.
       if (subject.results.some((r, i) => (r.outcome === 'timeout' && !subject.candidates[i]?.entry) || r.outcome === 'crash' || (r.outcome === 'skipped' && !subject.candidates[i]?.entry) || isMemoryError(r))) continue;
       const missed = missedTargets(subject);
-      if (missed.length === 0) continue;
+      if (missed.length === 0) {
+        // Every target line is reached; the calls that changed the module's state (the tests'
+        // `every().minute.do(job_fun)`) still take other paths: once, on instances of their own.
+        const again = round === 0 ? await freshOnly(subject, Math.min(budget.perFunction, budget.perRun - runSpent)) : [];
+        if (again.length > 0) {
+          const used = again.length * callCost(subject);
+          spent.set(subject, (spent.get(subject) ?? 0) + used);
+          runSpent += used;
+          batch.push({ subject, candidates: again, freshOnly: true });
+        }
+        continue;
+      }
       const cost = callCost(subject);
       const entryCost = callCost(subject, true);
       const left = Math.min(budget.perFunction - (spent.get(subject) ?? 0), budget.perRun - runSpent);
@@ -143,7 +154,7 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
     }
     // Each round counts ROUND_COST, as much as some 30 calls: not for the last one or two calls
     // a budget has left.
-    if (batch.reduce((n, b) => n + b.candidates.length, 0) < MIN_ROUND_CALLS) break;
+    if (batch.reduce((n, b) => n + b.candidates.length, 0) < MIN_ROUND_CALLS && !batch.some((b) => b.freshOnly)) break;
     // Each round's fixed cost counts against the run's budget.
     runSpent += ROUND_COST;
     if (round === 0 && (Date.now() - started > 1000 || batch.reduce((n, b) => n + b.candidates.length, 0) > 100)) {
@@ -567,6 +578,16 @@ async function freshVariants(subject: SearchSubject, ranked: readonly Candidate[
     if (fresh && out.length < PARENTS) out.push({ ...fresh, origin: derivedOrigin(c) });
   }
   return out;
+}
+
+/**
+ * For a function whose target lines are all reached: its calls that changed the module's state,
+ * made on instances of their own (the calls of the tests first), as far as `left` allows.
+ */
+async function freshOnly(subject: SearchSubject, left: number): Promise<Candidate[]> {
+  const tried = new Set(subject.candidates.map(candidateKey));
+  const fresh = (await freshVariants(subject, subject.candidates, [])).filter((c) => !tried.has(candidateKey(c)));
+  return fresh.slice(0, Math.max(0, Math.floor(left / callCost(subject) + 1e-9)));
 }
 
 /** A candidate's identity: its setup and expression. */

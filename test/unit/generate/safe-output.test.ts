@@ -196,6 +196,12 @@ describe('stable results (stability.ts), with a real Python', () => {
     '',
     'class Box:',
     '    pass',
+    '',
+    'def stamped():',
+    '    return "made 3 items at " + time.strftime("%Y-%m-%d %H:%M:%S") + " (local)"',
+    '',
+    'def late():',
+    '    raise TimeoutError("job 7 is late by %.9f seconds" % (time.time() % 1))',
   ].join('\n');
   const lines = source.split('\n');
 
@@ -225,6 +231,8 @@ describe('stable results (stability.ts), with a real Python', () => {
       ['strict', 'strict()', { argv: ['cli.py'] }],
       ['plain', 'plain(21)', {}],
       ['fill', 'fill(obj)', {}],
+      ['stamped', 'stamped()', {}],
+      ['late', 'late()', {}],
     ];
     const work = realpathSync(mkdtempSync(path.join(tmpdir(), 'smart-test-first-')));
     try {
@@ -251,13 +259,21 @@ describe('stable results (stability.ts), with a real Python', () => {
         'strict+argv': 'keep', // its test sets sys.argv as the probe did
         plain: 'keep',
         fill: 'keep',
+        stamped: 'weaken', // the local time
+        late: 'weaken', // the clock
       });
       // The attributes the call set, narrowed to those every run saw alike: not the local hour,
       // not a set's order; an object with an address was never reported.
-      const fill = items[calls.length - 1]!.cases[0]!.outcome as ProbeReturn;
+      const fill = items[calls.findIndex(([n]) => n === 'fill')]!.cases[0]!.outcome as ProbeReturn;
       expect(fill.receiverAttrs).toEqual([['size', '3', true]]);
       const weak = weakened(items[0]!.cases[0]!);
       expect(renderTest(weak, { testName: 't', module: 'stable_mod', placeholder: 'test_value' }).join('\n')).toMatch(/assert isinstance\(result, list\)$/);
+      // A string or message that differs: the start every run gave, before the date and the number.
+      const rendered = (name: string) => renderTest(weakened(items[calls.findIndex(([n]) => n === name)]!.cases[0]!), { testName: 't', module: 'stable_mod', placeholder: 'test_value' }).join('\n');
+      expect(rendered('stamped')).toMatch(/assert isinstance\(result, str\)\n    assert result\.startswith\('made 3 items at '\)$/);
+      expect(rendered('late')).toContain("with pytest.raises(TimeoutError, match='^job 7 is late by '):");
+      // `shown` differs in the order of a set: what all runs share is `{'`, too little to assert.
+      expect(rendered('shown')).toMatch(/assert isinstance\(result, str\)$/);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

@@ -79,3 +79,32 @@ describe('fresh instances for a module default one', () => {
     expect(onFreshInstance(candidate(['obj = Scheduler()'], 'obj.every(3)'), delegating)).toBeNull();
   });
 });
+
+describe('fresh instances when every target line is reached', () => {
+  it("runs once, on instances of their own, the calls that changed the module's state (their other paths become tests)", async () => {
+    const { directedSearch } = await import('../../../src/generate/search/search.js');
+    const mod = await parsePython(MODULE);
+    const fn = mod.functions.find((f) => f.className === 'Job' && f.name === '__init__')!;
+    const returned = (lines: number[], changes?: string[]) => ({ outcome: 'return', repr: '1', literal: true, deterministic: true, lines, names: [], ...(changes ? { changesModule: changes } : {}) }) as never;
+    const seed: Candidate = { setup: ['def job_fun():\n    pass'], expr: 'every(5).do(job_fun)', origin: 'seed', placeholder: false };
+    const own: Candidate = { setup: [], expr: 'Job(1)', origin: 'inferred', placeholder: false };
+    const subject = {
+      fn, lines: MODULE.split('\n'), targets: new Set([11]), candidates: [seed, own], results: [returned([11, 12], ['default_scheduler']), returned([11, 12])], placeholder: 'test_value',
+      delegators: () => delegators(MODULE, mod),
+    };
+    const rounds: string[][] = [];
+    const stats = await directedSearch([subject], async (batch) => {
+      rounds.push(batch[0]!.candidates.map((c) => [...c.setup, c.expr].join('; ')));
+      return batch.map((b) => b.candidates.map(() => returned([11, 12])));
+    }, { perFunction: 0.5, perRun: 3 });
+    expect(rounds).toEqual([['def job_fun():\n    pass; Scheduler().every(5).do(job_fun)']]);
+    expect(stats.rounds).toBe(1);
+    // Once only: a second search finds nothing more to run.
+    rounds.length = 0;
+    await directedSearch([subject], async (batch) => {
+      rounds.push(batch[0]!.candidates.map((c) => c.expr));
+      return batch.map((b) => b.candidates.map(() => returned([11])));
+    }, { perFunction: 0.5, perRun: 3 });
+    expect(rounds).toEqual([]);
+  });
+});
