@@ -150,7 +150,7 @@ interface Job {
   /** Calls at the boundaries of the body's comparisons (search/boundary.ts), by candidate key. */
   boundary?: BoundaryGroup[];
   /** For a method: the inferred calls of another method of its class (SearchSubject.methodCalls). */
-  methodCalls?: (method: string) => Candidate[];
+  methodCalls?: (method: string, className?: string) => Candidate[];
   /** The tests' other calls of its entry points, for the search's entry scan (SearchSubject.entryPool). */
   entryPool?: Candidate[];
 }
@@ -237,10 +237,11 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       if (seeds?.entryPool && fn.kind !== 'nested') job.entryPool = seeds.entryPool;
       if (cls && fn.kind !== 'nested') {
         // Built only when the search asks: the calls the generator would make of another method of the class.
-        job.methodCalls = (method) => {
-          const other = source.module.functions.find((f) => f.className === cls.qualname && f.name === method);
-          if (!other) return [];
-          const built = shape(other, cls);
+        job.methodCalls = (method, className = cls.qualname) => {
+          const owner = source.module.classes.find((c) => c.qualname === className);
+          const other = source.module.functions.find((f) => f.className === className && f.name === method);
+          if (!owner || !other) return [];
+          const built = shape(other, owner);
           return 'reason' in built ? [] : built.candidates;
         };
       }

@@ -19,6 +19,7 @@ import { progressSearch } from '../../report/messages/generate.js';
 import { MAX_SCANNED, SCAN_COST, entryScan, scannedEntries } from './entry-scan.js';
 import { onFreshInstance, type Delegator } from './fresh-instances.js';
 import { attributesChangedBy, attributesRead, classState, linesChanging, stateSteps, type ClassState } from './receiver-state.js';
+import { registrations, registrationStatements, type Registration } from './registered-items.js';
 
 /** One function being searched: its candidates and their results grow round by round. */
 export interface SearchSubject {
@@ -33,7 +34,7 @@ export interface SearchSubject {
    * For a method: the calls the generator infers for another method of its class, by name (the
    * receiver-state search uses them to set an attribute through a method no test of this run calls).
    */
-  methodCalls?: (method: string) => Candidate[];
+  methodCalls?: (method: string, className?: string) => Candidate[];
   /** The tests' other calls of its entry points (seeds.ts), for the entry scan (entry-scan.ts). */
   entryPool?: Candidate[];
   /** Its module's functions that pass their arguments to a default instance (fresh-instances.ts), read once per module. */
@@ -459,7 +460,7 @@ async function stateVariants(subject: SearchSubject, parents: readonly Candidate
   let pending = perText.get(className);
   if (!pending) perText.set(className, (pending = classState(subject.lines.join('\n'), className)));
   const state = await pending;
-  if (state.setters.size === 0 && state.literals.size === 0 && state.assigners.size === 0) return [];
+  if (state.setters.size === 0 && state.literals.size === 0 && state.assigners.size === 0 && (await registrationsOf(subject)).length === 0) return [];
   const body = (from: number, to: number) => subject.lines.slice(from - 1, to).join('\n');
   const near = missed.map((m) => body(Math.max(fn.bodyStartLine, m - 4), m)).join('\n');
   const out: Candidate[] = [];
@@ -478,7 +479,7 @@ async function stateVariants(subject: SearchSubject, parents: readonly Candidate
     }
     // Methods that take arguments and set an attribute read here, called as their own kept calls
     // in this run call them, after the parent's other steps (`obj.at('10:00', 'UTC')` sets the zone).
-    for (const { imports, statement } of siblingCalls(subject, state, window, siblings)) {
+    for (const { imports, statement } of [...siblingCalls(subject, state, window, siblings), ...(await itemCalls(subject, window))]) {
       if (seen.has(statement) || parent.setup.includes(statement)) continue;
       seen.add(statement);
       const setup = [...imports.filter((i) => !parent.setup.includes(i)), ...parent.setup, statement];
@@ -499,10 +500,44 @@ const MAX_INFERRED_CALLS = 6;
  * first. A method no function of the run tests gives the calls the generator infers for it
  * (`obj.do(functools.partial(sample_two_args, 1))`), with the sample callables they define.
  */
+const isImport = (l: string) => /^\s*(import|from)\s/.test(l);
+const isSample = (l: string) => /^(async\s+)?def sample_\w+\(|^class Sample\w*\b/.test(l);
+
+const registrationCache = new WeakMap<readonly string[], Map<string, Promise<Registration[]>>>();
+
+/** The ways items of other classes add themselves to the subject's class's attributes (registered-items.ts), read once per module and class. */
+function registrationsOf(subject: SearchSubject): Promise<Registration[]> {
+  const className = subject.fn.className!.split('.').pop()!;
+  let perText = registrationCache.get(subject.lines);
+  if (!perText) registrationCache.set(subject.lines, (perText = new Map()));
+  let pending = perText.get(className);
+  if (!pending) perText.set(className, (pending = registrations(subject.lines.join('\n'), className)));
+  return pending;
+}
+
+/**
+ * For each attribute `window` reads that items of another class add themselves to, statements
+ * adding one on `obj` (`obj.every().do(sample_no_args)`): the owner's builder called as the
+ * generator infers it, then the item's method as the generator infers it (two calls at most).
+ */
+async function itemCalls(subject: SearchSubject, window: string): Promise<Array<{ imports: string[]; statement: string }>> {
+  const regs = subject.methodCalls ? await registrationsOf(subject) : [];
+  const attrs = new Set(attributesRead(window));
+  const out: Array<{ imports: string[]; statement: string }> = [];
+  for (const reg of regs) {
+    if (!attrs.has(reg.attr)) continue;
+    const builderCall = reg.builderNeedsArgs ? subject.methodCalls!(reg.builder).find((c) => !c.placeholder && c.expr.startsWith(`obj.${reg.builder}(`) && c.setup.every((l) => isImport(l) || /^\s*obj\s*=/.test(l)))?.expr ?? null : null;
+    if (reg.builderNeedsArgs && builderCall === null) continue;
+    const calls = subject.methodCalls!(reg.method, reg.itemClass)
+      .filter((c) => !c.placeholder && c.expr.startsWith(`obj.${reg.method}(`) && c.setup.every((l) => isImport(l) || isSample(l) || /^\s*obj\s*=/.test(l)))
+      .slice(0, MAX_SIBLING_CALLS);
+    for (const c of calls) for (const statement of registrationStatements(reg, builderCall, c.expr)) out.push({ imports: c.setup.filter((l) => isImport(l) || isSample(l)), statement });
+  }
+  return out;
+}
+
 function siblingCalls(subject: SearchSubject, state: ClassState, window: string, siblings: readonly SearchSubject[]): Array<{ imports: string[]; statement: string }> {
   const out: Array<{ imports: string[]; statement: string }> = [];
-  const isImport = (l: string) => /^\s*(import|from)\s/.test(l);
-  const isSample = (l: string) => /^(async\s+)?def sample_\w+\(|^class Sample\w*\b/.test(l);
   for (const attr of attributesRead(window)) {
     for (const method of state.assigners.get(attr) ?? []) {
       if (method === subject.fn.name) continue;
