@@ -766,9 +766,13 @@ function outcomeKey(r: ProbeCandidateResult): string | null {
     if (r.deterministic === false) return null;
     // What the call did to a container it was given counts as a result of its own.
     const changes = r.argChanges ? ` changing ${JSON.stringify(r.argChanges)}` : '';
-    if (r.literal) return `return ${r.repr}${r.receiverState ? ` then ${r.receiverState}` : ''}${changes}`;
+    // What the call did to its receiver, by its attributes when they are not all plain literals.
+    const then = r.receiverState ? ` then ${r.receiverState}` : r.receiverAttrs ? ` then ${JSON.stringify(r.receiverAttrs)}` : '';
+    if (r.literal) return `return ${r.repr}${then}${changes}`;
     if (changes) return `return ${r.type.module}.${r.type.qualname}${changes}`;
-    return r.resultState ? `return ${r.type.module}.${r.type.qualname} ${r.resultState}` : null;
+    if (r.resultState) return `return ${r.type.module}.${r.type.qualname} ${r.resultState}`;
+    // An object whose repr shows nothing stable: the attributes asserted one by one (a checker's messages).
+    return r.resultAttrs ? `return ${r.type.module}.${r.type.qualname} ${JSON.stringify(r.resultAttrs)}${then}` : null;
   }
   if (r.outcome === 'raise') return `raise ${r.excType.module}.${r.excType.qualname} ${r.excMessage}`;
   return null;

@@ -299,6 +299,21 @@ describe('seeds on a real repository', () => {
     expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_calc_report.py'], repo.root)).toMatch(/^\d+ passed/m);
   });
 
+  it('keeps a call whose object result differs from the kept ones only in the attributes asserted one by one', async () => {
+    const python = requirePython();
+    repo.write(
+      'src/calc/summary.py',
+      ['class Summary:', '    def __init__(self, total):', '        self.total = total', '        self.lock = object()', '', '', 'def summarize(values):', '    return Summary(sum(values))', ''].join('\n'),
+    );
+    repo.write('tests/test_summary.py', 'from calc.summary import summarize\n\n\ndef test_sums():\n    assert summarize([1, 2]).total == 3\n    assert summarize([5, 6, 7]).total == 18\n');
+    repo.git('add', '-A');
+    const text = await generatedText(repo, python, await sourceOf(repo, 'src/calc/summary.py', ['summarize']), 'tests/test_calc_summary.py');
+    // Both calls run the same lines; each result says something the other does not.
+    expect(text).toContain('assert result.total == 3');
+    expect(text).toContain('assert result.total == 18');
+    expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_calc_summary.py'], repo.root)).toMatch(/^\d+ passed/m);
+  });
+
   it('without contexts, the entry calls whose strings hold the words the function compares with come first, those near the lines to reach counting twice', async () => {
     const splitter = [
       'class Splitter:',
