@@ -164,12 +164,11 @@ function exceptionName(type: { module: string; qualname: string }, module: strin
  * characters, anchored at the start (a message whose first line is blank gets none). Regex-escaped.
  */
 function matchPattern(message: string, hasNotes: boolean): string | null {
-  const escape = escapeRegex;
   // Notes follow the message in what pytest 8 searches: the end is not anchored then.
-  if (message.trim() !== '' && !/[\r\n]/.test(message) && message.length <= MATCH_WHOLE) return pyStr(`^${escape(message)}${hasNotes ? '' : '$'}`);
+  if (message.trim() !== '' && !/[\r\n]/.test(message) && message.length <= MATCH_WHOLE) return pyStr(`^${escapeRegex(message)}${hasNotes ? '' : '$'}`);
   const first = message.split('\n')[0]!.replace(/\r$/, '').slice(0, 80);
   if (first.trim() === '') return null;
-  return pyStr(`^${escape(first)}`);
+  return pyStr(`^${escapeRegex(first)}`);
 }
 
 function escapeRegex(text: string): string {

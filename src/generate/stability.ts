@@ -104,11 +104,11 @@ function keepSharedStart(first: Observed, runs: ReadonlyArray<{ again: ProbeCand
   if (first.outcome === 'return') {
     const text = (r: ProbeReturn) => (r.type.module === 'builtins' && r.type.qualname === 'str' && r.literal && !r.reprTruncated ? r.repr : null);
     const reprs = [text(first) === null ? null : maskAll(first.repr, firstRoots), ...runs.map(({ again, root }) => (again?.outcome === 'return' && text(again) !== null ? mask(again.repr, root) : null))];
-    const start = reprs.every((r): r is string => r !== null) ? sharedReprStart(reprs) : null;
+    const start = reprs.every((r): r is string => r !== null) ? sharedReprStart(reprs, MASKS) : null;
     if (start !== null) first.stablePrefix = start;
   } else {
     const messages = [maskAll(first.excMessage, firstRoots), ...runs.map(({ again, root }) => (again?.outcome === 'raise' ? mask(again.excMessage, root) : null))];
-    const start = messages.every((m): m is string => m !== null) ? sharedStart(messages.map((m) => m.split('\n')[0]!)) : null;
+    const start = messages.every((m): m is string => m !== null) ? sharedStart(messages.map((m) => m.split('\n')[0]!), MASKS) : null;
     if (start !== null) first.messagePrefix = start;
   }
 }
@@ -236,5 +236,8 @@ function worse(a: Verdict, b: Verdict): Verdict {
 /** Object addresses and paths under the probe's working directory made alike. */
 function mask(text: string, root: string): string {
   const escaped = root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return text.replace(new RegExp(`${escaped}[^\\s'",)\\]}]*`, 'g'), '<tmp>').replace(/ at 0x[0-9a-fA-F]+/g, ' at 0x?');
+  return text.replace(new RegExp(`${escaped}[^\\s'",)\\]}]*`, 'g'), MASKS[0]).replace(/ at 0x[0-9a-fA-F]+/g, MASKS[1]);
 }
+
+/** What `mask` puts in place of a temporary path and of an address. */
+const MASKS = ['<tmp>', ' at 0x?'] as const;

@@ -14,13 +14,18 @@ const MIN_PREFIX = 12;
 const TOKEN_TAIL = /[\w\-:.+/]+$/;
 const CALENDAR_DATE = /\b(1[89]|2\d)\d\d[-/.](0?[1-9]|1[0-2])[-/.](0?[1-9]|[12]\d|3[01])\b/;
 
-/** The start all `texts` share, cut back to a safe boundary (see above); null when too short. */
-export function sharedStart(texts: readonly string[]): string | null {
+/**
+ * The start all `texts` share, cut back to a safe boundary (see above); null when too short.
+ * `masks`: what the texts were masked with (a temporary path, an address), never part of a start.
+ */
+export function sharedStart(texts: readonly string[], masks: readonly string[] = []): string | null {
   if (texts.length < 2) return null;
   let n = Math.min(...texts.map((t) => t.length));
   for (const t of texts) for (let i = 0; i < n; i++) if (t[i] !== texts[0]![i]) n = i;
   if (texts.every((t) => t.length === n)) return null;
-  let start = texts[0]!.slice(0, n).replace(TOKEN_TAIL, '');
+  let start = texts[0]!.slice(0, n);
+  const masked = Math.min(...masks.map((m) => start.indexOf(m)).filter((i) => i >= 0));
+  start = Number.isFinite(masked) ? start.slice(0, masked) : start.replace(TOKEN_TAIL, '');
   const date = CALENDAR_DATE.exec(start);
   if (date) start = start.slice(0, date.index);
   return start.length >= MIN_PREFIX ? start : null;
@@ -30,11 +35,11 @@ export function sharedStart(texts: readonly string[]): string | null {
  * The start of the strings whose Python reprs are `reprs`, as a Python string literal, or null.
  * Every repr must use the same quote; the start never ends inside an escape sequence.
  */
-export function sharedReprStart(reprs: readonly string[]): string | null {
+export function sharedReprStart(reprs: readonly string[], masks: readonly string[] = []): string | null {
   const quote = reprs[0]?.[0];
   if ((quote !== "'" && quote !== '"') || reprs.some((r) => r[0] !== quote || r.length < 2 || r[r.length - 1] !== quote)) return null;
   const bodies = reprs.map((r) => r.slice(1, -1));
-  const shared = sharedStart(bodies);
+  const shared = sharedStart(bodies, masks);
   if (shared === null) return null;
   const body = beforeOpenEscape(shared);
   return body.length >= MIN_PREFIX ? `${quote}${body}${quote}` : null;

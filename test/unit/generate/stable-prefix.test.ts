@@ -9,6 +9,9 @@ describe('stable-prefix: the start of a value every run gave', () => {
     expect(sharedStart(['Every minute do f() (last run: [never], next run: 2026-12-02 10:57:37)', 'Every minute do f() (last run: [never], next run: 2026-12-02 14:42:37)'])).toBe('Every minute do f() (last run: [never], next run: ');
     // Too short to say anything: a set in hash order.
     expect(sharedStart(["{'alpha', 'beta'}", "{'beta', 'alpha'}"])).toBeNull();
+    // Never past what the texts were masked with: the test sees the real path or address.
+    expect(sharedStart(['could not open <tmp>/a.txt after 0.12s', 'could not open <tmp>/a.txt after 0.31s'], ['<tmp>', ' at 0x?'])).toBe('could not open ');
+    expect(sharedReprStart(["'<Job at 0x?> ran at 10:01'", "'<Job at 0x?> ran at 10:02'"], ['<tmp>', ' at 0x?'])).toBeNull();
     // The same everywhere: nothing to cut (the value itself is asserted, or not at all).
     expect(sharedStart(['same text here!', 'same text here!'])).toBeNull();
   });
