@@ -187,7 +187,8 @@ export function methodKind(decorators: string[]): FunctionKind {
   return 'method';
 }
 
-function parametersOf(node: Node | null): Parameter[] {
+/** The parameters a `parameters` (or `lambda_parameters`) node declares, in order, with their kinds. */
+export function parametersOf(node: Node | null): Parameter[] {
   const params: Parameter[] = [];
   if (!node) return params;
   let keywordOnly = false;

@@ -45,3 +45,11 @@ export function assignmentsIn(block: Node): Node[] {
   }
   return out;
 }
+
+/** Names bound by an assignment target (identifiers inside patterns; not `a.b` or `a[0]`). */
+export function targetNames(node: Node | null, depth = 0): string[] {
+  if (!node || depth > 64) return [];
+  if (node.type === 'identifier') return [node.text];
+  if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'list_splat_pattern', 'parenthesized_expression'].includes(node.type)) return node.namedChildren.flatMap((c) => targetNames(c, depth + 1));
+  return [];
+}

@@ -15,6 +15,7 @@ import { findBlocks } from '../managed.js';
 import { moduleNameFor } from '../module-name.js';
 import { oneLineString, type Ref, type Snippet } from './snippet.js';
 import { standaloneDef, standaloneLambda } from './test-definitions.js';
+import { targetNames } from '../../python/walk.js';
 
 /** An instance a test builds and then uses: `s = Stats([1, 2])`, `s.add(3)`. */
 export interface Receiver {
@@ -501,14 +502,6 @@ function argNames(node: Node): string[] | null {
     return names.every(Boolean) ? names : null;
   }
   return null;
-}
-
-/** Names bound by an assignment target (identifiers inside patterns). */
-function targetNames(node: Node | null, depth = 0): string[] {
-  if (!node || depth > 64) return [];
-  if (node.type === 'identifier') return [node.text];
-  if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'list_splat_pattern', 'parenthesized_expression'].includes(node.type)) return node.namedChildren.flatMap((c) => targetNames(c, depth + 1));
-  return [];
 }
 
 /** What one pass over a test function's body finds: how often each name is bound, its assignments, calls and attribute reads. */

@@ -7,6 +7,8 @@
  * Anything else (a closure over the test's locals, a mock, a decorator, an import) is not read.
  */
 import type { Node } from 'web-tree-sitter';
+import { parametersOf } from '../../python/structure.js';
+import { targetNames } from '../../python/walk.js';
 
 /** Builtins a function written in a test may use and still stand alone: they compute, they do not act. */
 const PURE_BUILTINS = new Set([
@@ -25,7 +27,7 @@ const MAX_LINES = 12;
 export function standaloneLambda(node: Node): string | null {
   if (node.type !== 'lambda' || node.text.includes('\n') || node.text.length > MAX_SOURCE) return null;
   const body = node.childForFieldName('body');
-  const bound = new Set([...parameterNames(node.childForFieldName('parameters')), ...(body ? assignedIn(body) : [])]);
+  const bound = new Set([...parametersOf(node.childForFieldName('parameters')).map((p) => p.name), ...(body ? assignedIn(body) : [])]);
   return body && usesOnly(body, bound) && defaultsStandAlone(node.childForFieldName('parameters')) ? node.text : null;
 }
 
@@ -40,7 +42,7 @@ export function standaloneDef(node: Node): { name: string; source: string } | nu
   if (!name || !body || !defaultsStandAlone(params)) return null;
   const lines = node.text.split('\n');
   if (lines.length > MAX_LINES) return null;
-  const bound = new Set([name, ...parameterNames(params), ...assignedIn(body)]);
+  const bound = new Set([name, ...parametersOf(params).map((p) => p.name), ...assignedIn(body)]);
   if (!usesOnly(body, bound)) return null;
   // The body's lines keep their indentation relative to the `def`.
   const column = node.startPosition.column;
@@ -71,23 +73,6 @@ function fieldOf(parent: Node, child: Node): string | null {
   return null;
 }
 
-/** The names a parameter list binds. */
-function parameterNames(params: Node | null): string[] {
-  const out: string[] = [];
-  for (const p of params?.namedChildren ?? []) {
-    if (!p) continue;
-    if (p.type === 'identifier') out.push(p.text);
-    else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
-      const n = p.childForFieldName('name');
-      if (n) out.push(n.text);
-    } else if (p.type === 'typed_parameter' || p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') {
-      const n = p.namedChildren.find((c) => c?.type === 'identifier');
-      if (n) out.push(n.text);
-    }
-  }
-  return out;
-}
-
 /** Whether the parameters' default values (and annotations) stand alone: literals and builtins only. */
 function defaultsStandAlone(params: Node | null): boolean {
   for (const p of params?.namedChildren ?? []) {
@@ -107,13 +92,8 @@ function assignedIn(body: Node): string[] {
   while (stack.length > 0) {
     const n = stack.pop()!;
     const target = n.type === 'assignment' || n.type === 'augmented_assignment' || n.type === 'for_statement' || n.type === 'for_in_clause' ? n.childForFieldName('left') : n.type === 'named_expression' ? n.childForFieldName('name') : n.type === 'as_pattern_target' ? n.namedChildren[0] ?? null : null;
-    if (target) out.push(...names(target));
+    if (target) out.push(...targetNames(target));
     for (const c of n.namedChildren) if (c) stack.push(c);
   }
   return out;
-}
-
-function names(node: Node): string[] {
-  if (node.type === 'identifier') return [node.text];
-  return node.namedChildren.flatMap((c) => (c && c.type !== 'attribute' && c.type !== 'subscript' ? names(c) : []));
 }

@@ -445,6 +445,18 @@ function repeatedCalls(subject: SearchSubject, parents: readonly Candidate[], gu
   return out;
 }
 
+/**
+ * What is read of one class of a module, once per search run and class: by the module's lines
+ * (one array per module, see engine.ts) and the class's last name.
+ */
+function perClass<T>(cache: WeakMap<readonly string[], Map<string, Promise<T>>>, subject: SearchSubject, className: string, read: (source: string) => Promise<T>): Promise<T> {
+  let perText = cache.get(subject.lines);
+  if (!perText) cache.set(subject.lines, (perText = new Map()));
+  let pending = perText.get(className);
+  if (!pending) perText.set(className, (pending = read(subject.lines.join('\n'))));
+  return pending;
+}
+
 const classStates = new WeakMap<readonly string[], Map<string, Promise<ClassState>>>();
 
 /**
@@ -455,11 +467,7 @@ const classStates = new WeakMap<readonly string[], Map<string, Promise<ClassStat
 async function stateVariants(subject: SearchSubject, parents: readonly Candidate[], missed: readonly number[], siblings: readonly SearchSubject[]): Promise<Candidate[]> {
   const { fn } = subject;
   const className = fn.className!.split('.').pop()!;
-  let perText = classStates.get(subject.lines);
-  if (!perText) classStates.set(subject.lines, (perText = new Map()));
-  let pending = perText.get(className);
-  if (!pending) perText.set(className, (pending = classState(subject.lines.join('\n'), className)));
-  const state = await pending;
+  const state = await perClass(classStates, subject, className, (source) => classState(source, className));
   if (state.setters.size === 0 && state.literals.size === 0 && state.assigners.size === 0 && (await registrationsOf(subject)).length === 0) return [];
   const body = (from: number, to: number) => subject.lines.slice(from - 1, to).join('\n');
   const near = missed.map((m) => body(Math.max(fn.bodyStartLine, m - 4), m)).join('\n');
@@ -493,13 +501,6 @@ const MAX_SIBLING_CALLS = 2;
 /** Inferred calls of a method no function of the run tests, at most (nothing ranks them yet). */
 const MAX_INFERRED_CALLS = 6;
 
-/**
- * For each attribute `window` reads, the calls of the class's methods that assign it, taken from
- * those methods' own usable results in this search (other functions of the same class being
- * tested in the same run): statements on `obj`, a few per method, the ones reaching most lines
- * first. A method no function of the run tests gives the calls the generator infers for it
- * (`obj.do(functools.partial(sample_two_args, 1))`), with the sample callables they define.
- */
 const isImport = (l: string) => /^\s*(import|from)\s/.test(l);
 const isSample = (l: string) => /^(async\s+)?def sample_\w+\(|^class Sample\w*\b/.test(l);
 
@@ -508,11 +509,7 @@ const registrationCache = new WeakMap<readonly string[], Map<string, Promise<Reg
 /** The ways items of other classes add themselves to the subject's class's attributes (registered-items.ts), read once per module and class. */
 function registrationsOf(subject: SearchSubject): Promise<Registration[]> {
   const className = subject.fn.className!.split('.').pop()!;
-  let perText = registrationCache.get(subject.lines);
-  if (!perText) registrationCache.set(subject.lines, (perText = new Map()));
-  let pending = perText.get(className);
-  if (!pending) perText.set(className, (pending = registrations(subject.lines.join('\n'), className)));
-  return pending;
+  return perClass(registrationCache, subject, className, (source) => registrations(source, className));
 }
 
 /**
@@ -536,6 +533,13 @@ async function itemCalls(subject: SearchSubject, window: string): Promise<Array<
   return out;
 }
 
+/**
+ * For each attribute `window` reads, the calls of the class's methods that assign it, taken from
+ * those methods' own usable results in this search (other functions of the same class being
+ * tested in the same run): statements on `obj`, a few per method, the ones reaching most lines
+ * first. A method no function of the run tests gives the calls the generator infers for it
+ * (`obj.do(functools.partial(sample_two_args, 1))`), with the sample callables they define.
+ */
 function siblingCalls(subject: SearchSubject, state: ClassState, window: string, siblings: readonly SearchSubject[]): Array<{ imports: string[]; statement: string }> {
   const out: Array<{ imports: string[]; statement: string }> = [];
   for (const attr of attributesRead(window)) {
