@@ -10,6 +10,15 @@
  * set of strings keeps its order under another seed about one time in two (two strings) to one
  * time in six (three), so one in eight to one in two hundred under all three.
  *
+ * A verification process runs its calls in itself, not in a child per function as the first
+ * probe and the search do (VERIFY_IN_PROCESS): every call it runs has run to completion once
+ * already, and a fork costs more than the calls (each child copies the pages its calls touch:
+ * ~40 ms of CPU a function on a two-core virtual machine, against ~5 ms for the calls). The
+ * probe's limits hold the same (time, memory, side effects); a call that still ends the process
+ * ends its function's check there, and runProbe runs the rest in a new process. One function's
+ * calls can then see what another's left behind: that can only make a verdict stricter (a value
+ * that differs is weakened or dropped), never keep an assertion the first probe did not see.
+ *
  * Verdicts: the same outcome and value (addresses and temporary paths masked; literals compared
  * as values, so a set printed in another order is the same set) keeps the assertion; the same
  * outcome and type with another value or message weakens it to a type check (no `match=`); any
@@ -43,6 +52,9 @@ export const VERIFY_RUNS = [
   { env: { PYTHONHASHSEED: '2', TZ: '<-0330>+03:30' }, argv: ['verify.py', 'one', 'two'], randomSeed: 2, stdoutFile: false, extraFrames: 0 },
   { env: { PYTHONHASHSEED: '3', TZ: '<+0530>-05:30' }, argv: ['/usr/bin/verify', '-q'], randomSeed: 3, stdoutFile: false, extraFrames: 0 },
 ] as const;
+
+/** The probe's switch that runs the request's calls in its own process (probe.py, runner.py `fork`). */
+const VERIFY_IN_PROCESS = { SMART_TEST_PROBE_NO_FORK: '1' } as const;
 
 export type Verdict = 'keep' | 'weaken' | 'drop';
 
@@ -192,7 +204,7 @@ async function verifyOnce(items: StabilityItem[], opts: StabilityOptions, run: (
     const response = await runProbe(
       opts.python,
       { sysPath: opts.sysPath, cwd: root, timeoutSeconds: opts.timeoutSeconds, allowSideEffects: opts.allowSideEffects, ...(opts.memoryBytes ? { memoryBytes: opts.memoryBytes } : {}), tmpPath: path.join(root, 'tmp-verify'), argv: [...run.argv], randomSeed: run.randomSeed, ...(run.stdoutFile ? { stdoutFile: true } : {}), ...(run.extraFrames ? { extraFrames: run.extraFrames } : {}), targets },
-      { timeoutMs: 60_000 + calls * 2 * opts.timeoutSeconds * 1000, env: run.env },
+      { timeoutMs: 60_000 + calls * 2 * opts.timeoutSeconds * 1000, env: { ...run.env, ...VERIFY_IN_PROCESS } },
     );
     const results: Array<Array<ProbeCandidateResult | undefined>> = items.map(() => []);
     for (const target of response.targets) {

@@ -102,6 +102,25 @@ def boom(code: int = 4) -> int:
     os._exit(code)
 `;
 
+const SEEDED = `"""A call whose behaviour depends on the process it runs in."""
+import os
+import sys
+
+
+def ends_elsewhere(x: int) -> int:
+    if sys.flags.hash_randomization:
+        os._exit(3)
+    return x + 1
+
+
+def triple(x: int) -> int:
+    return x * 3
+
+
+def halve(x: int) -> float:
+    return x / 2
+`;
+
 interface Json {
   written: string[];
   warnings: string[];
@@ -218,6 +237,20 @@ describe('generate: never a test of code that did not run, stable tests only', (
     for (const name of ['register', 'size', 'name_of']) expect(blockOf(text, name)).not.toBe('');
     expect(out.warnings.filter((w) => /left out|did not parse/.test(w))).toEqual([]);
     const run = pytest(python, repo, 'tests/test_routes.py', '3');
+    expect(run.code, run.out).toBe(0);
+  });
+
+  it('a call that ends a verification process costs its own function only: the others are still checked and kept', () => {
+    const python = requirePython();
+    setUp(repo, python, { 'src/seeded.py': SEEDED });
+    const out = generate(repo, 'src/seeded.py');
+    const text = readFileSync(path.join(repo.root, 'tests/test_seeded.py'), 'utf8');
+    // It ran to completion in the first probe only (hash seed 0, no randomization): no test.
+    expect(blockOf(text, 'ends_elsewhere')).toBe('');
+    expect(detail(out, 'ends_elsewhere')).toMatch(/^no test written/);
+    // The functions after it were verified in a new process, and asserted exactly.
+    for (const name of ['triple', 'halve']) expect(blockOf(text, name)).toMatch(/assert result == /);
+    const run = pytest(python, repo, 'tests/test_seeded.py', '5');
     expect(run.code, run.out).toBe(0);
   });
 
