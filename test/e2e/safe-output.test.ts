@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { requirePython } from '../helpers/python.js';
 import { cleanEnv, makeRepo, runCli, type TempRepo } from '../helpers/repo.js';
@@ -252,6 +253,23 @@ describe('generate: never a test of code that did not run, stable tests only', (
     for (const name of ['triple', 'halve']) expect(blockOf(text, name)).toMatch(/assert result == /);
     const run = pytest(python, repo, 'tests/test_seeded.py', '5');
     expect(run.code, run.out).toBe(0);
+  });
+
+  it('leaves no temporary folder behind, whether calls were checked for stability or none was', () => {
+    const python = requirePython();
+    setUp(repo, python, { 'src/tool.py': TOOL });
+    for (const args of [['src/tool.py', '--all'], ['src/tool.py', '--all', '--function', 'run_tool']]) {
+      const tmp = mkdtempSync(path.join(tmpdir(), 'smart-test-e2e-tmp-'));
+      try {
+        const result = runCli(['generate', ...args, '--format', 'json'], repo.root, { TMPDIR: tmp });
+        expect(result.code, result.stderr).toBe(0);
+        const written = (JSON.parse(result.stdout) as Json).written;
+        expect(written).toEqual(args.includes('--function') ? [] : ['tests/test_tool.py']);
+        expect(readdirSync(tmp)).toEqual([]);
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    }
   });
 
   it('a target whose probe run did not complete (the process ended) gets no test, not even its doctest', () => {
