@@ -234,7 +234,7 @@ export const ProbeStoppedSchema = z.object({
   /** For a crash: how the process ended (see ProbeCrashSchema). */
   exitCode: z.optional(exitFields.exitCode),
   signal: z.optional(exitFields.signal),
-  /** For a crash in a child process: whether the call had finished its setup ('expr') or not ('setup'). */
+  /** For a crash, or a call killed as stuck, in a child process: whether the call had finished its setup ('expr') or not ('setup'). */
   phase: z.optional(z.enum(['setup', 'expr'])),
 });
 

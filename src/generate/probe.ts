@@ -161,7 +161,7 @@ function finish(target: ProbeTarget, done: ProbeCandidateResult[], stopped: Prob
     if (stopped && asked.id === stopped.candidate && stopped.reason === 'crash') {
       candidates.push({ id: asked.id, outcome: 'crash', ...empty, exitCode: stopped.exitCode ?? null, signal: stopped.signal ?? null });
     } else if (stopped && asked.id === stopped.candidate && stopped.reason === 'timeout') {
-      candidates.push({ id: asked.id, outcome: 'timeout', phase: null, ...empty, seconds: timeoutSeconds });
+      candidates.push({ id: asked.id, outcome: 'timeout', phase: stopped.phase ?? null, ...empty, seconds: timeoutSeconds });
     } else {
       candidates.push({ id: asked.id, outcome: 'skipped', reason: stopped?.reason ?? 'crash', ...empty });
     }

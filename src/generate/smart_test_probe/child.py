@@ -256,8 +256,9 @@ class _Child(object):
             self.stopped = {"reason": "timeout" if self.killed else "crash", "candidate": self.asked[reported]}
             if not self.killed:
                 self.stopped.update(_exit_status(self.status))
-                if self.phase is not None:
-                    self.stopped["phase"] = self.phase
+            # Where the call was: a setup stuck in C code (killed) says nothing of the function.
+            if self.phase is not None:
+                self.stopped["phase"] = self.phase
 
 
 def _parse_line(line):

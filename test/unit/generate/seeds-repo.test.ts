@@ -221,6 +221,37 @@ describe('seeds on a real repository', () => {
     expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_calc_runner.py'], repo.root)).toMatch(/^\d+ passed/m);
   });
 
+  it("a receiver from the tests whose construction is stuck where no signal handler runs (killed by the probe) is dropped too; the method's other calls still make its tests", async () => {
+    const python = requirePython();
+    repo.write('src/calc/waiter.py', [
+      'import signal',
+      'import time',
+      '',
+      '',
+      'class Waiter:',
+      '    def __init__(self, action):',
+      '        self.done = []',
+      '        if action == "deaf":',
+      '            # Stuck as in C code: the probe\'s timer signal is blocked, so only its watchdog ends it.',
+      '            signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])',
+      '            time.sleep(30)',
+      '',
+      '    def note(self, action):',
+      '        self.done.append(action if action == "note" else "other")',
+      '        return len(self.done)',
+      '',
+    ].join('\n'));
+    repo.write('tests/test_waiter.py', ['from calc.waiter import Waiter', '', ...['deaf', 'plain'].map((a, i) => `def test_${i}():\n    Waiter("${a}").note("note")\n`)].join('\n\n'));
+    repo.git('add', '-A');
+    const source = await sourceOf(repo, 'src/calc/waiter.py', ['Waiter.note']);
+    const result = await generateTests([source], { repoRoot: repo.root, config: config(python), execute: true, env: cleanEnv() });
+    expect(result.targets.find((r) => r.qualname === 'Waiter.note')?.status).toBe('written');
+    const text = readFileSync(path.join(repo.root, 'tests/test_calc_waiter.py'), 'utf8');
+    expect(text).toContain('obj = Waiter("plain")');
+    expect(text).not.toContain('deaf');
+    expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_calc_waiter.py'], repo.root)).toMatch(/^\d+ passed/m);
+  });
+
   it('the entry scan also finds the calls that take another path through lines all run before, and each such path gets a test', async () => {
     const python = requirePython();
     writeChecker(

@@ -157,6 +157,24 @@ describe('runProbe: limits', () => {
   });
 });
 
+describe('runProbe: where a stuck call was', () => {
+  it('a call killed while its setup was stuck says so (phase setup), for its result and for what stopped its target', async () => {
+    const stuck = target('fine', ['fine(1)', 'fine(2)']);
+    stuck.candidates[0]!.setup = ['waited = deaf()'];
+    const res = await runProbe(python, request([stuck, target('fine', ['fine(3)'])], { timeoutSeconds: 0.5 }), { timeoutMs: 30_000 });
+    expect(outcomes(res.targets[0])).toEqual(['timeout', 'skipped:timeout']);
+    expect(res.targets[0]?.stopped).toMatchObject({ reason: 'timeout', phase: 'setup' });
+    expect(res.targets[0]?.candidates[0]).toMatchObject({ outcome: 'timeout', phase: 'setup' });
+    expect(only(res.targets[1]?.candidates[0]).repr).toBe('6');
+  });
+
+  it('a call killed while the function itself was stuck says phase expr', async () => {
+    const res = await runProbe(python, request([target('deaf', ['deaf()'])], { timeoutSeconds: 0.5 }), { timeoutMs: 30_000 });
+    expect(res.targets[0]?.stopped).toMatchObject({ reason: 'timeout', phase: 'expr' });
+    expect(res.targets[0]?.candidates[0]).toMatchObject({ outcome: 'timeout', phase: 'expr' });
+  });
+});
+
 describe('runProbe: what is left behind', () => {
   it("kills what a crashed call started (its process group), and closing the probe's files loses that target only", async () => {
     const pidfile = path.join(work, 'sleeper.pid');

@@ -333,14 +333,14 @@ describe('runProbe: exceptions', () => {
     for (const expr of ['spin()', 'stubborn_spin()']) {
       const r = result(expr);
       expect(r).toMatchObject({ outcome: 'timeout', deterministic: null });
-      // The phase is known when the call's own timer stops it; on a loaded machine the probe may
-      // kill the child first (a stuck call), and then the phase is not reported.
+      // The phase is known when the call's own timer stops it, and when the probe kills the child
+      // first (a loaded machine) once the child said the call had started.
       expect(['expr', null]).toContain((r as { phase?: string | null }).phase);
       expect(r.seconds).toBeGreaterThanOrEqual(0.9);
     }
-    // The lines it ran are reported with the phase (a child killed as stuck reports neither).
+    // The lines it ran are reported when its own timer stopped it (a child killed as stuck reports none).
     const spin = result('spin()') as { phase?: string | null; lines: number[] };
-    if (spin.phase === 'expr') expect(spin.lines).toEqual(expect.arrayContaining([lineOf('n += 1')]));
+    if (spin.lines.length > 0) expect(spin.lines).toEqual(expect.arrayContaining([lineOf('n += 1')]));
   });
 });
 
