@@ -115,6 +115,10 @@ export const ProbeReturnSchema = z.object({
   mentionsTmpPath: z.boolean(),
   /** Set when repr() itself raised ("Type: message"); repr is then a placeholder. */
   reprError: z.optional(z.string()),
+  /** len() of a list, tuple, dict, set or frozenset (the builtin types themselves). */
+  length: z.optional(z.int().check(z.nonnegative())),
+  /** Set by the stability check, never by the probe: a container whose items differed between runs and whose length did not. */
+  stableLength: z.optional(z.int().check(z.nonnegative())),
   /** The expression gave a coroutine (an async property, a call that returns one), which the probe ran: the test runs it too. */
   awaited: z.optional(z.boolean()),
   /**

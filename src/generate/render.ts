@@ -106,7 +106,9 @@ function assertion(test: TestCase, opts: RenderOptions, imports: Set<string>): s
     if (outcome.isNone) return ['assert result is None'];
     // A string that differed between runs: the start every run gave (stable-prefix.ts).
     const start = outcome.stablePrefix && !candidate.placeholder && !outcome.mentionsTmpPath && !test.pathDependent ? [`assert result.startswith(${outcome.stablePrefix})`] : [];
-    return [typeCheck(), ...start];
+    // A container whose items differed between runs: the length every run gave.
+    const size = outcome.stableLength !== undefined && !candidate.placeholder && !test.pathDependent ? [`assert len(result) == ${outcome.stableLength}`] : [];
+    return [typeCheck(), ...start, ...size];
   }
   if (outcome.isNone) return ['assert result is None'];
   if (outcome.isBool) return [`assert result is ${outcome.repr}`];

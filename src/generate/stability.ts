@@ -103,7 +103,10 @@ export async function verifyStability(items: StabilityItem[], opts: StabilityOpt
     });
   }
   items.forEach((item, i) => item.cases.forEach((test, k) => {
-    if (verdicts[i]![k] === 'weaken') keepSharedStart(test.outcome as Observed, runs.map(({ results, root }) => ({ again: results[i]?.[k], root })), opts.firstRoots);
+    if (verdicts[i]![k] !== 'weaken') return;
+    const again = runs.map(({ results, root }) => ({ again: results[i]?.[k], root }));
+    keepSharedStart(test.outcome as Observed, again, opts.firstRoots);
+    keepSharedLength(test.outcome as Observed, again);
   }));
   return verdicts;
 }
@@ -123,6 +126,16 @@ function keepSharedStart(first: Observed, runs: ReadonlyArray<{ again: ProbeCand
     const start = messages.every((m): m is string => m !== null) ? sharedStart(messages.map((m) => m.split('\n')[0]!), MASKS) : null;
     if (start !== null) first.messagePrefix = start;
   }
+}
+
+/**
+ * A weakened container result (a list in set order, items with a clock in their repr): its
+ * length, set on the outcome in place, when every run returned one of the same type and length.
+ */
+function keepSharedLength(first: Observed, runs: ReadonlyArray<{ again: ProbeCandidateResult | undefined }>): void {
+  if (first.outcome !== 'return' || first.length === undefined) return;
+  const same = (again: ProbeCandidateResult | undefined) => again?.outcome === 'return' && again.type.module === first.type.module && again.type.qualname === first.type.qualname && again.length === first.length;
+  if (runs.every(({ again }) => same(again))) first.stableLength = first.length;
 }
 
 /**

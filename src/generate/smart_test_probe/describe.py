@@ -26,6 +26,10 @@ def _reports(run, keys):
 
 ADDRESS_RE = re.compile(r" at 0x[0-9a-fA-F]+")
 
+# Results whose length is reported: the builtin containers themselves (not subclasses, whose
+# __len__ is the project's code).
+SIZED = (list, tuple, dict, set, frozenset)
+
 
 class _Describing(object):
     """_Runner's description of a run: its outcome and what the assertions need, as JSON data.
@@ -60,6 +64,8 @@ class _Describing(object):
             }
             if run["repr_error"] is not None:
                 out["reprError"] = run["repr_error"]
+            if type(value) in SIZED:
+                out["length"] = len(value)  # a builtin container's own len(): runs no code of the project
             if run.get("awaited"):
                 out["awaited"] = True  # the expression gave a coroutine, which the probe ran
             if run.get("state") is not None and run["tmp"] not in run["state"]:
