@@ -56,12 +56,18 @@ export interface ProbeProcessOptions {
   timeoutMs: number;
   /** Extra environment for the Python process (merged over process.env). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Ends the process (its group killed, as a crash) when it writes nothing for this long: a call
+   * stuck where no signal handler runs, in a probe that runs its calls itself (no fork), which
+   * has no watchdog of its own. The request's events so far are kept; runProbe goes on.
+   */
+  stallMs?: number;
 }
 
 /** One probe process for one request: resolves with the events it wrote (the last target may be unfinished) and how it ended. */
 export function spawnProbe(python: string, request: ProbeRequest, opts: ProbeProcessOptions, totalMs: number): Promise<ProbeRun> {
   const child = startProbe(python, request.cwd, opts.env, false);
-  const answer = collect(child, python, opts.timeoutMs, totalMs, false);
+  const answer = collect(child, python, opts.timeoutMs, totalMs, false, opts.stallMs);
   child.stdin!.end(JSON.stringify(request));
   return answer;
 }
@@ -155,12 +161,20 @@ const DONE_LINE = '{"event": "done"';
  * The answer `child` writes to the request just sent: up to its `done` event when `atDone` (a
  * session, whose process goes on), else up to the process's end.
  */
-function collect(child: ChildProcess, python: string, timeoutMs: number, totalMs: number, atDone: boolean): Promise<ProbeRun> {
+function collect(child: ChildProcess, python: string, timeoutMs: number, totalMs: number, atDone: boolean, stallMs?: number): Promise<ProbeRun> {
   return new Promise<ProbeRun>((resolve, reject) => {
     const stdout: Buffer[] = [];
     let stderr = '';
     let settled = false;
+    // Killed when silent too long: its 'close' then settles the run as an early end.
+    let stall: NodeJS.Timeout | undefined;
+    const watch = (): void => {
+      if (stallMs === undefined) return;
+      clearTimeout(stall);
+      stall = setTimeout(killGroup, stallMs);
+    };
     const onData = (chunk: Buffer): void => {
+      watch();
       stdout.push(chunk);
       if (atDone && chunk.at(-1) === 0x0a && lastLine(stdout).startsWith(DONE_LINE)) {
         const out = Buffer.concat(stdout).toString('utf8');
@@ -181,6 +195,7 @@ function collect(child: ChildProcess, python: string, timeoutMs: number, totalMs
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(stall);
       child.stdout!.off('data', onData);
       child.stderr!.off('data', onStderr);
       child.off('error', onError);
@@ -227,6 +242,7 @@ function collect(child: ChildProcess, python: string, timeoutMs: number, totalMs
       finish(null, { events, code, signal });
     }
 
+    watch();
     child.stdout!.on('data', onData);
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', onStderr);

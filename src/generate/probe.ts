@@ -22,6 +22,8 @@ export interface RunProbeOptions {
   env?: NodeJS.ProcessEnv;
   /** Runs the request in this session's process (a new process only after a crash); its env is the session's. */
   session?: ProbeSession;
+  /** For a probe that runs its calls itself (no fork): see ProbeProcessOptions.stallMs. */
+  stallMs?: number;
 }
 
 export { ProbeError, probeScriptPath } from './probe-process.js';
@@ -61,7 +63,7 @@ export async function runProbe(python: string, request: ProbeRequest, opts: RunP
     const run =
       opts.session && !oneAtATime && first
         ? await opts.session.run({ ...full, targets: asked }, left, opts.timeoutMs)
-        : await spawnProbe(python, { ...full, targets: asked }, { env, timeoutMs: left }, opts.timeoutMs);
+        : await spawnProbe(python, { ...full, targets: asked }, { env, timeoutMs: left, ...(opts.stallMs ? { stallMs: opts.stallMs } : {}) }, opts.timeoutMs);
     const start = run.events[0];
     if (start?.event === 'start') header = { probeVersion: start.probeVersion, python: start.python };
     const ended = assemble(asked, run, full.timeoutSeconds);

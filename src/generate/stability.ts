@@ -56,6 +56,17 @@ export const VERIFY_RUNS = [
 /** The probe's switch that runs the request's calls in its own process (probe.py, runner.py `fork`). */
 const VERIFY_IN_PROCESS = { SMART_TEST_PROBE_NO_FORK: '1' } as const;
 
+/**
+ * How long a verification process may write nothing before it is ended as stuck (a call in C
+ * code that no signal interrupts, which a forked child's watchdog would have killed): longer
+ * than the probe's own limit on an import (runner.py: 5 calls' time, at least 10 s), after
+ * which the probe reports on its own. The call is then reported as a crash (its case dropped)
+ * and runProbe runs the rest of the request in a new process.
+ */
+function stallMs(timeoutSeconds: number): number {
+  return (Math.max(10, 5 * timeoutSeconds) + 2) * 1000;
+}
+
 export type Verdict = 'keep' | 'weaken' | 'drop';
 
 export interface StabilityItem {
@@ -217,7 +228,7 @@ async function verifyOnce(items: StabilityItem[], opts: StabilityOptions, run: (
     const response = await runProbe(
       opts.python,
       { sysPath: opts.sysPath, cwd: root, timeoutSeconds: opts.timeoutSeconds, allowSideEffects: opts.allowSideEffects, ...(opts.memoryBytes ? { memoryBytes: opts.memoryBytes } : {}), tmpPath: path.join(root, 'tmp-verify'), argv: [...run.argv], randomSeed: run.randomSeed, ...(run.stdoutFile ? { stdoutFile: true } : {}), ...(run.extraFrames ? { extraFrames: run.extraFrames } : {}), targets },
-      { timeoutMs: 60_000 + calls * 2 * opts.timeoutSeconds * 1000, env: { ...run.env, ...VERIFY_IN_PROCESS } },
+      { timeoutMs: 60_000 + calls * 2 * opts.timeoutSeconds * 1000, env: { ...run.env, ...VERIFY_IN_PROCESS }, stallMs: stallMs(opts.timeoutSeconds) },
     );
     const results: Array<Array<ProbeCandidateResult | undefined>> = items.map(() => []);
     for (const target of response.targets) {

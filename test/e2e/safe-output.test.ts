@@ -122,6 +122,24 @@ def halve(x: int) -> float:
     return x / 2
 `;
 
+const STUCK = `"""A call that gets stuck, where no signal handler runs, in the stability check only."""
+import signal
+import sys
+import time
+
+
+def deaf_elsewhere(x: int) -> int:
+    if sys.flags.hash_randomization:
+        # As a call stuck in C code: the probe's timer signal is blocked.
+        signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
+        time.sleep(120)
+    return x + 1
+
+
+def triple(x: int) -> int:
+    return x * 3
+`;
+
 interface Json {
   written: string[];
   warnings: string[];
@@ -253,6 +271,17 @@ describe('generate: never a test of code that did not run, stable tests only', (
     for (const name of ['triple', 'halve']) expect(blockOf(text, name)).toMatch(/assert result == /);
     const run = pytest(python, repo, 'tests/test_seeded.py', '5');
     expect(run.code, run.out).toBe(0);
+  });
+
+  it('a call stuck in the stability check where no signal handler runs ends its own case only: the others are still checked', () => {
+    const python = requirePython();
+    setUp(repo, python, { 'src/stuck.py': STUCK });
+    const out = generate(repo, 'src/stuck.py');
+    const text = readFileSync(path.join(repo.root, 'tests/test_stuck.py'), 'utf8');
+    expect(blockOf(text, 'deaf_elsewhere')).toBe('');
+    expect(detail(out, 'deaf_elsewhere')).toMatch(/^no test written/);
+    expect(blockOf(text, 'triple')).toMatch(/assert result == /);
+    expect(out.warnings.filter((w) => /stab/i.test(w))).toEqual([]);
   });
 
   it('leaves no temporary folder behind, whether calls were checked for stability or none was', () => {
