@@ -259,29 +259,24 @@ describe('generate: never a test of code that did not run, stable tests only', (
     expect(run.code, run.out).toBe(0);
   });
 
-  it('a call that ends a verification process costs its own function only: the others are still checked and kept', () => {
+  // Each call ran to completion in the first probe only (hash seed 0, no randomization): in the
+  // stability check it ends its process, or is stuck where no signal handler runs (ended when
+  // silent too long). Its function gets no test; the functions after it are checked in a new
+  // process and asserted exactly.
+  it.each([
+    ['ends a verification process', 'seeded', SEEDED, 'ends_elsewhere', ['triple', 'halve']],
+    ['is stuck in a verification process where no signal handler runs', 'stuck', STUCK, 'deaf_elsewhere', ['triple']],
+  ])('a call that %s costs its own function only: the others are still checked and kept', (_what, module, text, hazard, others) => {
     const python = requirePython();
-    setUp(repo, python, { 'src/seeded.py': SEEDED });
-    const out = generate(repo, 'src/seeded.py');
-    const text = readFileSync(path.join(repo.root, 'tests/test_seeded.py'), 'utf8');
-    // It ran to completion in the first probe only (hash seed 0, no randomization): no test.
-    expect(blockOf(text, 'ends_elsewhere')).toBe('');
-    expect(detail(out, 'ends_elsewhere')).toMatch(/^no test written/);
-    // The functions after it were verified in a new process, and asserted exactly.
-    for (const name of ['triple', 'halve']) expect(blockOf(text, name)).toMatch(/assert result == /);
-    const run = pytest(python, repo, 'tests/test_seeded.py', '5');
-    expect(run.code, run.out).toBe(0);
-  });
-
-  it('a call stuck in the stability check where no signal handler runs ends its own case only: the others are still checked', () => {
-    const python = requirePython();
-    setUp(repo, python, { 'src/stuck.py': STUCK });
-    const out = generate(repo, 'src/stuck.py');
-    const text = readFileSync(path.join(repo.root, 'tests/test_stuck.py'), 'utf8');
-    expect(blockOf(text, 'deaf_elsewhere')).toBe('');
-    expect(detail(out, 'deaf_elsewhere')).toMatch(/^no test written/);
-    expect(blockOf(text, 'triple')).toMatch(/assert result == /);
+    setUp(repo, python, { [`src/${module}.py`]: text });
+    const out = generate(repo, `src/${module}.py`);
+    const written = readFileSync(path.join(repo.root, `tests/test_${module}.py`), 'utf8');
+    expect(blockOf(written, hazard)).toBe('');
+    expect(detail(out, hazard)).toMatch(/^no test written/);
+    for (const name of others) expect(blockOf(written, name)).toMatch(/assert result == /);
     expect(out.warnings.filter((w) => /stab/i.test(w))).toEqual([]);
+    const run = pytest(python, repo, `tests/test_${module}.py`, '5');
+    expect(run.code, run.out).toBe(0);
   });
 
   it('leaves no temporary folder behind, whether calls were checked for stability or none was', () => {

@@ -187,69 +187,53 @@ describe('seeds on a real repository', () => {
     expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_calc_checker.py'], repo.root)).toMatch(/passed/);
   });
 
-  it("a receiver from the tests whose construction loops, ends the process or eats memory is dropped with the calls built on it; the method's other calls still make its tests", async () => {
+  /**
+   * A class whose constructor misbehaves for each of `hazards` (its action and the lines it runs)
+   * and whose `note` method the tests call on one receiver per action, "plain" last: the method's
+   * tests are built on the plain receiver only, and pass.
+   */
+  async function expectOnlyPlainReceiver(module: string, cls: string, imports: string[], hazards: Record<string, string[]>): Promise<void> {
     const python = requirePython();
-    repo.write('src/calc/runner.py', [
-      'import os',
+    repo.write(`src/calc/${module}.py`, [
+      ...imports,
       '',
       '',
-      'class Runner:',
+      `class ${cls}:`,
       '    def __init__(self, action):',
       '        self.done = []',
-      '        if action == "loop":',
-      '            while True:',
-      '                pass',
-      '        if action == "exit":',
-      '            os._exit(3)',
-      '        if action == "hog":',
-      '            # One allocation past any memory limit: MemoryError at once, however loaded the machine is.',
-      '            hog = " " * 10**13',
+      ...Object.entries(hazards).flatMap(([action, lines]) => [`        if action == "${action}":`, ...lines.map((l) => `            ${l}`)]),
       '',
       '    def note(self, action):',
       '        self.done.append(action if action == "note" else "other")',
       '        return len(self.done)',
       '',
     ].join('\n'));
-    repo.write('tests/test_runner.py', ['from calc.runner import Runner', '', ...['loop', 'exit', 'hog', 'plain'].map((a, i) => `def test_${i}():\n    Runner("${a}").note("note")\n`)].join('\n\n'));
+    const actions = [...Object.keys(hazards), 'plain'];
+    repo.write(`tests/test_${module}.py`, [`from calc.${module} import ${cls}`, '', ...actions.map((a, i) => `def test_${i}():\n    ${cls}("${a}").note("note")\n`)].join('\n\n'));
     repo.git('add', '-A');
-    const source = await sourceOf(repo, 'src/calc/runner.py', ['Runner.note']);
+    const source = await sourceOf(repo, `src/calc/${module}.py`, [`${cls}.note`]);
     const result = await generateTests([source], { repoRoot: repo.root, config: config(python), execute: true, env: cleanEnv() });
-    expect(result.targets.find((r) => r.qualname === 'Runner.note')?.status).toBe('written');
-    const text = readFileSync(path.join(repo.root, 'tests/test_calc_runner.py'), 'utf8');
-    expect(text).toContain('obj = Runner("plain")');
-    expect(text).not.toMatch(/Runner\("(loop|exit|hog)"\)/);
-    expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_calc_runner.py'], repo.root)).toMatch(/^\d+ passed/m);
+    expect(result.targets.find((r) => r.qualname === `${cls}.note`)?.status).toBe('written');
+    const text = readFileSync(path.join(repo.root, `tests/test_calc_${module}.py`), 'utf8');
+    expect(text).toContain(`obj = ${cls}("plain")`);
+    for (const action of Object.keys(hazards)) expect(text).not.toContain(action);
+    expect(runPython(python, ['-m', 'pytest', '-q', `tests/test_calc_${module}.py`], repo.root)).toMatch(/^\d+ passed/m);
+  }
+
+  it("a receiver from the tests whose construction loops, ends the process or eats memory is dropped with the calls built on it; the method's other calls still make its tests", async () => {
+    await expectOnlyPlainReceiver('runner', 'Runner', ['import os'], {
+      loop: ['while True:', '    pass'],
+      exit: ['os._exit(3)'],
+      // One allocation past any memory limit: MemoryError at once, however loaded the machine is.
+      hog: ['hog = " " * 10**13'],
+    });
   });
 
   it("a receiver from the tests whose construction is stuck where no signal handler runs (killed by the probe) is dropped too; the method's other calls still make its tests", async () => {
-    const python = requirePython();
-    repo.write('src/calc/waiter.py', [
-      'import signal',
-      'import time',
-      '',
-      '',
-      'class Waiter:',
-      '    def __init__(self, action):',
-      '        self.done = []',
-      '        if action == "deaf":',
-      '            # Stuck as in C code: the probe\'s timer signal is blocked, so only its watchdog ends it.',
-      '            signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])',
-      '            time.sleep(30)',
-      '',
-      '    def note(self, action):',
-      '        self.done.append(action if action == "note" else "other")',
-      '        return len(self.done)',
-      '',
-    ].join('\n'));
-    repo.write('tests/test_waiter.py', ['from calc.waiter import Waiter', '', ...['deaf', 'plain'].map((a, i) => `def test_${i}():\n    Waiter("${a}").note("note")\n`)].join('\n\n'));
-    repo.git('add', '-A');
-    const source = await sourceOf(repo, 'src/calc/waiter.py', ['Waiter.note']);
-    const result = await generateTests([source], { repoRoot: repo.root, config: config(python), execute: true, env: cleanEnv() });
-    expect(result.targets.find((r) => r.qualname === 'Waiter.note')?.status).toBe('written');
-    const text = readFileSync(path.join(repo.root, 'tests/test_calc_waiter.py'), 'utf8');
-    expect(text).toContain('obj = Waiter("plain")');
-    expect(text).not.toContain('deaf');
-    expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_calc_waiter.py'], repo.root)).toMatch(/^\d+ passed/m);
+    await expectOnlyPlainReceiver('waiter', 'Waiter', ['import signal', 'import time'], {
+      // Stuck as in C code: the probe's timer signal is blocked, so only its watchdog ends it.
+      deaf: ['signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])', 'time.sleep(30)'],
+    });
   });
 
   it('the entry scan also finds the calls that take another path through lines all run before, and each such path gets a test', async () => {
