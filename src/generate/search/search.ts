@@ -102,6 +102,8 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
   const spent = new Map<SearchSubject, number>();
   let runSpent = 0;
   const initiallyMissed = new Map(subjects.map((s) => [s, missedTargets(s).length]));
+  // Functions whose last round of calls took no path through them that an earlier call had not.
+  const stalled = new Set<SearchSubject>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
     if ((Date.now() - started) / 1000 > budget.perRun * 1.5) break;
     const observed = observedValues(subjects);
@@ -110,6 +112,7 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
       // A function one of whose calls ran out of time or memory, or ended its process, gets no more
       // calls; an entry point's call that ran past its tighter limit stopped only the entry points after it.
       if (subject.results.some((r, i) => (r.outcome === 'timeout' && !subject.candidates[i]?.entry) || r.outcome === 'crash' || (r.outcome === 'skipped' && !subject.candidates[i]?.entry) || isMemoryError(r))) continue;
+      if (stalled.has(subject)) continue;
       const missed = missedTargets(subject);
       if (missed.length === 0) {
         // Every target line is reached; the calls that changed the module's state (the tests'
@@ -163,8 +166,20 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
     }
     if (process.env.SMART_TEST_SEARCH_DEBUG) process.stderr.write(`search round ${round}: ${batch.map((b) => `${b.subject.fn.qualname} +${b.candidates.length} missed ${missedTargets(b.subject).join(',')}`).join('; ')}\n`);
     if (process.env.SMART_TEST_SEARCH_DEBUG === '2') for (const b of batch) for (const c of b.candidates) process.stderr.write(`  ${[...c.setup.filter((l) => !/^(import|from) /.test(l)), c.expr].join('; ').slice(0, 160)}\n`);
+    const paths = batch.map((b) => pathsTaken(b.subject, 0));
+    const sizes = batch.map((b) => b.subject.results.length);
     stats.tried += await runRound(batch, run);
     stats.rounds++;
+    // A round whose calls all repeat paths already taken (the same outcome, the same lines) found
+    // nothing to build on: the next round's would be varied from the same parents. A round with a
+    // value probe (an entry scan, a table's keys) told the next one something, whatever its paths.
+    batch.forEach((b, i) => {
+      if (b.freshOnly || b.candidates.some((c) => c.valueProbe)) return;
+      const seen = paths[i]!;
+      const found = [...pathsTaken(b.subject, sizes[i]!)].filter((p) => !seen.has(p)).length;
+      if (found === 0) stalled.add(b.subject);
+      if (process.env.SMART_TEST_SEARCH_DEBUG) process.stderr.write(`  ${b.subject.fn.qualname}: ${found} new paths, missed ${missedTargets(b.subject).join(',') || 'none'}\n`);
+    });
   }
   for (const s of subjects) stats.gained += initiallyMissed.get(s)! - missedTargets(s).length;
   stats.spent = runSpent;
@@ -186,6 +201,16 @@ export async function runRound(batch: ReadonlyArray<{ subject: SearchSubject; ca
     subject.results.push(...got.slice(0, candidates.length));
   });
   return tried;
+}
+
+/** The paths (outcome and lines) the subject's calls from the `from`th on took. */
+function pathsTaken(subject: SearchSubject, from: number): Set<string> {
+  const out = new Set<string>();
+  for (let i = from; i < subject.results.length; i++) {
+    const r = subject.results[i]!;
+    if (!subject.candidates[i]?.valueProbe) out.add(`${r.outcome}:${[...r.lines].sort((a, b) => a - b).join(',')}`);
+  }
+  return out;
 }
 
 /** The call changed its module's state (a global, or an attribute of one). */
