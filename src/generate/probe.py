@@ -24,13 +24,20 @@ import sys
 
 
 def _load_main():
-    """Imports the probe's package from beside this file and puts sys.path back as it was."""
-    sys.dont_write_bytecode = True  # main() sets it too; no __pycache__ beside the package either
+    """Imports the probe's package from beside this file and puts sys.path back as it was.
+
+    The package's bytecode is kept beside it (its __pycache__, in smart-test's own installation,
+    as dist/code-cache keeps the bundle's), so each of a run's probe processes does not compile
+    it again: best effort (a read-only installation compiles every time), and
+    SMART_TEST_NO_CODE_CACHE=1 turns it off. No bytecode of the project's modules is ever
+    written: writing is off again before main() runs (and main() turns it off too)."""
+    sys.dont_write_bytecode = os.environ.get("SMART_TEST_NO_CODE_CACHE") == "1"
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path.insert(0, here)
     try:
         from smart_test_probe.request import main
     finally:
+        sys.dont_write_bytecode = True
         if sys.path and sys.path[0] == here:
             del sys.path[0]
     return main

@@ -84,23 +84,42 @@ describe('the probe package in the user\'s interpreter', () => {
   it('is shipped whole beside dist/probe.py by the build (after npm run build)', () => {
     const dist = path.join(PROJECT_ROOT, 'dist', 'smart_test_probe');
     expect(existsSync(path.join(PROJECT_ROOT, 'dist', 'probe.py'))).toBe(true);
-    expect(readdirSync(dist).sort()).toEqual(probeModules());
+    // Beside them, once a probe ran from dist: their bytecode (see the launcher's test below).
+    expect(readdirSync(dist).filter((name) => name !== '__pycache__').sort()).toEqual(probeModules());
     for (const name of probeModules()) expect(readFileSync(path.join(dist, name), 'utf8')).toBe(readFileSync(path.join(PACKAGE, name), 'utf8'));
   });
 });
 
 describe('probe.py as a launcher', () => {
-  it('starts from any current directory, and from a copy with its package (as installed)', () => {
-    const copy = path.join(work, 'installed');
+  /** A copy of the probe as installed, run (without the -B smart-test passes) on a target in a module of a project folder of its own. */
+  const runInstalled = (name: string, extraEnv: Record<string, string>) => {
+    const copy = path.join(work, name);
     mkdirSync(path.join(copy, 'smart_test_probe'), { recursive: true });
     writeFileSync(path.join(copy, 'probe.py'), readFileSync(probeScriptPath()));
-    for (const name of probeModules()) writeFileSync(path.join(copy, 'smart_test_probe', name), readFileSync(path.join(PACKAGE, name)));
-    const request = JSON.stringify({ sysPath: [], cwd: work, timeoutSeconds: 1, allowSideEffects: false, tmpPath: path.join(work, 'tmp'), targets: [] });
-    // Without -B (which smart-test passes): the launcher itself keeps Python from writing bytecode beside it.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'PYTHONDONTWRITEBYTECODE'));
+    for (const file of probeModules()) writeFileSync(path.join(copy, 'smart_test_probe', file), readFileSync(path.join(PACKAGE, file)));
+    const project = path.join(work, `${name}-project`);
+    mkdirSync(project, { recursive: true });
+    writeFileSync(path.join(project, 'userlib.py'), 'def double(x):\n    return 2 * x\n');
+    const target: ProbeTarget = { id: '0', module: 'userlib', file: path.join(project, 'userlib.py'), qualname: 'double', firstLine: 2, lastLine: 2, candidates: [{ id: '0', setup: [], expr: 'double(21)' }] };
+    const request = JSON.stringify({ sysPath: [project], cwd: work, timeoutSeconds: 5, allowSideEffects: false, tmpPath: path.join(work, 'tmp'), targets: [target] });
+    const env = { ...Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'PYTHONDONTWRITEBYTECODE' && key !== 'SMART_TEST_NO_CODE_CACHE')), ...extraEnv };
     const run = spawnSync(requirePython(), [path.join(copy, 'probe.py')], { cwd: tmpdir(), env, input: request, encoding: 'utf8' });
     expect(run.stderr).toBe('');
-    expect(run.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line).event)).toEqual(['start', 'done']);
-    expect(existsSync(path.join(copy, 'smart_test_probe', '__pycache__'))).toBe(false);
+    const events = run.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    expect(events.find((e) => e.event === 'candidate')?.result).toMatchObject({ outcome: 'return', repr: '42' });
+    return { cache: path.join(copy, 'smart_test_probe', '__pycache__'), project };
+  };
+
+  it("starts from any current directory, from a copy with its package (as installed), and keeps the package's bytecode beside it, never the project's", () => {
+    const { cache, project } = runInstalled('installed', {});
+    const compiled = readdirSync(cache).map((name) => name.replace(/\.[^.]+\.pyc$/, '.py')).sort();
+    expect(compiled).toEqual(probeModules());
+    expect(existsSync(path.join(project, '__pycache__'))).toBe(false);
+  });
+
+  it('writes no bytecode at all with SMART_TEST_NO_CODE_CACHE=1', () => {
+    const { cache, project } = runInstalled('installed-no-cache', { SMART_TEST_NO_CODE_CACHE: '1' });
+    expect(existsSync(cache)).toBe(false);
+    expect(existsSync(path.join(project, '__pycache__'))).toBe(false);
   });
 });
