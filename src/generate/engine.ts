@@ -22,6 +22,7 @@ import { codeFingerprint, findBlocks, markerLine, type ManagedBlock } from './ma
 import { moduleNameFor } from './module-name.js';
 import type { ProbeCandidateResult, ProbeRaise, ProbeRequest, ProbeReturn, ProbeStopped, ProbeTarget } from './probe-model.js';
 import { findProjectPython, modulesPytestMayMiss } from './python-env.js';
+import { SharedBytecode } from './shared-bytecode.js';
 import { renderTest, type StaticOutcome, type TestCase } from './render.js';
 import { sideEffectOf } from './side-effects.js';
 import { mark } from '../report/timing.js';
@@ -162,6 +163,16 @@ interface Job {
  * edited as it is.
  */
 export async function generateTests(sources: GenerationSource[], options: GenerationOptions): Promise<GenerationResult> {
+  // The run's probe processes share the compiled code of the project's modules.
+  const bytecode = new SharedBytecode();
+  try {
+    return await generateWith(sources, options, bytecode);
+  } finally {
+    await bytecode.dispose();
+  }
+}
+
+async function generateWith(sources: GenerationSource[], options: GenerationOptions, bytecode: SharedBytecode): Promise<GenerationResult> {
   const { config, repoRoot } = options;
   const result: GenerationResult = { written: [], targets: [], warnings: [], python: null };
   const files: Array<{ testFile: string; module: string; existing: string | null; jobs: Job[]; source: GenerationSource }> = [];
@@ -221,7 +232,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       // The project's tests: seeds for the function the tests call (a nested function's outermost one).
       const called = fn.kind === 'nested' ? outermostFunction(fn, source.module.functions) ?? fn : fn;
       const calledCls = called.className ? source.module.classes.find((c) => c.qualname === called.className) ?? null : null;
-      if (options.execute) early ??= startProbe(sources, source, named.module, fn, repoRoot, config, options.env).catch(() => null);
+      if (options.execute) early ??= startProbe(sources, source, named.module, fn, repoRoot, config, options.env, bytecode).catch(() => null);
       testSeeds ??= options.execute ? new TestSeeds({ repoRoot, testsDir: config.testsDir, sourceRoots: config.sourceRoots, env: options.env, coverageFile: options.coverageFile ?? null }) : null;
       const seeds = testSeeds && called.kind !== 'nested' ? await testSeeds.seedsFor({ fn: called, cls: calledCls, module: named.module, file: source.file, text: source.text, parsed: source.module, targetLines: called === fn ? aim.lines : undefined }).catch(() => undefined) : undefined;
       const shaped = shape(fn, cls, seeds);
@@ -276,7 +287,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
       const slow = setTimeout(() => options.progress?.(progressLine(calls, toRun.length, found.python!)), 1000);
       ran = true;
       // The first probe's processes answer the later requests on the same modules (probe-sessions.ts).
-      const sessions = started?.sessions && started.found.python === found.python ? started.sessions : new ProbeSessions(found.python, FIRST_RUN.env);
+      const sessions = started?.sessions && started.found.python === found.python ? started.sessions : new ProbeSessions(found.python, FIRST_RUN.env, await bytecode.path());
       if (started?.sessions && sessions !== started.sessions) await started.sessions.close();
       try {
         const probed = await probeAll(found.python, toRun, files, sysPath, repoRoot, config, resolveJobs(config.jobs), options.progress, false, sessions);
@@ -354,7 +365,7 @@ export async function generateTests(sources: GenerationSource[], options: Genera
     try {
       const verdicts = await verifyStability(
         verify.map((job) => ({ target: probeTarget(job, '0', files, repoRoot), cases: job.cases })),
-        { python: result.python, sysPath, firstRoots: firstRootsOf(verify, observed), timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects: config.allowSideEffects, memoryBytes: config.probeMemory },
+        { python: result.python, sysPath, firstRoots: firstRootsOf(verify, observed), timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects: config.allowSideEffects, memoryBytes: config.probeMemory, bytecodePath: await bytecode.path() },
       );
       verify.forEach((job, i) => {
         // A bound argument the call left alone (or changed differently in each run) goes back inline.
@@ -497,17 +508,17 @@ interface EarlyProbe {
  * is the one the first probe leases (probe-sessions.ts); its answers are the same as a fresh
  * process's. Never throws: without it, the first probe starts its own process as before.
  */
-async function startProbe(sources: readonly GenerationSource[], source: GenerationSource, module: string, fn: PyFunction, repoRoot: string, config: Config, env: NodeJS.ProcessEnv): Promise<EarlyProbe> {
+async function startProbe(sources: readonly GenerationSource[], source: GenerationSource, module: string, fn: PyFunction, repoRoot: string, config: Config, env: NodeJS.ProcessEnv, bytecode: SharedBytecode): Promise<EarlyProbe> {
   const sysPath = sysPathFor(repoRoot, config.sourceRoots);
   const found = await findProjectPython({ repoRoot, configured: config.python, env, module, sysPath });
   const modules = new Set(sources.filter((s) => s.targets.length > 0).map((s) => moduleNameFor(s.file, config.sourceRoots)?.module));
   if (!found.python || modules.size !== 1) return { module, found, sessions: null };
-  const sessions = new ProbeSessions(found.python, FIRST_RUN.env);
+  const sessions = new ProbeSessions(found.python, FIRST_RUN.env, await bytecode.path());
   const lease = await sessions.lease([module]);
   try {
     const { runProbe } = await import('./probe.js');
     const target: ProbeTarget = { id: '0', module, file: path.join(repoRoot, source.file), qualname: fn.qualname, firstLine: fn.bodyStartLine, lastLine: fn.endLine, candidates: [] };
-    await runProbe(found.python, { ...probeHeader(sysPath, lease.work, config, false), targets: [target] }, { timeoutMs: 60_000, env: FIRST_RUN.env, ...(lease.session ? { session: lease.session } : {}) });
+    await runProbe(found.python, { ...probeHeader(sysPath, lease.work, config, false, sessions.bytecodePath), targets: [target] }, { timeoutMs: 60_000, env: FIRST_RUN.env, ...(lease.session ? { session: lease.session } : {}) });
   } catch {
     // The first probe finds out again, and says what went wrong.
   } finally {
@@ -517,8 +528,8 @@ async function startProbe(sources: readonly GenerationSource[], source: Generati
 }
 
 /** A probe request's settings, the same for every request of a session (only targets and `repeat` may differ). */
-function probeHeader(sysPath: string[], work: string, config: Config, repeat: boolean): Omit<ProbeRequest, 'targets'> {
-  return { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects: config.allowSideEffects, memoryBytes: config.probeMemory, tmpPath: path.join(work, 'tmp'), argv: [...FIRST_RUN.argv], randomSeed: FIRST_RUN.randomSeed, repeat };
+function probeHeader(sysPath: string[], work: string, config: Config, repeat: boolean, bytecodePath: string | null | undefined): Omit<ProbeRequest, 'targets'> {
+  return { sysPath, cwd: work, timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects: config.allowSideEffects, memoryBytes: config.probeMemory, tmpPath: path.join(work, 'tmp'), ...(bytecodePath ? { bytecodePath } : {}), argv: [...FIRST_RUN.argv], randomSeed: FIRST_RUN.randomSeed, repeat };
 }
 
 async function probeGroup(python: string, jobs: Job[], files: Array<{ module: string; source: GenerationSource }>, sysPath: string[], repoRoot: string, config: Config, repeat: boolean, sessions?: ProbeSessions) {
@@ -533,7 +544,7 @@ async function probeGroup(python: string, jobs: Job[], files: Array<{ module: st
     const { runProbe } = await import('./probe.js');
     const response = await runProbe(
       python,
-      { ...probeHeader(sysPath, work, config, repeat), targets },
+      { ...probeHeader(sysPath, work, config, repeat, sessions?.bytecodePath), targets },
       { timeoutMs: 60_000 + jobs.length * 10_000, env: FIRST_RUN.env, ...(lease?.session ? { session: lease.session } : {}) },
     );
     const out = new Map<Job, Observed>();

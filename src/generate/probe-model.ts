@@ -44,6 +44,12 @@ export const ProbeRequestSchema = z.object({
   allowSideEffects: z.boolean(),
   /** Absolute directory under which each run gets a fresh `tmp_path` (created when missing). */
   tmpPath: z.string(),
+  /**
+   * Absolute directory (the run's, created and removed by smart-test) where the probe keeps the
+   * compiled code of the project's modules that have no bytecode file of their own, for the
+   * run's other probe processes (smart_test_probe/bytecode.py).
+   */
+  bytecodePath: z.optional(z.string()),
   /** false: each candidate runs once (deterministic is then null); default: twice, the second run checks the result is the same. */
   repeat: z.optional(z.boolean()),
   /** sys.argv while the modules are imported and the candidates run (default: [probe.py]). */

@@ -40,6 +40,8 @@ export class ProbeSessions {
   constructor(
     private readonly python: string,
     private readonly env: NodeJS.ProcessEnv,
+    /** The run's folder for the project's compiled modules (shared-bytecode.ts), passed in each request. */
+    readonly bytecodePath: string | null = null,
   ) {}
 
   /** A lease for a request on `modules` (one group's). */

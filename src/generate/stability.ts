@@ -85,6 +85,8 @@ export interface StabilityOptions {
   allowSideEffects: boolean;
   /** The probe's memory cap (probeMemory), as for the first run. */
   memoryBytes?: number;
+  /** The run's folder of the project's compiled modules (shared-bytecode.ts). */
+  bytecodePath?: string | null;
 }
 
 type Observed = ProbeReturn | ProbeRaise;
@@ -227,7 +229,7 @@ async function verifyOnce(items: StabilityItem[], opts: StabilityOptions, run: (
     // Its tmp folder is named unlike the first run's, so a value listing the working directory differs.
     const response = await runProbe(
       opts.python,
-      { sysPath: opts.sysPath, cwd: root, timeoutSeconds: opts.timeoutSeconds, allowSideEffects: opts.allowSideEffects, ...(opts.memoryBytes ? { memoryBytes: opts.memoryBytes } : {}), tmpPath: path.join(root, 'tmp-verify'), argv: [...run.argv], randomSeed: run.randomSeed, ...(run.stdoutFile ? { stdoutFile: true } : {}), ...(run.extraFrames ? { extraFrames: run.extraFrames } : {}), targets },
+      { sysPath: opts.sysPath, cwd: root, timeoutSeconds: opts.timeoutSeconds, allowSideEffects: opts.allowSideEffects, ...(opts.memoryBytes ? { memoryBytes: opts.memoryBytes } : {}), tmpPath: path.join(root, 'tmp-verify'), ...(opts.bytecodePath ? { bytecodePath: opts.bytecodePath } : {}), argv: [...run.argv], randomSeed: run.randomSeed, ...(run.stdoutFile ? { stdoutFile: true } : {}), ...(run.extraFrames ? { extraFrames: run.extraFrames } : {}), targets },
       { timeoutMs: 60_000 + calls * 2 * opts.timeoutSeconds * 1000, env: { ...run.env, ...VERIFY_IN_PROCESS }, stallMs: stallMs(opts.timeoutSeconds) },
     );
     const results: Array<Array<ProbeCandidateResult | undefined>> = items.map(() => []);

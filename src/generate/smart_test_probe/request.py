@@ -22,6 +22,7 @@ def _validate(req):
     need(isinstance(req.get("allowSideEffects"), bool), "allowSideEffects must be a boolean")
     need(req.get("repeat") is None or isinstance(req.get("repeat"), bool), "repeat must be a boolean")
     need(isinstance(req.get("tmpPath"), str) and os.path.isabs(req["tmpPath"]), "tmpPath must be absolute")
+    need(req.get("bytecodePath") is None or (isinstance(req["bytecodePath"], str) and os.path.isabs(req["bytecodePath"])), "bytecodePath must be absolute")
     m = req.get("memoryBytes")
     need(m is None or (isinstance(m, int) and not isinstance(m, bool) and m > 0), "memoryBytes must be > 0 or null")
     need(isinstance(req.get("targets"), list), "targets")

@@ -18,6 +18,7 @@ from .candidate import _Candidates
 from .describe import _Describing, _stop_reason
 from .limits import DEFAULT_MEMORY, _cpu_count, _ignore_signals, _limit_memory
 from .child import _Forking
+from .bytecode import _SharedBytecode
 
 
 PROBE_VERSION = 2
@@ -208,7 +209,8 @@ class _Runner(_Isolation, _Candidates, _Describing, _Forking):
         module = None
         try:
             STATE.in_candidate = True
-            module = importlib.import_module(name)
+            with _SharedBytecode(self.request.get("bytecodePath"), self.request["sysPath"]):
+                module = importlib.import_module(name)
         except BaseException as exc:  # noqa: B902
             error = exc
         finally:
