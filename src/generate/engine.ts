@@ -280,7 +280,7 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
     } else {
       result.python = found.python;
       const modules = [...new Set(files.filter((f) => f.jobs.length > 0).map((f) => f.module))];
-      const missed = await modulesPytestMayMiss(found.python, modules, repoRoot);
+      const missed = await modulesPytestMayMiss(found.python, modules, repoRoot, found.fromRoot);
       if (missed.length > 0) result.warnings.push(warn.notOnPytestPath(missed, config.sourceRoots));
       // A progress line only when running the candidates takes more than about a second.
       const calls = toRun.reduce((n, j) => n + j.candidates.length, 0);
@@ -510,8 +510,10 @@ interface EarlyProbe {
  */
 async function startProbe(sources: readonly GenerationSource[], source: GenerationSource, module: string, fn: PyFunction, repoRoot: string, config: Config, env: NodeJS.ProcessEnv, bytecode: SharedBytecode): Promise<EarlyProbe> {
   const sysPath = sysPathFor(repoRoot, config.sourceRoots);
-  const found = await findProjectPython({ repoRoot, configured: config.python, env, module, sysPath });
   const modules = new Set(sources.filter((s) => s.targets.length > 0).map((s) => moduleNameFor(s.file, config.sourceRoots)?.module));
+  // The same process says which of the modules pytest may not import (modulesPytestMayMiss).
+  const fromRoot = [...modules].filter((m): m is string => m !== undefined).sort();
+  const found = await findProjectPython({ repoRoot, configured: config.python, env, module, sysPath, fromRoot });
   if (!found.python || modules.size !== 1) return { module, found, sessions: null };
   const sessions = new ProbeSessions(found.python, FIRST_RUN.env, await bytecode.path());
   const lease = await sessions.lease([module]);

@@ -12,7 +12,12 @@ export async function findProjectPython(opts: {
   env: NodeJS.ProcessEnv;
   module: string;
   sysPath: string[];
-}): Promise<{ python: string | null; tried: string[] }> {
+  /**
+   * Modules to ask the same process about for modulesPytestMayMiss: which of them it finds with
+   * only the repository's root in front of its sys.path (answered in `fromRoot`).
+   */
+  fromRoot?: readonly string[];
+}): Promise<FoundPython> {
   const candidates: string[] = [];
   if (opts.configured) {
     candidates.push(opts.configured.includes('/') ? path.resolve(opts.repoRoot, opts.configured) : opts.configured);
@@ -25,9 +30,18 @@ export async function findProjectPython(opts: {
   for (const python of candidates) {
     if (python.includes('/') && !existsSync(python)) continue;
     tried.push(python);
-    if (await canFind(python, opts.module, opts.sysPath)) return { python, tried };
+    const rootModules = opts.fromRoot && opts.fromRoot.length > 0 ? opts.fromRoot : null;
+    const [withPath, fromRoot] = await findable(python, [{ modules: [opts.module], sysPath: opts.sysPath }, ...(rootModules ? [{ modules: rootModules, sysPath: [opts.repoRoot] }] : [])]);
+    if (withPath!.has(opts.module)) return { python, tried, ...(rootModules ? { fromRoot: { root: opts.repoRoot, modules: rootModules, found: fromRoot! } } : {}) };
   }
   return { python: null, tried };
+}
+
+export interface FoundPython {
+  python: string | null;
+  tried: string[];
+  /** For modulesPytestMayMiss: of `modules`, those the found Python finds from the repository's root. */
+  fromRoot?: { root: string; modules: readonly string[]; found: ReadonlySet<string> };
 }
 
 /**
@@ -36,9 +50,10 @@ export async function findProjectPython(opts: {
  * configuration file sets `pythonpath`. The probe puts the source roots on sys.path itself;
  * the generated tests rely on the project's own pytest setup. One Python process for all.
  */
-export async function modulesPytestMayMiss(python: string, modules: readonly string[], repoRoot: string): Promise<string[]> {
+export async function modulesPytestMayMiss(python: string, modules: readonly string[], repoRoot: string, known?: FoundPython['fromRoot']): Promise<string[]> {
   if (modules.length === 0 || pytestPythonpathFile(repoRoot) !== null) return [];
-  const found = await findable(python, modules, [repoRoot]);
+  // Answered already by the process that found the Python (findProjectPython's `fromRoot`).
+  const found = known && known.root === repoRoot && modules.every((m) => known.modules.includes(m)) ? known.found : (await findable(python, [{ modules, sysPath: [repoRoot] }]))[0]!;
   return modules.filter((m) => !found.has(m));
 }
 
@@ -60,40 +75,51 @@ export function pytestPythonpathFile(repoRoot: string): string | null {
 /** Where pytest reads its settings, at the top of the repository. */
 export const PYTEST_CONFIG_FILES = ['pytest.ini', 'pyproject.toml', 'setup.cfg', 'tox.ini'] as const;
 
-async function canFind(python: string, module: string, sysPath: string[]): Promise<boolean> {
-  return (await findable(python, [module], sysPath)).has(module);
-}
-
-/** Which of `modules` `python` can find with `sysPath` in front of its own (none when it cannot run). */
-function findable(python: string, modules: readonly string[], sysPath: string[]): Promise<Set<string>> {
+/**
+ * For each question, which of its `modules` `python` can find with its `sysPath` in front of its
+ * own (none when it cannot run), in one process. What a question imported to find them (the
+ * parent packages of dotted names) is forgotten before the next, so each answer is the one a
+ * process of its own would give.
+ */
+function findable(python: string, questions: ReadonlyArray<{ modules: readonly string[]; sysPath: readonly string[] }>): Promise<Array<Set<string>>> {
   const code = [
-    'import importlib.util, sys, json',
-    'sys.path[:0] = json.loads(sys.argv[1])',
+    'import importlib, importlib.util, sys, json',
+    'base = list(sys.path)',
+    'before = set(sys.modules)',
     'def found(name):',
     '    try:',
     '        return importlib.util.find_spec(name) is not None',
     '    except Exception:',
     '        return False',
-    'print(json.dumps([m for m in json.loads(sys.argv[2]) if found(m)]))',
+    'def ask(front, names):',
+    '    sys.path[:] = front + base',
+    '    out = [m for m in names if found(m)]',
+    '    for name in set(sys.modules) - before:',
+    '        del sys.modules[name]',
+    '    importlib.invalidate_caches()',
+    '    return out',
+    'print(json.dumps([ask(q["sysPath"], q["modules"]) for q in json.loads(sys.argv[1])]))',
   ].join('\n');
   return new Promise((resolve) => {
-    const child = spawn(python, ['-c', code, JSON.stringify(sysPath), JSON.stringify(modules)], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const none = () => questions.map(() => new Set<string>());
+    const child = spawn(python, ['-c', code, JSON.stringify(questions)], { stdio: ['ignore', 'pipe', 'ignore'] });
     const out: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
     child.on('error', () => {
       clearTimeout(timer);
-      resolve(new Set());
+      resolve(none());
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      let names: unknown = [];
+      let answers: unknown = [];
       try {
-        names = code === 0 ? JSON.parse(Buffer.concat(out).toString('utf8')) : [];
+        answers = code === 0 ? JSON.parse(Buffer.concat(out).toString('utf8')) : [];
       } catch {
-        names = [];
+        answers = [];
       }
-      resolve(new Set(Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : []));
+      if (!Array.isArray(answers) || answers.length !== questions.length) return resolve(none());
+      resolve(answers.map((names) => new Set(Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : [])));
     });
   });
 }
