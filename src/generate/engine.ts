@@ -274,12 +274,12 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
   if (toRun.length > 0) {
     sysPath = sysPathFor(repoRoot, config.sourceRoots);
     const firstModule = files.find((f) => f.jobs.length > 0)!.module;
-    const found = started && started.module === firstModule ? started.found : await findProjectPython({ repoRoot, configured: config.python, env: options.env, module: firstModule, sysPath });
+    const modules = [...new Set(files.filter((f) => f.jobs.length > 0).map((f) => f.module))];
+    const found = started && started.module === firstModule ? started.found : await findProjectPython({ repoRoot, configured: config.python, env: options.env, module: firstModule, sysPath, fromRoot: modules });
     if (!found.python) {
       result.warnings.push(warn.noPython(found.tried));
     } else {
       result.python = found.python;
-      const modules = [...new Set(files.filter((f) => f.jobs.length > 0).map((f) => f.module))];
       const missed = await modulesPytestMayMiss(found.python, modules, repoRoot, found.fromRoot);
       if (missed.length > 0) result.warnings.push(warn.notOnPytestPath(missed, config.sourceRoots));
       // A progress line only when running the candidates takes more than about a second.
