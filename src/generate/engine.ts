@@ -702,6 +702,7 @@ async function search(jobs: Job[], observed: Map<Job, Observed>, options: Genera
   const calls = () => [...subjects.keys()].reduce((n, s) => n + s.candidates.length, 0);
   const before = calls();
   const groups = await boundaryRound([...subjects.keys()], runBatch, budget, stats.spent);
+  if (process.env.SMART_TEST_SEARCH_DEBUG) process.stderr.write(`search spent ${stats.spent.toFixed(3)} of ${budget.perRun} (run budget), boundary calls ${calls() - before}\n`);
   // `generate`, off the commit path, also bisects toward boundaries the body computes from an argument.
   const refined = options.command === 'generate' ? await refineBoundaries([...subjects.keys()], runBatch, REFINE_ROUNDS, budget.perRun - stats.spent - ROUND_COST - (calls() - before) * CALL_COST) : new Map<SearchSubject, BoundaryGroup[]>();
   for (const subject of subjects.keys()) {
