@@ -13,7 +13,7 @@ import type { PyFunction } from '../../python/model.js';
 import type { Candidate } from '../infer/candidates.js';
 import type { ProbeCandidateResult } from '../probe-model.js';
 import { callParameters, calleeName, callSites, parameterOf, withArgument, type CallSite } from './call-sites.js';
-import { alternatives, guardLines, hintWindow, hintsNear, kindOf, stripComment, type Hints, type Kind } from './values.js';
+import { alternatives, guardLines, hintWindow, hintsNear, holdsWord, kindOf, stripComment, swaps, type Hints, type Kind } from './values.js';
 import { tableExpressions, tableKeys, tableProbe } from './tables.js';
 import { progressSearch } from '../../report/messages/generate.js';
 import { MAX_SCANNED, SCAN_COST, entryScan, scannedEntries } from './entry-scan.js';
@@ -79,6 +79,8 @@ const MAX_PARENT_TRIES = 20;
 const MAX_PER_ROUND = 48;
 const MIN_ROUND_CALLS = 3;
 const MAX_OBSERVED_PER_KIND = 4;
+/** The tests' entry calls holding a word the function compares with, run to become parents (see deriveCandidates). */
+const MAX_WORD_ENTRIES = 2;
 
 /** A result that can become a test: it returned, or raised from the target's own `raise`. */
 export function usableResult(r: ProbeCandidateResult): boolean {
@@ -289,6 +291,15 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
     parents.push({ parent, sites });
     if (parent.entry) entryParents++;
   }
+  // The closest call with a string holding a word the function compares with (a program that
+  // uses `TypeVar`, a query with `SELECT`), however far it got: that string with the word swapped
+  // for one written in the same place near the missed lines takes the sibling branch (values.ts
+  // swaps). No call run yet holds one: the tests' calls of the entry points that do are run first,
+  // as they are (at most MAX_WORD_ENTRIES), to be swapped next round.
+  const words = hints.words ?? new Map<string, string[]>();
+  const holds = (c: Candidate) => holdsWord([...c.setup, c.expr].join('\n'), words.keys());
+  const wordParent = words.size > 0 ? all.find(({ c }) => holds(c))?.c : undefined;
+  const wordEntries = words.size > 0 && !wordParent ? (subject.entryPool ?? []).filter((c) => !tried.has(candidateKey(c)) && holds(c)).slice(0, MAX_WORD_ENTRIES) : [];
   // Each parent's variants, interleaved, so that every parent gets a share of the room.
   const perParent: Candidate[][] = [];
   // The parameters the missed lines and their guards name (`if depth > MAX_DEPTH:`): varied first.
@@ -323,7 +334,7 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   // Pairs are of the target's own calls, or of the entry points' (each ranked among its kind: a
   // lexer's entry calls that run many of its lines do not push its own calls out).
   const pairs = [...crossovers(all.filter((x) => !x.c.entry).slice(0, MAX_PARENT_TRIES)), ...crossovers(all.filter((x) => x.c.entry).slice(0, MAX_PARENT_TRIES))].slice(0, MAX_CROSSOVERS);
-  perParent.unshift(pairs, await bisections(subject), attributeLengthVariants(parents, fn, hints, subject.placeholder));
+  perParent.unshift(pairs, wordParent ? swappedWords(wordParent, words, subject.placeholder) : [], await bisections(subject), attributeLengthVariants(parents, fn, hints, subject.placeholder));
   if (fn.className) {
     const onObj = ranked.filter((c) => c.setup.some((l) => /^\s*obj\s*=/.test(l))).slice(0, PARENTS);
     perParent.splice(3, 0, repeatedCalls(subject, onObj, guardText), await stateVariants(subject, onObj, missed, siblings));
@@ -335,7 +346,7 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   const ownRan = subject.results.some((r, i) => usableResult(r) && r.lines.length > 0 && !subject.candidates[i]?.entry);
   const scan = subject.entryPool && !ownRan && !subject.candidates.some((c) => c.scan) ? entryScan(subject.entryPool) : null;
   // The scan first, for the budget (it runs last in its round: see directedSearch).
-  const out: Candidate[] = [...(scan ? [scan] : []), ...scanned, ...probes].slice(0, room);
+  const out: Candidate[] = [...(scan ? [scan] : []), ...scanned, ...wordEntries, ...probes].slice(0, room);
   for (const c of out) tried.add(candidateKey(c));
   for (let i = 0; out.length < room && perParent.some((v) => i < v.length); i++) {
     for (const variants of perParent) {
@@ -618,6 +629,24 @@ export function replaced(parent: Candidate, site: CallSite, snippet: string, pla
   const child: Candidate = { setup, expr, origin: derivedOrigin(parent), placeholder: holds(expr) || setup.some(holds) };
   if (parent.entry) child.entry = true;
   return child;
+}
+
+/**
+ * `parent` with each of its string literals that holds a word of `words` swapped (values.ts swaps),
+ * wherever that literal is written in it: a program passed both parsed and tokenized
+ * (`Checker(ast.parse(s), file_tokens=make_tokens(s))`) stays one program.
+ */
+function swappedWords(parent: Candidate, words: ReadonlyMap<string, readonly string[]>, placeholder: string): Candidate[] {
+  const literals = [...new Set([...parent.setup, parent.expr].join('\n').match(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g) ?? [])];
+  const out: Candidate[] = [];
+  for (const literal of literals) {
+    for (const swapped of swaps(literal, words)) {
+      const put = (line: string) => line.split(literal).join(swapped);
+      const expr = put(parent.expr);
+      out.push(replaced({ ...parent, setup: parent.setup.map(put) }, { where: 'expr', snippet: expr, closeAt: expr.length, args: [], unpacks: false }, expr, placeholder));
+    }
+  }
+  return out;
 }
 
 /**

@@ -32,9 +32,18 @@ export interface Hints {
    * a constant (an enum member, a token type, a sentinel) that no literal stands for.
    */
   names: Map<string, string[]>;
+  /**
+   * Words of the function's string literals -> the words near the missed lines written in the same
+   * place (`_is_typing(node.func, 'TypeVar')` -> `_is_typing(node.func, "TypedDict")`, `token ==
+   * 'SELECT'` -> `token == 'INSERT'`): in a string argument (a program, a query), one swapped for
+   * the other steers the same input into the sibling branch (see swaps).
+   */
+  words?: Map<string, string[]>;
 }
 
 const INT = /^-?\d+$/;
+/** How much of a line before a word literal tells where it is written (see Hints.words). */
+const WORD_CONTEXT = 12;
 const FLOAT = /^-?(\d+\.\d*|\.\d+|\d+(\.\d*)?[eE][-+]?\d+)$/;
 const STRING = /^[rRuU]?(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")$/;
 
@@ -117,7 +126,31 @@ export function hintsNear(lines: readonly string[], missed: readonly number[], f
     }
   }
   const names = comparedNames(window.map((l) => maskStrings(stripComment(lines[l - 1] ?? ''))), moduleGlobals(lines));
-  return { numbers, strings, lengths, attributeLengths, names };
+  // Word literals by what is written before them on their line (`(node.func, `).
+  const wordsAt = (l: number) => [...stripComment(lines[l - 1] ?? '').matchAll(/(?<![\w.'"])(['"])([A-Za-z_]\w{2,})\1/g)].map((m) => ({ word: m[2]!, before: m.input.slice(Math.max(0, m.index - WORD_CONTEXT), m.index).replace(/\s+/g, ' ') }));
+  const nearLines = new Set(window);
+  const byPlace = new Map<string, { all: string[]; near: string[] }>();
+  for (let l = first; l <= last; l++) {
+    for (const { word, before } of wordsAt(l)) {
+      if (before.trim() === '') continue;
+      const place = byPlace.get(before) ?? { all: [], near: [] };
+      if (!place.all.includes(word)) place.all.push(word);
+      if (nearLines.has(l) && !place.near.includes(word)) place.near.push(word);
+      byPlace.set(before, place);
+    }
+  }
+  // Nearest the missed lines first (their own guard before the headers of the chain above).
+  const distance = new Map<string, number>();
+  for (const l of window) for (const { word } of wordsAt(l)) distance.set(word, Math.min(distance.get(word) ?? Infinity, ...missed.map((m) => Math.abs(m - l))));
+  const words = new Map<string, string[]>();
+  for (const { all, near } of byPlace.values()) {
+    near.sort((a, b) => distance.get(a)! - distance.get(b)!);
+    for (const word of all) {
+      const into = near.filter((w) => w !== word);
+      if (into.length > 0) words.set(word, [...(words.get(word) ?? []), ...into.filter((w) => !words.get(word)?.includes(w))]);
+    }
+  }
+  return { numbers, strings, lengths, attributeLengths, names, words };
 }
 
 const DOTTED = '[A-Za-z_]\\w*(?:\\.[A-Za-z_]\\w*)*';
@@ -294,6 +327,7 @@ export function alternatives(text: string, hints: Hints, observed: ReadonlyMap<K
       for (const d of MAGNITUDES) add(`${d}.0`);
       break;
     case 'str':
+      for (const v of swaps(text, hints.words ?? new Map())) add(v);
       for (const s of hints.strings) add(s);
       addOtherNames();
       add("''");
@@ -375,6 +409,44 @@ export function insertions(text: string, strings: readonly string[]): string[] {
     used++;
     for (const at of [Math.floor(units.length / 2), units.length - 1]) {
       const v = `${prefix}${quote}${[...units.slice(0, at), ...hintUnits, ...units.slice(at)].join('')}${quote}`;
+      if (!out.includes(v)) out.push(v);
+    }
+  }
+  return out;
+}
+
+/** `word` as a word of `text`: not inside another, nor glued to an escape's letter (`\nTypeVar`). */
+function alone(word: string, flags = ''): RegExp {
+  return new RegExp(`(?<=^|[^\\w]|\\\\[ntr])${word}(?![\\w])`, flags);
+}
+
+/** Whether a string literal in `code` holds one of `words` as a word (see swaps). */
+export function holdsWord(code: string, words: Iterable<string>): boolean {
+  const literals = code.match(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g) ?? [];
+  return [...words].some((w) => literals.some((l) => alone(w).test(l)));
+}
+
+/** How many word swaps one string argument gets. */
+const MAX_SWAPS = 6;
+
+/**
+ * The string `text` (a program, a query, a command line) with a word the function compares with
+ * (a key of `words`: `TypeVar`) replaced, wherever it stands as a word, by one it compares with in
+ * the same place near the missed lines (`TypedDict`): the same input, steered into the sibling branch
+ * (`elif _is_typing(node.func, "TypedDict")`). The first MAX_SWAPS, in the order of the words.
+ */
+export function swaps(text: string, words: ReadonlyMap<string, readonly string[]>): string[] {
+  const m = /^([rRuU]?)(['"])(.*)\2$/s.exec(text);
+  if (!m) return [];
+  const [, prefix, quote, body] = m as unknown as [string, string, string, string];
+  const out: string[] = [];
+  for (const [word, into] of words) {
+    if (!alone(word).test(body)) continue;
+    const at = alone(word, 'g');
+    for (const other of into) {
+      if (out.length >= MAX_SWAPS) return out;
+      if (alone(other).test(body)) continue;
+      const v = `${prefix}${quote}${body.replace(at, other)}${quote}`;
       if (!out.includes(v)) out.push(v);
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { callSites, withArgument } from '../../../src/generate/search/call-sites.js';
-import { alternatives, guardLines, hintsNear, insertions, kindOf, moduleGlobals, namedConstants, topLevelItems } from '../../../src/generate/search/values.js';
+import { alternatives, guardLines, hintsNear, insertions, kindOf, moduleGlobals, namedConstants, swaps, topLevelItems } from '../../../src/generate/search/values.js';
 
 describe('search values', () => {
   it('tells the kind of a literal by its text', () => {
@@ -82,6 +82,38 @@ describe('search values', () => {
     expect(insertions('"a\\nb"', ["'-'"])).toEqual(['"a-\\nb"', '"a\\n-b"']);
     expect(insertions("'ab'", ['"\'"', "'long string'"])).toEqual([]);
     expect(insertions('1', ["'-'"])).toEqual([]);
+  });
+
+  it("swaps a word of a string argument that the function compares with for a word near the missed lines, everywhere it stands alone", () => {
+    const lines = [
+      'def CALL(self, node):',
+      "    if _is_typing(node.func, 'cast'):",
+      ...Array<string>(4).fill('        handle(node)'),
+      "    elif _is_typing(node.func, 'TypeVar'):",
+      ...Array<string>(5).fill('        handle(node.args)'),
+      '    elif _is_typing(node.func, "TypedDict"):',
+      '        omit("args")',
+      '    elif _is_typing(node.func, "NamedTuple"):',
+      '        omit("keywords")',
+    ];
+    const hints = hintsNear(lines, [14, 16], 2, 16);
+    // Each word -> the words near the missed lines written in the same place, the nearest first
+    // (the headers of the chain above them are near too).
+    expect(hints.words?.get('TypeVar')).toEqual(['TypedDict', 'NamedTuple', 'cast']);
+    expect(hints.words?.get('args')).toEqual(['keywords']);
+    expect(hints.words?.has('handle')).toBe(false);
+    // A program as a test passes it: the import and the call both change; `TypeVarTuple` and a
+    // word glued to an escape's letter are told apart.
+    const program = "'\\nfrom typing import TypeVar\\nTypeVar(\"T\", bound=\"str\")  # TypeVarTuple\\n'";
+    const out = swaps(program, hints.words!);
+    expect(out).toContain("'\\nfrom typing import TypedDict\\nTypedDict(\"T\", bound=\"str\")  # TypeVarTuple\\n'");
+    expect(out).toContain("'\\nfrom typing import NamedTuple\\nNamedTuple(\"T\", bound=\"str\")  # TypeVarTuple\\n'");
+    expect(out.every((v) => v.includes('TypeVarTuple') && !/import TypeVar\\/.test(v))).toBe(true);
+    // Through alternatives, before the other strings; nothing for a string holding none of the words.
+    expect(alternatives(program, hints, new Map()).slice(0, 2)).toEqual(out.slice(0, 2));
+    expect(out).toHaveLength(3);
+    expect(swaps("'x = 1'", hints.words!)).toEqual([]);
+    expect(swaps('42', hints.words!)).toEqual([]);
   });
 
   it('offers boundaries of the same kind, hints first, never the value itself', () => {
