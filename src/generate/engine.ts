@@ -16,7 +16,7 @@ import { resolveJobs } from '../config/defaults.js';
 import { groupByModule, runPooled } from './probe-groups.js';
 import type { Candidate } from './infer/candidates.js';
 import { iteratorReruns, moduleExtras, raisedBySample, shapedCandidates } from './infer/extras.js';
-import { TestSeeds, type SeedSet } from './infer/seeds.js';
+import { MAX_READ_BYTES, TestSeeds, type SeedSet } from './infer/seeds.js';
 import { outermostFunction } from './infer/callables.js';
 import { codeFingerprint, findBlocks, markerLine, type ManagedBlock } from './managed.js';
 import { moduleNameFor } from './module-name.js';
@@ -119,7 +119,7 @@ const DISTINCT_EXTRA = 6;
 const PATH_EXTRA = 3;
 /** Tests kept beyond those for calls on either side of a comparison's boundary (see search/boundary.ts). */
 const BOUNDARY_EXTRA = 3;
-/** `generate` is not on the commit path: its search may take this many times the configured budgets. */
+/** `generate` is not on the commit path: its search may take this many times the configured budgets (and it reads as many times the tests for seeds). */
 const GENERATE_SEARCH_SCALE = 4;
 const CALL_TIMEOUT_SECONDS = 2;
 /**
@@ -233,7 +233,8 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
       const called = fn.kind === 'nested' ? outermostFunction(fn, source.module.functions) ?? fn : fn;
       const calledCls = called.className ? source.module.classes.find((c) => c.qualname === called.className) ?? null : null;
       if (options.execute) early ??= startProbe(sources, source, named.module, fn, repoRoot, config, options.env, bytecode).catch(() => null);
-      testSeeds ??= options.execute ? new TestSeeds({ repoRoot, testsDir: config.testsDir, sourceRoots: config.sourceRoots, env: options.env, coverageFile: options.coverageFile ?? null }) : null;
+      // `generate`, off the commit path, reads four times as much of the tests, as it searches.
+      testSeeds ??= options.execute ? new TestSeeds({ repoRoot, testsDir: config.testsDir, sourceRoots: config.sourceRoots, env: options.env, coverageFile: options.coverageFile ?? null, maxReadBytes: MAX_READ_BYTES * (options.command === 'generate' ? GENERATE_SEARCH_SCALE : 1) }) : null;
       const seeds = testSeeds && called.kind !== 'nested' ? await testSeeds.seedsFor({ fn: called, cls: calledCls, module: named.module, file: source.file, text: source.text, parsed: source.module, targetLines: called === fn ? aim.lines : undefined }).catch(() => undefined) : undefined;
       const shaped = shape(fn, cls, seeds);
       if ('reason' in shaped) {

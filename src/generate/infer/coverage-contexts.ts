@@ -64,3 +64,15 @@ export function contextNames(label: string, file: string, test: string): boolean
   const stem = file.replace(/\.py$/, '');
   return stem === module.replace(/\./g, '/') || stem.endsWith(`/${module.replace(/\./g, '/')}`);
 }
+
+/** True when a context label names a test of the repo-relative test file `file` (any of its tests). */
+export function contextFile(label: string, file: string): boolean {
+  const bare = label.replace(/\|[a-z]+$/, '');
+  if (bare.includes('::')) {
+    const where = bare.split('::')[0]!;
+    return where === file || file.endsWith(`/${where}`) || where.endsWith(`/${file}`);
+  }
+  const dotted = file.replace(/\.py$/, '').split('/');
+  // `test_x.TestK.test_a`: the file's module name, or its path from some folder, then a name.
+  return dotted.some((_, i) => bare.startsWith(`${dotted.slice(i).join('.')}.`));
+}

@@ -22,7 +22,7 @@ import { parseWith, withPythonTree } from '../../python/parser.js';
 import type { Tree } from 'web-tree-sitter';
 import type { Candidate } from './candidates.js';
 import { buildsClass } from './objects.js';
-import { contextNames, readCoverageContexts, type CoverageContexts } from './coverage-contexts.js';
+import { contextFile, contextNames, readCoverageContexts, type CoverageContexts } from './coverage-contexts.js';
 import { localName, renderSnippet, sameProject, type Ref, type Snippet } from './snippet.js';
 import { conftestDirs, readFixtures, readTestCalls, type Receiver, type TestCall, type TestFileCalls } from './test-calls.js';
 import { packageDirOf, ProjectReach, wordsOf, type Reachers } from './reach.js';
@@ -65,6 +65,8 @@ export interface SeedOptions {
   env: NodeJS.ProcessEnv;
   /** coverage.json (absolute or repo-relative), for its contexts; null when there is none. */
   coverageFile: string | null;
+  /** Bytes of test files a run reads for seeds (default MAX_READ_BYTES). */
+  maxReadBytes?: number;
 }
 
 export const MAX_SEEDS = 16;
@@ -77,6 +79,12 @@ const MAX_RECEIVERS = 6;
 const MAX_RECEIVER_POOL = 256;
 const MAX_FILES = 4000;
 const MAX_FILE_BYTES = 1_000_000;
+/**
+ * Bytes of test files one run reads for seeds, the files nearest each target first (see
+ * seedsFor): reading costs about 2.5 ms a KB on a two-core machine (parsing, then following each
+ * test's calls), so a project with megabytes of tests would hold every commit for seconds.
+ */
+export const MAX_READ_BYTES = 256 * 1024;
 
 const TEST_NAME = /(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
 
@@ -107,12 +115,20 @@ export class TestSeeds {
     const contexts = await this.coverageContexts();
     const labels = contexts ? contexts.labels(target.file, fn.bodyStartLine, fn.endLine) : new Set<string>();
     const entryFile = (file: string) => new RegExp(`(^|[/_])${escape(last)}([_.]|$)`).test(path.posix.basename(file).replace(/^test_/, '_').replace(/_test\.py$/, '_.py'));
-    const wanted: TestFileCalls[] = [];
+    // The files nearest the target first, while the run's budget of bytes lasts: those whose
+    // tests ran it (contexts) or named after its module, then those naming it, then the rest.
+    const near: Array<{ file: string; text: string; rank: number }> = [];
     for (const file of files) {
       if (path.posix.basename(file) === 'conftest.py') continue;
       const text = await this.text(file);
       if (text === null || !mentionsModule.test(text)) continue;
-      if (!mentionsName.test(text) && !entryFile(file) && labels.size === 0 && !(await this.basesMention(file, text, mentionsName))) continue;
+      const named = mentionsName.test(text);
+      if (!named && !entryFile(file) && labels.size === 0 && !(await this.basesMention(file, text, mentionsName))) continue;
+      const ran = [...labels].some((label) => contextFile(label, file));
+      near.push({ file, text, rank: ran || entryFile(file) ? 0 : named ? 1 : 2 });
+    }
+    const wanted: TestFileCalls[] = [];
+    for (const { file, text } of near.sort((a, b) => a.rank - b.rank)) {
       const calls = await this.parse(file, text);
       if (calls) wanted.push(calls);
     }
@@ -179,9 +195,15 @@ export class TestSeeds {
     return p;
   }
 
+  /** Bytes of test files parsed so far in this run (see MAX_READ_BYTES). */
+  private readBytes = 0;
+
+  /** A test file's calls: parsed once per run, and only while the run's budget of bytes lasts (null after). */
   private parse(file: string, text: string): Promise<TestFileCalls | null> {
     let p = this.calls.get(file);
     if (!p) {
+      if (this.readBytes + text.length > (this.options.maxReadBytes ?? MAX_READ_BYTES)) return Promise.resolve(null);
+      this.readBytes += text.length;
       p = (async () => {
         const fixtures: Array<Map<string, Snippet>> = [];
         for (const dir of conftestDirs(file)) fixtures.push(await this.conftest(dir));

@@ -137,6 +137,29 @@ describe('seeds on a real repository', () => {
     expect(readFileSync(path.join(repo.root, 'tests/test_calc_lexer.py'), 'utf8')).toBe(text);
   });
 
+  it("reads the tests nearest the target first while the run's budget of bytes lasts: the file named after its module before one that only names it", async () => {
+    const near = 'from calc.lexer import Lexer\n\n\ndef test_near():\n    assert Lexer("1;").size == 1\n';
+    // Sorted first: read in path order, it would take the budget, which holds either file but not both.
+    const far = `from calc.lexer import Lexer\n\n\ndef test_far():\n    assert Lexer("22;").size == 1\n${'# padding\n'.repeat(3)}`;
+    repo.write('tests/test_aaa_uses.py', far);
+    repo.write('tests/test_lexer.py', near);
+    repo.git('add', '-A');
+    const source = await sourceOf(repo, 'src/calc/lexer.py', ['Lexer.size']);
+    const fn = source.targets[0]!;
+    const cls = source.module.classes.find((c) => c.name === 'Lexer')!;
+    const read = async (maxReadBytes?: number) => {
+      const seeds = new TestSeeds({ repoRoot: repo.root, testsDir: 'tests', sourceRoots: ['src'], env: cleanEnv(), coverageFile: null, ...(maxReadBytes ? { maxReadBytes } : {}) });
+      const set = await seeds.seedsFor({ fn, cls, module: 'calc.lexer', file: source.file, text: source.text, parsed: source.module });
+      return [...set.direct, ...set.entries].map((c) => [...c.setup, c.expr].join('; ')).join('\n') + '\n' + set.receivers.map((r) => r.join('; ')).join('\n');
+    };
+    const both = await read();
+    expect(both).toContain('Lexer("1;")');
+    expect(both).toContain('Lexer("22;")');
+    const budgeted = await read(Math.max(near.length, far.length) + 10);
+    expect(budgeted).toContain('Lexer("1;")');
+    expect(budgeted).not.toContain('Lexer("22;")');
+  });
+
   it('with per-test contexts in coverage.json, the tests that ran a function lead to it, whatever their file is called', async () => {
     const python = requirePython();
     repo.write('.coveragerc', '[run]\ndynamic_context = test_function\n');
