@@ -32,7 +32,7 @@ import { addDistinct, chooseAimed, unreachedTargets } from './aim.js';
 import { CALL_COST, ROUND_COST, candidateKey, directedSearch, type SearchSubject } from './search/search.js';
 import { delegators, type Delegator } from './search/fresh-instances.js';
 import { REFINE_ROUNDS, boundaryChoice, boundaryRound, boundarySignature, refineBoundaries, type BoundaryGroup } from './search/boundary.js';
-import { statementLines } from '../python/statements.js';
+import { statementLines, statementStarts } from '../python/statements.js';
 import { readTestFile, testFileFor } from './test-file.js';
 
 /** A source module and the functions of it that need tests. */
@@ -555,13 +555,31 @@ async function probeGroup(python: string, jobs: Job[], files: Array<{ module: st
       const job = jobs[Number(target.id)]!;
       if (target.importError) out.set(job, { importError: `${target.importError.type}: ${target.importError.message}` });
       // Only a target whose every candidate was reported ran to completion in the probe.
-      else if (target.candidates.length === job.candidates.length) out.set(job, { results: target.candidates, tmpRoots: [work], stopped: target.stopped });
+      else if (target.candidates.length === job.candidates.length) out.set(job, { results: await asStatementLines(job.source, target.candidates), tmpRoots: [work], stopped: target.stopped });
     }
     return out;
   } finally {
     if (lease) await lease.release();
     else await rm(work, { recursive: true, force: true });
   }
+}
+
+/** Each module's map of lines inside multi-line statements to their first lines (statementStarts), read once a run. */
+const startsOf = new WeakMap<GenerationSource, Promise<Map<number, number>>>();
+
+/**
+ * The results with the lines they ran counted as coverage.py counts them too (and the target
+ * lines are): a line inside a statement spread over several lines also counts as the statement's
+ * first line. The lines themselves stay: how far a call got into a condition spread over lines
+ * (`if self._seen and \` then `unified in (...)`) guides the search.
+ */
+async function asStatementLines(source: GenerationSource, results: ProbeCandidateResult[]): Promise<ProbeCandidateResult[]> {
+  let starts = startsOf.get(source);
+  if (!starts) startsOf.set(source, (starts = statementStarts(source.text).catch(() => new Map<number, number>())));
+  const map = await starts;
+  if (map.size === 0) return results;
+  const counted = (lines: readonly number[]) => [...new Set([...lines, ...lines.flatMap((l) => (map.has(l) ? [map.get(l)!] : []))])].sort((a, b) => a - b);
+  return results.map((r) => (r.lines.some((l) => map.has(l) && !r.lines.includes(map.get(l)!)) ? { ...r, lines: counted(r.lines) } : r));
 }
 
 /** What stopped a function's calls (see ProbeStopped), the call that did, and how many were skipped for it. */

@@ -64,3 +64,35 @@ function walk(statements: readonly Node[], lines: Set<number>): void {
     for (let i = inner.length - 1; i >= 0; i--) stack.push(inner[i]!);
   }
 }
+
+/**
+ * For each line inside a statement that spans several (a condition wrapped in parentheses, a call
+ * over many lines), the statement's first line: what coverage.py counts it as. A line tracer sees
+ * the lines the code runs on (`len(node.args) > 1 and` below `if (`), coverage.py and the target
+ * lines the first line; the probe's lines are read through this map. Lines of a compound
+ * statement's body are statements of their own.
+ */
+export async function statementStarts(source: string): Promise<Map<number, number>> {
+  return withPythonTree(source, (tree) => {
+    const out = new Map<number, number>();
+    const stack: Node[] = tree.rootNode.namedChildren.filter((n): n is Node => n !== null).reverse();
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node.type === 'comment') continue;
+      const start = node.startPosition.row + 1;
+      const blocks: Node[] = [];
+      const clauses: Node[] = [];
+      for (const child of node.namedChildren) {
+        if (child?.type === 'block') blocks.push(child);
+        else if (child && (child.type.endsWith('_clause') || DEFINITIONS.has(child.type))) clauses.push(child);
+      }
+      // A simple statement: all of it; a compound one: its header, up to its first block.
+      const end = blocks.length === 0 && clauses.length === 0 ? node.endPosition.row + 1 : (blocks[0] ?? clauses[0])!.startPosition.row;
+      for (let line = start + 1; line <= end; line++) out.set(line, start);
+      const inner: Node[] = [...clauses];
+      for (const b of blocks) inner.push(...b.namedChildren.filter((n): n is Node => n !== null));
+      for (let i = inner.length - 1; i >= 0; i--) stack.push(inner[i]!);
+    }
+    return out;
+  });
+}

@@ -95,6 +95,20 @@ describe('selection by changed lines', () => {
     expect(report.files['src/calc.py']!.executed_lines).toContain(18);
   });
 
+  it('counts a line inside a condition spread over lines as the statement coverage.py counts (the `if (` line)', () => {
+    const python = requirePython();
+    // Lines 18-20 are one statement: coverage.py counts line 18, a line tracer sees line 19 run.
+    setUp(repo, python, {}, BASE.replace('    if x < low:\n', '    if x > 1000:\n        if (\n            x > 2000\n        ):\n            raise ValueError("huge")\n    if x < low:\n'));
+    const run = runCli(['run', '--format', 'json'], repo.root);
+    expect(run.code, run.stderr).toBe(1);
+    const generated = (JSON.parse(run.stdout) as PlanJson).generated!.find((g) => g.qualname === 'clamp')!;
+    expect(generated.targetLines).toEqual([18, 21]);
+    expect(generated.unreachedLines).toEqual([]);
+    runPython(python, ['-m', 'coverage', 'run', '--source=src', '-m', 'pytest', '-q', 'tests/test_calc.py'], repo.root);
+    const report = JSON.parse(runPython(python, ['-m', 'coverage', 'json', '-o', '-'], repo.root)) as { files: Record<string, { executed_lines: number[] }> };
+    expect(report.files['src/calc.py']!.executed_lines).toEqual(expect.arrayContaining([18, 21]));
+  });
+
   it('changedLines: ignore leaves a function above the threshold alone', () => {
     const python = requirePython();
     setUp(repo, python, { changedLines: 'ignore' }, WITH_RAISE);

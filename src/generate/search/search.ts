@@ -334,13 +334,16 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   // Pairs are of the target's own calls, or of the entry points' (each ranked among its kind: a
   // lexer's entry calls that run many of its lines do not push its own calls out).
   const pairs = [...crossovers(all.filter((x) => !x.c.entry).slice(0, MAX_PARENT_TRIES)), ...crossovers(all.filter((x) => x.c.entry).slice(0, MAX_PARENT_TRIES))].slice(0, MAX_CROSSOVERS);
-  perParent.unshift(pairs, wordParent ? swappedWords(wordParent, words, subject.placeholder) : [], await bisections(subject), attributeLengthVariants(parents, fn, hints, subject.placeholder));
+  perParent.unshift(pairs, await bisections(subject), attributeLengthVariants(parents, fn, hints, subject.placeholder));
   if (fn.className) {
     const onObj = ranked.filter((c) => c.setup.some((l) => /^\s*obj\s*=/.test(l))).slice(0, PARENTS);
     perParent.splice(3, 0, repeatedCalls(subject, onObj, guardText), await stateVariants(subject, onObj, missed, siblings));
   }
   // Before all: the calls that changed the module's state, made on an instance of their own.
   perParent.unshift(await freshVariants(subject, all.map((x) => x.c), missed));
+  // After all: a string's word swapped for its siblings (each pass of the interleaving takes one
+  // from every list; the lists before it keep their shares of a small room).
+  if (wordParent) perParent.push(swappedWords(wordParent, words, subject.placeholder));
   // The entry points' calls the scan found to run the function (not yet tried: `scanned`); the
   // scan itself (once), for a function none of whose own calls ran some of it to the end.
   const ownRan = subject.results.some((r, i) => usableResult(r) && r.lines.length > 0 && !subject.candidates[i]?.entry);

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { statementLines } from '../../../src/python/statements.js';
+import { statementLines, statementStarts } from '../../../src/python/statements.js';
 import { parsePython } from '../../../src/python/structure.js';
 import { requirePython } from '../../helpers/python.js';
 
@@ -97,5 +97,77 @@ describe('statementLines', () => {
     const text = 'def f():\n    """Only a docstring."""\n';
     const module = await parsePython(text);
     expect((await statementLines(text, module.functions)).get(module.functions[0]!)).toEqual([]);
+  });
+});
+
+const SPREAD = `import contextlib
+
+
+def spread(node, items):
+    out = []
+    if (
+        len(items) > 1 and
+        isinstance(items[1], list)
+    ):
+        out.append(
+            len(items),
+        )
+    elif (
+        node
+        is None
+    ):
+        out += [
+            x
+            for x in items
+        ]
+    while (
+        len(out) > 100
+    ):
+        out.pop()
+    with contextlib.suppress(
+        KeyError,
+    ):
+        total = {
+            "n": len(out),
+        }
+    return (
+        total,
+        out,
+    )
+`;
+
+describe('statementStarts', () => {
+  it('reads the lines a line tracer sees inside statements spread over several lines as the lines coverage.py counts', async () => {
+    const python = requirePython();
+    const dir = mkdtempSync(path.join(tmpdir(), 'smart-test-starts-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(path.join(dir, 'spread.py'), SPREAD);
+    const run = spawnSync(python, ['-c', [
+      'import json, sys, coverage',
+      'cov = coverage.Coverage(data_file=None)',
+      'cov.start()',
+      'import spread',
+      'for args in ((None, [1, [2]]), (None, [3]), (1, [4])): spread.spread(*args)',
+      'cov.stop()',
+      '_, statements, _, missing, _ = cov.analysis2(spread.__file__)',
+      'covered = sorted(set(statements) - set(missing))',
+      'traced = set()',
+      'def tracer(frame, event, arg):',
+      '    if frame.f_code.co_filename == spread.__file__:',
+      '        traced.add(frame.f_lineno)',
+      '        return tracer',
+      'sys.settrace(tracer)',
+      'for args in ((None, [1, [2]]), (None, [3]), (1, [4])): spread.spread(*args)',
+      'sys.settrace(None)',
+      'print(json.dumps([covered, sorted(traced)]))',
+    ].join('\n')], { cwd: dir, encoding: 'utf8', env: { ...process.env, PYTHONPATH: dir } });
+    expect(run.stderr).toBe('');
+    const [covered, traced] = JSON.parse(run.stdout) as [number[], number[]];
+    const starts = await statementStarts(SPREAD);
+    const mapped = [...new Set(traced.map((l) => starts.get(l) ?? l))].sort((a, b) => a - b);
+    // The tracer sees lines coverage.py does not count (`len(items) > 1 and`, under `if (`).
+    expect(traced.some((l) => !covered.includes(l))).toBe(true);
+    // Read through the map, they are the function's lines coverage.py counts (its `def` line aside: run at import).
+    expect(mapped.filter((l) => l > 4)).toEqual(covered.filter((l) => l > 4));
   });
 });
