@@ -411,7 +411,9 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
     };
     // A call the test expects to raise stops early: the others first; then one call of each
     // function in turn (`split`, `parse`, `format`), so that no single one fills the entries.
-    const ordered = reach ? roundRobin(records.map((rec, i) => ({ rec, i, s: score(rec), r: rec.expectsRaise ? 1 : 0 })).sort((a, b) => a.r - b.r || b.s - a.s || a.i - b.i).map((x) => x.rec), (rec) => (rec.callee ? rec.callee.path : `.${rec.member ?? ''}`)) : records;
+    // An instance the test only says the type of (`isinstance(x, C)`) is no call: not an entry.
+    const calls = records.filter((rec) => rec.callee !== null || rec.member !== null);
+    const ordered = reach ? roundRobin(calls.map((rec, i) => ({ rec, i, s: score(rec), r: rec.expectsRaise ? 1 : 0 })).sort((a, b) => a.r - b.r || b.s - a.s || a.i - b.i).map((x) => x.rec), (rec) => (rec.callee ? rec.callee.path : `.${rec.member ?? ''}`)) : calls;
     // The module's own names, or the project's public API (`sqlparse.format(...)` for a filter's method).
     const ours = (ref: Ref) => local(ref) !== null || sameProject(ref, module);
     const entryCall = (rec: TestCall, imports: Set<string>): string | null => {

@@ -654,6 +654,14 @@ function readFunction(nodes: FunctionNodes, scope: Scope, file: string, test: st
       if (receiver) out.push({ ...where, callee: null, receiver, member: dunder, args: [], ...(expectsRaise ? { expectsRaise } : {}) });
       continue;
     }
+    // `isinstance(p.tokens[0], sql.Function)`, `self.assertIsInstance(x, C)`: the test says what
+    // the expression is, an instance of C built as the test builds it (a receiver for its methods).
+    const typed = typedReceiver(node, fnText, scope, at);
+    if (typed) {
+      const { expectsRaise: _, ...where } = sitePlace ?? placeOf(node, file, test);
+      out.push({ ...where, callee: null, receiver: typed, member: null, args: null, receiverOnly: true });
+      continue;
+    }
     if (!readable(fnText)) continue;
     const call = readCall(node, scope, nodes.statements, at);
     if (!call) continue;
@@ -952,6 +960,22 @@ function readCall(node: Node, scope: Scope, statements: Node[], at: number): Pic
   // The instance is unreadable (a fixture with logic, self.x): the arguments alone may still serve.
   const receiver = receiverOf(fn.childForFieldName('object'), scope, statements, at);
   return { callee: null, receiver, member, args };
+}
+
+/**
+ * The first argument of `isinstance(x, C)` (the builtin) or `self.assertIsInstance(x, C)`, as an
+ * instance of C, the module's class the second names: the expression, resolved (`p.tokens[0]`
+ * with `p = sqlparse.parse(sql)[0]`), builds it.
+ */
+function typedReceiver(node: Node, fnText: string, scope: Scope, at: number): Receiver | null {
+  const builtin = fnText === 'isinstance' && !scope.locals.has(fnText) && !scope.values.has(fnText) && !scope.imports.has(fnText);
+  if (!builtin && fnText !== 'self.assertIsInstance') return null;
+  const args = node.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') ?? [];
+  if (args.length !== 2 || args.some((a) => a.type === 'keyword_argument')) return null;
+  const ctor = refOf(args[1]!, scope);
+  if (!ctor || ctor.path === '') return null;
+  const build = resolve(args[0]!, scope, at);
+  return build ? { build, ctor, steps: [] } : null;
 }
 
 /** The instance an expression holds when it is a readable call of a module's name, directly or through a local. */

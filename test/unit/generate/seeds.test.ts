@@ -241,6 +241,29 @@ describe('test-calls: calls the tests make, with readable arguments', () => {
     expect([call.args, call.receiverOnly, render(call.receiver!.build, 'pkg.stats', ['every'])]).toEqual([null, true, 'every(10).minutes.at(":30")']);
   });
 
+  it('reads `isinstance(x, C)` and `assertIsInstance` as an instance of C built as the test builds x, through locals and subscripts', async () => {
+    const text = [
+      'import pkg.stats as st',
+      'import unittest',
+      '',
+      'def test_typed():',
+      "    p = st.make('a b')[0]",
+      '    assert isinstance(p.items[1], st.Stats)',
+      '    assert isinstance(p, int)',
+      '',
+      'class T(unittest.TestCase):',
+      '    def test_case(self):',
+      "        self.assertIsInstance(st.make('c')[2], st.Stats)",
+      '',
+    ].join('\n');
+    const found = (await calls('tests/test_stats.py', text)).filter((c) => c.member === null && c.receiver);
+    // The builtin `int` names no class of the module: no receiver.
+    expect(found.map((c) => [c.test, c.receiver!.ctor, render(c.receiver!.build)])).toEqual([
+      ['test_typed', { module: 'pkg.stats', path: 'Stats' }, "make('a b')[0].items[1]"],
+      ['T.test_case', { module: 'pkg.stats', path: 'Stats' }, "make('c')[2]"],
+    ]);
+  });
+
   it('reads the lambdas and small functions a test writes for the code to call, when they stand alone; `repr(x)` as a call of `x.__repr__`', async () => {
     const text = [
       'from pkg.stats import every, apply',
