@@ -104,8 +104,6 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
   const spent = new Map<SearchSubject, number>();
   let runSpent = 0;
   const initiallyMissed = new Map(subjects.map((s) => [s, missedTargets(s).length]));
-  // Functions whose last round of calls took no path through them that an earlier call had not.
-  const stalled = new Set<SearchSubject>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
     if ((Date.now() - started) / 1000 > budget.perRun * 1.5) break;
     const observed = observedValues(subjects);
@@ -114,7 +112,6 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
       // A function one of whose calls ran out of time or memory, or ended its process, gets no more
       // calls; an entry point's call that ran past its tighter limit stopped only the entry points after it.
       if (subject.results.some((r, i) => (r.outcome === 'timeout' && !subject.candidates[i]?.entry) || r.outcome === 'crash' || (r.outcome === 'skipped' && !subject.candidates[i]?.entry) || isMemoryError(r))) continue;
-      if (stalled.has(subject)) continue;
       const missed = missedTargets(subject);
       if (missed.length === 0) {
         // Every target line is reached; the calls that changed the module's state (the tests'
@@ -168,20 +165,18 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
     }
     if (process.env.SMART_TEST_SEARCH_DEBUG) process.stderr.write(`search round ${round}: ${batch.map((b) => `${b.subject.fn.qualname} +${b.candidates.length} missed ${missedTargets(b.subject).join(',')}`).join('; ')}\n`);
     if (process.env.SMART_TEST_SEARCH_DEBUG === '2') for (const b of batch) for (const c of b.candidates) process.stderr.write(`  ${[...c.setup.filter((l) => !/^(import|from) /.test(l)), c.expr].join('; ').slice(0, 160)}\n`);
-    const paths = batch.map((b) => pathsTaken(b.subject, 0));
+    const paths = process.env.SMART_TEST_SEARCH_DEBUG ? batch.map((b) => pathsTaken(b.subject, 0)) : [];
     const sizes = batch.map((b) => b.subject.results.length);
     stats.tried += await runRound(batch, run);
     stats.rounds++;
-    // A round whose calls all repeat paths already taken (the same outcome, the same lines) found
-    // nothing to build on: the next round's would be varied from the same parents. A round with a
-    // value probe (an entry scan, a table's keys) told the next one something, whatever its paths.
-    batch.forEach((b, i) => {
-      if (b.freshOnly || b.candidates.some((c) => c.valueProbe)) return;
-      const seen = paths[i]!;
-      const found = [...pathsTaken(b.subject, sizes[i]!)].filter((p) => !seen.has(p)).length;
-      if (found === 0) stalled.add(b.subject);
-      if (process.env.SMART_TEST_SEARCH_DEBUG) process.stderr.write(`  ${b.subject.fn.qualname}: ${found} new paths, missed ${missedTargets(b.subject).join(',') || 'none'}\n`);
-    });
+    // What each function's round found: paths (outcome and lines) no earlier call took.
+    if (process.env.SMART_TEST_SEARCH_DEBUG) {
+      batch.forEach((b, i) => {
+        const seen = paths[i]!;
+        const found = [...pathsTaken(b.subject, sizes[i]!)].filter((p) => !seen.has(p)).length;
+        process.stderr.write(`  ${b.subject.fn.qualname}: ${found} new paths, missed ${missedTargets(b.subject).join(',') || 'none'}\n`);
+      });
+    }
   }
   for (const s of subjects) stats.gained += initiallyMissed.get(s)! - missedTargets(s).length;
   stats.spent = runSpent;

@@ -140,24 +140,3 @@ describe('directed search: what counts as reached', () => {
     expect(missedTargets({ ...subject, candidates: [{ ...own, origin: 'doctest' }] })).toEqual([]);
   });
 });
-
-describe('directed search: when a function is done', () => {
-  it('stops searching a function after a round whose calls all took paths already taken, and goes on with one whose calls keep finding new paths', async () => {
-    const mod = await parsePython(SOURCE);
-    const fn = mod.functions[0]!;
-    const call = (expr: string): Candidate => ({ setup: [], expr, origin: 'inferred', placeholder: false });
-    const stuck: SearchSubject = { fn, lines: SOURCE.split('\n'), targets: new Set([7, 9]), candidates: [call("group([1, 2], 'kind', len)")], results: [returned([6, 8, 10])], placeholder: 'test_value' };
-    const moving: SearchSubject = { ...stuck, candidates: [call("group([3], 'other', len)")], results: [returned([6, 8, 10])] };
-    const rounds: SearchSubject[][] = [];
-    const stats = await directedSearch([stuck, moving], async (batch) => {
-      rounds.push(batch.map((b) => b.subject));
-      // `stuck`'s calls all take its first call's path; each round of `moving` takes a path of its own
-      // (an error raised at another line), reaching no target.
-      return batch.map((b) => b.candidates.map(() => (b.subject === stuck ? returned([6, 8, 10]) : ({ outcome: 'error', lines: [6, 8, 10 + rounds.length], excType: { module: 'builtins', qualname: 'ValueError' } } as unknown as ProbeCandidateResult))));
-    }, { perFunction: 5, perRun: 30 });
-    expect(rounds[0]).toEqual([stuck, moving]);
-    expect(rounds.length).toBeGreaterThan(2);
-    for (const r of rounds.slice(1)) expect(r).toEqual([moving]);
-    expect(stats.rounds).toBe(rounds.length);
-  });
-});
