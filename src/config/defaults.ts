@@ -29,9 +29,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   coverageData: null,
   changedLines: 'cover',
   searchBudget: 0.5,
-  // With the rest of a run (about 1.5 s on a large project's commit), a commit stays within 3 s
-  // however many of its functions are searched.
-  searchRunBudget: 1.5,
+  searchRunBudget: 3,
   probeMemory: 2 ** 30,
   jobs: null,
 });

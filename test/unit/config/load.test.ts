@@ -111,7 +111,7 @@ describe('loadConfig: sources', () => {
       coverageData: null,
       changedLines: 'cover',
       searchBudget: 0.5,
-      searchRunBudget: 1.5,
+      searchRunBudget: 3,
       probeMemory: 512 * 2 ** 20,
       jobs: DEFAULT_CONFIG.jobs,
     });
