@@ -53,11 +53,11 @@ export async function readCoverageContexts(coverageFile: string, repoRoot: strin
  * coverage's own `test_x.TestK.test_a` (the test module's `__name__`, then the qualname).
  */
 export function contextNames(label: string, file: string, test: string): boolean {
-  const bare = label.replace(/\|[a-z]+$/, '');
+  const bare = withoutPhase(label);
   if (bare.includes('::')) {
     const [where, ...names] = bare.split('::');
     const qual = names.map((n) => n.replace(/\[.*$/s, '')).join('.');
-    return qual === test && (where === file || file.endsWith(`/${where}`) || where!.endsWith(`/${file}`));
+    return qual === test && namesFile(where!, file);
   }
   if (!bare.endsWith(`.${test}`)) return false;
   const module = bare.slice(0, -test.length - 1);
@@ -67,12 +67,19 @@ export function contextNames(label: string, file: string, test: string): boolean
 
 /** True when a context label names a test of the repo-relative test file `file` (any of its tests). */
 export function contextFile(label: string, file: string): boolean {
-  const bare = label.replace(/\|[a-z]+$/, '');
-  if (bare.includes('::')) {
-    const where = bare.split('::')[0]!;
-    return where === file || file.endsWith(`/${where}`) || where.endsWith(`/${file}`);
-  }
+  const bare = withoutPhase(label);
+  if (bare.includes('::')) return namesFile(bare.split('::')[0]!, file);
   const dotted = file.replace(/\.py$/, '').split('/');
   // `test_x.TestK.test_a`: the file's module name, or its path from some folder, then a name.
   return dotted.some((_, i) => bare.startsWith(`${dotted.slice(i).join('.')}.`));
+}
+
+/** pytest's file part of a label (`tests/test_x.py`, or the file as pytest was given it) names the repo-relative `file`. */
+function namesFile(where: string, file: string): boolean {
+  return where === file || file.endsWith(`/${where}`) || where.endsWith(`/${file}`);
+}
+
+/** A label without the phase coverage.py adds after `|` (`run`, `setup`). */
+function withoutPhase(label: string): string {
+  return label.replace(/\|[a-z]+$/, '');
 }

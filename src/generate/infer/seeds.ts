@@ -123,9 +123,10 @@ export class TestSeeds {
       const text = await this.text(file);
       if (text === null || !mentionsModule.test(text)) continue;
       const named = mentionsName.test(text);
-      if (!named && !entryFile(file) && labels.size === 0 && !(await this.basesMention(file, text, mentionsName))) continue;
+      const entry = entryFile(file);
+      if (!named && !entry && labels.size === 0 && !(await this.basesMention(file, text, mentionsName))) continue;
       const ran = [...labels].some((label) => contextFile(label, file));
-      near.push({ file, text, rank: ran || entryFile(file) ? 0 : named ? 1 : 2 });
+      near.push({ file, text, rank: ran || entry ? 0 : named ? 1 : 2 });
     }
     const wanted: TestFileCalls[] = [];
     for (const { file, text } of near.sort((a, b) => a.rank - b.rank)) {

@@ -13,7 +13,7 @@ import type { PyFunction } from '../../python/model.js';
 import type { Candidate } from '../infer/candidates.js';
 import type { ProbeCandidateResult } from '../probe-model.js';
 import { callParameters, calleeName, callSites, parameterOf, withArgument, type CallSite } from './call-sites.js';
-import { alternatives, guardLines, hintWindow, hintsNear, holdsWord, kindOf, stripComment, swaps, type Hints, type Kind } from './values.js';
+import { alternatives, guardLines, hintWindow, hintsNear, holdsWord, kindOf, stringLiterals, stripComment, swaps, type Hints, type Kind } from './values.js';
 import { tableExpressions, tableKeys, tableProbe } from './tables.js';
 import { progressSearch } from '../../report/messages/generate.js';
 import { MAX_SCANNED, SCAN_COST, entryScan, scannedEntries } from './entry-scan.js';
@@ -165,18 +165,15 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
     }
     if (process.env.SMART_TEST_SEARCH_DEBUG) process.stderr.write(`search round ${round}: ${batch.map((b) => `${b.subject.fn.qualname} +${b.candidates.length} missed ${missedTargets(b.subject).join(',')}`).join('; ')}\n`);
     if (process.env.SMART_TEST_SEARCH_DEBUG === '2') for (const b of batch) for (const c of b.candidates) process.stderr.write(`  ${[...c.setup.filter((l) => !/^(import|from) /.test(l)), c.expr].join('; ').slice(0, 160)}\n`);
-    const paths = process.env.SMART_TEST_SEARCH_DEBUG ? batch.map((b) => pathsTaken(b.subject, 0)) : [];
-    const sizes = batch.map((b) => b.subject.results.length);
+    // For the debug output: what each function's round found, paths (outcome and lines) no earlier call took.
+    const before = process.env.SMART_TEST_SEARCH_DEBUG ? batch.map((b) => ({ seen: pathsTaken(b.subject, 0), size: b.subject.results.length })) : null;
     stats.tried += await runRound(batch, run);
     stats.rounds++;
-    // What each function's round found: paths (outcome and lines) no earlier call took.
-    if (process.env.SMART_TEST_SEARCH_DEBUG) {
-      batch.forEach((b, i) => {
-        const seen = paths[i]!;
-        const found = [...pathsTaken(b.subject, sizes[i]!)].filter((p) => !seen.has(p)).length;
-        process.stderr.write(`  ${b.subject.fn.qualname}: ${found} new paths, missed ${missedTargets(b.subject).join(',') || 'none'}\n`);
-      });
-    }
+    before?.forEach(({ seen, size }, i) => {
+      const subject = batch[i]!.subject;
+      const found = [...pathsTaken(subject, size)].filter((p) => !seen.has(p)).length;
+      process.stderr.write(`  ${subject.fn.qualname}: ${found} new paths, missed ${missedTargets(subject).join(',') || 'none'}\n`);
+    });
   }
   for (const s of subjects) stats.gained += initiallyMissed.get(s)! - missedTargets(s).length;
   stats.spent = runSpent;
@@ -635,9 +632,8 @@ export function replaced(parent: Candidate, site: CallSite, snippet: string, pla
  * (`Checker(ast.parse(s), file_tokens=make_tokens(s))`) stays one program.
  */
 function swappedWords(parent: Candidate, words: ReadonlyMap<string, readonly string[]>, placeholder: string): Candidate[] {
-  const literals = [...new Set([...parent.setup, parent.expr].join('\n').match(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g) ?? [])];
   const out: Candidate[] = [];
-  for (const literal of literals) {
+  for (const literal of stringLiterals([...parent.setup, parent.expr].join('\n'))) {
     for (const swapped of swaps(literal, words)) {
       const put = (line: string) => line.split(literal).join(swapped);
       const expr = put(parent.expr);

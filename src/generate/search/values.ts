@@ -130,8 +130,12 @@ export function hintsNear(lines: readonly string[], missed: readonly number[], f
   const wordsAt = (l: number) => [...stripComment(lines[l - 1] ?? '').matchAll(/(?<![\w.'"])(['"])([A-Za-z_]\w{2,})\1/g)].map((m) => ({ word: m[2]!, before: m.input.slice(Math.max(0, m.index - WORD_CONTEXT), m.index).replace(/\s+/g, ' ') }));
   const nearLines = new Set(window);
   const byPlace = new Map<string, { all: string[]; near: string[] }>();
+  // How far each word near the missed lines is from them: the nearest first (their own guard
+  // before the headers of the chain above).
+  const distance = new Map<string, number>();
   for (let l = first; l <= last; l++) {
     for (const { word, before } of wordsAt(l)) {
+      if (nearLines.has(l)) distance.set(word, Math.min(distance.get(word) ?? Infinity, ...missed.map((m) => Math.abs(m - l))));
       if (before.trim() === '') continue;
       const place = byPlace.get(before) ?? { all: [], near: [] };
       if (!place.all.includes(word)) place.all.push(word);
@@ -139,9 +143,6 @@ export function hintsNear(lines: readonly string[], missed: readonly number[], f
       byPlace.set(before, place);
     }
   }
-  // Nearest the missed lines first (their own guard before the headers of the chain above).
-  const distance = new Map<string, number>();
-  for (const l of window) for (const { word } of wordsAt(l)) distance.set(word, Math.min(distance.get(word) ?? Infinity, ...missed.map((m) => Math.abs(m - l))));
   const words = new Map<string, string[]>();
   for (const { all, near } of byPlace.values()) {
     near.sort((a, b) => distance.get(a)! - distance.get(b)!);
@@ -420,10 +421,18 @@ function alone(word: string, flags = ''): RegExp {
   return new RegExp(`(?<=^|[^\\w]|\\\\[ntr])${word}(?![\\w])`, flags);
 }
 
+/** The one-line string literals written in `code`, each once, in order. */
+export function stringLiterals(code: string): string[] {
+  return [...new Set(code.match(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g) ?? [])];
+}
+
 /** Whether a string literal in `code` holds one of `words` as a word (see swaps). */
 export function holdsWord(code: string, words: Iterable<string>): boolean {
-  const literals = code.match(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g) ?? [];
-  return [...words].some((w) => literals.some((l) => alone(w).test(l)));
+  const literals = stringLiterals(code);
+  return [...words].some((w) => {
+    const at = alone(w);
+    return literals.some((l) => at.test(l));
+  });
 }
 
 /** How many word swaps one string argument gets. */

@@ -432,4 +432,14 @@ describe('coverage contexts', () => {
     expect(contextNames('tests.test_lexer.test_number', 'tests/test_lexer.py', 'test_number')).toBe(true);
     expect(contextNames('test_lexer.test_numbers', 'tests/test_lexer.py', 'test_number')).toBe(false);
   });
+
+  it('names the test file of a label, whatever test of it the label names', async () => {
+    const { contextFile } = await import('../../../src/generate/infer/coverage-contexts.js');
+    expect(contextFile('tests/test_lexer.py::TestLexer::test_number[1-2]|run', 'tests/test_lexer.py')).toBe(true);
+    expect(contextFile('test_lexer.py::test_number', 'tests/test_lexer.py')).toBe(true);
+    expect(contextFile('tests/test_lexer.py::test_number|run', 'tests/test_other.py')).toBe(false);
+    expect(contextFile('test_lexer.TestLexer.test_number', 'tests/test_lexer.py')).toBe(true);
+    expect(contextFile('tests.test_lexer.test_number|run', 'tests/test_lexer.py')).toBe(true);
+    expect(contextFile('test_lexer_more.test_number', 'tests/test_lexer.py')).toBe(false);
+  });
 });

@@ -3,7 +3,7 @@
  * statement, the lines found from the syntax tree are the statements coverage.py counts there.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -68,13 +68,19 @@ def matcher(x):
             return None
 `;
 
+/** Runs `script` with the module `name` (its text `source`) importable beside it, in a folder removed after the test; its stdout. */
+function runBeside(name: string, source: string, script: string[]): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'smart-test-statements-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(path.join(dir, `${name}.py`), source);
+  const run = spawnSync(requirePython(), ['-c', script.join('\n')], { cwd: dir, encoding: 'utf8', env: { ...process.env, PYTHONPATH: dir } });
+  expect(run.stderr).toBe('');
+  return run.stdout;
+}
+
 describe('statementLines', () => {
   it('finds the statements coverage.py counts in each function body', async () => {
-    const python = requirePython();
-    const dir = mkdtempSync(path.join(tmpdir(), 'smart-test-statements-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    writeFileSync(path.join(dir, 'mod.py'), SOURCE);
-    const run = spawnSync(python, ['-c', [
+    const stdout = runBeside('mod', SOURCE, [
       'import json, coverage',
       'cov = coverage.Coverage(data_file=None)',
       'cov.start()',
@@ -82,10 +88,9 @@ describe('statementLines', () => {
       'cov.stop()',
       '_, statements, _, _, _ = cov.analysis2("mod.py")',
       'print(json.dumps(statements))',
-    ].join('\n')], { cwd: dir, encoding: 'utf8', env: { ...process.env, PYTHONPATH: dir } });
-    expect(run.stderr).toBe('');
-    const covered = JSON.parse(run.stdout) as number[];
-    const module = await parsePython(readFileSync(path.join(dir, 'mod.py'), 'utf8'));
+    ]);
+    const covered = JSON.parse(stdout) as number[];
+    const module = await parsePython(SOURCE);
     const found = await statementLines(SOURCE, module.functions);
     for (const fn of module.functions.filter((f) => f.kind !== 'nested')) {
       const own = (l: number) => l > fn.defLine && l <= fn.endLine && !fn.nestedRanges.some(([a, b]) => l > a && l <= b);
@@ -138,11 +143,7 @@ def spread(node, items):
 
 describe('statementStarts', () => {
   it('reads the lines a line tracer sees inside statements spread over several lines as the lines coverage.py counts', async () => {
-    const python = requirePython();
-    const dir = mkdtempSync(path.join(tmpdir(), 'smart-test-starts-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    writeFileSync(path.join(dir, 'spread.py'), SPREAD);
-    const run = spawnSync(python, ['-c', [
+    const stdout = runBeside('spread', SPREAD, [
       'import json, sys, coverage',
       'cov = coverage.Coverage(data_file=None)',
       'cov.start()',
@@ -160,9 +161,8 @@ describe('statementStarts', () => {
       'for args in ((None, [1, [2]]), (None, [3]), (1, [4])): spread.spread(*args)',
       'sys.settrace(None)',
       'print(json.dumps([covered, sorted(traced)]))',
-    ].join('\n')], { cwd: dir, encoding: 'utf8', env: { ...process.env, PYTHONPATH: dir } });
-    expect(run.stderr).toBe('');
-    const [covered, traced] = JSON.parse(run.stdout) as [number[], number[]];
+    ]);
+    const [covered, traced] = JSON.parse(stdout) as [number[], number[]];
     const starts = await statementStarts(SPREAD);
     const mapped = [...new Set(traced.map((l) => starts.get(l) ?? l))].sort((a, b) => a - b);
     // The tracer sees lines coverage.py does not count (`len(items) > 1 and`, under `if (`).
