@@ -212,6 +212,26 @@ describe('directed search', () => {
     expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_registry.py'], repo.root)).toMatch(/\d+ passed/);
   });
 
+  it("reaches a branch that reads a program argument's shape, by editing the tests' program below its words", () => {
+    // The tests' only program has a TypeVar with one argument; the constraints' branch needs two.
+    const LINT = `import ast
+
+
+def constrained(source):
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "TypeVar":
+            if len(node.args) > 1:
+                found.append(node.args[0].value)
+    return found
+`;
+    const TESTS = 'from lint import constrained\n\n\ndef test_plain():\n    assert constrained("from typing import TypeVar\\nT = TypeVar(\'T\')\\n") == []\n';
+    const { python, out, text } = generateModule({ 'src/lint.py': LINT, 'tests/test_usage.py': TESTS }, 'src/lint.py', 'tests/test_lint.py');
+    expect(out.generated.find((g) => g.qualname === 'constrained')!.unreachedLines).toEqual([]);
+    expect(text).toMatch(/constrained\([^\n]*TypeVar\(\\?'T\\?', [^\n]*\)\n\s+assert result == \['T'\]/);
+    expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_lint.py'], repo.root)).toMatch(/\d+ passed/);
+  });
+
   it('reaches a line guarded by membership in a table another module defines, with keys the probe reads from it', () => {
     const { python, out, text } = generateModule(
       {

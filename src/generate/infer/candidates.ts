@@ -27,6 +27,8 @@ export interface Candidate {
   scan?: Candidate[];
   /** Its own time limit in the probe, in seconds (an entry point's is tighter than a call's). */
   timeoutSeconds?: number;
+  /** For a call of the tests' (seeds.ts): the test file and the test that wrote it. */
+  from?: { file: string; test: string };
   /** Names the setup binds to container arguments of the call (watch-args.ts): their state after the call is asserted. */
   watch?: string[];
 }

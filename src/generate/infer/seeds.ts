@@ -333,8 +333,8 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
     }
     return [`obj = ${build}`, ...steps];
   };
-  const add = (list: Candidate[], imports: Set<string>, setup: string[], expr: string) => {
-    const c: Candidate = { setup: [...[...imports].sort(), ...setup], expr, origin: 'seed', placeholder: false };
+  const add = (list: Candidate[], imports: Set<string>, setup: string[], expr: string, from?: Candidate['from']) => {
+    const c: Candidate = { setup: [...[...imports].sort(), ...setup], expr, origin: 'seed', placeholder: false, ...(from ? { from } : {}) };
     // An entry point's call (of the entries or the scan's pool) is worth a test only when it reaches the target.
     if (list !== out.direct) c.entry = true;
     const key = `${c.setup.join('\n')}\n${c.expr}`;
@@ -449,7 +449,7 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
       if (rec.receiverOnly || !runsTarget(rec)) continue;
       const imports = new Set<string>();
       const expr = entryCall(rec, imports);
-      if (expr !== null) add(pool, imports, [], expr);
+      if (expr !== null) add(pool, imports, [], expr, { file: rec.file, test: rec.test });
     }
     if (pool.length > 0) out.entryPool = pool;
   }

@@ -16,10 +16,12 @@ import { callParameters, calleeName, callSites, parameterOf, withArgument, type 
 import { alternatives, guardLines, hintWindow, hintsNear, holdsWord, kindOf, stringLiterals, stripComment, swaps, type Hints, type Kind } from './values.js';
 import { tableExpressions, tableKeys, tableProbe } from './tables.js';
 import { progressSearch } from '../../report/messages/generate.js';
-import { MAX_SCANNED, SCAN_COST, entryScan, scannedEntries } from './entry-scan.js';
+import { MAX_SCANNED, SCAN_COST, byAffinity, entryScan, scannedEntries } from './entry-scan.js';
 import { onFreshInstance, type Delegator } from './fresh-instances.js';
 import { attributesChangedBy, attributesRead, classState, linesChanging, stateSteps, type ClassState } from './receiver-state.js';
 import { registrations, registrationStatements, type Registration } from './registered-items.js';
+import { programEdits } from './program-edits.js';
+import { strValue } from '../infer/python-literal.js';
 
 /** One function being searched: its candidates and their results grow round by round. */
 export interface SearchSubject {
@@ -173,6 +175,10 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
       const subject = batch[i]!.subject;
       const found = [...pathsTaken(subject, size)].filter((p) => !seen.has(p)).length;
       process.stderr.write(`  ${subject.fn.qualname}: ${found} new paths, missed ${missedTargets(subject).join(',') || 'none'}\n`);
+      subject.candidates.forEach((c, j) => {
+        const r = subject.results[j];
+        if (j >= size && c.scan) process.stderr.write(`  scan of ${c.scan.length} calls found ${r?.outcome === 'return' ? r.repr : r?.outcome}\n`);
+      });
     });
   }
   for (const s of subjects) stats.gained += initiallyMissed.get(s)! - missedTargets(s).length;
@@ -335,11 +341,16 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   perParent.unshift(await freshVariants(subject, all.map((x) => x.c), missed));
   // After all: a string's word swapped for its siblings (each pass of the interleaving takes one
   // from every list; the lists before it keep their shares of a small room).
-  if (wordParent) perParent.push(swappedWords(wordParent, words, subject.placeholder));
+  const swapped = wordParent ? swappedWords(wordParent, words, subject.placeholder) : [];
+  perParent.push(swapped);
+  // And a program argument edited below its words: the closest call's, and the swapped ones' (a
+  // program steered into a sibling branch and given the shape that branch reads, in one step).
+  perParent.push(await editedPrograms(all.map((x) => x.c), guardText, subject.placeholder));
+  for (const c of swapped.slice(0, MAX_SWAPPED_EDITED)) perParent.push(await editedPrograms([c], guardText, subject.placeholder));
   // The entry points' calls the scan found to run the function (not yet tried: `scanned`); the
   // scan itself (once), for a function none of whose own calls ran some of it to the end.
   const ownRan = subject.results.some((r, i) => usableResult(r) && r.lines.length > 0 && !subject.candidates[i]?.entry);
-  const scan = subject.entryPool && !ownRan && !subject.candidates.some((c) => c.scan) ? entryScan(subject.entryPool) : null;
+  const scan = subject.entryPool && !ownRan && !subject.candidates.some((c) => c.scan) ? entryScan(byAffinity(subject.entryPool, guardText)) : null;
   // The scan first, for the budget (it runs last in its round: see directedSearch).
   const out: Candidate[] = [...(scan ? [scan] : []), ...scanned, ...wordEntries, ...probes].slice(0, room);
   for (const c of out) tried.add(candidateKey(c));
@@ -632,15 +643,42 @@ export function replaced(parent: Candidate, site: CallSite, snippet: string, pla
  * (`Checker(ast.parse(s), file_tokens=make_tokens(s))`) stays one program.
  */
 function swappedWords(parent: Candidate, words: ReadonlyMap<string, readonly string[]>, placeholder: string): Candidate[] {
-  const out: Candidate[] = [];
-  for (const literal of stringLiterals([...parent.setup, parent.expr].join('\n'))) {
-    for (const swapped of swaps(literal, words)) {
-      const put = (line: string) => line.split(literal).join(swapped);
-      const expr = put(parent.expr);
-      out.push(replaced({ ...parent, setup: parent.setup.map(put) }, { where: 'expr', snippet: expr, closeAt: expr.length, args: [], unpacks: false }, expr, placeholder));
+  return stringLiterals([...parent.setup, parent.expr].join('\n')).flatMap((literal) => rewritten(parent, literal, swaps(literal, words), placeholder));
+}
+
+/** `parent` with the string literal `literal` replaced by each of `into`, wherever it is written in it. */
+function rewritten(parent: Candidate, literal: string, into: readonly string[], placeholder: string): Candidate[] {
+  return into.map((other) => {
+    const put = (line: string) => line.split(literal).join(other);
+    const expr = put(parent.expr);
+    return replaced({ ...parent, setup: parent.setup.map(put) }, { where: 'expr', snippet: expr, closeAt: expr.length, args: [], unpacks: false }, expr, placeholder);
+  });
+}
+
+/** How many of a call's word swaps have their program edited too. */
+const MAX_SWAPPED_EDITED = 2;
+/** How many of the closest calls are looked at for a program to edit. */
+const MAX_PROGRAM_PARENTS = 4;
+
+/**
+ * The closest call whose string argument is a program (those naming a word the function compares
+ * with first), with that program edited (program-edits.ts): the function's branches that look at
+ * the program's shape (one more argument, a quoted name) no test's program takes.
+ */
+async function editedPrograms(ranked: readonly Candidate[], guardText: string, placeholder: string): Promise<Candidate[]> {
+  const words = [...new Set(stringLiterals(guardText).map((l) => strValue(l)).filter((w): w is string => w !== null && /^[A-Za-z_]\w*$/.test(w)))];
+  if (words.length === 0) return [];
+  const programs = (c: Candidate) => stringLiterals([...c.setup, c.expr].join('\n')).filter((l) => l.includes('\\n'));
+  const naming = (c: Candidate) => programs(c).some((l) => words.some((w) => new RegExp(`(?<![\\w.])${w}(?!\\w)`).test(l)));
+  const withPrograms = ranked.filter((c) => !c.valueProbe && programs(c).length > 0);
+  const order = [...withPrograms.filter(naming), ...withPrograms.filter((c) => !naming(c))].slice(0, MAX_PROGRAM_PARENTS);
+  for (const parent of order) {
+    for (const literal of programs(parent)) {
+      const edits = await programEdits(literal, words);
+      if (edits.length > 0) return rewritten(parent, literal, edits, placeholder);
     }
   }
-  return out;
+  return [];
 }
 
 /**
