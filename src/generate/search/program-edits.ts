@@ -32,10 +32,11 @@ interface Edit {
 }
 
 /**
- * The literal `literal` (a program) edited in each way above; `words` are the identifiers the
- * function compares with near its missed lines (from its string literals), nearest first.
+ * The literal `literal` (a program) edited in each way above (`only`: renamed only); `words` are
+ * the identifiers the function compares with near its missed lines (from its string literals),
+ * nearest first.
  */
-export async function programEdits(literal: string, words: readonly string[]): Promise<string[]> {
+export async function programEdits(literal: string, words: readonly string[], only?: 'renames'): Promise<string[]> {
   const value = strValue(literal);
   if (value === null || !/^[\x09\x0a\x20-\x7e]*$/.test(value) || !/[\n;]/.test(value.trim())) return [];
   const program = dedent(value);
@@ -49,7 +50,7 @@ export async function programEdits(literal: string, words: readonly string[]): P
     };
     const edits: Edit[] = [];
     const imported = importedNames(root);
-    for (const call of root.descendantsOfType('call')) {
+    for (const call of only ? [] : root.descendantsOfType('call')) {
       if (!call) continue;
       const list = call.childForFieldName('arguments');
       if (!list || list.type !== 'argument_list') continue;
@@ -75,12 +76,12 @@ export async function programEdits(literal: string, words: readonly string[]): P
       }
     }
     // A subscript's one index given a second, its copy (`Annotated[int]` -> `Annotated[int, int]`).
-    for (const node of [...root.descendantsOfType('subscript'), ...root.descendantsOfType('type_parameter')]) {
+    for (const node of only ? [] : [...root.descendantsOfType('subscript'), ...root.descendantsOfType('type_parameter')]) {
       const index = node?.type === 'subscript' ? node.childrenForFieldName('subscript') : node?.namedChildren;
       const only = index?.length === 1 ? index[0] : null;
       if (node && only) edits.push({ start: only.endIndex, end: only.endIndex, text: `, ${only.text}`, near: named(node) });
     }
-    for (const id of root.descendantsOfType('identifier')) {
+    for (const id of only ? [] : root.descendantsOfType('identifier')) {
       if (id && quotable(id)) edits.push({ start: id.startIndex, end: id.endIndex, text: pyStr(id.text), near: named(id) });
     }
     const out: string[] = [];

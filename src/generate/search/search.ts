@@ -346,6 +346,10 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   // And a program argument edited below its words: the closest call's, and the swapped ones' (a
   // program steered into a sibling branch and given the shape that branch reads, in one step).
   perParent.push(await editedPrograms(all.map((x) => x.c), guardText, subject.placeholder));
+  // A word no program holds: the first program, of the calls run or of the tests' entry calls,
+  // that calls or subscripts a name it imports, with that name renamed to the word
+  // (`TypeVar('T')` -> `cast('T')`, `Optional[int]` -> `Literal[int]`).
+  perParent.push(await editedPrograms([...all.map((x) => x.c), ...(subject.entryPool ?? [])], guardText, subject.placeholder, 'renames'));
   for (const c of swapped.slice(0, MAX_SWAPPED_EDITED)) perParent.push(await editedPrograms([c], guardText, subject.placeholder));
   // The entry points' calls the scan found to run the function (not yet tried: `scanned`); the
   // scan itself (once), for a function none of whose own calls ran some of it to the end.
@@ -659,26 +663,51 @@ function rewritten(parent: Candidate, literal: string, into: readonly string[], 
 const MAX_SWAPPED_EDITED = 2;
 /** How many of the closest calls are looked at for a program to edit. */
 const MAX_PROGRAM_PARENTS = 4;
+/** How many calls (run, then the tests' entry calls) with a program importing names are looked at for a name to rename. */
+const MAX_RENAME_PARENTS = 16;
+/** How many programs get their names renamed. */
+const MAX_RENAMED = 3;
 
 /**
  * The closest call whose string argument is a program (those naming a word the function compares
  * with first), with that program edited (program-edits.ts): the function's branches that look at
  * the program's shape (one more argument, a quoted name) no test's program takes.
  */
-async function editedPrograms(ranked: readonly Candidate[], guardText: string, placeholder: string): Promise<Candidate[]> {
-  const words = [...new Set(stringLiterals(guardText).map((l) => strValue(l)).filter((w): w is string => w !== null && /^[A-Za-z_]\w*$/.test(w)))];
+async function editedPrograms(ranked: readonly Candidate[], guardText: string, placeholder: string, only?: 'renames'): Promise<Candidate[]> {
+  const words = comparedWords(guardText);
   if (words.length === 0) return [];
-  const programs = (c: Candidate) => stringLiterals([...c.setup, c.expr].join('\n')).filter((l) => l.includes('\\n'));
-  const naming = (c: Candidate) => programs(c).some((l) => words.some((w) => new RegExp(`(?<![\\w.])${w}(?!\\w)`).test(l)));
-  const withPrograms = ranked.filter((c) => !c.valueProbe && programs(c).length > 0);
-  const order = [...withPrograms.filter(naming), ...withPrograms.filter((c) => !naming(c))].slice(0, MAX_PROGRAM_PARENTS);
+  const naming = (c: Candidate) => programsOf(c).some((l) => words.some((w) => new RegExp(`(?<![\\w.])${w}(?!\\w)`).test(l)));
+  // A rename needs a name the program imports (`from typing import Optional`).
+  const withPrograms = ranked.filter((c) => !c.valueProbe && programsOf(c).some((l) => !only || /\bfrom\s+[\w.]+\s+import\b/.test(l)));
+  const order = [...withPrograms.filter(naming), ...withPrograms.filter((c) => !naming(c))].slice(0, only ? MAX_RENAME_PARENTS : MAX_PROGRAM_PARENTS);
+  // The first program with edits; for renames, the first few (one calls the name, another subscripts it), interleaved.
+  const found: Candidate[][] = [];
   for (const parent of order) {
-    for (const literal of programs(parent)) {
-      const edits = await programEdits(literal, words);
-      if (edits.length > 0) return rewritten(parent, literal, edits, placeholder);
+    for (const literal of programsOf(parent)) {
+      const edits = await programEdits(literal, words, only);
+      if (edits.length > 0) found.push(rewritten(parent, literal, edits, placeholder));
+      if (found.length >= (only ? MAX_RENAMED : 1)) return interleaved(found);
     }
   }
-  return [];
+  if (process.env.SMART_TEST_SEARCH_DEBUG === '3') process.stderr.write(`edited programs ${only ?? 'all'}: words ${words.join(',')}, ${withPrograms.length} with programs, ${found.length} edited\n`);
+  return interleaved(found);
+}
+
+/** The first of each list, then the second of each, ... */
+function interleaved<T>(lists: readonly T[][]): T[] {
+  const out: T[] = [];
+  for (let i = 0; lists.some((l) => i < l.length); i++) for (const l of lists) if (i < l.length) out.push(l[i]!);
+  return out;
+}
+
+/** The string literals of a candidate that may be programs (they span lines). */
+function programsOf(c: Candidate): string[] {
+  return stringLiterals([...c.setup, c.expr].join('\n')).filter((l) => l.includes('\\n'));
+}
+
+/** The identifiers the code compares with in its string literals (`'TypeVar'`, `'bound'`), in order. */
+function comparedWords(code: string): string[] {
+  return [...new Set(stringLiterals(code).map((l) => strValue(l)).filter((w): w is string => w !== null && /^[A-Za-z_]\w*$/.test(w)))];
 }
 
 /**

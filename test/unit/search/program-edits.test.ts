@@ -28,6 +28,10 @@ describe('program edits', () => {
     const out = await programs('from typing import Optional\ndef f() -> Optional[int]:\n    pass\n', ['Literal']);
     expect(out).toContain('from typing import Literal\ndef f() -> Literal[int]:\n    pass\n');
     expect(out).toContain("from typing import Optional\ndef f() -> Optional['int']:\n    pass\n");
+    expect((await programEdits(pyStr('from typing import TypeVar\nT = TypeVar("T")\n'), ['cast', 'bound'], 'renames')).map(strValue)).toEqual([
+      'from typing import cast\nT = cast("T")\n',
+      'from typing import bound\nT = bound("T")\n',
+    ]);
   });
 
   it('leaves strings that are not whole programs alone', async () => {
