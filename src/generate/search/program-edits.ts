@@ -46,7 +46,7 @@ export async function programEdits(literal: string, words: readonly string[], on
     const lines = program.split('\n');
     const named = (node: Node) => {
       const text = lines.slice(node.startPosition.row, node.endPosition.row + 1).join('\n');
-      return words.some((w) => new RegExp(`(?<![\\w.])${w}(?!\\w)`).test(text));
+      return words.some((w) => standing(w).test(text));
     };
     const edits: Edit[] = [];
     const imported = importedNames(root);
@@ -78,8 +78,8 @@ export async function programEdits(literal: string, words: readonly string[], on
     // A subscript's one index given a second, its copy (`Annotated[int]` -> `Annotated[int, int]`).
     for (const node of only ? [] : [...root.descendantsOfType('subscript'), ...root.descendantsOfType('type_parameter')]) {
       const index = node?.type === 'subscript' ? node.childrenForFieldName('subscript') : node?.namedChildren;
-      const only = index?.length === 1 ? index[0] : null;
-      if (node && only) edits.push({ start: only.endIndex, end: only.endIndex, text: `, ${only.text}`, near: named(node) });
+      const single = index?.length === 1 ? index[0] : null;
+      if (node && single) edits.push({ start: single.endIndex, end: single.endIndex, text: `, ${single.text}`, near: named(node) });
     }
     for (const id of only ? [] : root.descendantsOfType('identifier')) {
       if (id && quotable(id)) edits.push({ start: id.startIndex, end: id.endIndex, text: pyStr(id.text), near: named(id) });
@@ -90,8 +90,8 @@ export async function programEdits(literal: string, words: readonly string[], on
     // Renames last: each imported name that is called or subscripted, to each word not in the program.
     for (const name of imported) {
       for (const w of words) {
-        if (!/^[A-Za-z_]\w*$/.test(w) || w === name || new RegExp(`(?<![\\w.])${w}(?!\\w)`).test(program)) continue;
-        out.push(program.replace(new RegExp(`(?<![\\w.])${name}(?!\\w)`, 'g'), w));
+        if (!/^[A-Za-z_]\w*$/.test(w) || w === name || standing(w).test(program)) continue;
+        out.push(program.replace(standing(name, 'g'), w));
       }
     }
     return out;
@@ -103,6 +103,11 @@ export async function programEdits(literal: string, words: readonly string[], on
     if (literals.length >= MAX_EDITS) break;
   }
   return literals;
+}
+
+/** `name` standing alone in program text: not part of a longer name, nor an attribute (`typing.cast` holds no `cast`). */
+function standing(name: string, flags = ''): RegExp {
+  return new RegExp(`(?<![\\w.])${name}(?!\\w)`, flags);
 }
 
 /** The names a program imports (`from typing import List as L` gives `L`) that it calls or subscripts. */

@@ -676,20 +676,22 @@ const MAX_RENAMED = 3;
 async function editedPrograms(ranked: readonly Candidate[], guardText: string, placeholder: string, only?: 'renames'): Promise<Candidate[]> {
   const words = comparedWords(guardText);
   if (words.length === 0) return [];
-  const naming = (c: Candidate) => programsOf(c).some((l) => words.some((w) => new RegExp(`(?<![\\w.])${w}(?!\\w)`).test(l)));
-  // A rename needs a name the program imports (`from typing import Optional`).
-  const withPrograms = ranked.filter((c) => !c.valueProbe && programsOf(c).some((l) => !only || /\bfrom\s+[\w.]+\s+import\b/.test(l)));
-  const order = [...withPrograms.filter(naming), ...withPrograms.filter((c) => !naming(c))].slice(0, only ? MAX_RENAME_PARENTS : MAX_PROGRAM_PARENTS);
+  // Each call's programs, read once; a rename needs a name the program imports (`from typing import Optional`).
+  const withPrograms = ranked
+    .filter((c) => !c.valueProbe)
+    .map((c) => ({ c, programs: programsOf(c) }))
+    .filter(({ programs }) => programs.some((l) => !only || /\bfrom\s+[\w.]+\s+import\b/.test(l)));
+  const naming = ({ programs }: { programs: string[] }) => programs.some((l) => holdsWord(l, words));
+  const order = [...withPrograms.filter(naming), ...withPrograms.filter((x) => !naming(x))].slice(0, only ? MAX_RENAME_PARENTS : MAX_PROGRAM_PARENTS);
   // The first program with edits; for renames, the first few (one calls the name, another subscripts it), interleaved.
   const found: Candidate[][] = [];
-  for (const parent of order) {
-    for (const literal of programsOf(parent)) {
+  for (const { c: parent, programs } of order) {
+    for (const literal of programs) {
       const edits = await programEdits(literal, words, only);
       if (edits.length > 0) found.push(rewritten(parent, literal, edits, placeholder));
       if (found.length >= (only ? MAX_RENAMED : 1)) return interleaved(found);
     }
   }
-  if (process.env.SMART_TEST_SEARCH_DEBUG === '3') process.stderr.write(`edited programs ${only ?? 'all'}: words ${words.join(',')}, ${withPrograms.length} with programs, ${found.length} edited\n`);
   return interleaved(found);
 }
 
