@@ -85,6 +85,27 @@ const REGISTRY = `class Registry:
         return len(self.names)
 `;
 
+// An iterator whose cache only its own `__next__` fills: `__getitem__` returns an item only
+// after a `next(obj)`, and every index fails the same way before it.
+const BUFFER = `class Buffer:
+    """Items of an iterable, each kept once it is read."""
+
+    def __init__(self, items):
+        self._source = iter(items)
+        self._cache = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        item = next(self._source)
+        self._cache.append(item)
+        return item
+
+    def __getitem__(self, index):
+        return self._cache[index]
+`;
+
 interface GenerateJson {
   generated: Array<{ qualname: string; status: string; detail: string; targetLines: number[]; unreachedLines: number[] }>;
 }
@@ -210,6 +231,13 @@ describe('directed search', () => {
     expect(out.generated.find((g) => g.qualname === 'Registry.add')!.unreachedLines).toEqual([]);
     expect(text).toMatch(/obj\.add\(('[^']*')\)\n\s+with pytest\.raises\(KeyError, match=[^\n]*\n\s+obj\.add\(\1\)/);
     expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_registry.py'], repo.root)).toMatch(/\d+ passed/);
+  });
+
+  it("reaches a line that needs the receiver advanced by its own __next__, then an index that is in range", () => {
+    const { python, out, text } = generateModule({ 'src/buffer.py': BUFFER }, 'src/buffer.py', 'tests/test_buffer.py');
+    expect(out.generated.find((g) => g.qualname === 'Buffer.__getitem__')).toMatchObject({ status: 'written', unreachedLines: [] });
+    expect(text).toMatch(/obj = Buffer\([^\n]*\)\n\s+next\(obj\)\n\s+result = obj\.__getitem__\((0|-1)\)\n\s+assert result == /);
+    expect(runPython(python, ['-m', 'pytest', '-q', 'tests/test_buffer.py'], repo.root)).toMatch(/\d+ passed/);
   });
 
   it("reaches a branch that reads a program argument's shape, by editing the tests' program below its words", () => {

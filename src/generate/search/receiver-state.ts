@@ -17,7 +17,10 @@ export interface StateStep {
 }
 
 export interface ClassState {
-  /** attr -> the class's methods and properties that set it to a literal (no arguments needed). */
+  /**
+   * attr -> the class's methods and properties that change it without arguments (`obj.reset()`,
+   * `obj.day`, `next(obj)` for an iterator's `__next__`), those that set it to a literal first.
+   */
   setters: Map<string, string[]>;
   /** attr -> literals it is assigned or compared with anywhere in the class. */
   literals: Map<string, string[]>;
@@ -44,6 +47,10 @@ export async function classState(source: string, className: string): Promise<Cla
       const isProperty = decorators.some((d) => /^@(\w+\.)*(property|cached_property)$/.test(d.trim()));
       const isPlain = decorators.length === 0 && params.length === 1;
       const callable = !name.startsWith('__') && (isProperty || isPlain);
+      // Without arguments, whatever it does to an attribute (`self._cache.append(item)` in an
+      // iterator's `__next__`): a step that changes that attribute's state.
+      const step = callable ? (isProperty ? `obj.${name}` : `obj.${name}()`) : isPlain && name === '__next__' ? 'next(obj)' : null;
+      if (step) for (const attr of attributesChangedBy(def.text, def.text)) add(state.setters, attr, step);
       visit(def, (node) => {
         if (node.type === 'assignment') {
           const attr = selfAttr(node.childForFieldName('left'));

@@ -197,10 +197,20 @@ export async function runRound(batch: ReadonlyArray<{ subject: SearchSubject; ca
     const got = results[i];
     if (!got) return;
     tried += candidates.length;
+    const starts = roundStarts.get(subject) ?? [];
+    roundStarts.set(subject, [...starts, subject.candidates.length]);
     subject.candidates.push(...candidates.slice(0, got.length));
     subject.results.push(...got.slice(0, candidates.length));
   });
   return tried;
+}
+
+/** Where each search round's candidates start in a subject's list (those before: its first candidates). */
+const roundStarts = new WeakMap<SearchSubject, number[]>();
+
+/** The search round the subject's `i`th candidate ran in (0: the first candidates). */
+function roundOf(subject: SearchSubject, i: number): number {
+  return (roundStarts.get(subject) ?? []).filter((start) => start <= i).length;
 }
 
 /** The paths (outcome and lines) the subject's calls from the `from`th on took. */
@@ -272,12 +282,17 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   hints.numbers.unshift(...keys.filter((k) => kindOf(k) === 'int' && !hints.numbers.includes(k)));
   const probes = tableProbes(subject, window).filter((c) => !tried.has(candidateKey(c)));
   const callee = calleeName(fn);
-  // The closest candidates that have arguments to vary: the target's call, or an entry point's.
-  const parents: Array<{ parent: Candidate; sites: CallSite[] }> = [];
   const guardText = window.map((l) => stripComment(subject.lines[l - 1] ?? '')).join('\n');
   const all = closestScored(subject, missed, guardText);
   const scored = all.slice(0, MAX_PARENT_TRIES);
   const ranked = scored.map((x) => x.c);
+  // The closest candidates that have arguments to vary: the target's call, or an entry point's.
+  // Each parent's variants, interleaved, so that every parent gets a share of the room.
+  const parents: Array<{ parent: Candidate; sites: CallSite[] }> = [];
+  const perParent: Candidate[][] = [];
+  // The parameters the missed lines and their guards name (`if depth > MAX_DEPTH:`): varied first.
+  const named = (param: string | undefined) => param !== undefined && new RegExp(`(?<![\\w.])${param}(?!\\w)`).test(guardText);
+  const params = callParameters(fn);
   // At most one entry point's call among the parents: however far a `split(sql)` got, the
   // target's own calls are the ones whose arguments decide its branches.
   let entryParents = 0;
@@ -286,7 +301,12 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
     if (parent.entry && entryParents >= MAX_ENTRY_PARENTS && ranked.some((c) => !c.entry && !parents.some((p) => p.parent === c))) continue;
     const sites = await callSites(parent.setup, parent.expr, parent.entry ? null : callee);
     if (!sites.some((s) => s.args.length > 0 || s.where === 'expr')) continue;
+    const variants = argumentVariants(parent, sites, params, named, hints, observed, subject.placeholder);
+    // A parent all of whose variants ran (in an earlier round) leaves its place to the next closest
+    // (a receiver put in another state last round, whose argument is still to vary).
+    if (variants.length > 0 && variants.every((v) => tried.has(candidateKey(v)))) continue;
     parents.push({ parent, sites });
+    perParent.push(variants);
     if (parent.entry) entryParents++;
   }
   // The closest call with a string holding a word the function compares with (a program that
@@ -298,33 +318,6 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   const holds = (c: Candidate) => holdsWord([...c.setup, c.expr].join('\n'), words.keys());
   const wordParent = words.size > 0 ? all.find(({ c }) => holds(c))?.c : undefined;
   const wordEntries = words.size > 0 && !wordParent ? (subject.entryPool ?? []).filter((c) => !tried.has(candidateKey(c)) && holds(c)).slice(0, MAX_WORD_ENTRIES) : [];
-  // Each parent's variants, interleaved, so that every parent gets a share of the room.
-  const perParent: Candidate[][] = [];
-  // The parameters the missed lines and their guards name (`if depth > MAX_DEPTH:`): varied first.
-  const named = (param: string | undefined) => param !== undefined && new RegExp(`(?<![\\w.])${param}(?!\\w)`).test(guardText);
-  const params = callParameters(fn);
-  for (const { parent, sites } of parents) {
-    const first: Candidate[] = [];
-    const rest: Candidate[] = [];
-    for (const site of sites) {
-      const target = site.where === 'expr' && !site.nested && !parent.entry;
-      site.args.forEach((arg, index) => {
-        const param = target ? parameterOf(arg, index, params) : undefined;
-        const into = named(param) ? first : rest;
-        for (const alt of alternatives(arg.text, hints, observed, 16, param)) into.push(replaced(parent, site, withArgument(site, index, alt), subject.placeholder));
-      });
-      if (target && !site.unpacks) {
-        const given = new Set(site.args.map((a) => a.keyword).filter((k): k is string => k !== null));
-        const positional = site.args.filter((a) => a.keyword === null).length;
-        params.forEach((p, i) => {
-          if (i < positional || given.has(p.name) || p.default === null || p.kind === 'var_positional' || p.kind === 'var_keyword' || p.kind === 'positional_only') return;
-          const into = named(p.name) ? first : rest;
-          for (const alt of alternatives(p.default, hints, observed, 8, p.name)) into.push(replaced(parent, site, withArgument(site, null, alt, p.name), subject.placeholder));
-        });
-      }
-    }
-    perParent.push([...first, ...rest]);
-  }
   // Two closest changes combined come first (crossovers); then midpoints between two calls that
   // differ in one number and take different paths;
   // then arguments whose attribute's length the missed lines' guard compares; then, for a
@@ -369,6 +362,34 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
     }
   }
   return out;
+}
+
+/**
+ * A parent's variants: every argument of its calls (and of the receiver's constructor) replaced by
+ * each alternative in turn, and each optional parameter of the target's call it leaves out given
+ * each alternative to its default; the parameters the guards name (`named`) first.
+ */
+function argumentVariants(parent: Candidate, sites: readonly CallSite[], params: ReturnType<typeof callParameters>, named: (param: string | undefined) => boolean, hints: Hints, observed: ReadonlyMap<Kind, readonly string[]>, placeholder: string): Candidate[] {
+  const first: Candidate[] = [];
+  const rest: Candidate[] = [];
+  for (const site of sites) {
+    const target = site.where === 'expr' && !site.nested && !parent.entry;
+    site.args.forEach((arg, index) => {
+      const param = target ? parameterOf(arg, index, params) : undefined;
+      const into = named(param) ? first : rest;
+      for (const alt of alternatives(arg.text, hints, observed, 16, param)) into.push(replaced(parent, site, withArgument(site, index, alt), placeholder));
+    });
+    if (target && !site.unpacks) {
+      const given = new Set(site.args.map((a) => a.keyword).filter((k): k is string => k !== null));
+      const positional = site.args.filter((a) => a.keyword === null).length;
+      params.forEach((p, i) => {
+        if (i < positional || given.has(p.name) || p.default === null || p.kind === 'var_positional' || p.kind === 'var_keyword' || p.kind === 'positional_only') return;
+        const into = named(p.name) ? first : rest;
+        for (const alt of alternatives(p.default, hints, observed, 8, p.name)) into.push(replaced(parent, site, withArgument(site, null, alt, p.name), placeholder));
+      });
+    }
+  }
+  return [...first, ...rest];
 }
 
 /**
@@ -768,11 +789,13 @@ function closestScored(subject: SearchSubject, missed: readonly number[], guardT
   const scored = subject.results
     .map((r, i) => ({ r, i, c: subject.candidates[i]! }))
     .filter(({ r, c }) => c !== undefined && !c.valueProbe && r.lines.length > 0 && r.outcome !== 'blocked' && r.outcome !== 'timeout')
-    .map(({ r, i, c }) => ({ i, c, nearHits: r.lines.filter((l) => near.has(l)).length, words: guardWords(c, guardText), direct: c.entry ? 0 : 1, total: r.lines.length, usable: usableResult(r) ? 1 : 0 }));
+    .map(({ r, i, c }) => ({ i, c, nearHits: r.lines.filter((l) => near.has(l)).length, words: guardWords(c, guardText), direct: c.entry ? 0 : 1, total: r.lines.length, usable: usableResult(r) ? 1 : 0, round: roundOf(subject, i) }));
   // Of those that got as far, a call of the target itself before an entry point's (its own
   // parameters decide its branches), then the ones using more of the guard's words
   // (`obj._seen_begin = True`, `'TRANSACTION'` for `if self._seen_begin and unified in ('TRANSACTION', ...)`).
-  scored.sort((a, b) => b.nearHits - a.nearHits || b.direct - a.direct || b.words - a.words || b.usable - a.usable || b.total - a.total || a.i - b.i);
+  // On a tie, the later round's first: a step that got as far as its parent is a move along a
+  // plateau (`next(obj)` before `obj[-1]`: the same IndexError, then an item), taken further.
+  scored.sort((a, b) => b.nearHits - a.nearHits || b.direct - a.direct || b.words - a.words || b.usable - a.usable || b.total - a.total || b.round - a.round || a.i - b.i);
   return scored;
 }
 

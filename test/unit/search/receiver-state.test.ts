@@ -31,6 +31,24 @@ class Other:
         self.unit = "other"
 `;
 
+const ITERATOR = `class Cached:
+    def __init__(self, items):
+        self._source = iter(items)
+        self._cache = []
+
+    def __next__(self):
+        item = next(self._source)
+        self._cache.append(item)
+        return item
+
+    def clear(self):
+        del self._cache[:]
+        self.count = 0
+
+    def __getitem__(self, index):
+        return self._cache[index]
+`;
+
 describe('receiver states', () => {
   it("finds the class's own setters (no arguments) and the literals each attribute is set to or compared with", async () => {
     const state = await classState(SOURCE, 'Job');
@@ -46,6 +64,15 @@ describe('receiver states', () => {
     const steps = stateSteps(state, '        if self.mode == 3:\n        if self.unit not in ("days", "hours"):');
     expect(steps.map((s) => s.statement)).toEqual(['obj.mode = 3', 'obj.days', 'obj.hourly()', 'obj.unit = None', 'obj.unit = "days"', 'obj.unit = "hours"', 'obj.unit = "weeks"']);
     expect(stateSteps(await classState(SOURCE, 'Missing'), 'self.unit')).toEqual([]);
+  });
+});
+
+describe('steps that change an attribute without arguments', () => {
+  it("include an iterator's __next__ (as next(obj)) and a plain method, whatever value they leave", async () => {
+    const state = await classState(ITERATOR, 'Cached');
+    expect(state.setters.get('_cache')).toEqual(['next(obj)']);
+    expect(state.setters.get('count')).toEqual(['obj.clear()']);
+    expect(stateSteps(state, '        return self._cache[index]').map((s) => s.statement)).toEqual(['next(obj)']);
   });
 });
 
