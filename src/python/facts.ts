@@ -34,6 +34,8 @@ export interface ParamFacts {
   minLength: number | null;
   /** Plain attributes read from the parameter (`args.verbose`; not method calls), in order, unique. */
   attributes?: string[];
+  /** Attributes the body asks the parameter whether it has (`hasattr(node, 'id')`, `getattr(node, 'id', None)`), in order, unique. */
+  probedAttributes?: string[];
 }
 
 export type UseHint = 'str' | 'number' | 'int' | 'list' | 'dict' | 'iterable' | 'bytes' | 'none' | 'attribute' | 'callable' | 'path';
@@ -247,6 +249,16 @@ function call(node: Node, factsFor: (n: Node | null | undefined) => ParamFacts |
     if (!facts) return;
     const types = args[1]!.type === 'tuple' ? args[1]!.namedChildren.filter((c): c is Node => !!c) : [args[1]!];
     for (const t of types) push(facts.isinstanceTypes, t.text);
+    return;
+  }
+  // `hasattr(node, 'id')`, `getattr(node, 'id', None)`: the body branches on which attributes the object has.
+  if (fn.type === 'identifier' && (fn.text === 'hasattr' || (fn.text === 'getattr' && args.length === 3)) && args.length >= 2 && args[1]!.type === 'string' && !hasInterpolation(args[1]!)) {
+    const facts = factsFor(args[0]);
+    const attr = /^[rRuU]?['"]([A-Za-z_]\w*)['"]$/.exec(args[1]!.text)?.[1];
+    if (facts && attr && !attr.startsWith('__')) {
+      facts.probedAttributes ??= [];
+      if (!facts.probedAttributes.includes(attr)) facts.probedAttributes.push(attr);
+    }
     return;
   }
   if (fn.type === 'identifier' && ['int', 'float', 'str', 'len', 'list', 'dict', 'bytes', 'callable', 'iter', 'sorted'].includes(fn.text) && args.length >= 1) {

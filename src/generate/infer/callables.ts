@@ -158,7 +158,9 @@ function useIn(node: Node, scope: Scope): void {
         const value = a.type === 'keyword_argument' ? a.childForFieldName('value') : null;
         if (value && isParam(value) && a.childForFieldName('name')?.text === 'key' && KEY_TAKERS.has(short)) use(value.text).higherOrder = 1;
       }
-      if (INSPECTORS.test(name) && first) use(first.text).inspected = true;
+      // `getattr(f, '__name__')` inspects a callable; `hasattr(node, 'id')` reads an object's attributes.
+      const plainAttribute = (name === 'getattr' || name === 'hasattr') && args[1]?.type === 'string' && !/^[rRbBuU]?['"]__\w+__['"]$/.test(args[1].text);
+      if (INSPECTORS.test(name) && first && !plainAttribute) use(first.text).inspected = true;
       if (/\.(get|pop|setdefault|index|count|startswith|endswith|join|split|format)$/.test(name)) for (const a of args) if (isParam(a)) use(a.text).asData = true;
     }
   } else if (node.type === 'subscript') {

@@ -26,6 +26,8 @@ export interface InferContext {
 }
 
 const MAX_VALUES = 8;
+/** Objects with a single one of the attributes the body asks a parameter whether it has, at most. */
+const MAX_SINGLE_ATTRIBUTES = 4;
 /** Fluent properties an instance is also built through, at most. */
 const MAX_FLUENT = 2;
 
@@ -39,6 +41,8 @@ const ABSTRACT_TYPES = new Set(['Callable', 'Hashable', 'Sized', 'Container', 'A
  */
 export function parameterValues(param: Parameter, facts: ParamFacts | undefined, ctx: InferContext, depth = 0): Value[] {
   const out: Value[] = [];
+  // Values kept beyond MAX_VALUES (the single-attribute objects below).
+  let room = 0;
   const placeholderLiteral = pyStr(ctx.placeholder);
   const add = (src: string, origin: Origin, placeholder = false, setup?: string[]) => {
     if (out.some((v) => v.src === src && (v.setup ?? []).join() === (setup ?? []).join())) return;
@@ -97,6 +101,15 @@ export function parameterValues(param: Parameter, facts: ParamFacts | undefined,
     else if (facts?.attributes && facts.attributes.length > 0 && !uses.has('list') && !uses.has('iterable')) {
       const fields = facts.attributes.map((a) => `${a}=${fromName(a).values[0] ?? 'None'}`);
       add(`types.SimpleNamespace(${fields.join(', ')})`, 'body', false, ['import types']);
+      // And one with each attribute the body asks about alone (a value that is not None): a body
+      // asking which it has (`if hasattr(node, 'id'): ... if hasattr(node, 'name'): ...`) takes each branch.
+      const probed = facts.probedAttributes ?? [];
+      if (probed.length > 1) {
+        for (const a of probed.slice(0, MAX_SINGLE_ATTRIBUTES)) {
+          add(`types.SimpleNamespace(${a}=${fromName(a).values[0] ?? pyStr(a)})`, 'body', false, ['import types']);
+          room++;
+        }
+      }
     }
     else if (uses.has('list') || uses.has('iterable')) add('[1, 2, 3]', 'fallback');
     else if (uses.has('int') || uses.has('number')) add('3', 'fallback');
@@ -109,7 +122,7 @@ export function parameterValues(param: Parameter, facts: ParamFacts | undefined,
   }
   if (param.default === 'None' || (facts?.uses.has('none') ?? false)) add('None', 'default');
   if (out.length === 0) add(pyStr(ctx.placeholder), 'placeholder', true);
-  return out.slice(0, MAX_VALUES);
+  return out.slice(0, MAX_VALUES + room);
 }
 
 /**

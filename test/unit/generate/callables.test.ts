@@ -121,6 +121,11 @@ describe('sample callables', () => {
     // Inspected: one of each kind of signature, a builtin and a class among them.
     const inspected = samplePool(uses.get(fn('describe'))!.get('func')).map((s) => s.src);
     expect(inspected).toEqual(expect.arrayContaining(['sample_two_args', 'sample_with_default', 'sample_varargs', 'sample_keyword_only', 'sample_kwargs', 'lambda x: x', 'len', 'str.upper', 'SampleClass']));
+    // hasattr / getattr of a plain attribute reads an object (`hasattr(node, 'id')`); of a dunder, inspects a callable.
+    const [plain, dunder] = await parsePython("def name_of(node):\n    if hasattr(node, 'id'):\n        return node.id\n\n\ndef wrapped_of(f):\n    return getattr(f, '__wrapped__', f)\n").then((m) => m.functions);
+    const own = (await callableFacts("def name_of(node):\n    if hasattr(node, 'id'):\n        return node.id\n\n\ndef wrapped_of(f):\n    return getattr(f, '__wrapped__', f)\n", [plain!, dunder!])).uses;
+    expect(callableEvidence(plain!.parameters[0]!, own.get(plain!)?.get('node'), undefined)).toBe(null);
+    expect(callableEvidence(dunder!.parameters[0]!, own.get(dunder!)?.get('f'), undefined)).toBe('strong');
     // A `key` used as a dictionary key is no callable.
     const lookup = fn('lookup');
     expect(callableEvidence(lookup.parameters[1]!, uses.get(lookup)?.get('key'), facts.get(lookup))).toBe(null);

@@ -51,6 +51,17 @@ describe('parameter values', () => {
     const fn = mod.functions[0]!;
     const values = parameterValues(fn.parameters[0]!, facts.get(fn)!.params.get('args'), ctx);
     expect(values[0]).toMatchObject({ src: "types.SimpleNamespace(verbose=True, log=None, version='1.2.3')", setup: ['import types'] });
+    // Read unconditionally: no object with one attribute alone.
+    expect(values.filter((v) => v.src.startsWith('types.SimpleNamespace('))).toHaveLength(1);
+  });
+
+  it('gives hasattr-guarded branches an object with each attribute alone, beyond the usual number of values', async () => {
+    const src = "def name_of(node):\n    if hasattr(node, 'id'):\n        return node.id\n    if hasattr(node, 'name'):\n        return node.name\n    if hasattr(node, 'rest'):\n        return node.rest\n";
+    const mod = await parsePython(src);
+    const facts = await functionFacts(src, mod.functions);
+    const fn = mod.functions[0]!;
+    const values = parameterValues(fn.parameters[0]!, facts.get(fn)!.params.get('node'), ctx).map((v) => v.src);
+    expect(values).toEqual(expect.arrayContaining(["types.SimpleNamespace(id='item-1', name='Alice', rest=None)", "types.SimpleNamespace(id='item-1')", "types.SimpleNamespace(name='Alice')", "types.SimpleNamespace(rest='rest')"]));
   });
 
   it('builds a class an isinstance check names and nothing describes: with the attributes read, then bare; one of each type first', async () => {
