@@ -90,6 +90,9 @@ export function printedExpression(source: string): string | null {
   return items.length === 1 && !/^\*|^[A-Za-z_]\w*\s*=(?!=)/.test(items[0]!) ? items[0]! : null;
 }
 
+/** Examples of a target's docstring that do not name it, tried as entry points, at most. */
+const MAX_THROUGH_EXAMPLES = 4;
+
 function doctestCandidates({ fn, cls, module }: TargetContext): Candidate[] {
   const examples = [...parseDoctest(fn.docstring), ...(isConstructor(fn) && cls ? parseDoctest(cls.docstring) : [])];
   const target = new RegExp(isConstructor(fn) && cls ? `\\b${escape(cls.name)}\\s*\\(` : `\\b${escape(fn.name)}\\b`);
@@ -99,6 +102,11 @@ function doctestCandidates({ fn, cls, module }: TargetContext): Candidate[] {
   const mentions = (source: string) => target.test(source) || derived.some((name) => new RegExp(`\\b${escape(name)}\\b`).test(source));
   const top = module.split('.')[0]!;
   const out: Candidate[] = [];
+  // Examples in the target's own docstring that do not name it (`mode([2, 1, 3, 1])` in a
+  // `_calc_mode` the class wires up at run time): calls of what its author shows it through, worth
+  // a test only when they run its lines (entry points).
+  const through: Candidate[] = [];
+  const own = new Set(parseDoctest(fn.docstring).map((e) => e.source));
   const setup: string[] = [];
   for (const example of examples) {
     const raises = /^Traceback \(most recent call last\)/m.test(example.want);
@@ -117,10 +125,13 @@ function doctestCandidates({ fn, cls, module }: TargetContext): Candidate[] {
       const printed = printedExpression(example.source);
       if (printed !== null) out.push({ setup: [...imports, ...setup], expr: printed, origin: 'doctest', placeholder: false });
       else out.push({ setup: [...imports, ...setup], expr: example.source, origin: 'doctest', placeholder: false, want: example.want });
+    } else if (!isStatement && own.has(example.source) && /[A-Za-z_]\w*\s*\(/.test(example.source) && through.length < MAX_THROUGH_EXAMPLES) {
+      const imports = new RegExp(`\\b${escape(top)}\\.`).test(example.source) ? [`import ${module}`] : [];
+      through.push({ setup: [...imports, ...setup], expr: printedExpression(example.source) ?? example.source, origin: 'doctest', placeholder: false, entry: true });
     }
     if (!raises && (isStatement || example.want === '')) setup.push(example.source);
   }
-  return out;
+  return [...out, ...through];
 }
 
 /** The tests' own calls of the target; their arguments on other receivers when the tests' instance was not readable; then entry points. */

@@ -93,7 +93,7 @@ export function parameterValues(param: Parameter, facts: ParamFacts | undefined,
       add("b'hello world'", 'body');
       add("b'caf\\xe9 \\xff'", 'body');
     }
-    if (nameHint.values.length > 0) for (const v of nameHint.values) add(v, 'name', false, nameHint.file ? EXAMPLE_FILE : undefined);
+    if (nameHint.values.length > 0) for (const v of nameHint.values) add(v, 'name', false, nameHint.file ? EXAMPLE_FILE : nameHint.setup);
     if (uses.has('str')) {
       if (nameHint.word) add(pyStr(nameHint.word), 'name');
     } else if (uses.has('dict')) add("{'key': 'value'}", 'fallback');
@@ -292,12 +292,16 @@ interface NameHint {
   word?: string;
   /** The name is a file to read: its values come with an example file in tmp_path. */
   file?: boolean;
+  /** Statements its values need first (`import io`). */
+  setup?: string[];
 }
 
 const NAME_RULES: Array<[RegExp, Omit<NameHint, 'values'> & { values?: string[] }]> = [
   [/^(e?mail|email_address|.*_email)$/, { strings: ["'user@example.com'"], word: 'user@example.com' }],
   [/^(url|uri|href|link|endpoint|.*_url)$/, { strings: ["'https://example.com/path?q=1'"], word: 'https://example.com' }],
   [/^(host|hostname|domain)$/, { strings: ["'example.com'"], word: 'example.com' }],
+  // An open file: lines of text, the last without its newline (where a reader meets the end).
+  [/^(file_obj|fileobj|fobj|fo|fp|fh|stream|file_like|infile|outfile|.*_stream|.*_fileobj|.*_fp|.*_fh)$/, { strings: [], values: ["io.StringIO('{\"a\": 1}\\n{\"b\": 2}')"], setup: ['import io'] }],
   [/^(path|file|filename|filepath|fname|file_path|file_name|.*_path|.*_file)$/, { strings: ["str(tmp_path / 'example.txt')"], values: ["tmp_path / 'example.txt'"], word: 'example.txt', file: true }],
   [/^(dir|directory|folder|dirname|root|.*_dir)$/, { strings: ['str(tmp_path)'], values: ['tmp_path'], word: 'folder' }],
   [/^(first_name|last_name|name|username|user|author|owner|person)$/, { strings: ["'Alice'"], word: 'Alice' }],

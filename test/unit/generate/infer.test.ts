@@ -124,6 +124,9 @@ describe('parameter values', () => {
     expect(parameterValues(param('items', 'list[int]'), undefined, ctx)[0]!.src).toBe('[3, 0]');
     expect(parameterValues(param('flag', 'bool'), undefined, ctx).map((v) => v.src)).toEqual(['True', 'False']);
     expect(fromName('path').values).toEqual(["tmp_path / 'example.txt'"]);
+    // An open file, by its name: lines of text, the last without its newline, with its import.
+    expect(parameterValues(param('file_obj', null), undefined, ctx)[0]).toEqual({ src: 'io.StringIO(\'{"a": 1}\\n{"b": 2}\')', origin: 'name', setup: ['import io'] });
+    expect(fromName('config_file').values).toEqual(["tmp_path / 'example.txt'"]);
   });
 
   it('builds an instance plain, wired to another class of the module, and through its fluent properties', async () => {
@@ -232,6 +235,17 @@ describe('doctest sessions', () => {
     const c = buildCandidates({ fn, cls: null, module: 'semver', facts: await functionFacts(src, mod.functions), types: noTypes, functions: mod.functions, placeholder: 'test_value' });
     const doctests = c.filter((x) => x.origin === 'doctest');
     expect(doctests).toEqual([{ setup: ['ver = parse("1.2.3")'], expr: 'ver["major"]', origin: 'doctest', placeholder: false, want: '1' }]);
+  });
+
+  it("calls in a target's own examples that do not name it are tried as entry points (a method wired up at run time)", async () => {
+    const src = 'class Stats:\n    def _calc_mode(self):\n        """\n        >>> mode([2, 1, 3, 1])\n        1\n        >>> print(mode(["a"]))\n        a\n        >>> 3 + 4\n        7\n        """\n        return 1\n';
+    const mod = await parsePython(src);
+    const fn = mod.functions.find((f) => f.name === '_calc_mode')!;
+    const c = buildCandidates({ fn, cls: mod.classes[0]!, module: 'stats', facts: await functionFacts(src, mod.functions), types: noTypes, functions: mod.functions, placeholder: 'test_value' });
+    expect(c.filter((x) => x.origin === 'doctest')).toEqual([
+      { setup: [], expr: 'mode([2, 1, 3, 1])', origin: 'doctest', placeholder: false, entry: true },
+      { setup: [], expr: 'mode(["a"])', origin: 'doctest', placeholder: false, entry: true },
+    ]);
   });
 });
 
