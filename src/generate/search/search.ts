@@ -371,9 +371,12 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
  */
 function argumentVariants(parent: Candidate, sites: readonly CallSite[], params: ReturnType<typeof callParameters>, named: (param: string | undefined) => boolean, hints: Hints, observed: ReadonlyMap<Kind, readonly string[]>, placeholder: string): Candidate[] {
   const first: Candidate[] = [];
+  const swapped: Candidate[] = [];
   const rest: Candidate[] = [];
   for (const site of sites) {
     const target = site.where === 'expr' && !site.nested && !parent.entry;
+    // Two positional arguments of one kind swapped (a range pointed backwards, `lo` above `hi`).
+    if (target) for (const text of swappedArguments(site)) swapped.push(replaced(parent, site, text, placeholder));
     site.args.forEach((arg, index) => {
       const param = target ? parameterOf(arg, index, params) : undefined;
       const into = named(param) ? first : rest;
@@ -389,7 +392,22 @@ function argumentVariants(parent: Candidate, sites: readonly CallSite[], params:
       });
     }
   }
-  return [...first, ...rest];
+  return [...first, ...swapped, ...rest];
+}
+
+/** The call with each pair of its positional arguments of one kind (two numbers, two dates built alike) swapped. */
+function swappedArguments(site: CallSite): string[] {
+  const positional = site.args.filter((a) => a.keyword === null && !a.text.startsWith('*'));
+  const head = (t: string) => t.slice(0, t.indexOf('('));
+  const alike = (a: string, b: string) => a !== b && kindOf(a) === kindOf(b) && (kindOf(a) !== 'other' || (a.includes('(') && head(a) === head(b)));
+  const out: string[] = [];
+  for (let i = 0; i < positional.length; i++) {
+    for (let j = i + 1; j < positional.length; j++) {
+      const [a, b] = [positional[i]!, positional[j]!];
+      if (alike(a.text, b.text)) out.push(site.snippet.slice(0, a.start) + b.text + site.snippet.slice(a.end, b.start) + a.text + site.snippet.slice(b.end));
+    }
+  }
+  return out;
 }
 
 /**

@@ -140,3 +140,23 @@ describe('directed search: what counts as reached', () => {
     expect(missedTargets({ ...subject, candidates: [{ ...own, origin: 'doctest' }] })).toEqual([]);
   });
 });
+
+describe('directed search: arguments swapped', () => {
+  it('swaps two positional arguments built alike (a range pointed backwards), not arguments of different kinds', async () => {
+    const src = 'def span(start, stop, label, step=1):\n    if stop < start:\n        return []\n    return [start, stop, label, step]\n';
+    const mod = await parsePython(src);
+    const fn = mod.functions[0]!;
+    const parent: Candidate = { setup: ['import datetime'], expr: "span(datetime.date(2024, 1, 1), datetime.date(2024, 1, 8), 'x', 2)", origin: 'seed', placeholder: false };
+    const subject: SearchSubject = { fn, lines: src.split('\n'), targets: new Set([3]), candidates: [parent], results: [returned([2, 4])], placeholder: 'test_value' };
+    const rounds: string[][] = [];
+    await directedSearch([subject], async (batch) => {
+      rounds.push(batch[0]!.candidates.map((c) => c.expr));
+      return batch.map((b) => b.candidates.map(() => returned([2, 4])));
+    }, { perFunction: 0.5, perRun: 3 });
+    expect(rounds[0]).toContain("span(datetime.date(2024, 1, 8), datetime.date(2024, 1, 1), 'x', 2)");
+    // A date and a string, or a string and a number, are not swapped.
+    const all = rounds.flat();
+    expect(all).not.toContain("span(datetime.date(2024, 1, 1), 'x', datetime.date(2024, 1, 8), 2)");
+    expect(all).not.toContain("span(datetime.date(2024, 1, 1), datetime.date(2024, 1, 8), 2, 'x')");
+  });
+});
