@@ -1,5 +1,5 @@
 import { mkdir, realpath, rename, writeFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config/model.js';
 import type { Plan, PlannedFunction } from '../pipeline/plan.js';
@@ -320,6 +320,9 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
   // A test calls only code that ran to completion in the probe; without a probe run, only
   // doctest examples (their author wrote the call) become tests.
   const probed = new Set(toRun);
+  // Where this checkout and this user are: a value that shows them (a listing of the repository,
+  // an absolute path) differs in another clone, and is not asserted exactly.
+  const local = await localPaths(repoRoot);
   for (const job of allJobs) {
     const seen = observed.get(job);
     if (job.staticOnly) {
@@ -339,7 +342,7 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
       job.report.detail = stoppedReport(job, seen.results, seen.stopped, config.probeMemory);
       continue;
     }
-    job.cases = seen ? chooseCases(job, seen.results, seen.tmpRoots) : staticCases(job);
+    job.cases = seen ? chooseCases(job, seen.results, [...seen.tmpRoots, ...local]) : staticCases(job);
     if (job.cases.length > 0) continue;
     const blocked = seen?.results.find((r) => r.outcome === 'blocked');
     const changing = seen?.results.find((r) => r.changesModule && r.changesModule.length > 0);
@@ -737,7 +740,7 @@ async function search(jobs: Job[], observed: Map<Job, Observed>, options: Genera
  * target's own `raise`, timed out, were blocked, or rest on the placeholder while a real call
  * exists are dropped.
  */
-function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoots: readonly string[]): TestCase[] {
+function chooseCases(job: Job, results: ProbeCandidateResult[], machinePaths: readonly string[]): TestCase[] {
   const kept: TestCase[] = [];
   const usable = results
     .map((r, i) => ({ r, c: job.candidates[i]! }))
@@ -763,9 +766,16 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoots: readon
   for (const { r, c } of aimed) {
     const text = r.outcome === 'return' ? r.repr : r.outcome === 'raise' ? r.excMessage : '';
     const outcome = r as ProbeReturn | ProbeRaise;
-    kept.push({ candidate: c, outcome, names: r.names.map((n) => n.name), pathDependent: tmpRoots.some((t) => text.includes(t)) || differsInTest(outcome, text, c) });
+    const asserted = assertedTexts(outcome, text).join('\n');
+    kept.push({ candidate: c, outcome, names: r.names.map((n) => n.name), pathDependent: machinePaths.some((t) => asserted.includes(t)) || differsInTest(outcome, text, c) });
   }
   return kept;
+}
+
+/** The repository's path (as given and resolved) and the user's home directory: paths of this machine. */
+async function localPaths(repoRoot: string): Promise<string[]> {
+  const paths = [repoRoot, await realpath(repoRoot).catch(() => repoRoot), homedir()];
+  return [...new Set(paths)].filter((p) => path.isAbsolute(p) && p.split(/[\\/]/).filter(Boolean).length > 0);
 }
 
 /**
@@ -777,9 +787,13 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], tmpRoots: readon
 function differsInTest(r: ProbeReturn | ProbeRaise, text: string, c: Candidate): boolean {
   // The value or message asserted as text (an object's repr with an address never is: see render.ts).
   if ((r.outcome === 'raise' || r.literal) && / at 0x[0-9a-fA-F]+/.test(text)) return true;
-  // Everything the test may assert: the value or message, and the states and attributes.
+  return showsTestDefinitions(assertedTexts(r, text).join('\n'), c);
+}
+
+/** Everything a test of the result may assert: the value or message (`text`), and the states and attributes. */
+function assertedTexts(r: ProbeReturn | ProbeRaise, text: string): string[] {
   const shown = r.outcome === 'return' ? [r.receiverState, r.resultState, ...[...(r.receiverAttrs ?? []), ...(r.resultAttrs ?? []), ...(r.argChanges ?? [])].map((a) => a[1])] : (r.excAttrs ?? []).map((a) => a[1]);
-  return showsTestDefinitions([text, ...shown].filter((t): t is string => t !== undefined).join('\n'), c);
+  return [text, ...shown].filter((t): t is string => t !== undefined);
 }
 
 /** The text names something the test defines, or the probe's stand-ins for the test's own names. */

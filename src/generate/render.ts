@@ -40,6 +40,10 @@ export function renderTest(test: TestCase, opts: RenderOptions): string[] {
   const patches = ambient ? [...(ambient.argv ? [`monkeypatch.setattr(sys, 'argv', [${ambient.argv.map(pyStr).join(', ')}])`] : []), ...ambient.unsetEnv.map((k) => `monkeypatch.delenv(${pyStr(k)}, raising=False)`)] : [];
   if (ambient?.argv) extraImports.push('import sys');
   body.push(...patches);
+  // The probe runs the setup at module level, where a function's `global counter` finds the
+  // setup's `counter = 0`; in the test function, that name is declared global first.
+  const globals = globalNames(candidate.setup);
+  if (globals.length > 0) body.push(`global ${globals.join(', ')}`);
   for (const stmt of candidate.setup) {
     body.push(...stmt.split('\n'));
     // A function or class defined in the test (a sample callable) is followed by a blank line.
@@ -179,3 +183,10 @@ function escapeRegex(text: string): string {
 
 /** Longest message asserted whole by `match=` (see matchPattern). */
 const MATCH_WHOLE = 200;
+
+/** Names a function of the setup declares `global` that the setup itself binds at its top level. */
+function globalNames(setup: readonly string[]): string[] {
+  const declared = new Set(setup.flatMap((s) => [...s.matchAll(/^[ \t]+global[ \t]+([\w \t,]+)$/gm)].flatMap((m) => m[1]!.split(',').map((n) => n.trim()))));
+  const bound = setup.flatMap((s) => s.split('\n')).map((l) => /^([A-Za-z_]\w*)\s*(?:[-+*/%|&^]|\/\/|\*\*)?=(?!=)/.exec(l)?.[1]).filter((n): n is string => n !== undefined);
+  return [...new Set(bound.filter((n) => declared.has(n)))];
+}

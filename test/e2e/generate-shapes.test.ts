@@ -245,4 +245,50 @@ describe('generate: values that look different under pytest', () => {
     // runPython throws when a test fails.
     expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_shows.py'], repo.root)).toMatch(/passed/);
   });
+
+  it("does not assert a value that shows the repository's own path, and declares global what a doctest's function makes global", () => {
+    const python = requirePython();
+    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
+    repo.write('.smarttestrc.json', JSON.stringify({ python }));
+    repo.write(
+      'src/places.py',
+      [
+        'import os',
+        '',
+        '',
+        'def here(name: str):',
+        '    return os.path.join(os.path.dirname(os.path.abspath(__file__)), name)',
+        '',
+        '',
+        'def once(func):',
+        '    """Calls func the first time only.',
+        '',
+        '    >>> count = 0',
+        '    >>> @once',
+        '    ... def setup():',
+        '    ...     global count',
+        '    ...     count += 1',
+        '    ...     return count',
+        '    >>> setup()',
+        '    1',
+        '    """',
+        '    done = []',
+        '',
+        '    def wrapper():',
+        '        if not done:',
+        '            done.append(func())',
+        '        return done[0]',
+        '    return wrapper',
+        '',
+      ].join('\n'),
+    );
+    const r = runCli(['generate', 'src/places.py', '--all'], repo.root);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(path.join(repo.root, 'tests/test_places.py'), 'utf8');
+    // The repository's location differs in another clone: the type only.
+    expect(text).toMatch(/result = here\([^\n]*\)\n\s+assert isinstance\(result, str\)/);
+    expect(text).not.toContain(repo.root);
+    expect(text).toMatch(/global count\n\s+count = 0\n/);
+    expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_places.py'], repo.root)).toMatch(/passed/);
+  });
 });
