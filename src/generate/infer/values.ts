@@ -301,7 +301,7 @@ const NAME_RULES: Array<[RegExp, Omit<NameHint, 'values'> & { values?: string[] 
   [/^(url|uri|href|link|endpoint|.*_url)$/, { strings: ["'https://example.com/path?q=1'"], word: 'https://example.com' }],
   [/^(host|hostname|domain)$/, { strings: ["'example.com'"], word: 'example.com' }],
   // An open file: lines of text, the last without its newline (where a reader meets the end).
-  [/^(file_obj|fileobj|fobj|fo|fp|fh|stream|file_like|infile|outfile|.*_stream|.*_fileobj|.*_fp|.*_fh)$/, { strings: [], values: ["io.StringIO('{\"a\": 1}\\n{\"b\": 2}')"], setup: ['import io'] }],
+  [/^(file_obj|fileobj|fobj|fo|fp|fh|stream|file_like|.*_stream|.*_fileobj|.*_fp|.*_fh)$/, { strings: [], values: ["io.StringIO('{\"a\": 1}\\n{\"b\": 2}')"], setup: ['import io'] }],
   [/^(path|file|filename|filepath|fname|file_path|file_name|.*_path|.*_file)$/, { strings: ["str(tmp_path / 'example.txt')"], values: ["tmp_path / 'example.txt'"], word: 'example.txt', file: true }],
   [/^(dir|directory|folder|dirname|root|.*_dir)$/, { strings: ['str(tmp_path)'], values: ['tmp_path'], word: 'folder' }],
   [/^(first_name|last_name|name|username|user|author|owner|person)$/, { strings: ["'Alice'"], word: 'Alice' }],
