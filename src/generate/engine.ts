@@ -127,6 +127,11 @@ const CALL_TIMEOUT_SECONDS = 2;
  * is exploratory: a slower one (a test's stress input) is dropped rather than waited for.
  */
 const ENTRY_TIMEOUT_SECONDS = 0.25;
+/**
+ * A call the search made up (an argument of 10**9 that a loop counts to) is exploratory too: one
+ * that runs past this is dropped (and ends the function's search) rather than waited for.
+ */
+const SEARCH_TIMEOUT_SECONDS = 0.5;
 
 /** What the probe said about a job's candidates, or why it could not run them. */
 type Observed = { results: ProbeCandidateResult[]; tmpRoots: string[]; stopped: ProbeStopped | null } | { importError: string };
@@ -154,6 +159,8 @@ interface Job {
   methodCalls?: (method: string, className?: string) => Candidate[];
   /** The tests' other calls of its entry points, for the search's entry scan (SearchSubject.entryPool). */
   entryPool?: Candidate[];
+  /** A time limit for its calls tighter than the run's (a search round's: SEARCH_TIMEOUT_SECONDS). */
+  callTimeout?: number;
 }
 
 /**
@@ -544,7 +551,10 @@ async function probeGroup(python: string, jobs: Job[], files: Array<{ module: st
   try {
     const targets: ProbeTarget[] = jobs.map((job, i) => ({
       ...probeTarget(job, String(i), files, repoRoot),
-      candidates: job.candidates.map((c, k) => ({ id: String(k), setup: c.setup, expr: c.expr, ...(c.timeoutSeconds ? { timeoutSeconds: c.timeoutSeconds } : c.entry ? { timeoutSeconds: ENTRY_TIMEOUT_SECONDS } : {}) })),
+      candidates: job.candidates.map((c, k) => {
+        const timeoutSeconds = c.timeoutSeconds ?? (c.entry ? ENTRY_TIMEOUT_SECONDS : job.callTimeout);
+        return { id: String(k), setup: c.setup, expr: c.expr, ...(timeoutSeconds ? { timeoutSeconds } : {}) };
+      }),
     }));
     // Loaded only when something is to be run: it builds the probe's zod schemas.
     const { runProbe } = await import('./probe.js');
@@ -708,7 +718,7 @@ async function search(jobs: Job[], observed: Map<Job, Observed>, options: Genera
   }
   if (subjects.size === 0) return;
   const runBatch: Parameters<typeof directedSearch>[1] = async (batch) => {
-    const temporary = batch.map(({ subject, candidates }) => ({ ...subjects.get(subject)!, candidates }));
+    const temporary = batch.map(({ subject, candidates }) => ({ ...subjects.get(subject)!, candidates, callTimeout: SEARCH_TIMEOUT_SECONDS }));
     const got = await run(temporary);
     return temporary.map((t, i) => {
       const o = got.get(t);
