@@ -121,6 +121,15 @@ export function parameterValues(param: Parameter, facts: ParamFacts | undefined,
     }
   }
   if (param.default === 'None' || (facts?.uses.has('none') ?? false)) add('None', 'default');
+  // A body that asks whether its argument has an attribute (`getattr(iterable, 'index', None)`)
+  // takes another path for one that lacks it: the first list's items as an iterator, which has
+  // none, right after that list (the calls around a second value try it with the others).
+  const at = (facts?.probedAttributes?.length ?? 0) > 0 ? out.findIndex((v) => !v.placeholder && /^\[.+\]$/.test(v.src)) : -1;
+  if (at >= 0 && !out.some((v) => v.src === `iter(${out[at]!.src})`)) {
+    const list = out[at]!;
+    out.splice(at + 1, 0, { src: `iter(${list.src})`, origin: 'body', ...(list.setup ? { setup: list.setup } : {}) });
+    room++;
+  }
   if (out.length === 0) add(pyStr(ctx.placeholder), 'placeholder', true);
   return out.slice(0, MAX_VALUES + room);
 }

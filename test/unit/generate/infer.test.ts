@@ -55,6 +55,15 @@ describe('parameter values', () => {
     expect(values.filter((v) => v.src.startsWith('types.SimpleNamespace('))).toHaveLength(1);
   });
 
+  it('gives an argument the body asks getattr/hasattr about a value lacking the attribute: a list as an iterator', async () => {
+    const src = "def find(iterable, value, start=0):\n    seq_index = getattr(iterable, 'index', None)\n    if seq_index is None and start < 0:\n        iterable = tuple(iterable)\n    return list(iterable)\n";
+    const mod = await parsePython(src);
+    const facts = await functionFacts(src, mod.functions);
+    const fn = mod.functions[0]!;
+    const values = parameterValues(fn.parameters[0]!, facts.get(fn)!.params.get('iterable'), ctx).map((v) => v.src);
+    expect(values.slice(0, 2)).toEqual(['[3, 1, 2]', 'iter([3, 1, 2])']);
+  });
+
   it('gives hasattr-guarded branches an object with each attribute alone, beyond the usual number of values', async () => {
     const src = "def name_of(node):\n    if hasattr(node, 'id'):\n        return node.id\n    if hasattr(node, 'name'):\n        return node.name\n    if hasattr(node, 'rest'):\n        return node.rest\n";
     const mod = await parsePython(src);
