@@ -608,7 +608,11 @@ class Parser {
       this.yieldExpression();
       return;
     }
+    // A statement that starts with a star and assigns nothing (`*a, b`): Python takes it,
+    // tree-sitter's grammar does not; tree-sitter decides.
+    const starred = this.isOp('*');
     const first = this.starredList();
+    if (starred && !this.isOp('=')) unsure();
     if (this.isOp('=')) {
       let target = first;
       while (this.isOp('=')) {

@@ -229,6 +229,7 @@ const LEFT_TO_TREE_SITTER: Record<string, string> = {
   'type parameters': 'def f[T](x: T) -> T: return x\n',
   'an async comprehension': 'async def f():\n    return [x async for x in y]\n',
   'a print statement': 'print "x"\n',
+  'a starred expression statement (Python takes it, tree-sitter does not)': '*[0], b.c\n',
   'an exec statement': 'exec "x = 1"\n',
   'Python 2 backticks': 'x = `y`\n',
   'a syntax error in a body': 'def f():\n    x = = 1\n',
