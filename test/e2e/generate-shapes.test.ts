@@ -187,52 +187,54 @@ describe('generate: values that look different under pytest', () => {
   });
   afterEach(() => repo.cleanup());
 
-  it('does not assert text holding an address or a name the test defines, and runs a coroutine a property gives', () => {
+  /** `generate --all` on src/NAME.py holding `lines` (src on pytest's path): the project's Python and the test file written. */
+  function generateAll(name: string, lines: string[]): { python: string; text: string } {
     const python = requirePython();
     repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
     repo.write('.smarttestrc.json', JSON.stringify({ python }));
-    repo.write(
-      'src/shows.py',
-      [
-        'def shown(func):',
-        '    """Text naming a callable."""',
-        '    func(1)',
-        '    return "calling %s" % (func,)',
-        '',
-        '',
-        'def qualified(callback):',
-        '    callback(1)',
-        '    return callback.__qualname__',
-        '',
-        '',
-        'def depth(n: int):',
-        '    import inspect',
-        '    return len(inspect.stack(0)) + n',
-        '',
-        '',
-        'def module_of(kind):',
-        '    kind()',
-        '    return kind.__module__',
-        '',
-        '',
-        'def caller(n: int):',
-        '    import sys',
-        '    return sys._getframe(1).f_code.co_filename + str(n)',
-        '',
-        '',
-        'class Loop:',
-        '    def __init__(self, items: list):',
-        '        self.items = items',
-        '',
-        '    @property',
-        '    async def length(self):',
-        '        return len(self.items)',
-        '',
-      ].join('\n'),
-    );
-    const r = runCli(['generate', 'src/shows.py', '--all'], repo.root);
+    repo.write(`src/${name}.py`, lines.join('\n'));
+    const r = runCli(['generate', `src/${name}.py`, '--all'], repo.root);
     expect(r.code, r.stderr).toBe(0);
-    const text = readFileSync(path.join(repo.root, 'tests/test_shows.py'), 'utf8');
+    return { python, text: readFileSync(path.join(repo.root, `tests/test_${name}.py`), 'utf8') };
+  }
+
+  it('does not assert text holding an address or a name the test defines, and runs a coroutine a property gives', () => {
+    const { python, text } = generateAll('shows', [
+      'def shown(func):',
+      '    """Text naming a callable."""',
+      '    func(1)',
+      '    return "calling %s" % (func,)',
+      '',
+      '',
+      'def qualified(callback):',
+      '    callback(1)',
+      '    return callback.__qualname__',
+      '',
+      '',
+      'def depth(n: int):',
+      '    import inspect',
+      '    return len(inspect.stack(0)) + n',
+      '',
+      '',
+      'def module_of(kind):',
+      '    kind()',
+      '    return kind.__module__',
+      '',
+      '',
+      'def caller(n: int):',
+      '    import sys',
+      '    return sys._getframe(1).f_code.co_filename + str(n)',
+      '',
+      '',
+      'class Loop:',
+      '    def __init__(self, items: list):',
+      '        self.items = items',
+      '',
+      '    @property',
+      '    async def length(self):',
+      '        return len(self.items)',
+      '',
+    ]);
     expect(text).toMatch(/result = shown\(\w+\)\n\s+assert isinstance\(result, str\)/);
     expect(text).not.toMatch(/ at 0x/);
     expect(text).not.toContain('<locals>');
@@ -247,44 +249,35 @@ describe('generate: values that look different under pytest', () => {
   });
 
   it("does not assert a value that shows the repository's own path, and declares global what a doctest's function makes global", () => {
-    const python = requirePython();
-    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
-    repo.write('.smarttestrc.json', JSON.stringify({ python }));
-    repo.write(
-      'src/places.py',
-      [
-        'import os',
-        '',
-        '',
-        'def here(name: str):',
-        '    return os.path.join(os.path.dirname(os.path.abspath(__file__)), name)',
-        '',
-        '',
-        'def once(func):',
-        '    """Calls func the first time only.',
-        '',
-        '    >>> count = 0',
-        '    >>> @once',
-        '    ... def setup():',
-        '    ...     global count',
-        '    ...     count += 1',
-        '    ...     return count',
-        '    >>> setup()',
-        '    1',
-        '    """',
-        '    done = []',
-        '',
-        '    def wrapper():',
-        '        if not done:',
-        '            done.append(func())',
-        '        return done[0]',
-        '    return wrapper',
-        '',
-      ].join('\n'),
-    );
-    const r = runCli(['generate', 'src/places.py', '--all'], repo.root);
-    expect(r.code, r.stderr).toBe(0);
-    const text = readFileSync(path.join(repo.root, 'tests/test_places.py'), 'utf8');
+    const { python, text } = generateAll('places', [
+      'import os',
+      '',
+      '',
+      'def here(name: str):',
+      '    return os.path.join(os.path.dirname(os.path.abspath(__file__)), name)',
+      '',
+      '',
+      'def once(func):',
+      '    """Calls func the first time only.',
+      '',
+      '    >>> count = 0',
+      '    >>> @once',
+      '    ... def setup():',
+      '    ...     global count',
+      '    ...     count += 1',
+      '    ...     return count',
+      '    >>> setup()',
+      '    1',
+      '    """',
+      '    done = []',
+      '',
+      '    def wrapper():',
+      '        if not done:',
+      '            done.append(func())',
+      '        return done[0]',
+      '    return wrapper',
+      '',
+    ]);
     // The repository's location differs in another clone: the type only.
     expect(text).toMatch(/result = here\([^\n]*\)\n\s+assert isinstance\(result, str\)/);
     expect(text).not.toContain(repo.root);

@@ -94,7 +94,8 @@ export function printedExpression(source: string): string | null {
 const MAX_THROUGH_EXAMPLES = 4;
 
 function doctestCandidates({ fn, cls, module }: TargetContext): Candidate[] {
-  const examples = [...parseDoctest(fn.docstring), ...(isConstructor(fn) && cls ? parseDoctest(cls.docstring) : [])];
+  const ownExamples = parseDoctest(fn.docstring);
+  const examples = [...ownExamples, ...(isConstructor(fn) && cls ? parseDoctest(cls.docstring) : [])];
   const target = new RegExp(isConstructor(fn) && cls ? `\\b${escape(cls.name)}\\s*\\(` : `\\b${escape(fn.name)}\\b`);
   // Names the examples assign from a call of the target (`v = parse("1.2.3")`) make the
   // examples that use them (`v["major"]`) examples of the target too.
@@ -106,7 +107,6 @@ function doctestCandidates({ fn, cls, module }: TargetContext): Candidate[] {
   // `_calc_mode` the class wires up at run time): calls of what its author shows it through, worth
   // a test only when they run its lines (entry points).
   const through: Candidate[] = [];
-  const own = new Set(parseDoctest(fn.docstring).map((e) => e.source));
   const setup: string[] = [];
   for (const example of examples) {
     const raises = /^Traceback \(most recent call last\)/m.test(example.want);
@@ -125,7 +125,7 @@ function doctestCandidates({ fn, cls, module }: TargetContext): Candidate[] {
       const printed = printedExpression(example.source);
       if (printed !== null) out.push({ setup: [...imports, ...setup], expr: printed, origin: 'doctest', placeholder: false });
       else out.push({ setup: [...imports, ...setup], expr: example.source, origin: 'doctest', placeholder: false, want: example.want });
-    } else if (!isStatement && own.has(example.source) && /[A-Za-z_]\w*\s*\(/.test(example.source) && through.length < MAX_THROUGH_EXAMPLES) {
+    } else if (!isStatement && ownExamples.includes(example) && /[A-Za-z_]\w*\s*\(/.test(example.source) && through.length < MAX_THROUGH_EXAMPLES) {
       const imports = new RegExp(`\\b${escape(top)}\\.`).test(example.source) ? [`import ${module}`] : [];
       through.push({ setup: [...imports, ...setup], expr: printedExpression(example.source) ?? example.source, origin: 'doctest', placeholder: false, entry: true });
     }

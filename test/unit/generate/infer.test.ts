@@ -12,6 +12,14 @@ const param = (name: string, annotation: string | null = null, def: string | nul
 const noTypes = { enums: new Map(), constructors: new Map() };
 const ctx = { placeholder: 'test_value', types: noTypes };
 
+/** The values (as source) of the parameter `name` of the first function of `src`, as its body's facts make them. */
+async function firstParameterValues(src: string, name: string): Promise<string[]> {
+  const mod = await parsePython(src);
+  const facts = await functionFacts(src, mod.functions);
+  const fn = mod.functions[0]!;
+  return parameterValues(fn.parameters.find((p) => p.name === name)!, facts.get(fn)!.params.get(name), ctx).map((v) => v.src);
+}
+
 describe('doctest examples', () => {
   it('reads sources, continuations and expected output', () => {
     const examples = parseDoctest('Add.\n\n    >>> add(1,\n    ...     2)\n    3\n    >>> x = 5\n    >>> add(x, 1)\n    6\n');
@@ -57,28 +65,19 @@ describe('parameter values', () => {
 
   it('gives an argument the body asks getattr/hasattr about a value lacking the attribute: a list as an iterator', async () => {
     const src = "def find(iterable, value, start=0):\n    seq_index = getattr(iterable, 'index', None)\n    if seq_index is None and start < 0:\n        iterable = tuple(iterable)\n    return list(iterable)\n";
-    const mod = await parsePython(src);
-    const facts = await functionFacts(src, mod.functions);
-    const fn = mod.functions[0]!;
-    const values = parameterValues(fn.parameters[0]!, facts.get(fn)!.params.get('iterable'), ctx).map((v) => v.src);
+    const values = await firstParameterValues(src, 'iterable');
     expect(values.slice(0, 2)).toEqual(['[3, 1, 2]', 'iter([3, 1, 2])']);
   });
 
   it('gives hasattr-guarded branches an object with each attribute alone, beyond the usual number of values', async () => {
     const src = "def name_of(node):\n    if hasattr(node, 'id'):\n        return node.id\n    if hasattr(node, 'name'):\n        return node.name\n    if hasattr(node, 'rest'):\n        return node.rest\n";
-    const mod = await parsePython(src);
-    const facts = await functionFacts(src, mod.functions);
-    const fn = mod.functions[0]!;
-    const values = parameterValues(fn.parameters[0]!, facts.get(fn)!.params.get('node'), ctx).map((v) => v.src);
+    const values = await firstParameterValues(src, 'node');
     expect(values).toEqual(expect.arrayContaining(["types.SimpleNamespace(id='item-1', name='Alice', rest=None)", "types.SimpleNamespace(id='item-1')", "types.SimpleNamespace(name='Alice')", "types.SimpleNamespace(rest='rest')"]));
   });
 
   it('builds a class an isinstance check names and nothing describes: with the attributes read, then bare; one of each type first', async () => {
     const src = 'def alternatives(n):\n    if isinstance(n, ast.If):\n        return [n.body]\n    elif isinstance(n, (ast.Try, Hashable)):\n        return [n.body + n.orelse]\n    elif isinstance(n, ast.Match):\n        return [c.body for c in n.cases]\n';
-    const mod = await parsePython(src);
-    const facts = await functionFacts(src, mod.functions);
-    const fn = mod.functions[0]!;
-    const values = parameterValues(fn.parameters[0]!, facts.get(fn)!.params.get('n'), ctx).map((v) => v.src);
+    const values = await firstParameterValues(src, 'n');
     // Abstract types (Hashable) are not built; a name's hint (body: a text) is the third try.
     expect(values.slice(0, 6)).toEqual([
       'ast.If(body=[], orelse=[], cases=[])',
@@ -103,10 +102,7 @@ describe('parameter values', () => {
 
   it('gives a parameter the body decodes bytes, valid UTF-8 and not, before what its name suggests', async () => {
     const src = 'def guess(text):\n    try:\n        return text.decode("utf-8")\n    except UnicodeDecodeError:\n        return text.decode("latin1")\n';
-    const mod = await parsePython(src);
-    const facts = await functionFacts(src, mod.functions);
-    const fn = mod.functions[0]!;
-    const values = parameterValues(fn.parameters[0]!, facts.get(fn)!.params.get('text'), ctx).map((v) => v.src);
+    const values = await firstParameterValues(src, 'text');
     expect(values.slice(0, 2)).toEqual(["b'hello world'", "b'caf\\xe9 \\xff'"]);
   });
 
