@@ -274,6 +274,8 @@ export const ProbeEventSchema = z.discriminatedUnion('event', [
   z.object({ event: z.literal('target'), id: z.string(), importError: z.nullable(ProbeImportErrorSchema) }),
   /** A child process (its own process group) runs a target's candidates (written when it starts). */
   z.object({ event: z.literal('fork'), pid: z.int(), target: z.string() }),
+  /** That child runs another target of its chunk (written before it starts), or none for now (null). */
+  z.object({ event: z.literal('runs'), pid: z.int(), target: z.nullable(z.string()) }),
   /** That child ended, and its process group was killed. */
   z.object({ event: z.literal('reaped'), pid: z.int() }),
   z.object({ event: z.literal('candidate'), target: z.string(), result: ProbeCandidateResultSchema }),

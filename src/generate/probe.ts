@@ -137,12 +137,13 @@ function partialTarget(target: ProbeTarget, run: ProbeRun): { candidates: ProbeC
   return seen ? { candidates } : null;
 }
 
-/** Ids of the targets whose child process was still running when the probe ended. */
+/** Ids of the targets a child process was running when the probe ended. */
 function unreaped(events: ProbeEvent[]): Set<string> {
   const running = new Map<number, string>();
   for (const event of events) {
     if (event.event === 'fork') running.set(event.pid, event.target);
-    else if (event.event === 'reaped') running.delete(event.pid);
+    else if (event.event === 'runs' && event.target !== null) running.set(event.pid, event.target);
+    else if (event.event === 'reaped' || event.event === 'runs') running.delete(event.pid);
   }
   return new Set(running.values());
 }

@@ -1,5 +1,6 @@
-"""A child process per target: the runner forks one (up to ``jobs`` at once), the child runs the
-target's candidates and streams their results back over a pipe, the probe reaps it."""
+"""Child processes for the targets: the runner forks one per chunk of consecutive targets (up to
+``jobs`` at once); the child runs its targets' candidates, one target after the other as the
+probe orders them, and streams their results back over a pipe; the probe reaps it."""
 
 import json
 import os
@@ -9,59 +10,91 @@ import time
 from .state import STATE
 from .sandbox import _protect
 from .tracing import _Target
-from .isolation import _enter_ambient
+from .isolation import _enter_ambient, _leave_ambient
 from .describe import _stop_reason
 from .limits import _child_memory, _limit_memory, _restore_signals
+from .snippets import prepare
+
+
+# Targets a child process runs one after the other: at most this many, and the request's
+# targets in at least CHUNK_PARTS runs of consecutive targets (see _chunks).
+CHUNK_TARGETS = 8
+CHUNK_PARTS = 4
 
 
 class _Forking(object):
-    """_Runner's side of running each target in a child process: starting the children, writing
-    their results in request order, and what a child does (_child).
+    """_Runner's side of running targets in child processes: starting the children, writing
+    their results in request order, and what a child does (_serve).
 
     Uses the runner's request, jobs, memory, out_fd, in_child and current_target, and its
     _import, _run_here, candidate and emit."""
 
     def _run_all_forked(self, importlib):
-        """Runs each target's candidates in a child process, up to ``self.jobs`` at once.
+        """Runs the targets' candidates in child processes, up to ``self.jobs`` at once.
 
-        Events are written in request order (a target's results once its child is done), so that
-        the output reads as if the targets ran one after the other. A module is imported only
-        while no child runs: every child has the modules its target needs, and a crash while
-        importing ends no target but the one importing.
+        Each child runs a chunk of consecutive targets, one after the other (_chunks): a fork
+        costs more than most targets' calls (the child copies every page it touches). The chunks
+        depend on the request only, so what one target's calls may leave behind for the next is
+        the same on every machine. A target that stopped (a timeout, memory, a crash) or changed
+        its module's state ends its child, and the rest of its chunk runs in a new one.
+
+        Events are written in request order (a target's results once it is first), so that the
+        output reads as if the targets ran one after the other. A module is imported only while
+        no child runs: every child has the modules its targets need, and a crash while importing
+        ends no target but the one importing.
         """
-        specs = self.request["targets"]
-        entries = []  # [spec, importError, _Child or None], in request order, not yet written
-        i = 0
-        while i < len(specs) or entries:
-            self._flush(entries)  # before an import, everything finished is written
-            running = [e[2] for e in entries if e[2] is not None and not e[2].finished]
-            while i < len(specs) and len(running) < self.jobs:
-                spec = specs[i]
-                if running and spec["module"] not in sys.modules:
+        entries = [_Entry(i, spec) for i, spec in enumerate(self.request["targets"])]
+        self._written = 0  # entries written in full
+        pending = [[entries[i] for i in chunk] for chunk in _chunks([len(e.spec["candidates"]) for e in entries])]
+        running = []
+        while pending or running:
+            self._flush(entries)
+            while pending and len(running) < self.jobs:
+                chunk = pending[0]
+                if running and any(not e.imported and e.spec["module"] not in sys.modules for e in chunk):
                     break
-                self.current_target = spec["id"]
-                module, error = self._import(importlib, spec["module"])
-                child = None
-                if module is not None and spec["candidates"]:
-                    others = [e[2].r for e in entries if e[2] is not None and not e[2].finished]
-                    try:
-                        child = _Child(self, _Target(spec, module), _child_memory(self.memory, self.jobs), others)
-                    except OSError:  # no more processes: wait for a child to end, or run it here
-                        if running:
-                            break
-                        self._flush(entries)
-                        self.emit({"event": "target", "id": spec["id"], "importError": None})
-                        stopped = self._run_here(_Target(spec, module))
-                        self.emit({"event": "end", "id": spec["id"], "stopped": stopped})
-                        i += 1
-                        continue
-                    running.append(child)
-                entries.append([spec, error, child, False, 0])
-                i += 1
-                self._flush(entries)
+                pending.pop(0)
+                runs = []
+                for entry in chunk:
+                    if not entry.imported:
+                        self.current_target = entry.spec["id"]
+                        entry.module, entry.error = self._import(importlib, entry.spec["module"])
+                        entry.imported = True
+                    if entry.module is not None and entry.spec["candidates"]:
+                        prepare(entry.spec["candidates"])  # read here once, inherited by the children
+                        runs.append(entry)
+                    else:
+                        entry.finished = True
+                if not runs:
+                    continue
+                # The other children's pipes: a child holding another's orders open would keep it waiting.
+                others = [fd for c in running if not c.finished for fd in (c.r, c.orders) if fd is not None]
+                try:
+                    running.append(_Child(self, runs, _child_memory(self.memory, self.jobs), others))
+                except OSError:  # no more processes: wait for a child to end, or run them here
+                    if running:
+                        pending.insert(0, runs)
+                        break
+                    self._run_chunk_here(entries, runs)
             self._flush(entries)
             if running:
                 _Child.wait(running)
+                for child in [c for c in running if c.finished]:
+                    running.remove(child)
+                    if child.queue:  # a target ended it: the rest of its chunk in a new child
+                        pending.insert(0, child.queue)
+        self._flush(entries)
+
+    def _run_chunk_here(self, entries, runs):
+        """Runs ``runs`` in this process (no child could be started, and none runs): each is
+        first to be written when it starts, so its events go out as they come."""
+        for entry in runs:
+            self._flush(entries)  # the targets before it, and its "target" event
+            self.current_target = entry.spec["id"]
+            stopped = self._run_here(_Target(entry.spec, entry.module))
+            self.emit({"event": "end", "id": entry.spec["id"], "stopped": stopped})
+            entry.finished = True
+            self._written += 1
 
     def _flush(self, entries):
         """Writes what is known of the targets at the head of ``entries``, in order.
@@ -69,26 +102,28 @@ class _Forking(object):
         The first target's results go out as they come (so that they survive a crash of the
         probe itself); a later target's wait until it is first.
         """
-        while entries:
-            entry = entries[0]
-            spec, error, child = entry[0], entry[1], entry[2]
-            if not entry[3]:
-                self.emit({"event": "target", "id": spec["id"], "importError": error})
-                entry[3] = True
-            if child is not None:
-                while entry[4] < len(child.relayed):
-                    self.emit({"event": "candidate", "target": spec["id"], "result": child.relayed[entry[4]]})
-                    entry[4] += 1
-                if not child.finished:
-                    return
-            self.emit({"event": "end", "id": spec["id"], "stopped": child.stopped if child is not None else None})
-            entries.pop(0)
+        while self._written < len(entries):
+            entry = entries[self._written]
+            if not entry.imported:
+                return
+            if not entry.announced:
+                self.emit({"event": "target", "id": entry.spec["id"], "importError": entry.error})
+                entry.announced = True
+            while entry.sent < len(entry.relayed):
+                self.emit({"event": "candidate", "target": entry.spec["id"], "result": entry.relayed[entry.sent]})
+                entry.sent += 1
+            if not entry.finished:
+                return
+            self.emit({"event": "end", "id": entry.spec["id"], "stopped": entry.stopped})
+            self._written += 1
 
-    def _child(self, target, w, limit, others, go):
-        """In the child: isolate, limit, run the candidates, report each on ``w``. Never returns.
+    def _serve(self, w, orders, limit, others):
+        """In the child: isolate, limit, then run each target the probe names on ``orders`` (its
+        index in the request), reporting on ``w``, until the probe closes ``orders``. Never returns.
 
-        No candidate runs before the probe has recorded the child (its ``fork`` event, then a byte
-        on ``go``): a candidate that kills the probe at once is then known to be this target's."""
+        No candidate runs before the probe has recorded which target the child runs (its ``fork``
+        or ``runs`` event, then the order): a candidate that kills the probe at once is then known
+        to be that target's."""
         self.in_child = True
         for fd in others:  # the other children's pipes
             try:
@@ -111,70 +146,160 @@ class _Forking(object):
         os.close(devnull)
         self.out_fd = w
         _limit_memory(limit)
-        _enter_ambient(target.spec)  # the child ends after its target: nothing to restore
+        specs = self.request["targets"]
+        modules = {spec["module"]: sys.modules.get(spec["module"]) for spec in specs}
+        while True:
+            order = _read_order(orders)
+            if order is None or not (0 <= order < len(specs)) or modules.get(specs[order]["module"]) is None:
+                os._exit(0)  # the probe closed the pipe (or ended before recording the child)
+            spec = specs[order]
+            target = _Target(spec, modules[spec["module"]])
+            self.current_target = spec["id"]
+            ambient = _enter_ambient(spec)
+            reports = []
+            for candidate in spec["candidates"]:
+                report = self.candidate(target, candidate)
+                reports.append(report)
+                self.emit({"event": "candidate", "target": spec["id"], "result": report})
+                if _stop_reason(report) is not None:
+                    break
+            self.emit({"event": "done"})
+            if _ends_child(reports):
+                os._exit(0)
+            _leave_ambient(ambient)
+
+
+class _Entry(object):
+    """A target of the request, as the probe writes it: imported, its results, how much is written."""
+
+    def __init__(self, index, spec):
+        self.index = index  # in the request's targets
+        self.spec = spec
+        self.asked = [c["id"] for c in spec["candidates"]]
+        self.imported = False
+        self.module = None
+        self.error = None
+        self.relayed = []  # results received, in order
+        self.sent = 0  # of which written
+        self.stopped = None
+        self.finished = False
+        self.announced = False  # its "target" event written
+
+
+def _chunks(weights, size=CHUNK_TARGETS, parts=CHUNK_PARTS):
+    """The indexes of ``weights`` (a target's number of calls) cut into runs of consecutive
+    ones for a child each: at most ``size`` targets a run, at least ``parts`` runs when there
+    are as many targets, the calls spread evenly. Depends on nothing but ``weights``."""
+    n = len(weights)
+    want = max(-(-n // size), min(parts, n))
+    out, cur = [], []
+    left = float(sum(weights) + n)
+    for i, weight in enumerate(weights):
+        cur.append(i)
+        runs_left = max(1, want - len(out))
+        held = sum(weights[j] + 1 for j in cur)
+        if len(cur) >= size or (runs_left > 1 and (held >= left / runs_left or n - i - 1 <= runs_left - 1)):
+            out.append(cur)
+            left -= held
+            cur = []
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _ends_child(reports):
+    """Whether a child ends after a target whose calls reported ``reports``: one stopped it (it
+    may have left the process unfit), or one changed its module's state, which the next target's
+    calls would see. The child and the probe both ask, and agree."""
+    return any(_stop_reason(r) is not None or r.get("changesModule") for r in reports)
+
+
+def _read_order(fd):
+    """The next target index the probe sends (a line), or None when it closed the pipe."""
+    data = b""
+    while not data.endswith(b"\n"):
         try:
-            ready = os.read(go, 1)
+            chunk = os.read(fd, 64)
         except OSError:
-            ready = b""
-        os.close(go)
-        if not ready:  # the probe ended before recording this child: nothing may run
-            os._exit(0)
-        for candidate in target.spec["candidates"]:
-            report = self.candidate(target, candidate)
-            self.emit({"event": "candidate", "target": target.spec["id"], "result": report})
-            if _stop_reason(report) is not None:
-                break
-        self.emit({"event": "done"})
-        os._exit(0)
+            return None
+        if not chunk:
+            return None
+        data += chunk
+    try:
+        return int(data.strip())
+    except ValueError:
+        return None
 
 
 class _Child(object):
-    """A child process running one target's candidates, as the probe sees it."""
+    """A child process running a chunk of targets (_Entry) one after the other, as the probe sees it."""
 
-    def __init__(self, runner, target, limit, others):
-        spec = target.spec
-        self.spec = spec
-        self.asked = [c["id"] for c in spec["candidates"]]
-        self.relayed = []  # results received, in order
-        self.stopped = None
+    def __init__(self, runner, entries, limit, others):
+        self.queue = list(entries)  # not started yet
+        self.current = None
         self.finished = False
         self.buf = b""
         self.eof = False
         self.status = None
-        self.done = False
         self.killed = False
         # Where the running call is: "setup" until its expression starts (see candidate.run_once).
         self.phase = None
         r, w = os.pipe()
-        go_r, go_w = os.pipe()
-        pid = os.fork()
+        orders_r, orders_w = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (r, w, orders_r, orders_w):
+                os.close(fd)
+            raise
         if pid == 0:  # pragma: no cover - the child never returns
             try:
                 os.close(r)
-                os.close(go_w)
-                runner._child(target, w, limit, others, go_r)
+                os.close(orders_w)
+                runner._serve(w, orders_r, limit, others)
             finally:
                 os._exit(70)
         os.close(w)
-        os.close(go_r)
+        os.close(orders_r)
         try:
             os.setpgid(pid, pid)
         except OSError:
             pass
         self.pid = pid
         self.r = r
-        runner.emit({"event": "fork", "pid": pid, "target": spec["id"]})
-        # Recorded: the child may start running candidates.
-        try:
-            os.write(go_w, b"g")
-        except OSError:
-            pass
-        os.close(go_w)
+        self.orders = orders_w
+        self.runner = runner
         # The child says when each run starts; a run that neither ends nor reports within its
         # timeout, the grace to unwind and a margin is stuck (in C code): the child is killed.
         self.per_run = runner.timeout + STATE.grace + 1.0
         self.deadline = time.perf_counter() + self.per_run + 2.0
-        self.runner = runner
+        self._next(fork=True)
+
+    def _next(self, fork=False):
+        """Sends the child its next target (recorded first: see _serve), or closes its orders."""
+        if not self.queue:
+            self.current = None
+            self._close_orders()
+            # Ending takes no time: a child that does not is stuck.
+            self.deadline = time.perf_counter() + self.per_run
+            return
+        entry = self.queue.pop(0)
+        self.current = entry
+        self.phase = None
+        self.runner.emit({"event": "fork" if fork else "runs", "pid": self.pid, "target": entry.spec["id"]})
+        self.deadline = time.perf_counter() + self.per_run + 2.0
+        try:
+            os.write(self.orders, b"%d\n" % entry.index)
+        except OSError:
+            pass  # the child is gone: _poll finds out
+
+    def _close_orders(self):
+        if self.orders is not None:
+            try:
+                os.close(self.orders)
+            except OSError:
+                pass
+            self.orders = None
 
     @staticmethod
     def wait(children):
@@ -206,7 +331,8 @@ class _Child(object):
         while b"\n" in self.buf:
             line, self.buf = self.buf.split(b"\n", 1)
             event = _parse_line(line)
-            if event is None:
+            entry = self.current
+            if event is None or entry is None:
                 continue
             kind = event.get("event")
             if kind == "begin":
@@ -216,14 +342,39 @@ class _Child(object):
                 self.phase = "expr"
             elif kind == "candidate":
                 result = event.get("result")
-                n = len(self.relayed)
-                if isinstance(result, dict) and n < len(self.asked) and result.get("id") == self.asked[n]:
-                    self.relayed.append(result)
+                n = len(entry.relayed)
+                if isinstance(result, dict) and n < len(entry.asked) and result.get("id") == entry.asked[n]:
+                    entry.relayed.append(result)
                     self.deadline = time.perf_counter() + self.per_run
             elif kind == "done":
-                self.done = True
+                self._end_target(killed=False)
+                if not _ends_child(entry.relayed):
+                    self.runner.emit({"event": "runs", "pid": self.pid, "target": None})
+                    self._next()
+                else:  # the child ends after this target; the rest of its chunk goes to a new one
+                    self.current = None
+                    self._close_orders()
+                    self.deadline = time.perf_counter() + self.per_run
         if len(self.buf) > (32 << 20):
             self.buf = b""  # not the child's writing: drop it
+
+    def _end_target(self, killed):
+        """The running target ended: by its "done", or with its child (``killed`` by the probe, or gone)."""
+        entry = self.current
+        last = entry.relayed[-1] if entry.relayed else None
+        reported = len(entry.relayed)
+        if last is not None and _stop_reason(last) is not None:
+            entry.stopped = {"reason": _stop_reason(last), "candidate": last["id"]}
+        elif reported >= len(entry.asked):
+            entry.stopped = None
+        else:
+            entry.stopped = {"reason": "timeout" if killed else "crash", "candidate": entry.asked[reported]}
+            if not killed:
+                entry.stopped.update(_exit_status(self.status))
+            # Where the call was: a setup stuck in C code (killed) says nothing of the function.
+            if self.phase is not None:
+                entry.stopped["phase"] = self.phase
+        entry.finished = True
 
     def _poll(self):
         import select
@@ -243,22 +394,13 @@ class _Child(object):
 
     def _finish(self):
         os.close(self.r)
+        self._close_orders()
         _kill_group(self.pid)  # whatever the candidates left running in the child's process group
         self.runner.emit({"event": "reaped", "pid": self.pid})
         self.finished = True
-        last = self.relayed[-1] if self.relayed else None
-        reported = len(self.relayed)
-        if last is not None and _stop_reason(last) is not None:
-            self.stopped = {"reason": _stop_reason(last), "candidate": last["id"]}
-        elif self.done or reported >= len(self.asked):
-            self.stopped = None
-        else:
-            self.stopped = {"reason": "timeout" if self.killed else "crash", "candidate": self.asked[reported]}
-            if not self.killed:
-                self.stopped.update(_exit_status(self.status))
-            # Where the call was: a setup stuck in C code (killed) says nothing of the function.
-            if self.phase is not None:
-                self.stopped["phase"] = self.phase
+        if self.current is not None:
+            self._end_target(killed=self.killed)
+            self.current = None
 
 
 def _parse_line(line):

@@ -5,38 +5,77 @@ import ast
 import io
 
 
+# What is known of each snippet, by source and role: a request's candidates share most of their
+# setup (the receiver, the sample functions), and a session's later requests repeat it. The probe
+# fills it in before it forks a target's child (prepare), so that every child inherits it.
+_KNOWN = {}
+_KNOWN_LIMIT = 50000
+
+
+def _known(src, role):
+    """A snippet as a setup statement ("setup"), the call's expression ("eval") or the call's
+    statement ("exec"): whether it parses so, the names it loads (in order) and binds (a set, and
+    the globals it may set in order: see _bound_names), and its compiled code (None when it does
+    not compile). Compiling runs nothing."""
+    key = (src, role)
+    got = _KNOWN.get(key)
+    if got is None:
+        got = _read_snippet(src, role)
+        if len(_KNOWN) >= _KNOWN_LIMIT:
+            _KNOWN.clear()
+        _KNOWN[key] = got
+    return got
+
+
+def _read_snippet(src, role):
+    mode = "eval" if role == "eval" else "exec"
+    try:
+        tree = ast.parse(src, mode=mode)
+    except SyntaxError:
+        return (False, (), frozenset(), (), None)
+    loaded, stored, bound = [], set(), []
+    for node in ast.walk(tree):
+        name = None
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load):
+                if node.id not in loaded:
+                    loaded.append(node.id)
+            else:
+                name = node.id
+        elif isinstance(node, ast.arg):
+            stored.add(node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            name = node.name
+        elif isinstance(node, ast.alias):
+            name = (node.asname or node.name).split(".")[0]
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            stored.add(node.name)
+        if name is not None:
+            stored.add(name)
+            if name not in bound:
+                bound.append(name)
+    try:
+        code = compile(src, "<candidate-setup>" if role == "setup" else "<candidate>", mode)
+    except (SyntaxError, ValueError):
+        code = None
+    return (True, tuple(loaded), frozenset(stored), tuple(bound), code)
+
+
 def _free_names(sources):
     loaded, stored = [], set()
-    for src, mode in sources:
-        try:
-            tree = ast.parse(src, mode=mode)
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Name):
-                if isinstance(node.ctx, ast.Load):
-                    if node.id not in loaded:
-                        loaded.append(node.id)
-                else:
-                    stored.add(node.id)
-            elif isinstance(node, ast.arg):
-                stored.add(node.arg)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                stored.add(node.name)
-            elif isinstance(node, ast.alias):
-                stored.add((node.asname or node.name).split(".")[0])
-            elif isinstance(node, ast.ExceptHandler) and node.name:
-                stored.add(node.name)
+    for src, role in sources:
+        names, binds = _known(src, role)[1:3]
+        for name in names:
+            if name not in loaded:
+                loaded.append(name)
+        stored.update(binds)
     return [n for n in loaded if n not in stored]
 
 
 def _snippet_free_names(candidate):
-    sources = [(s, "exec") for s in candidate["setup"]]
-    try:
-        ast.parse(candidate["expr"], mode="eval")
-        sources.append((candidate["expr"], "eval"))
-    except SyntaxError:
-        sources.append((candidate["expr"], "exec"))
+    expr = candidate["expr"]
+    sources = [(s, "setup") for s in candidate["setup"]]
+    sources.append((expr, "eval" if _known(expr, "eval")[0] else "exec"))
     return _free_names(sources)
 
 
@@ -83,18 +122,32 @@ class _ContainerArguments(ast.NodeTransformer):
         return node
 
 
+_WATCHED = {}
+
+
 def _watch_containers(source, mode):
     """The expression compiled with its container arguments watched, and their sources; (None, [])
-    when there are none (or the transformation fails)."""
+    when there are none (or the transformation fails). Known by source, as _known."""
+    key = (source, mode)
+    got = _WATCHED.get(key)
+    if got is None:
+        got = _watched(source, mode)
+        if len(_WATCHED) >= _KNOWN_LIMIT:
+            _WATCHED.clear()
+        _WATCHED[key] = got
+    return got[0], list(got[1])
+
+
+def _watched(source, mode):
     try:
         tree = ast.parse(source, mode=mode)
         watcher = _ContainerArguments(source)
         tree = ast.fix_missing_locations(watcher.visit(tree))
         if not watcher.texts:
-            return None, []
-        return compile(tree, "<candidate>", mode), watcher.texts
+            return None, ()
+        return compile(tree, "<candidate>", mode), tuple(watcher.texts)
     except Exception:
-        return None, []
+        return None, ()
 
 
 def _bound_names(sources):
@@ -102,33 +155,24 @@ def _bound_names(sources):
     inner scopes' included: a superset of the globals they set."""
     names = []
     for src in sources:
-        try:
-            tree = ast.parse(src, mode="exec")
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                name = node.name
-            elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-                name = node.id
-            elif isinstance(node, ast.alias):
-                name = (node.asname or node.name).split(".")[0]
-            else:
-                continue
+        for name in _known(src, "setup")[3]:
             if name not in names:
                 names.append(name)
     return names
 
 
+def _compiled(src, role):
+    """A snippet's code; the error compiling it raises when it does not compile."""
+    code = _known(src, role)[4]
+    return code if code is not None else compile(src, "<candidate-setup>" if role == "setup" else "<candidate>", "eval" if role == "eval" else "exec")
+
+
 def _compile(candidate):
-    setup = [compile(s, "<candidate-setup>", "exec") for s in candidate["setup"]]
+    setup = [_compiled(s, "setup") for s in candidate["setup"]]
     expr = candidate["expr"]
-    try:
-        code = compile(expr, "<candidate>", "eval")
-        mode = "eval"
-    except SyntaxError:
-        code = compile(expr, "<candidate>", "exec")
-        mode = "exec"
+    # Evaluated when it compiles as an expression, else executed.
+    mode = "eval" if _known(expr, "eval")[4] is not None else "exec"
+    code = _compiled(expr, mode)
     watched, containers = _watch_containers(expr, mode)
     if watched is not None:
         code = watched
@@ -144,6 +188,16 @@ def _compile(candidate):
         "containers": containers,
         "bound": _bound_names(candidate["setup"]),
     }
+
+
+def prepare(candidates):
+    """Reads every snippet of `candidates` (see _known), so that the children forked after
+    inherit what was read. Never raises: a child reads (and reports) what this could not."""
+    for candidate in candidates:
+        try:
+            _compile(candidate)
+        except Exception:
+            pass
 
 
 class _RaiseLines(object):
