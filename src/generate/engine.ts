@@ -184,8 +184,11 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
   const result: GenerationResult = { written: [], targets: [], warnings: [], python: null };
   const files: Array<{ testFile: string; module: string; existing: string | null; jobs: Job[]; source: GenerationSource }> = [];
   const allJobs: Job[] = [];
-  // The project's tests, read only when something is to be run, once for every target.
-  let testSeeds: TestSeeds | null = null;
+  // The project's tests, read only when something is to be run, once for every target: their
+  // listing and reading start now, beside the reading of the modules under test.
+  // `generate`, off the commit path, reads four times as much of the tests, as it searches.
+  const testSeeds = options.execute && sources.some((s) => s.targets.length > 0) ? new TestSeeds({ repoRoot, testsDir: config.testsDir, sourceRoots: config.sourceRoots, env: options.env, coverageFile: options.coverageFile ?? null, maxReadBytes: MAX_READ_BYTES * (options.command === 'generate' ? GENERATE_SEARCH_SCALE : 1) }) : null;
+  testSeeds?.prefetch();
   // The project's Python, found (and its probe session started) while the tests are read.
   let early: Promise<EarlyProbe | null> | null = null;
 
@@ -240,8 +243,6 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
       const called = fn.kind === 'nested' ? outermostFunction(fn, source.module.functions) ?? fn : fn;
       const calledCls = called.className ? source.module.classes.find((c) => c.qualname === called.className) ?? null : null;
       if (options.execute) early ??= startProbe(sources, source, named.module, fn, repoRoot, config, options.env, bytecode).catch(() => null);
-      // `generate`, off the commit path, reads four times as much of the tests, as it searches.
-      testSeeds ??= options.execute ? new TestSeeds({ repoRoot, testsDir: config.testsDir, sourceRoots: config.sourceRoots, env: options.env, coverageFile: options.coverageFile ?? null, maxReadBytes: MAX_READ_BYTES * (options.command === 'generate' ? GENERATE_SEARCH_SCALE : 1) }) : null;
       const seeds = testSeeds && called.kind !== 'nested' ? await testSeeds.seedsFor({ fn: called, cls: calledCls, module: named.module, file: source.file, text: source.text, parsed: source.module, targetLines: called === fn ? aim.lines : undefined }).catch(() => undefined) : undefined;
       const shaped = shape(fn, cls, seeds);
       if ('reason' in shaped) {

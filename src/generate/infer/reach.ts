@@ -71,13 +71,16 @@ export class ProjectReach {
       const next: string[] = [];
       for (const name of frontier) {
         const ref = new RegExp(`(?<![\\w.])${name}\\b|\\.${name}\\b`);
+        const defines = new RegExp(`^\\s*(async\\s+)?(def|class)\\s+${name}\\b`);
         for (const file of files) {
           const source = await this.source(file);
           if (!source || (!source.text.includes(name) && !source.text.includes('getattr'))) continue;
           const { lines } = source;
           lines.forEach((line, i) => {
+            // Only a line that holds the name, or looks a name up, can reference it.
+            if (!line.includes(name) && !line.includes('getattr')) return;
             const code = stripComment(line);
-            if (!(ref.test(code) || dispatches(code, name)) || /^\s*(import|from)\s/.test(code) || new RegExp(`^\\s*(async\\s+)?(def|class)\\s+${name}\\b`).test(code)) return;
+            if (!(ref.test(code) || dispatches(code, name)) || /^\s*(import|from)\s/.test(code) || defines.test(code)) return;
             const def = enclosingDef(lines, i + 1);
             if (!def || (starts.includes(def.name) && file === startFile)) return;
             for (const l of [i + 1, ...guardLines(lines, i + 1, def.line + 1)]) for (const w of wordsOf(stripComment(lines[l - 1] ?? ''))) words.add(w);

@@ -103,6 +103,16 @@ export class TestSeeds {
     this.reach = new ProjectReach(options.repoRoot, () => this.pythonFiles());
   }
 
+  /**
+   * Starts listing the test files and reading them, while the caller reads the module under
+   * test: the reads run beside it, and seedsFor() finds them done.
+   */
+  prefetch(): void {
+    void this.listFiles().then((files) => {
+      for (const file of files) void this.text(file);
+    });
+  }
+
   /** The seeds of one target. */
   async seedsFor(target: SeedTarget): Promise<SeedSet> {
     const { fn, cls, module } = target;
@@ -136,11 +146,11 @@ export class TestSeeds {
     const byPlace = (a: TestCall, b: TestCall) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column);
     const records = wanted.flatMap((f) => f.calls).sort(byPlace);
     const isModule = (dotted: string) => this.isModule(dotted);
-    const seeds = buildSeeds(target, records, labels, entryFile, undefined, isModule);
-    if (labels.size > 0 || seeds.direct.length >= 2) return seeds;
     // No contexts, few calls of the target: the tests' calls of the functions that lead into it.
+    const direct = buildSeeds(target, records, labels, entryFile, undefined, isModule, true).direct.length;
+    if (labels.size > 0 || direct >= 2) return buildSeeds(target, records, labels, entryFile, undefined, isModule);
     const reach = await this.reach.reachers(cls ? [fn.name, cls.name] : [fn.name], target.file, packageDirOf(target.file, module));
-    if (reach.names.length === 0) return seeds;
+    if (reach.names.length === 0) return buildSeeds(target, records, labels, entryFile, undefined, isModule);
     const read = new Set(wanted.map((w) => w.file));
     const mentionsReacher = new RegExp(`\\b(${reach.names.map(escape).join('|')})\\b`);
     const more: TestFileCalls[] = [];
@@ -296,7 +306,8 @@ function factoryNames(target: SeedTarget): string[] {
   return target.parsed.functions.filter((f) => buildsClass(f, cls, target.text)).map((f) => f.name);
 }
 
-function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>, entryFile: (file: string) => boolean, reach?: Reachers, isModule?: (dotted: string) => boolean): SeedSet {
+/** The seeds of `target` from the tests' `records`; `directOnly`: its direct calls only (the rest left empty). */
+function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>, entryFile: (file: string) => boolean, reach?: Reachers, isModule?: (dotted: string) => boolean, directOnly = false): SeedSet {
   const { fn, cls, module, parsed } = target;
   const defined = new Set([...parsed.functions.filter((f) => f.kind === 'function').map((f) => f.name), ...parsed.classes.filter((c) => !c.parentQualname).map((c) => c.name)]);
   const out: SeedSet = { direct: [], entries: [], receivers: [], methodArgs: [] };
@@ -366,6 +377,8 @@ function buildSeeds(target: SeedTarget, records: TestCall[], labels: Set<string>
       }
     }
   }
+
+  if (directOnly) return out;
 
   // Instances of the class as the tests build them: the most varied first (each adds the most
   // words and values the ones before did not have), then in file and line order.
