@@ -89,6 +89,8 @@ const common = {
   seconds: z.number(),
   /** Python calls the first run made (setup and call): its work, the same on any machine. */
   calls: z.optional(z.int()),
+  /** Operations of the first run that wait on the system (files, folders, sleeping): the same on any machine. */
+  io: z.optional(z.int()),
   /**
    * Both runs agreed (same outcome, and same repr / exception type and message / blocking
    * event, with object addresses and the tmp_path directory masked). Null when not run twice

@@ -5,9 +5,10 @@
  *
  * Budget: each function gets `perFunction` seconds of probe time, the whole run `perRun`. Time
  * is counted with a fixed cost per call (CALL_COST, more for a function whose first calls made
- * many Python calls, SLOW_CALL_COST for one whose first calls were slow), so the same repository
- * gives the same candidates and byte-identical tests; the wall clock only stops the search early
- * when calls are far slower than that.
+ * many Python calls, SLOW_CALL_COST for one whose first calls waited on the system: opened files,
+ * listed folders, slept), never with the wall clock's times, so the same repository gives the
+ * same candidates and byte-identical tests on any machine and under any load; the wall clock only
+ * stops the search early when calls are far slower than that.
  */
 import type { PyFunction } from '../../python/model.js';
 import type { Candidate } from '../infer/candidates.js';
@@ -233,22 +234,24 @@ function isMemoryError(r: ProbeCandidateResult): boolean {
 }
 
 /**
- * The nominal cost of one call of the subject (see CALL_COST), from the times of its calls of the
- * same kind: its own, or (`entries`) its entry points' (a whole `format(sql)` for one filter's
- * method), which say little of each other's.
+ * The nominal cost of one call of the subject (see CALL_COST), from what its calls of the same
+ * kind did: its own, or (`entries`) its entry points' (a whole `format(sql)` for one filter's
+ * method), which say little of each other's. Counts, not times: a call that opens files takes 5
+ * to 40 ms from one run to the next on the same machine, and a cost that followed would give
+ * other tests from one run to the next.
  */
 export function callCost(subject: SearchSubject, entries = false): number {
   const reached = subject.results.map((r, i) => ({ r, c: subject.candidates[i] })).filter(({ r, c }) => r.lines.length > 0 && !c?.valueProbe);
   const own = reached.filter(({ c }) => c && !!c.entry === entries);
   const timed = (own.length > 0 ? own : reached).map(({ r }) => r);
   if (timed.length === 0) return CALL_COST;
-  const mean = timed.reduce((n, r) => n + r.seconds, 0) / timed.length;
+  const median = (counts: number[]) => counts.sort((a, b) => a - b)[Math.floor((counts.length - 1) / 2)]!;
   // The Python calls a call makes (building its receiver included), the median of its kind's:
-  // CALL_COST more for each CALLS_PER_COST of them, the same on any machine (a checker built for
-  // each call of its method).
-  const calls = timed.map((r) => r.calls ?? 0).sort((a, b) => a - b)[Math.floor((timed.length - 1) / 2)]!;
+  // CALL_COST more for each CALLS_PER_COST of them (a checker built for each call of its method).
+  const calls = median(timed.map((r) => r.calls ?? 0));
   const work = entries ? CALL_COST : CALL_COST * (1 + Math.floor(calls / CALLS_PER_COST));
-  return Math.max(work, mean > SLOW_CALL_COST / 2 ? SLOW_CALL_COST : CALL_COST);
+  // A call that waits on the system (the median of its kind's opens a file, lists a folder, sleeps).
+  return Math.max(work, median(timed.map((r) => r.io ?? 0)) > 0 ? SLOW_CALL_COST : CALL_COST);
 }
 
 /** Literal values other calls of the run returned, by kind (a few of each, in a stable order). */

@@ -67,6 +67,7 @@ class _Candidates(object):
         sys.stdout, sys.stderr, sys.stdin = out_stream, err_stream, stdin
         self.tempfile.tempdir = tmp
         STATE.blocked = []
+        STATE.io = 0
         STATE.tmp_real = tmp
         result = {"value": None, "exc": None, "phase": None, "lines": lines}
         run = {"phase": "setup", "lines": lines, "out": out_raw, "err": err_raw, "started": time.perf_counter()}
@@ -168,6 +169,7 @@ class _Candidates(object):
         result["phase"] = run["phase"]
         result["seconds"] = elapsed
         result["calls"] = calls[0]
+        result["io"] = STATE.io
         result["timed_out"] = STATE.timed_out
         result["blocked"] = list(STATE.blocked)
         if closed:  # pytest's own streams would be closed by the test: never asserted
@@ -246,6 +248,7 @@ class _Candidates(object):
         report["names"] = names
         report["seconds"] = round(first["seconds"], 6)
         report["calls"] = first["calls"]
+        report["io"] = first["io"]
         report["stdout"] = first["stdout"]
         report["stderr"] = first["stderr"]
         return report

@@ -134,6 +134,10 @@ def _short(value, limit=200):
 
 WATCHED = frozenset(["open", "sqlite3.connect"]) | ALWAYS_BLOCKED | frozenset(PATH_EVENTS)
 
+# Operations that wait on the system (files, folders, processes, the network, sleeping): how many a
+# run asks for says whether its calls are slow on any machine, as its Python calls cannot.
+IO_EVENTS = WATCHED | frozenset(["time.sleep", "os.listdir", "os.scandir", "glob.glob"])
+
 
 KILL_EVENTS = frozenset(["os.kill", "os.killpg"])
 
@@ -175,6 +179,8 @@ def _protect(pids):
 
 def _audit_hook(event, args):
     # Called for every audited operation (on 3.8, even frame attribute reads): stay cheap.
+    if event in IO_EVENTS and STATE.in_candidate and not STATE.in_hook:
+        STATE.io += 1
     if STATE.in_hook or event not in WATCHED:
         return
     if not STATE.gate:

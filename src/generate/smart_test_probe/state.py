@@ -35,6 +35,7 @@ class _State(object):
         self.grace = 1.0  # seconds a timed-out candidate gets to unwind before the probe gives up
         self.on_stuck = None  # called when it does not unwind: reports what is done and exits
         self.blocked = []  # [(event, detail)] of the current run
+        self.io = 0  # operations of the current run that wait on the system (sandbox.IO_EVENTS)
         self.tmp_real = None  # realpath of the current run's tmp dir
         # Processes (and process groups) no code run by the probe may signal: smart-test's node
         # process, and (from a forked child) the probe itself. Filled by _protect().

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { directedSearch, missedTargets, type SearchSubject } from '../../../src/generate/search/search.js';
+import { CALL_COST, callCost, directedSearch, missedTargets, type SearchSubject } from '../../../src/generate/search/search.js';
 import type { Candidate } from '../../../src/generate/infer/candidates.js';
 import type { ProbeCandidateResult } from '../../../src/generate/probe-model.js';
 import { parsePython } from '../../../src/python/structure.js';
@@ -158,5 +158,27 @@ describe('directed search: arguments swapped', () => {
     const all = rounds.flat();
     expect(all).not.toContain("span(datetime.date(2024, 1, 1), 'x', datetime.date(2024, 1, 8), 2)");
     expect(all).not.toContain("span(datetime.date(2024, 1, 1), datetime.date(2024, 1, 8), 2, 'x')");
+  });
+});
+
+describe('directed search: the cost of a call', () => {
+  const subjectWith = async (results: ProbeCandidateResult[]): Promise<SearchSubject> => {
+    const mod = await parsePython(SOURCE);
+    const candidates: Candidate[] = results.map((_, i) => ({ setup: [], expr: `group([${i}], 'kind', len)`, origin: 'inferred', placeholder: false }));
+    return { fn: mod.functions[0]!, lines: SOURCE.split('\n'), targets: new Set([7]), candidates, results, placeholder: 'test_value' };
+  };
+  const timed = (seconds: number, calls: number, io: number) => ({ ...returned([6]), seconds, calls, io }) as ProbeCandidateResult;
+
+  it('follows what the calls did (Python calls, waits on the system), never how long they took', async () => {
+    // The same calls, fast or slowed down (another machine, another load): the same cost.
+    const fast = await subjectWith([timed(0.002, 40, 0), timed(0.003, 40, 0)]);
+    const slowed = await subjectWith([timed(0.09, 40, 0), timed(0.12, 40, 0)]);
+    expect(callCost(slowed)).toBe(callCost(fast));
+    expect(callCost(fast)).toBe(CALL_COST);
+    // A checker built for each call (thousands of Python calls) costs more; so does a call that opens files.
+    expect(callCost(await subjectWith([timed(0.002, 4500, 0), timed(0.002, 4500, 0)]))).toBeCloseTo(CALL_COST * 5);
+    const files = await subjectWith([timed(0.004, 30, 3), timed(0.04, 30, 3)]);
+    expect(callCost(files)).toBeGreaterThan(callCost(fast) * 5);
+    expect(callCost(await subjectWith([timed(0.004, 30, 3), timed(0.04, 30, 3)]))).toBe(callCost(files));
   });
 });
