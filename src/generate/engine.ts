@@ -184,11 +184,9 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
   const result: GenerationResult = { written: [], targets: [], warnings: [], python: null };
   const files: Array<{ testFile: string; module: string; existing: string | null; jobs: Job[]; source: GenerationSource }> = [];
   const allJobs: Job[] = [];
-  // The project's tests, read only when something is to be run, once for every target: their
-  // listing and reading start now, beside the reading of the modules under test.
+  // The project's tests, read only when something is to be run, once for every target.
   // `generate`, off the commit path, reads four times as much of the tests, as it searches.
-  const testSeeds = options.execute && sources.some((s) => s.targets.length > 0) ? new TestSeeds({ repoRoot, testsDir: config.testsDir, sourceRoots: config.sourceRoots, env: options.env, coverageFile: options.coverageFile ?? null, maxReadBytes: MAX_READ_BYTES * (options.command === 'generate' ? GENERATE_SEARCH_SCALE : 1) }) : null;
-  testSeeds?.prefetch();
+  const testSeeds = options.execute ? new TestSeeds({ repoRoot, testsDir: config.testsDir, sourceRoots: config.sourceRoots, env: options.env, coverageFile: options.coverageFile ?? null, maxReadBytes: MAX_READ_BYTES * (options.command === 'generate' ? GENERATE_SEARCH_SCALE : 1) }) : null;
   // The project's Python, found (and its probe session started) while the tests are read.
   let early: Promise<EarlyProbe | null> | null = null;
 
@@ -214,6 +212,9 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
     if (source.targets.length === 0) continue;
     const entry = { testFile, module: named.module, existing, jobs: [] as Job[], source };
     files.push(entry);
+    // Tests to write here: the listing and reading of the project's tests start now, beside the
+    // reading of the module below.
+    if (source.targets.some((fn) => keptBlocks(fn, blocks, source.text) === null)) testSeeds?.prefetch();
     const facts = await functionFacts(source.text, source.module.functions);
     const statements = source.targets.some((fn) => !planned.targetLines?.has(fn.qualname)) ? await statementLines(source.text, source.targets) : new Map<PyFunction, number[]>();
     const types = await moduleTypes(source.text, source.module);
@@ -229,13 +230,13 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
       const aim = planned.targetLines?.get(fn.qualname) ?? { lines: statements.get(fn) ?? [], kind: 'all' as const };
       Object.assign(rep, { targetLines: [...aim.lines], targetKind: aim.kind });
       result.targets.push(rep);
-      if (mine.length > 0 && mine.every((b) => b.codeHash === codeHash)) {
+      const kept = keptBlocks(fn, blocks, source.text);
+      if (kept === 'unchanged') {
         Object.assign(rep, { status: 'unchanged', tests: mine.length, detail: status.unchanged });
         continue;
       }
-      const edited = mine.filter((b) => b.edited);
-      if (edited.length > 0) {
-        Object.assign(rep, { status: 'edited', tests: mine.length, detail: status.editedKept(edited.map(testName)) });
+      if (kept === 'edited') {
+        Object.assign(rep, { status: 'edited', tests: mine.length, detail: status.editedKept(mine.filter((b) => b.edited).map(testName)) });
         continue;
       }
       const cls = fn.className ? source.module.classes.find((c) => c.qualname === fn.className) ?? null : null;
@@ -426,6 +427,17 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
     }
   }
   return result;
+}
+
+/**
+ * Why a function's tests stay as they are: its blocks were written for its code as it is
+ * ('unchanged'), or a person edited one ('edited'); null when they are to be written.
+ */
+function keptBlocks(fn: PyFunction, blocks: readonly ManagedBlock[], text: string): 'unchanged' | 'edited' | null {
+  const mine = blocks.filter((b) => b.target === fn.qualname);
+  const codeHash = codeFingerprint(text, fn.startLine, fn.endLine);
+  if (mine.length > 0 && mine.every((b) => b.codeHash === codeHash)) return 'unchanged';
+  return mine.some((b) => b.edited) ? 'edited' : null;
 }
 
 /** Generation needs the whole module (constructors, enums, every function): parse it again when the plan parsed only the touched parts. */
