@@ -35,8 +35,9 @@ class _Forking(object):
         Each child runs a chunk of consecutive targets, one after the other (_chunks): a fork
         costs more than most targets' calls (the child copies every page it touches). The chunks
         depend on the request only, so what one target's calls may leave behind for the next is
-        the same on every machine. A target that stopped (a timeout, memory, a crash) or changed
-        its module's state ends its child, and the rest of its chunk runs in a new one.
+        the same on every machine. A target that stopped (a timeout, memory, a crash), changed
+        its module's state, the builtins or the warnings filters ends its child, and the rest of
+        its chunk runs in a new one.
 
         Events are written in request order (a target's results once it is first), so that the
         output reads as if the targets ran one after the other. A module is imported only while
@@ -156,6 +157,7 @@ class _Forking(object):
             target = _Target(spec, modules[spec["module"]])
             self.current_target = spec["id"]
             ambient = _enter_ambient(spec)
+            before = _process_marks()
             reports = []
             for candidate in spec["candidates"]:
                 report = self.candidate(target, candidate)
@@ -163,8 +165,10 @@ class _Forking(object):
                 self.emit({"event": "candidate", "target": spec["id"], "result": report})
                 if _stop_reason(report) is not None:
                     break
-            self.emit({"event": "done"})
-            if _ends_child(reports):
+            # The child decides whether it takes another target, and says so: the probe follows.
+            last = _ends_child(reports) or _process_marks() != before
+            self.emit({"event": "done", "last": last})
+            if last:
                 os._exit(0)
             _leave_ambient(ambient)
 
@@ -210,8 +214,18 @@ def _chunks(weights, size=CHUNK_TARGETS, parts=CHUNK_PARTS):
 def _ends_child(reports):
     """Whether a child ends after a target whose calls reported ``reports``: one stopped it (it
     may have left the process unfit), or one changed its module's state, which the next target's
-    calls would see. The child and the probe both ask, and agree."""
+    calls would see (see also _process_marks)."""
     return any(_stop_reason(r) is not None or r.get("changesModule") for r in reports)
+
+
+def _process_marks():
+    """What a target's calls could change for the whole process that no run puts back (see
+    isolation._restore): the builtins (each name's object) and the warnings filters. A child
+    whose marks changed over a target takes no other."""
+    import builtins
+    import warnings
+
+    return (sorted((k, id(v)) for k, v in vars(builtins).items()), [id(f) for f in warnings.filters])
 
 
 def _read_order(fd):
@@ -348,7 +362,7 @@ class _Child(object):
                     self.deadline = time.perf_counter() + self.per_run
             elif kind == "done":
                 self._end_target(killed=False)
-                if not _ends_child(entry.relayed):
+                if not event.get("last", True):
                     self.runner.emit({"event": "runs", "pid": self.pid, "target": None})
                     self._next()
                 else:  # the child ends after this target; the rest of its chunk goes to a new one

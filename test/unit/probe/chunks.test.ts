@@ -41,6 +41,18 @@ def env_set():
 
 def leave():
     os._exit(3)
+
+
+def patch_builtins():
+    import builtins
+    builtins.smart_test_chunk_mark = 1
+    return os.getpid()
+
+
+def ignore_warnings():
+    import warnings
+    warnings.simplefilter('ignore')
+    return os.getpid()
 `;
 
 let python: string;
@@ -91,6 +103,19 @@ describe('probe children run chunks of targets', () => {
     const res = await runProbe(python, request([target('a', "remember('x')"), target('b', 'seen()'), target('c', 'pid()'), target('d', 'pid()'), target('e', 'pid()')]), { timeoutMs: 60_000 });
     expect(res.targets[0]?.candidates[0]).toMatchObject({ outcome: 'return', repr: '1', changesModule: ['SEEN'] });
     expect(value(res.targets[1]?.candidates[0])).toBe('0');
+  });
+
+  it('a target that changed the builtins or the warnings filters ends its child too', async () => {
+    for (const expr of ['patch_builtins()', 'ignore_warnings()']) {
+      const res = await runProbe(python, request([target('a', expr), target('b', 'pid()'), target('c', 'pid()'), target('d', 'pid()'), target('e', 'pid()')]), { timeoutMs: 60_000 });
+      const [a, b] = res.targets.map((t) => value(t.candidates[0]));
+      expect(a).toMatch(/^\d+$/);
+      expect(b).toMatch(/^\d+$/);
+      expect(b).not.toBe(a);
+    }
+    // The same five targets, nothing changed: the first two share a child.
+    const same = await runProbe(python, request([target('a', 'pid()'), target('b', 'pid()'), target('c', 'pid()'), target('d', 'pid()'), target('e', 'pid()')]), { timeoutMs: 60_000 });
+    expect(value(same.targets[1]?.candidates[0])).toBe(value(same.targets[0]?.candidates[0]));
   });
 
   it('a call that ends its process costs its own target only: the rest of its chunk runs in a new child', async () => {
