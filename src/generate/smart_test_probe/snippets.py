@@ -17,18 +17,27 @@ def _known(src, role):
     statement ("exec"): whether it parses so, the names it loads (in order) and binds (a set, and
     the globals it may set in order: see _bound_names), and its compiled code (None when it does
     not compile). Compiling runs nothing."""
-    key = (src, role)
-    got = _KNOWN.get(key)
+    return _remembered(_KNOWN, (src, role), _read_snippet)
+
+
+def _remembered(cache, key, read):
+    """``read(*key)``, kept in ``cache`` (emptied when it holds _KNOWN_LIMIT entries)."""
+    got = cache.get(key)
     if got is None:
-        got = _read_snippet(src, role)
-        if len(_KNOWN) >= _KNOWN_LIMIT:
-            _KNOWN.clear()
-        _KNOWN[key] = got
+        got = read(*key)
+        if len(cache) >= _KNOWN_LIMIT:
+            cache.clear()
+        cache[key] = got
     return got
 
 
+def _mode_and_name(role):
+    """The compile() mode and file name of a snippet in ``role`` (see _known)."""
+    return ("eval" if role == "eval" else "exec"), ("<candidate-setup>" if role == "setup" else "<candidate>")
+
+
 def _read_snippet(src, role):
-    mode = "eval" if role == "eval" else "exec"
+    mode, filename = _mode_and_name(role)
     try:
         tree = ast.parse(src, mode=mode)
     except SyntaxError:
@@ -55,7 +64,7 @@ def _read_snippet(src, role):
             if name not in bound:
                 bound.append(name)
     try:
-        code = compile(src, "<candidate-setup>" if role == "setup" else "<candidate>", mode)
+        code = compile(src, filename, mode)
     except (SyntaxError, ValueError):
         code = None
     return (True, tuple(loaded), frozenset(stored), tuple(bound), code)
@@ -128,14 +137,8 @@ _WATCHED = {}
 def _watch_containers(source, mode):
     """The expression compiled with its container arguments watched, and their sources; (None, [])
     when there are none (or the transformation fails). Known by source, as _known."""
-    key = (source, mode)
-    got = _WATCHED.get(key)
-    if got is None:
-        got = _watched(source, mode)
-        if len(_WATCHED) >= _KNOWN_LIMIT:
-            _WATCHED.clear()
-        _WATCHED[key] = got
-    return got[0], list(got[1])
+    code, texts = _remembered(_WATCHED, (source, mode), _watched)
+    return code, list(texts)
 
 
 def _watched(source, mode):
@@ -164,7 +167,10 @@ def _bound_names(sources):
 def _compiled(src, role):
     """A snippet's code; the error compiling it raises when it does not compile."""
     code = _known(src, role)[4]
-    return code if code is not None else compile(src, "<candidate-setup>" if role == "setup" else "<candidate>", "eval" if role == "eval" else "exec")
+    if code is not None:
+        return code
+    mode, filename = _mode_and_name(role)
+    return compile(src, filename, mode)
 
 
 def _compile(candidate):
