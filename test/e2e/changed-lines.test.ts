@@ -95,6 +95,17 @@ describe('selection by changed lines', () => {
     expect(report.files['src/calc.py']!.executed_lines).toContain(18);
   });
 
+  it('a function that gets no test reports every target line as not reached', () => {
+    const python = requirePython();
+    // A new function every inferred call of which fails (a KeyError the function does not raise itself).
+    setUp(repo, python, {}, `${BASE}\n\ndef lookup(key):\n    table = {}\n    return table[key]\n`);
+    const run = runCli(['run', '--format', 'json'], repo.root);
+    const generated = (JSON.parse(run.stdout) as PlanJson).generated!.find((g) => g.qualname === 'lookup')!;
+    expect(generated.status).toBe('none');
+    expect(generated.targetLines).toEqual([25, 26]);
+    expect(generated.unreachedLines).toEqual([25, 26]);
+  });
+
   it('counts a line inside a condition spread over lines as the statement coverage.py counts (the `if (` line)', () => {
     const python = requirePython();
     // Lines 18-20 are one statement: coverage.py counts line 18, a line tracer sees line 19 run.
