@@ -18,7 +18,8 @@ import type { Candidate } from './infer/candidates.js';
 import { iteratorReruns, moduleExtras, raisedBySample, shapedCandidates } from './infer/extras.js';
 import { MAX_READ_BYTES, TestSeeds, type SeedSet } from './infer/seeds.js';
 import { outermostFunction } from './infer/callables.js';
-import { codeFingerprint, findBlocks, markerLine, type ManagedBlock } from './managed.js';
+import { findBlocks, markerLine, type ManagedBlock } from './managed.js';
+import { groupDefinitions, tracedSpan } from './definitions.js';
 import { moduleNameFor } from './module-name.js';
 import type { ProbeCandidateResult, ProbeRaise, ProbeRequest, ProbeReturn, ProbeStopped, ProbeTarget } from './probe-model.js';
 import { findProjectPython, modulesPytestMayMiss } from './python-env.js';
@@ -58,15 +59,23 @@ export type TargetKind = 'changed' | 'uncovered' | 'all';
  * targets. Modules without targets only have the targets of their existing tests checked.
  */
 export function sourcesFromPlan(plan: Plan): GenerationSource[] {
-  const selected = new Map<string, PlannedFunction>();
-  for (const f of plan.functions) if (f.selected) selected.set(`${f.file}\0${f.qualname}`, f);
+  // Every selected definition of a qualname (a name defined more than once has one target: definitions.ts).
+  const selected = new Map<string, PlannedFunction[]>();
+  for (const f of plan.functions) {
+    if (!f.selected) continue;
+    const key = `${f.file}\0${f.qualname}`;
+    selected.set(key, [...(selected.get(key) ?? []), f]);
+  }
   return plan.sources.map((s) => {
     const targets = s.touched.filter((fn) => selected.has(`${s.file}\0${fn.qualname}`));
     const targetLines = new Map<string, { lines: number[]; kind: TargetKind }>();
-    for (const fn of targets) {
-      const f = selected.get(`${s.file}\0${fn.qualname}`)!;
-      if (f.uncoveredChangedLines.length > 0) targetLines.set(f.qualname, { lines: f.uncoveredChangedLines, kind: 'changed' });
-      else if (f.targetLines && f.targetLines.length > 0) targetLines.set(f.qualname, { lines: f.targetLines, kind: 'uncovered' });
+    for (const qualname of new Set(targets.map((fn) => fn.qualname))) {
+      const defs = selected.get(`${s.file}\0${qualname}`)!;
+      const union = (lines: number[][]) => [...new Set(lines.flat())].sort((a, b) => a - b);
+      const changed = union(defs.map((f) => f.uncoveredChangedLines));
+      const uncovered = union(defs.map((f) => f.targetLines ?? []));
+      if (changed.length > 0) targetLines.set(qualname, { lines: changed, kind: 'changed' });
+      else if (uncovered.length > 0) targetLines.set(qualname, { lines: uncovered, kind: 'uncovered' });
     }
     return { file: s.file, text: s.text, module: s.module, targets, targetLines };
   });
@@ -140,6 +149,10 @@ interface Job {
   location: string;
   source: GenerationSource;
   fn: PyFunction;
+  /** Every definition of its qualname (definitions.ts): `fn` and the others. */
+  defs: PyFunction[];
+  /** Their bodies' lines, when there are several (the probe traces these only). */
+  ranges: Array<[number, number]> | null;
   codeHash: string;
   candidates: Candidate[];
   report: TargetReport;
@@ -214,7 +227,8 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
     files.push(entry);
     // Tests to write here: the listing and reading of the project's tests start now, beside the
     // reading of the module below.
-    if (source.targets.some((fn) => keptBlocks(fn, blocks, source.text) === null)) testSeeds?.prefetch();
+    const targets = groupDefinitions(source.targets, source.text);
+    if (targets.some((t) => keptBlocks(t.defs[0]!.qualname, t.codeHash, blocks) === null)) testSeeds?.prefetch();
     const facts = await functionFacts(source.text, source.module.functions);
     const statements = source.targets.some((fn) => !planned.targetLines?.has(fn.qualname)) ? await statementLines(source.text, source.targets) : new Map<PyFunction, number[]>();
     const types = await moduleTypes(source.text, source.module);
@@ -223,14 +237,14 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
     // The calls the generator infers for a function of this module (the tests' seeds first, when given).
     const shape = (target: PyFunction, owner: PyClass | null, seeds?: SeedSet) =>
       shapedCandidates({ fn: target, cls: owner, module: named.module, facts, types, functions: source.module.functions, placeholder: config.placeholder, source: source.text, ...(seeds ? { seeds } : {}) }, extras, source.module.classes, source.targets, status.throughOuter);
-    for (const fn of source.targets) {
-      const codeHash = codeFingerprint(source.text, fn.startLine, fn.endLine);
-      const mine = blocks.filter((b) => b.target === fn.qualname);
-      const rep = report(source.file, fn.qualname, testFile, 'none', '');
-      const aim = planned.targetLines?.get(fn.qualname) ?? { lines: statements.get(fn) ?? [], kind: 'all' as const };
+    for (const { defs, codeHash, ranges } of targets) {
+      const qualname = defs[0]!.qualname;
+      const mine = blocks.filter((b) => b.target === qualname);
+      const rep = report(source.file, qualname, testFile, 'none', '');
+      const aim = planned.targetLines?.get(qualname) ?? { lines: [...new Set(defs.flatMap((d) => statements.get(d) ?? []))].sort((a, b) => a - b), kind: 'all' as const };
       Object.assign(rep, { targetLines: [...aim.lines], targetKind: aim.kind });
       result.targets.push(rep);
-      const kept = keptBlocks(fn, blocks, source.text);
+      const kept = keptBlocks(qualname, codeHash, blocks);
       if (kept === 'unchanged') {
         Object.assign(rep, { status: 'unchanged', tests: mine.length, detail: status.unchanged });
         continue;
@@ -239,22 +253,30 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
         Object.assign(rep, { status: 'edited', tests: mine.length, detail: status.editedKept(mine.filter((b) => b.edited).map(testName)) });
         continue;
       }
-      const cls = fn.className ? source.module.classes.find((c) => c.qualname === fn.className) ?? null : null;
+      const first = defs[0]!;
+      const cls = first.className ? source.module.classes.find((c) => c.qualname === first.className) ?? null : null;
       // The project's tests: seeds for the function the tests call (a nested function's outermost one).
-      const called = fn.kind === 'nested' ? outermostFunction(fn, source.module.functions) ?? fn : fn;
+      const called = first.kind === 'nested' ? outermostFunction(first, source.module.functions) ?? first : first;
       const calledCls = called.className ? source.module.classes.find((c) => c.qualname === called.className) ?? null : null;
-      if (options.execute) early ??= startProbe(sources, source, named.module, fn, repoRoot, config, options.env, bytecode).catch(() => null);
-      const seeds = testSeeds && called.kind !== 'nested' ? await testSeeds.seedsFor({ fn: called, cls: calledCls, module: named.module, file: source.file, text: source.text, parsed: source.module, targetLines: called === fn ? aim.lines : undefined }).catch(() => undefined) : undefined;
-      const shaped = shape(fn, cls, seeds);
+      if (options.execute) early ??= startProbe(sources, source, named.module, first, repoRoot, config, options.env, bytecode).catch(() => null);
+      const seeds = testSeeds && called.kind !== 'nested' ? await testSeeds.seedsFor({ fn: called, cls: calledCls, module: named.module, file: source.file, text: source.text, parsed: source.module, targetLines: called === first ? aim.lines : undefined }).catch(() => undefined) : undefined;
+      // The calls of the first definition that has any (a property's setter has none of its own: its getter's are read).
+      let fn = first;
+      let shaped = shape(first, cls, seeds);
+      for (const other of defs.slice(1)) {
+        if (!('reason' in shaped)) break;
+        const next = shape(other, cls, seeds);
+        if (!('reason' in next)) [fn, shaped] = [other, next];
+      }
       if ('reason' in shaped) {
         rep.detail = status.noCandidates(shaped.reason);
         continue;
       }
       const candidates = shaped.candidates;
-      const effect = config.allowSideEffects ? null : sideEffectOf(source.text.split('\n').slice(fn.startLine - 1, fn.endLine).join('\n'));
+      const effect = config.allowSideEffects ? null : sideEffectOf(defs.map((d) => source.text.split('\n').slice(d.startLine - 1, d.endLine).join('\n')).join('\n'));
       const read = reads.get(fn.qualname);
       const ambient: AmbientSetting = { argv: read?.argv ? argvFor(source.file) : null, unsetEnv: read?.env ?? [] };
-      const job: Job = { location: `${source.file}:${fn.defLine}:1: ${fn.qualname}`, source, fn, codeHash, candidates, report: rep, cases: [], targets: new Set(aim.lines), staticOnly: effect, ambient, via: shaped.via };
+      const job: Job = { location: `${source.file}:${fn.defLine}:1: ${fn.qualname}`, source, fn, defs, ranges, codeHash, candidates, report: rep, cases: [], targets: new Set(aim.lines), staticOnly: effect, ambient, via: shaped.via };
       if (seeds?.entryPool && fn.kind !== 'nested') job.entryPool = seeds.entryPool;
       if (cls && fn.kind !== 'nested') {
         // Built only when the search asks: the calls the generator would make of another method of the class.
@@ -436,9 +458,8 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
  * Why a function's tests stay as they are: its blocks were written for its code as it is
  * ('unchanged'), or a person edited one ('edited'); null when they are to be written.
  */
-function keptBlocks(fn: PyFunction, blocks: readonly ManagedBlock[], text: string): 'unchanged' | 'edited' | null {
-  const mine = blocks.filter((b) => b.target === fn.qualname);
-  const codeHash = codeFingerprint(text, fn.startLine, fn.endLine);
+function keptBlocks(qualname: string, codeHash: string, blocks: readonly ManagedBlock[]): 'unchanged' | 'edited' | null {
+  const mine = blocks.filter((b) => b.target === qualname);
   if (mine.length > 0 && mine.every((b) => b.codeHash === codeHash)) return 'unchanged';
   return mine.some((b) => b.edited) ? 'edited' : null;
 }
@@ -482,8 +503,8 @@ function probeTarget(job: Job, id: string, files: Array<{ module: string; source
     module: files.find((f) => f.source === job.source)!.module,
     file: path.join(repoRoot, job.source.file),
     qualname: job.fn.qualname,
-    firstLine: job.fn.bodyStartLine,
-    lastLine: job.fn.endLine,
+    ...tracedSpan(job.defs),
+    ...(job.ranges ? { ranges: job.ranges } : {}),
     ...(job.ambient.argv ? { argv: job.ambient.argv } : {}),
     ...(job.ambient.unsetEnv.length > 0 ? { unsetEnv: job.ambient.unsetEnv } : {}),
   };

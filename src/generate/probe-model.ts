@@ -26,6 +26,12 @@ export const ProbeTargetSchema = z.object({
   qualname: z.string(),
   firstLine: z.int().check(z.positive()),
   lastLine: z.int().check(z.positive()),
+  /**
+   * For a target of several definitions sharing a qualname (a nested function defined in each
+   * branch): the line ranges that are its own, within firstLine..lastLine. Only these lines are
+   * traced and count as the target's (for a traceback too).
+   */
+  ranges: z.optional(z.array(z.tuple([z.int(), z.int()]))),
   candidates: z.array(ProbeCandidateSchema),
   /** sys.argv for this target's runs (over the request's), as its test sets it with monkeypatch. */
   argv: z.optional(z.array(z.string())),

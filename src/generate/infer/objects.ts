@@ -103,7 +103,7 @@ function factoryReceivers(target: TargetContext, cls: PyClass): string[][] {
 export function buildsClass(f: PyFunction, cls: PyClass, source: string): boolean {
   const ret = (f.returnAnnotation ?? '').replace(/['"\s]/g, '');
   const named = (self: boolean) => new RegExp(`^(Optional\\[)?(${escape(cls.name)}|${escape(cls.qualname)}${self ? '|(typing\\.|typing_extensions\\.)?Self' : ''})\\]?$`);
-  const body = () => source.split('\n').slice(f.bodyStartLine - 1, f.endLine).join('\n');
+  const body = () => linesOf(source).slice(f.bodyStartLine - 1, f.endLine).join('\n');
   if (f.className === cls.qualname && (f.kind === 'classmethod' || f.kind === 'staticmethod')) {
     if (named(true).test(ret)) return true;
     return f.kind === 'classmethod' && ret === '' && new RegExp(`return\\s+(cls|${escape(cls.name)})\\(`).test(body());
@@ -111,6 +111,13 @@ export function buildsClass(f: PyFunction, cls: PyClass, source: string): boolea
   if (f.kind !== 'function') return false;
   if (ret !== '') return named(false).test(ret);
   return new RegExp(`return\\s+${escape(cls.name)}\\(`).test(body());
+}
+
+/** The source's lines, split once for the many functions asked about in turn (the last source asked about is kept). */
+let lastSplit: { source: string; lines: string[] } | null = null;
+function linesOf(source: string): string[] {
+  if (lastSplit?.source !== source) lastSplit = { source, lines: source.split('\n') };
+  return lastSplit.lines;
 }
 
 /** Without the placeholder when anything else was inferred. */

@@ -59,7 +59,7 @@ class _Candidates(object):
         lines = set()
         calls = [0]
         ns[SCAN] = _scanner(lines, calls)
-        tracer = _make_tracer(target.matcher, target.first, target.last, lines, calls) if trace else None
+        tracer = _make_tracer(target.matcher, target.first, target.last, lines, calls, target.own_lines) if trace else None
         snap = self._snapshot()
         os.chdir(self.cwd)
         _reopen_std_fds()  # a previous run may have closed them: they must not be reused by other files

@@ -39,6 +39,8 @@ def _validate(req):
             need(isinstance(t.get(key), str), "target %s" % key)
         for key in ("firstLine", "lastLine"):
             need(isinstance(t.get(key), int) and not isinstance(t.get(key), bool), "target %s" % key)
+        rs = t.get("ranges")
+        need(rs is None or (isinstance(rs, list) and all(isinstance(r, list) and len(r) == 2 and all(isinstance(x, int) and not isinstance(x, bool) for x in r) for r in rs)), "target ranges")
         need(isinstance(t.get("candidates"), list), "target candidates")
         need(strings(t.get("argv")) and strings(t.get("unsetEnv")), "target argv / unsetEnv")
         for c in t["candidates"]:

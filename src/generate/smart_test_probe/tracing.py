@@ -33,24 +33,38 @@ class _Target(object):
         self.file = spec["file"]
         self.first = spec["firstLine"]
         self.last = spec["lastLine"]
+        # A target of several definitions (a nested function defined in each branch): their lines
+        # only, not those of the code around them within first..last.
+        ranges = spec.get("ranges")
+        self.own_lines = frozenset(ln for a, b in ranges for ln in range(a, b + 1)) if ranges else None
         self.matcher = _FileMatcher(self.file)
 
     def in_range(self, code, lineno):
-        return self.first <= lineno <= self.last and self.matcher(code.co_filename)
+        inside = lineno in self.own_lines if self.own_lines is not None else self.first <= lineno <= self.last
+        return inside and self.matcher(code.co_filename)
 
 
-def _make_tracer(matcher, first, last, lines, calls):
+def _make_tracer(matcher, first, last, lines, calls, only=None):
     """The global trace function of one run: it adds the target's lines it sees run to `lines`,
     and counts in calls[0] the Python calls the run makes (a measure of its work that does not
-    depend on the machine's speed)."""
+    depend on the machine's speed). `only`, when given, is the set of lines within first..last
+    that are the target's."""
     add = lines.add
 
-    def local(frame, event, arg):
-        if event == "line":
-            ln = frame.f_lineno
-            if first <= ln <= last:
-                add(ln)
-        return local
+    if only is None:
+        def local(frame, event, arg):
+            if event == "line":
+                ln = frame.f_lineno
+                if first <= ln <= last:
+                    add(ln)
+            return local
+    else:
+        def local(frame, event, arg):
+            if event == "line":
+                ln = frame.f_lineno
+                if ln in only:
+                    add(ln)
+            return local
 
     cache = matcher.cache
     codes = matcher.codes
