@@ -27,7 +27,7 @@ import { SharedBytecode } from './shared-bytecode.js';
 import { renderTest, type StaticOutcome, type TestCase } from './render.js';
 import { sideEffectOf } from './side-effects.js';
 import { mark } from '../report/timing.js';
-import { FIRST_RUN, confirmed, verifyStability, weakened } from './stability.js';
+import { FIRST_RUN, VerifyWarmup, confirmed, verifyStability, weakened } from './stability.js';
 import { bindContainerArguments } from './watch-args.js';
 import { addDistinct, chooseAimed, unreachedTargets } from './aim.js';
 import { CALL_COST, ROUND_COST, candidateKey, directedSearch, type SearchSubject } from './search/search.js';
@@ -185,15 +185,24 @@ interface Job {
 export async function generateTests(sources: GenerationSource[], options: GenerationOptions): Promise<GenerationResult> {
   // The run's probe processes share the compiled code of the project's modules.
   const bytecode = new SharedBytecode();
+  const verification: { warm: Promise<VerifyWarmup | null> | null } = { warm: null };
   try {
-    return await generateWith(sources, options, bytecode);
+    return await generateWith(sources, options, bytecode, verification);
   } finally {
+    await (await verification.warm)?.close();
     await bytecode.dispose();
   }
 }
 
-async function generateWith(sources: GenerationSource[], options: GenerationOptions, bytecode: SharedBytecode): Promise<GenerationResult> {
+async function generateWith(sources: GenerationSource[], options: GenerationOptions, bytecode: SharedBytecode, verification: { warm: Promise<VerifyWarmup | null> | null }): Promise<GenerationResult> {
   const { config, repoRoot } = options;
+  // The stable-test check's options, the same for its processes started ahead and for its calls.
+  const verifyOptions = async (python: string) => ({ python, sysPath: sysPathFor(repoRoot, config.sourceRoots), timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects: config.allowSideEffects, memoryBytes: config.probeMemory, bytecodePath: await bytecode.path() });
+  // Its processes start once the project's Python is known, and import the modules while the run does the rest.
+  const warmVerification = (python: string) => {
+    const modules = [...new Set(sources.filter((s) => s.targets.length > 0).flatMap((s) => moduleNameFor(s.file, config.sourceRoots)?.module ?? []))].sort();
+    verification.warm ??= verifyOptions(python).then((opts) => VerifyWarmup.start(opts, modules)).catch(() => null);
+  };
   const result: GenerationResult = { written: [], targets: [], warnings: [], python: null };
   const files: Array<{ testFile: string; module: string; existing: string | null; jobs: Job[]; source: GenerationSource }> = [];
   const allJobs: Job[] = [];
@@ -258,7 +267,10 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
       // The project's tests: seeds for the function the tests call (a nested function's outermost one).
       const called = first.kind === 'nested' ? outermostFunction(first, source.module.functions) ?? first : first;
       const calledCls = called.className ? source.module.classes.find((c) => c.qualname === called.className) ?? null : null;
-      if (options.execute) early ??= startProbe(sources, source, named.module, first, repoRoot, config, options.env, bytecode).catch(() => null);
+      if (options.execute && !early) {
+        early = startProbe(sources, source, named.module, first, repoRoot, config, options.env, bytecode).catch(() => null);
+        void early.then((s) => s?.found.python && warmVerification(s.found.python));
+      }
       const seeds = testSeeds && called.kind !== 'nested' ? await testSeeds.seedsFor({ fn: called, cls: calledCls, module: named.module, file: source.file, text: source.text, parsed: source.module, targetLines: called === first ? aim.lines : undefined }).catch(() => undefined) : undefined;
       // The calls of the first definition that has any (a property's setter has none of its own: its getter's are read).
       let fn = first;
@@ -312,6 +324,7 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
       result.warnings.push(warn.noPython(found.tried));
     } else {
       result.python = found.python;
+      warmVerification(found.python);
       const missed = await modulesPytestMayMiss(found.python, modules, repoRoot, found.fromRoot);
       if (missed.length > 0) result.warnings.push(warn.notOnPytestPath(missed, config.sourceRoots));
       // A progress line only when running the candidates takes more than about a second.
@@ -400,7 +413,7 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
     try {
       const verdicts = await verifyStability(
         verify.map((job) => ({ target: probeTarget(job, '0', files, repoRoot), cases: job.cases })),
-        { python: result.python, sysPath, firstRoots: firstRootsOf(verify, observed), timeoutSeconds: CALL_TIMEOUT_SECONDS, allowSideEffects: config.allowSideEffects, memoryBytes: config.probeMemory, bytecodePath: await bytecode.path() },
+        { ...(await verifyOptions(result.python)), firstRoots: firstRootsOf(verify, observed), warm: (await verification.warm)?.python === result.python ? await verification.warm : null },
       );
       verify.forEach((job, i) => {
         // A bound argument the call left alone (or changed differently in each run) goes back inline.

@@ -28,7 +28,8 @@
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ProbeCandidateResult, ProbeRaise, ProbeReturn, ProbeTarget } from './probe-model.js';
+import type { ProbeCandidateResult, ProbeRaise, ProbeRequest, ProbeReturn, ProbeTarget } from './probe-model.js';
+import type { ProbeSession } from './probe-process.js';
 import { checkWithPython } from './python-check.js';
 import { sharedReprStart, sharedStart } from './stable-prefix.js';
 import type { TestCase } from './render.js';
@@ -87,6 +88,8 @@ export interface StabilityOptions {
   memoryBytes?: number;
   /** The run's folder of the project's compiled modules (shared-bytecode.ts). */
   bytecodePath?: string | null;
+  /** The verification processes started ahead (their folders are removed by their close()). */
+  warm?: VerifyWarmup | null;
 }
 
 type Observed = ProbeReturn | ProbeRaise;
@@ -96,7 +99,7 @@ export async function verifyStability(items: StabilityItem[], opts: StabilityOpt
   const verdicts = items.map((item) => item.cases.map((): Verdict => 'keep'));
   if (items.length === 0) return verdicts;
   const literalPairs: Array<{ i: number; k: number; pair: [string, string] }> = [];
-  const runs = await Promise.all(VERIFY_RUNS.map((run) => verifyOnce(items, opts, run)));
+  const runs = await Promise.all(VERIFY_RUNS.map((run, i) => verifyOnce(items, opts, run, opts.warm?.runs[i])));
   narrowAttributes(items, runs, opts.firstRoots);
   for (const { results, root } of runs) {
     items.forEach((item, i) => {
@@ -216,8 +219,69 @@ export function weakened(test: TestCase): TestCase {
   return { ...test, outcome: { ...(test.outcome as Observed), deterministic: false } };
 }
 
-async function verifyOnce(items: StabilityItem[], opts: StabilityOptions, run: (typeof VERIFY_RUNS)[number]) {
-  const root = await realpath(await mkdtemp(path.join(tmpdir(), 'smart-test-verify-')));
+type VerifyRun = (typeof VERIFY_RUNS)[number];
+
+/** What every request of a verification process holds but its targets (the same for its warm-up, see VerifyWarmup). */
+function verifyHeader(opts: Omit<StabilityOptions, 'firstRoots'>, run: VerifyRun, root: string): Omit<ProbeRequest, 'targets'> {
+  // Its tmp folder is named unlike the first run's, so a value listing the working directory differs.
+  return { sysPath: opts.sysPath, cwd: root, timeoutSeconds: opts.timeoutSeconds, allowSideEffects: opts.allowSideEffects, ...(opts.memoryBytes ? { memoryBytes: opts.memoryBytes } : {}), tmpPath: path.join(root, 'tmp-verify'), ...(opts.bytecodePath ? { bytecodePath: opts.bytecodePath } : {}), argv: [...run.argv], randomSeed: run.randomSeed, ...(run.stdoutFile ? { stdoutFile: true } : {}), ...(run.extraFrames ? { extraFrames: run.extraFrames } : {}) };
+}
+
+const newRoot = async () => realpath(await mkdtemp(path.join(tmpdir(), 'smart-test-verify-')));
+
+/**
+ * The verification processes started ahead, while the run has other work (its candidates, its
+ * search): each starts Python, the probe and imports the modules to verify, then waits. Their
+ * start is most of a verification's cost. A process that has only imported is as a new one is
+ * when its calls come (probe runner.py `reusable`); one that is gone by then is started again.
+ */
+export class VerifyWarmup {
+  private constructor(
+    readonly python: string,
+    readonly runs: ReadonlyArray<WarmRun>,
+  ) {}
+
+  static async start(opts: Omit<StabilityOptions, 'firstRoots'>, modules: readonly string[]): Promise<VerifyWarmup> {
+    const [{ ProbeSession }, { runProbe }] = await Promise.all([import('./probe-process.js'), import('./probe.js')]);
+    const runs = await Promise.all(
+      VERIFY_RUNS.map(async (run): Promise<WarmRun> => {
+        const root = await newRoot();
+        const session = new ProbeSession(opts.python, { ...run.env, ...VERIFY_IN_PROCESS });
+        const targets = modules.map((module, k): ProbeTarget => ({ id: String(k), module, file: module, qualname: module, firstLine: 1, lastLine: 1, candidates: [] }));
+        // Its answer is not needed: a failed import is found again, and reported, by the calls' request.
+        const ready = runProbe(opts.python, { ...verifyHeader(opts, run, root), targets }, { timeoutMs: 60_000, env: { ...run.env, ...VERIFY_IN_PROCESS }, session }).then(
+          () => undefined,
+          () => undefined,
+        );
+        return { root, session, ready, header: JSON.stringify(verifyHeader(opts, run, root)) };
+      }),
+    );
+    return new VerifyWarmup(opts.python, runs);
+  }
+
+  /** Ends the processes (a request under way finishes first) and removes their folders. */
+  async close(): Promise<void> {
+    await Promise.all(this.runs.map((r) => r.ready));
+    for (const { session } of this.runs) session.close();
+    await Promise.all(this.runs.map(({ root }) => rm(root, { recursive: true, force: true })));
+  }
+}
+
+interface WarmRun {
+  root: string;
+  session: ProbeSession;
+  /** Settles when the process has imported the modules (or failed to). */
+  ready: Promise<void>;
+  /** Its requests' header: a request with another one (other options) runs in a new process. */
+  header: string;
+}
+
+async function verifyOnce(items: StabilityItem[], opts: StabilityOptions, run: VerifyRun, started?: WarmRun) {
+  const warm = started && JSON.stringify(verifyHeader(opts, run, started.root)) === started.header ? started : undefined;
+  // A session answers one request at a time: the calls wait for the warm-up's imports.
+  if (warm) await warm.ready;
+  if (process.env.SMART_TEST_TIMING) process.stderr.write(`verify ${warm ? `in the process started ahead (${warm.session.pid ?? "gone"})` : "in a new process"}\n`);
+  const root = warm?.root ?? (await newRoot());
   try {
     const targets: ProbeTarget[] = items.map((item, i) => ({
       ...item.target,
@@ -226,11 +290,10 @@ async function verifyOnce(items: StabilityItem[], opts: StabilityOptions, run: (
     }));
     const { runProbe } = await import('./probe.js');
     const calls = targets.reduce((n, t) => n + t.candidates.length, 0);
-    // Its tmp folder is named unlike the first run's, so a value listing the working directory differs.
     const response = await runProbe(
       opts.python,
-      { sysPath: opts.sysPath, cwd: root, timeoutSeconds: opts.timeoutSeconds, allowSideEffects: opts.allowSideEffects, ...(opts.memoryBytes ? { memoryBytes: opts.memoryBytes } : {}), tmpPath: path.join(root, 'tmp-verify'), ...(opts.bytecodePath ? { bytecodePath: opts.bytecodePath } : {}), argv: [...run.argv], randomSeed: run.randomSeed, ...(run.stdoutFile ? { stdoutFile: true } : {}), ...(run.extraFrames ? { extraFrames: run.extraFrames } : {}), targets },
-      { timeoutMs: 60_000 + calls * 2 * opts.timeoutSeconds * 1000, env: { ...run.env, ...VERIFY_IN_PROCESS }, stallMs: stallMs(opts.timeoutSeconds) },
+      { ...verifyHeader(opts, run, root), targets },
+      { timeoutMs: 60_000 + calls * 2 * opts.timeoutSeconds * 1000, env: { ...run.env, ...VERIFY_IN_PROCESS }, stallMs: stallMs(opts.timeoutSeconds), ...(warm ? { session: warm.session } : {}) },
     );
     const results: Array<Array<ProbeCandidateResult | undefined>> = items.map(() => []);
     for (const target of response.targets) {

@@ -77,8 +77,10 @@ class _Runner(_Isolation, _Candidates, _Describing, _Forking):
 
     @property
     def reusable(self):
-        """The process has run nothing but imports that worked: a session may go on in it."""
-        return self.fork and not self.ran_here and not self.import_failed
+        """The process has run nothing but imports that worked: a session may go on in it. So
+        also without fork: a request whose targets have no candidates only imports (a
+        verification process started ahead of its calls, see stability.ts)."""
+        return not self.ran_here and not self.import_failed
 
     def run(self, setup=True):
         """Runs the request. ``setup`` is False for a session's later requests: the process is
@@ -133,6 +135,8 @@ class _Runner(_Isolation, _Candidates, _Describing, _Forking):
 
     def _run_here(self, target):
         """Runs a target's candidates in this process; its stop reason (see _stop_reason) or None."""
+        if not target.spec["candidates"]:
+            return None
         self.ran_here = True
         ambient = _enter_ambient(target.spec)
         try:

@@ -10,7 +10,7 @@ import { isStatementSource } from '../../../src/generate/infer/doctest.js';
 import { runProbe } from '../../../src/generate/probe.js';
 import type { ProbeRaise, ProbeReturn, ProbeTarget } from '../../../src/generate/probe-model.js';
 import { renderTest, type TestCase } from '../../../src/generate/render.js';
-import { FIRST_RUN, verifyStability, weakened } from '../../../src/generate/stability.js';
+import { FIRST_RUN, VerifyWarmup, verifyStability, weakened } from '../../../src/generate/stability.js';
 import { withPythonTree } from '../../../src/python/parser.js';
 import { functionFacts, moduleTypes } from '../../../src/python/facts.js';
 import { parsePython } from '../../../src/python/structure.js';
@@ -250,7 +250,15 @@ describe('stable results (stability.ts), with a real Python', () => {
         expect(['return', 'raise']).toContain(outcome.outcome);
         return { target: rest, cases: [{ candidate: { setup: candidates[0]!.setup, expr: candidates[0]!.expr, origin: 'inferred' as const, placeholder: false }, outcome, names: [] }] };
       });
+      const fresh = structuredClone(items);
       const verdicts = await verifyStability(items, { python, sysPath: [dir], firstRoots: [work], timeoutSeconds: 2, allowSideEffects: false });
+      // The same verdicts from verification processes started ahead (their imports done before the calls came).
+      const warm = await VerifyWarmup.start({ python, sysPath: [dir], timeoutSeconds: 2, allowSideEffects: false }, ['stable_mod']);
+      try {
+        expect(await verifyStability(fresh, { python, sysPath: [dir], firstRoots: [work], timeoutSeconds: 2, allowSideEffects: false, warm })).toEqual(verdicts);
+      } finally {
+        await warm.close();
+      }
       const byCall = Object.fromEntries(calls.map(([name, , extra], i) => [`${name}${extra.argv ? '+argv' : ''}`, verdicts[i]![0]]));
       expect(byCall).toEqual({
         letters: 'weaken', // list order follows string hashes

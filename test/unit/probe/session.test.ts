@@ -112,6 +112,22 @@ describe('ProbeSession', () => {
     }
   });
 
+  it('without fork, a request that only imports (no candidates) leaves the process for the next one, which runs in it', async () => {
+    const session = new ProbeSession(python, { SMART_TEST_PROBE_NO_FORK: '1' });
+    try {
+      await runProbe(python, request([target('counted', [])]), { timeoutMs: 30_000, session });
+      const waiting = session.pid;
+      expect(waiting).toBeDefined();
+      const answer = await runProbe(python, request([target('counted', ['importer()', 'bump()'])]), { timeoutMs: 30_000, session });
+      // The calls ran in the process that imported the module (once) for the first request.
+      expect(answer.targets[0]!.candidates.map(repr)).toEqual([String(waiting), '101']);
+      // Having run calls itself, it takes no further request.
+      expect(session.pid).toBeUndefined();
+    } finally {
+      session.close();
+    }
+  });
+
   it('a request whose call crashes its child leaves the session running', async () => {
     const session = new ProbeSession(python, {});
     try {
