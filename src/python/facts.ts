@@ -1,3 +1,4 @@
+import { hiddenKeywords, type HiddenKeyword } from './hidden-keywords.js';
 import type { Node } from 'web-tree-sitter';
 import { attachedFunctions, namedtupleFactories, namedtupleFields } from './dynamic-types.js';
 import { withPythonTree } from './parser.js';
@@ -65,7 +66,7 @@ export async function functionFacts(source: string, functions: readonly PyFuncti
     const out = new Map<PyFunction, BodyFacts>();
     for (const fn of functions) {
       const node = byLine.get(fn.defLine);
-      out.set(fn, node ? analyse(node, fn) : { params: new Map(), strings: [] });
+      out.set(fn, node ? analyse(node, fn, hiddenKeywords(fn, source)) : { params: new Map(), strings: [] });
     }
     return out;
   });
@@ -77,17 +78,20 @@ function collectDefinitions(root: Node, byLine: Map<number, Node>): void {
   });
 }
 
-function analyse(def: Node, fn: PyFunction): BodyFacts {
-  const names = new Set(fn.parameters.map((p) => p.name));
+function analyse(def: Node, fn: PyFunction, hidden: readonly HiddenKeyword[]): BodyFacts {
+  // The names the body reads a parameter by: its own, and the locals a hidden keyword is read into (hidden-keywords.ts).
+  const names = new Map(fn.parameters.map((p) => [p.name, p.name]));
+  for (const h of hidden) for (const local of h.locals) if (!names.has(local)) names.set(local, h.name);
   const params = new Map<string, ParamFacts>();
-  for (const name of names) params.set(name, emptyFacts());
+  for (const name of new Set(names.values())) params.set(name, emptyFacts());
+  for (const h of hidden) if (!params.has(h.name)) params.set(h.name, emptyFacts());
   const strings: string[] = [];
   const body = def.childForFieldName('body');
   if (!body) return { params, strings };
   const firstStatement = body.namedChildren[0];
   const docstring = firstStatement?.type === 'expression_statement' && firstStatement.namedChildren[0]?.type === 'string' ? firstStatement.namedChildren[0] : null;
   const factsFor = (node: Node | null | undefined): ParamFacts | undefined =>
-    node && node.type === 'identifier' && names.has(node.text) ? params.get(node.text) : undefined;
+    node && node.type === 'identifier' && names.has(node.text) ? params.get(names.get(node.text)!) : undefined;
 
   const visit = (node: Node): void => {
     switch (node.type) {

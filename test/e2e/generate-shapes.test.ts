@@ -284,4 +284,28 @@ describe('generate: values that look different under pytest', () => {
     expect(text).toMatch(/global count\n\s+count = 0\n/);
     expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_places.py'], repo.root)).toMatch(/passed/);
   });
+
+  it('passes the keywords a function reads from its **kwargs, with the values its body compares them with', () => {
+    const { python, text } = generateAll('walker', [
+      'def walk(items, **kwargs):',
+      "    trace = kwargs.pop('trace', ())",
+      '    if trace is True:',
+      "        trace = ('enter', 'exit')",
+      '    elif isinstance(trace, str):',
+      '        trace = (trace,)',
+      '    if kwargs:',
+      "        raise TypeError('unexpected keyword arguments: %r' % sorted(kwargs))",
+      '    out = []',
+      '    for item in items:',
+      "        if 'enter' in trace:",
+      "            out.append(('enter', item))",
+      '        out.append(item)',
+      '    return out',
+      '',
+    ]);
+    // `trace=True` takes the first branch and then enters every item.
+    expect(text).toMatch(/result = walk\(\[[^\n]*\], trace=True\)\n\s+assert result == \[\('enter', /);
+    expect(text).toMatch(/walk\([^\n]*trace='[^']*'/);
+    expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_walker.py'], repo.root)).toMatch(/passed/);
+  });
 });

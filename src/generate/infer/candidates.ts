@@ -1,3 +1,4 @@
+import { hiddenKeywords, withHiddenKeywords } from '../../python/hidden-keywords.js';
 import type { BodyFacts, ModuleTypes } from '../../python/facts.js';
 import type { Parameter, PyClass, PyFunction } from '../../python/model.js';
 import { isConstructor } from '../../python/model.js';
@@ -152,7 +153,8 @@ function inferredCandidates(target: TargetContext): Candidate[] {
   if (uncallableReason(fn)) return [];
   const ctx: InferContext = { placeholder: target.placeholder, types: target.types };
   const facts = target.facts.get(fn);
-  const params = callParameters(fn);
+  // With the keywords its body reads from its **kwargs (`kwargs.pop('trace', ())`): a call may pass them.
+  const params = withHiddenKeywords(callParameters(fn), hiddenKeywords(fn, target.source ?? ''));
   const valuesOf = (p: Parameter) => parameterValues(withInferredType(p, fn, target.types), facts?.params.get(p.name), ctx);
   const pools = params.map((p) => {
     const general = usable(target.extraValues ? target.extraValues(fn, p, valuesOf(p)) : valuesOf(p));
