@@ -237,11 +237,21 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
     // Tests to write here: the listing and reading of the project's tests start now, beside the
     // reading of the module below.
     const targets = groupDefinitions(source.targets, source.text);
-    if (targets.some((t) => keptBlocks(t.defs[0]!.qualname, t.codeHash, blocks) === null)) testSeeds?.prefetch();
+    const toWrite = targets.find((t) => keptBlocks(t.defs[0]!.qualname, t.codeHash, blocks) === null);
+    if (toWrite) {
+      testSeeds?.prefetch();
+      // The project's Python is found, and the module imported, while the module is read below.
+      if (options.execute && !early) early = startProbe(sources, source, named.module, toWrite.defs[0]!, repoRoot, config, options.env, bytecode, warmVerification).catch(() => null);
+    }
+    // Between the steps below the run lets the processes it started go on (their answers are read
+    // only when it waits): the Python found starts the probe, the probe's answer the verification's.
     const facts = await functionFacts(source.text, source.module.functions);
+    await yieldToEvents();
     const statements = source.targets.some((fn) => !planned.targetLines?.has(fn.qualname)) ? await statementLines(source.text, source.targets) : new Map<PyFunction, number[]>();
     const types = await moduleTypes(source.text, source.module);
+    await yieldToEvents();
     const extras = await moduleExtras(source.text, source.module.functions);
+    await yieldToEvents();
     const reads = ambientReads(source.text, source.module.functions);
     // The calls the generator infers for a function of this module (the tests' seeds first, when given).
     const shape = (target: PyFunction, owner: PyClass | null, seeds?: SeedSet) =>
@@ -267,10 +277,7 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
       // The project's tests: seeds for the function the tests call (a nested function's outermost one).
       const called = first.kind === 'nested' ? outermostFunction(first, source.module.functions) ?? first : first;
       const calledCls = called.className ? source.module.classes.find((c) => c.qualname === called.className) ?? null : null;
-      if (options.execute && !early) {
-        early = startProbe(sources, source, named.module, first, repoRoot, config, options.env, bytecode).catch(() => null);
-        void early.then((s) => s?.found.python && warmVerification(s.found.python));
-      }
+      if (options.execute && !early) early = startProbe(sources, source, named.module, first, repoRoot, config, options.env, bytecode, warmVerification).catch(() => null);
       const seeds = testSeeds && called.kind !== 'nested' ? await testSeeds.seedsFor({ fn: called, cls: calledCls, module: named.module, file: source.file, text: source.text, parsed: source.module, targetLines: called === first ? aim.lines : undefined }).catch(() => undefined) : undefined;
       // The calls of the first definition that has any (a property's setter has none of its own: its getter's are read).
       let fn = first;
@@ -285,6 +292,7 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
         continue;
       }
       const candidates = shaped.candidates;
+      await yieldToEvents();
       const effect = config.allowSideEffects ? null : sideEffectOf(defs.map((d) => source.text.split('\n').slice(d.startLine - 1, d.endLine).join('\n')).join('\n'));
       const read = reads.get(fn.qualname);
       const ambient: AmbientSetting = { argv: read?.argv ? argvFor(source.file) : null, unsetEnv: read?.env ?? [] };
@@ -569,12 +577,13 @@ interface EarlyProbe {
  * is the one the first probe leases (probe-sessions.ts); its answers are the same as a fresh
  * process's. Never throws: without it, the first probe starts its own process as before.
  */
-async function startProbe(sources: readonly GenerationSource[], source: GenerationSource, module: string, fn: PyFunction, repoRoot: string, config: Config, env: NodeJS.ProcessEnv, bytecode: SharedBytecode): Promise<EarlyProbe> {
+async function startProbe(sources: readonly GenerationSource[], source: GenerationSource, module: string, fn: PyFunction, repoRoot: string, config: Config, env: NodeJS.ProcessEnv, bytecode: SharedBytecode, onPython: (python: string) => void): Promise<EarlyProbe> {
   const sysPath = sysPathFor(repoRoot, config.sourceRoots);
   const modules = new Set(sources.filter((s) => s.targets.length > 0).map((s) => moduleNameFor(s.file, config.sourceRoots)?.module));
   // The same process says which of the modules pytest may not import (modulesPytestMayMiss).
   const fromRoot = [...modules].filter((m): m is string => m !== undefined).sort();
   const found = await findProjectPython({ repoRoot, configured: config.python, env, module, sysPath, fromRoot });
+  if (found.python) onPython(found.python);
   if (!found.python || modules.size !== 1) return { module, found, sessions: null };
   const sessions = new ProbeSessions(found.python, FIRST_RUN.env, await bytecode.path());
   const lease = await sessions.lease([module]);
@@ -588,6 +597,14 @@ async function startProbe(sources: readonly GenerationSource[], source: Generati
     await lease.release();
   }
   return { module, found, sessions };
+}
+
+/**
+ * Lets the event loop run once: the answers of the processes the run started (the Python found,
+ * a probe's imports done) are read, and what follows them starts, while the run goes on.
+ */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** A probe request's settings, the same for every request of a session (only targets and `repeat` may differ). */
