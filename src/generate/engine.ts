@@ -277,7 +277,6 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
       // The project's tests: seeds for the function the tests call (a nested function's outermost one).
       const called = first.kind === 'nested' ? outermostFunction(first, source.module.functions) ?? first : first;
       const calledCls = called.className ? source.module.classes.find((c) => c.qualname === called.className) ?? null : null;
-      if (options.execute && !early) early = startProbe(sources, source, named.module, first, repoRoot, config, options.env, bytecode, warmVerification).catch(() => null);
       const seeds = testSeeds && called.kind !== 'nested' ? await testSeeds.seedsFor({ fn: called, cls: calledCls, module: named.module, file: source.file, text: source.text, parsed: source.module, targetLines: called === first ? aim.lines : undefined }).catch(() => undefined) : undefined;
       // The calls of the first definition that has any (a property's setter has none of its own: its getter's are read).
       let fn = first;

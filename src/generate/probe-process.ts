@@ -82,6 +82,8 @@ export function spawnProbe(python: string, request: ProbeRequest, opts: ProbePro
  */
 export class ProbeSession {
   private child: ChildProcess | null = null;
+  /** Set by close(): a request under way then ends its process when it is answered. */
+  private closed = false;
 
   constructor(
     readonly python: string,
@@ -122,13 +124,14 @@ export class ProbeSession {
     } finally {
       const done = run?.events.at(-1);
       // The probe says whether it reads another request (it does not after running code itself).
-      if (done?.event === 'done' && done.open === true && run!.code === null && run!.signal === null) this.child = child;
+      if (!this.closed && done?.event === 'done' && done.open === true && run!.code === null && run!.signal === null) this.child = child;
       else end(child);
     }
   }
 
-  /** Ends the process (it exits when its input ends). */
+  /** Ends the process (it exits when its input ends), or, while it answers a request, once it has answered. */
   close(): void {
+    this.closed = true;
     if (this.child) end(this.child);
     this.child = null;
   }

@@ -259,9 +259,8 @@ export class VerifyWarmup {
     return new VerifyWarmup(opts.python, runs);
   }
 
-  /** Ends the processes (a request under way finishes first) and removes their folders. */
+  /** Ends the processes (one still importing ends when it has) and removes their folders. */
   async close(): Promise<void> {
-    await Promise.all(this.runs.map((r) => r.ready));
     for (const { session } of this.runs) session.close();
     await Promise.all(this.runs.map(({ root }) => rm(root, { recursive: true, force: true })));
   }

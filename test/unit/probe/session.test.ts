@@ -128,6 +128,24 @@ describe('ProbeSession', () => {
     }
   });
 
+  it('closed while it answers a request, the process ends once it has answered', async () => {
+    const session = new ProbeSession(python, {});
+    const asked = runProbe(python, request([target('counted', ['importer()'])]), { timeoutMs: 30_000, session });
+    session.close();
+    const pid = Number(repr((await asked).targets[0]!.candidates[0]));
+    expect(session.pid).toBeUndefined();
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(alive()).toBe(false);
+  });
+
   it('a request whose call crashes its child leaves the session running', async () => {
     const session = new ProbeSession(python, {});
     try {
