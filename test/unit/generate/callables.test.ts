@@ -1,7 +1,4 @@
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { callableEvidence, callableFacts, samplePool } from '../../../src/generate/infer/callables.js';
 import { buildCandidates, type Candidate } from '../../../src/generate/infer/candidates.js';
 import { iteratorReruns, moduleExtras, raisedBySample, shapedCandidates } from '../../../src/generate/infer/extras.js';
@@ -11,6 +8,7 @@ import type { ProbeCandidateResult } from '../../../src/generate/probe-model.js'
 import { functionFacts, moduleTypes } from '../../../src/python/facts.js';
 import type { PyFunction } from '../../../src/python/model.js';
 import { parsePython } from '../../../src/python/structure.js';
+import { probeModule } from '../../helpers/probe-module.js';
 import { requirePython } from '../../helpers/python.js';
 
 const SOURCE = `import contextlib
@@ -197,28 +195,15 @@ describe('generators', () => {
 });
 
 describe('with the probe', () => {
-  let dir: string;
   let python: string;
+  const mod = probeModule('hof', SOURCE);
   beforeAll(() => {
     python = requirePython();
-    dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'smart-test-hof-')));
-    writeFileSync(path.join(dir, 'hof.py'), SOURCE);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   async function probe(f: PyFunction, candidates: Candidate[], range?: [number, number]): Promise<ProbeCandidateResult[]> {
-    const response = await runProbe(
-      python,
-      {
-        sysPath: [dir],
-        cwd: dir,
-        timeoutSeconds: 2,
-        allowSideEffects: false,
-        tmpPath: path.join(dir, 'tmp'),
-        targets: [{ id: 't', module: 'hof', file: path.join(dir, 'hof.py'), qualname: f.qualname, firstLine: range?.[0] ?? f.bodyStartLine, lastLine: range?.[1] ?? f.endLine, candidates: candidates.map((c, i) => ({ id: String(i), setup: c.setup, expr: c.expr })) }],
-      },
-      { timeoutMs: 60_000 },
-    );
+    const target = mod.target('t', [], { qualname: f.qualname, firstLine: range?.[0] ?? f.bodyStartLine, lastLine: range?.[1] ?? f.endLine, candidates: candidates.map((c, i) => ({ id: String(i), setup: c.setup, expr: c.expr })) });
+    const response = await runProbe(python, mod.request([target]), { timeoutMs: 60_000 });
     return response.targets[0]!.candidates;
   }
 

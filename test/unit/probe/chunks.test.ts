@@ -4,12 +4,10 @@
  * CPUs), a target that stops or changes its module's state ends its child, and each target
  * still runs with its own sys.argv and environment. Real Python, real fork.
  */
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runProbe } from '../../../src/generate/probe.js';
 import type { ProbeCandidateResult, ProbeRequest, ProbeTarget } from '../../../src/generate/probe-model.js';
+import { probeModule } from '../../helpers/probe-module.js';
 import { requirePython } from '../../helpers/python.js';
 
 const MODULE = `import os
@@ -56,21 +54,17 @@ def ignore_warnings():
 `;
 
 let python: string;
-let work: string;
-
+const mod = probeModule('chunkmod', MODULE);
 beforeAll(() => {
   python = requirePython();
-  work = realpathSync(mkdtempSync(path.join(tmpdir(), 'smart-test-chunks-')));
-  writeFileSync(path.join(work, 'chunkmod.py'), MODULE);
 });
-afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function target(id: string, expr: string, extra: Partial<ProbeTarget> = {}): ProbeTarget {
-  return { id, module: 'chunkmod', file: path.join(work, 'chunkmod.py'), qualname: expr.split('(')[0]!, firstLine: 1, lastLine: 40, candidates: [{ id: '0', setup: [], expr }], ...extra };
+  return mod.target(id, expr, { qualname: expr.split('(')[0]!, ...extra });
 }
 
 function request(targets: ProbeTarget[]): ProbeRequest {
-  return { sysPath: [work], cwd: work, timeoutSeconds: 2, allowSideEffects: false, tmpPath: path.join(work, 'tmp'), argv: ['pytest'], targets };
+  return mod.request(targets);
 }
 
 const value = (r: ProbeCandidateResult | undefined) => (r?.outcome === 'return' ? r.repr : r?.outcome);

@@ -2,11 +2,9 @@
  * The probe counts the operations a call's run waits on the system for (files, folders, sleeping):
  * the search costs such calls higher from that count, the same on any machine (search.ts callCost).
  */
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runProbe } from '../../../src/generate/probe.js';
+import { probeModule } from '../../helpers/probe-module.js';
 import { requirePython } from '../../helpers/python.js';
 
 const MODULE = `import os
@@ -23,18 +21,11 @@ def touch(folder, n):
     return len(os.listdir(folder))
 `;
 
-let work: string;
-beforeAll(() => {
-  work = realpathSync(mkdtempSync(path.join(tmpdir(), 'smart-test-io-')));
-  writeFileSync(path.join(work, 'iomod.py'), MODULE);
-});
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const mod = probeModule('iomod', MODULE);
 
 describe('probe: operations that wait on the system', () => {
   it('counts the files a run opens and the folders it lists, and nothing for a pure call', async () => {
-    const file = path.join(work, 'iomod.py');
-    const target = (qualname: string, expr: string) => ({ id: qualname, module: 'iomod', file, qualname, firstLine: 1, lastLine: 20, candidates: [{ id: '0', setup: [], expr }] });
-    const res = await runProbe(requirePython(), { sysPath: [work], cwd: work, timeoutSeconds: 5, allowSideEffects: false, tmpPath: path.join(work, 'tmp'), targets: [target('pure', 'pure(50)'), target('touch', 'touch(str(tmp_path), 3)')] }, { timeoutMs: 30_000 });
+    const res = await runProbe(requirePython(), mod.request([mod.target('pure', 'pure(50)'), mod.target('touch', 'touch(str(tmp_path), 3)')], { timeoutSeconds: 5 }), { timeoutMs: 30_000 });
     const [pure, touch] = res.targets.map((t) => t.candidates[0]);
     expect(pure).toMatchObject({ outcome: 'return', io: 0 });
     expect(touch).toMatchObject({ outcome: 'return', repr: '3', io: 4 });

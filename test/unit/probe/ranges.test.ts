@@ -3,12 +3,10 @@
  * line ranges: only those lines are traced as the target's, and only an exception raised inside
  * them counts as raised in the target. Real Python.
  */
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runProbe } from '../../../src/generate/probe.js';
 import type { ProbeRequest, ProbeTarget } from '../../../src/generate/probe-model.js';
+import { probeModule } from '../../helpers/probe-module.js';
 import { requirePython } from '../../helpers/python.js';
 
 // Lines 4 and 7 are the two definitions of outer.pick; line 5 and the raise on line 9 are outer's.
@@ -25,21 +23,17 @@ const MODULE = `def outer(flag, fail=False):
 `;
 
 let python: string;
-let work: string;
-
+const mod = probeModule('rangemod', MODULE);
 beforeAll(() => {
   python = requirePython();
-  work = realpathSync(mkdtempSync(path.join(tmpdir(), 'smart-test-ranges-')));
-  writeFileSync(path.join(work, 'rangemod.py'), MODULE);
 });
-afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function target(exprs: string[], extra: Partial<ProbeTarget>): ProbeTarget {
-  return { id: 't', module: 'rangemod', file: path.join(work, 'rangemod.py'), qualname: 'outer.pick', firstLine: 4, lastLine: 7, candidates: exprs.map((expr, i) => ({ id: String(i), setup: [], expr })), ...extra };
+  return mod.target('t', exprs, { qualname: 'outer.pick', firstLine: 4, lastLine: 7, ...extra });
 }
 
 function request(t: ProbeTarget): ProbeRequest {
-  return { sysPath: [work], cwd: work, timeoutSeconds: 2, allowSideEffects: false, tmpPath: path.join(work, 'tmp'), argv: ['pytest'], targets: [t] };
+  return mod.request([t]);
 }
 
 describe('a target of several line ranges', () => {
