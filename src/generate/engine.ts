@@ -247,7 +247,12 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
     // only when it waits): the Python found starts the probe, the probe's answer the verification's.
     const facts = await functionFacts(source.text, source.module.functions);
     await yieldToEvents();
-    const statements = source.targets.some((fn) => !planned.targetLines?.has(fn.qualname)) ? await statementLines(source.text, source.targets) : new Map<PyFunction, number[]>();
+    // Every statement of a target: the lines it aims at when the plan gives none (parsed when first needed).
+    let statements: Promise<Map<PyFunction, number[]>> | null = null;
+    const statementsOf = async (defs: readonly PyFunction[]) => {
+      const all = await (statements ??= statementLines(source.text, source.targets));
+      return [...new Set(defs.flatMap((d) => all.get(d) ?? []))].sort((a, b) => a - b);
+    };
     const types = await moduleTypes(source.text, source.module);
     await yieldToEvents();
     const extras = await moduleExtras(source.text, source.module.functions);
@@ -260,7 +265,10 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
       const qualname = defs[0]!.qualname;
       const mine = blocks.filter((b) => b.target === qualname);
       const rep = report(source.file, qualname, testFile, 'none', '');
-      const aim = planned.targetLines?.get(qualname) ?? { lines: [...new Set(defs.flatMap((d) => statements.get(d) ?? []))].sort((a, b) => a - b), kind: 'all' as const };
+      // The plan's lines of the qualname that are these definitions' (not a property setter's, a target of its own).
+      const fromPlan = planned.targetLines?.get(qualname);
+      const own = fromPlan?.lines.filter((l) => defs.some((d) => d.startLine <= l && l <= d.endLine)) ?? [];
+      const aim = fromPlan && own.length > 0 ? { ...fromPlan, lines: own } : { lines: await statementsOf(defs), kind: 'all' as const };
       Object.assign(rep, { targetLines: [...aim.lines], targetKind: aim.kind });
       result.targets.push(rep);
       const kept = keptBlocks(qualname, codeHash, blocks);

@@ -14,6 +14,16 @@ const SOURCE = `def outer(flag):
 
 def alone(y):
     return y
+
+
+class Box:
+    @property
+    def size(self):
+        return 1
+
+    @size.setter
+    def size(self, value):
+        raise AttributeError('read-only')
 `;
 
 describe('groupDefinitions', () => {
@@ -24,6 +34,9 @@ describe('groupDefinitions', () => {
     expect(groups.map((g) => [g.defs[0]!.qualname, g.defs.length, g.ranges])).toEqual([
       ['outer.pick', 2, [[3, 3], [6, 6]]],
       ['alone', 1, null],
+      // A property's setter is not reached through its getter's calls: a target of its own.
+      ['Box.size', 1, null],
+      ['Box.size', 1, null],
     ]);
     // A single definition keeps the fingerprint its blocks already carry.
     const alone = groups[1]!.defs[0]!;
