@@ -94,18 +94,18 @@ export class ProbeSession {
    * Runs `request` in the session's process, starting one when there is none. A kept process
    * that ended while it waited (killed from outside) and answers nothing is replaced by a new one.
    */
-  async run(request: ProbeRequest, timeoutMs: number, totalMs: number): Promise<ProbeRun> {
+  async run(request: ProbeRequest, timeoutMs: number, totalMs: number, stallMs?: number): Promise<ProbeRun> {
     const kept = this.child;
     if (kept) {
       const started = Date.now();
       try {
-        return await this.ask(kept, request, timeoutMs, totalMs);
+        return await this.ask(kept, request, timeoutMs, totalMs, stallMs);
       } catch (error) {
         if (!(error instanceof ProbeError && error.silent)) throw error;
         timeoutMs = Math.max(1, timeoutMs - (Date.now() - started));
       }
     }
-    return this.ask(startProbe(this.python, request.cwd, this.env, true), request, timeoutMs, totalMs);
+    return this.ask(startProbe(this.python, request.cwd, this.env, true), request, timeoutMs, totalMs, stallMs);
   }
 
   /** The process's pid, while one waits for a request. */
@@ -113,9 +113,9 @@ export class ProbeSession {
     return this.child?.pid;
   }
 
-  private async ask(child: ChildProcess, request: ProbeRequest, timeoutMs: number, totalMs: number): Promise<ProbeRun> {
+  private async ask(child: ChildProcess, request: ProbeRequest, timeoutMs: number, totalMs: number, stallMs?: number): Promise<ProbeRun> {
     this.child = null;
-    const answer = collect(child, this.python, timeoutMs, totalMs, true);
+    const answer = collect(child, this.python, timeoutMs, totalMs, true, stallMs);
     child.stdin!.write(`${JSON.stringify(request)}\n`);
     let run: ProbeRun | undefined;
     try {

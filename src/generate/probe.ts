@@ -62,7 +62,7 @@ export async function runProbe(python: string, request: ProbeRequest, opts: RunP
     const left = Math.max(1, deadline - Date.now());
     const run =
       opts.session && !oneAtATime && first
-        ? await opts.session.run({ ...full, targets: asked }, left, opts.timeoutMs)
+        ? await opts.session.run({ ...full, targets: asked }, left, opts.timeoutMs, opts.stallMs)
         : await spawnProbe(python, { ...full, targets: asked }, { env, timeoutMs: left, ...(opts.stallMs ? { stallMs: opts.stallMs } : {}) }, opts.timeoutMs);
     const start = run.events[0];
     if (start?.event === 'start') header = { probeVersion: start.probeVersion, python: start.python };
