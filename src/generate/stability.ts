@@ -279,7 +279,7 @@ async function verifyOnce(items: StabilityItem[], opts: StabilityOptions, run: V
   const warm = started && JSON.stringify(verifyHeader(opts, run, started.root)) === started.header ? started : undefined;
   // A session answers one request at a time: the calls wait for the warm-up's imports.
   if (warm) await warm.ready;
-  if (process.env.SMART_TEST_TIMING) process.stderr.write(`verify ${warm ? `in the process started ahead (${warm.session.pid ?? "gone"})` : "in a new process"}\n`);
+  if (process.env.SMART_TEST_TIMING) process.stderr.write(`verify ${warm ? `in the process started ahead (${warm.session.pid ?? 'gone'})` : 'in a new process'}\n`);
   const root = warm?.root ?? (await newRoot());
   try {
     const targets: ProbeTarget[] = items.map((item, i) => ({
