@@ -8,6 +8,7 @@
  * between them) traced as one.
  */
 import type { PyFunction } from '../python/model.js';
+import { isSetterOrDeleter } from './infer/candidates.js';
 import { codeFingerprint, fingerprint } from './managed.js';
 
 export interface TargetDefinitions {
@@ -28,7 +29,7 @@ export function groupDefinitions(targets: readonly PyFunction[], text: string): 
   const byName = new Map<string, PyFunction[]>();
   const accessors: PyFunction[][] = [];
   for (const fn of targets) {
-    if (fn.decorators.some((d) => /(^|\.)(setter|deleter)$/.test(d))) {
+    if (isSetterOrDeleter(fn)) {
       accessors.push([fn]);
       continue;
     }

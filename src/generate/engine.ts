@@ -286,7 +286,7 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
       const called = first.kind === 'nested' ? outermostFunction(first, source.module.functions) ?? first : first;
       const calledCls = called.className ? source.module.classes.find((c) => c.qualname === called.className) ?? null : null;
       const seeds = testSeeds && called.kind !== 'nested' ? await testSeeds.seedsFor({ fn: called, cls: calledCls, module: named.module, file: source.file, text: source.text, parsed: source.module, targetLines: called === first ? aim.lines : undefined }).catch(() => undefined) : undefined;
-      // The calls of the first definition that has any (a property's setter has none of its own: its getter's are read).
+      // The calls of the first definition that has any (`@overload` stubs have none: their implementation's are made).
       let fn = first;
       let shaped = shape(first, cls, seeds);
       for (const other of defs.slice(1)) {

@@ -45,6 +45,8 @@ export interface BodyFacts {
   params: Map<string, ParamFacts>;
   /** Plain string literals in the body (not docstrings), in order of appearance, unique. */
   strings: string[];
+  /** The keywords the body reads from its `**kwargs` (hidden-keywords.ts); their facts are in `params`. */
+  hidden?: HiddenKeyword[];
 }
 
 const STR_METHODS = new Set(['lower', 'upper', 'strip', 'lstrip', 'rstrip', 'split', 'rsplit', 'splitlines', 'replace', 'startswith', 'endswith', 'find', 'rfind', 'format', 'encode', 'isdigit', 'isalpha', 'isalnum', 'isspace', 'isupper', 'islower', 'title', 'capitalize', 'casefold', 'partition', 'rpartition', 'zfill', 'center', 'ljust', 'rjust', 'expandtabs', 'swapcase', 'isdecimal', 'isnumeric', 'isidentifier']);
@@ -87,7 +89,7 @@ function analyse(def: Node, fn: PyFunction, hidden: readonly HiddenKeyword[]): B
   for (const h of hidden) if (!params.has(h.name)) params.set(h.name, emptyFacts());
   const strings: string[] = [];
   const body = def.childForFieldName('body');
-  if (!body) return { params, strings };
+  if (!body) return { params, strings, hidden: [...hidden] };
   const firstStatement = body.namedChildren[0];
   const docstring = firstStatement?.type === 'expression_statement' && firstStatement.namedChildren[0]?.type === 'string' ? firstStatement.namedChildren[0] : null;
   const factsFor = (node: Node | null | undefined): ParamFacts | undefined =>
@@ -165,7 +167,7 @@ function analyse(def: Node, fn: PyFunction, hidden: readonly HiddenKeyword[]): B
     const local = imports.filter((m) => facts.isinstanceTypes.some((t) => t.startsWith(`${m}.`)));
     if (local.length > 0) facts.localImports = local;
   }
-  return { params, strings };
+  return { params, strings, hidden: [...hidden] };
 }
 
 function comparison(node: Node, factsFor: (n: Node | null | undefined) => ParamFacts | undefined): void {

@@ -25,9 +25,8 @@ export function hiddenKeywords(fn: PyFunction, source: string): HiddenKeyword[] 
   if (!body.includes(varkw)) return [];
   const declared = new Set(fn.parameters.map((p) => p.name));
   const found = new Map<string, HiddenKeyword>();
-  const kw = varkw.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   // `local = kw.pop('key', default)`, `kw.get('key')`, `kw['key']` (the local when assigned).
-  const reads = new RegExp(`(?:^[ \\t]*([A-Za-z_]\\w*)[ \\t]*=[ \\t]*)?\\b${kw}(?:\\.(pop|get)\\([ \\t]*(['"])([A-Za-z_]\\w*)\\3[ \\t]*(?:,[ \\t]*([^()\\n]*(?:\\([^()\\n]*\\)[^()\\n]*)*))?\\)|\\[[ \\t]*(['"])([A-Za-z_]\\w*)\\6[ \\t]*\\])`, 'gm');
+  const reads = new RegExp(`(?:^[ \\t]*([A-Za-z_]\\w*)[ \\t]*=[ \\t]*)?\\b${varkw}(?:\\.(pop|get)\\([ \\t]*(['"])([A-Za-z_]\\w*)\\3[ \\t]*(?:,[ \\t]*([^()\\n]*(?:\\([^()\\n]*\\)[^()\\n]*)*))?\\)|\\[[ \\t]*(['"])([A-Za-z_]\\w*)\\6[ \\t]*\\])`, 'gm');
   for (const m of body.matchAll(reads)) {
     const name = m[4] ?? m[7]!;
     if (declared.has(name)) continue;

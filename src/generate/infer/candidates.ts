@@ -1,4 +1,4 @@
-import { hiddenKeywords, withHiddenKeywords } from '../../python/hidden-keywords.js';
+import { withHiddenKeywords } from '../../python/hidden-keywords.js';
 import type { BodyFacts, ModuleTypes } from '../../python/facts.js';
 import type { Parameter, PyClass, PyFunction } from '../../python/model.js';
 import { isConstructor } from '../../python/model.js';
@@ -57,9 +57,14 @@ const MAX_INFERRED = 64;
 const MAX_PER_PARAMETER = 6;
 
 /** Why a function gets no candidates, or null when it can be called. */
+/** A property's setter or deleter (`@size.setter`): reading the property never runs it. */
+export function isSetterOrDeleter(fn: PyFunction): boolean {
+  return fn.decorators.some((d) => /(^|\.)(setter|deleter)$/.test(d));
+}
+
 export function uncallableReason(fn: PyFunction): string | null {
   if (fn.kind === 'nested') return 'a nested function: it is tested through the function that defines it';
-  if (fn.decorators.some((d) => /(^|\.)(setter|deleter)$/.test(d))) return 'a property setter or deleter: tested through the property';
+  if (isSetterOrDeleter(fn)) return 'a property setter or deleter: tested through the property';
   if (fn.decorators.some((d) => /(^|\.)(overload|abstractmethod)$/.test(d))) return 'an overload stub or abstract method: it has no behaviour of its own';
   return null;
 }
@@ -154,7 +159,7 @@ function inferredCandidates(target: TargetContext): Candidate[] {
   const ctx: InferContext = { placeholder: target.placeholder, types: target.types };
   const facts = target.facts.get(fn);
   // With the keywords its body reads from its **kwargs (`kwargs.pop('trace', ())`): a call may pass them.
-  const params = withHiddenKeywords(callParameters(fn), hiddenKeywords(fn, target.source ?? ''));
+  const params = withHiddenKeywords(callParameters(fn), facts?.hidden ?? []);
   const valuesOf = (p: Parameter) => parameterValues(withInferredType(p, fn, target.types), facts?.params.get(p.name), ctx);
   const pools = params.map((p) => {
     const general = usable(target.extraValues ? target.extraValues(fn, p, valuesOf(p)) : valuesOf(p));
