@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { requirePython } from '../helpers/python.js';
-import { makeRepo, runCli, runPython, type TempRepo } from '../helpers/repo.js';
+import { makeRepo, runCli, runPython, stagedChange, type TempRepo } from '../helpers/repo.js';
 
 // 20 statements; the tests run all but the changed `raise`.
 const BASE = `def clamp(x: int, low: int = 0, high: int = 10) -> int:
@@ -50,17 +50,7 @@ interface PlanJson {
 }
 
 function setUp(repo: TempRepo, python: string, config: Record<string, unknown>, change: string, branch = false): void {
-  repo.write('pytest.ini', '[pytest]\npythonpath = src\ntestpaths = tests\n');
-  repo.write('src/calc.py', BASE);
-  repo.write('tests/test_calc.py', TESTS);
-  repo.write('.gitignore', '.coverage\ncoverage.json\n__pycache__/\n');
-  repo.write('.smarttestrc.json', JSON.stringify({ python, ...config }));
-  repo.git('add', '-A');
-  repo.git('commit', '-qm', 'base');
-  repo.write('src/calc.py', change);
-  repo.git('add', 'src/calc.py');
-  runPython(python, ['-m', 'coverage', 'run', ...(branch ? ['--branch'] : []), '--source=src', '-m', 'pytest', '-q'], repo.root);
-  runPython(python, ['-m', 'coverage', 'json', '-o', 'coverage.json'], repo.root);
+  stagedChange(repo, python, { base: { 'src/calc.py': BASE, 'tests/test_calc.py': TESTS }, changed: { 'src/calc.py': change }, config, branch });
 }
 
 describe('selection by changed lines', () => {

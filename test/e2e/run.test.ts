@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { requirePython } from '../helpers/python.js';
-import { CLI, cleanEnv, makeRepo, runCli, runPython, type TempRepo } from '../helpers/repo.js';
+import { CLI, cleanEnv, makeRepo, runCli, runPython, stagedChange, type TempRepo } from '../helpers/repo.js';
 
 const SHAPES = `"""Shapes and prices."""
 from dataclasses import dataclass
@@ -67,17 +67,7 @@ interface RunJson {
 }
 
 function setUp(repo: TempRepo, python: string) {
-  repo.write('pytest.ini', '[pytest]\npythonpath = src\ntestpaths = tests\n');
-  repo.write('src/shapes.py', '"""Shapes and prices."""\n');
-  repo.write('tests/test_covered.py', TESTS);
-  repo.write('.gitignore', '.coverage\ncoverage.json\n__pycache__/\n');
-  repo.write('.smarttestrc.json', JSON.stringify({ python }));
-  repo.git('add', '-A');
-  repo.git('commit', '-qm', 'base');
-  repo.write('src/shapes.py', SHAPES);
-  repo.git('add', 'src/shapes.py');
-  runPython(python, ['-m', 'coverage', 'run', '--source=src', '-m', 'pytest', '-q'], repo.root);
-  runPython(python, ['-m', 'coverage', 'json', '-o', 'coverage.json'], repo.root);
+  stagedChange(repo, python, { base: { 'src/shapes.py': '"""Shapes and prices."""\n', 'tests/test_covered.py': TESTS }, changed: { 'src/shapes.py': SHAPES } });
 }
 
 describe('smart-test run: generates tests for the selected functions', () => {

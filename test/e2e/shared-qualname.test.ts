@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { requirePython } from '../helpers/python.js';
-import { makeRepo, runCli, runPython, type TempRepo } from '../helpers/repo.js';
+import { makeRepo, runCli, runPython, stagedChange, type TempRepo } from '../helpers/repo.js';
 
 const BEFORE = `def split_words(text, sep=None, limit=None):
     if callable(sep):
@@ -55,17 +55,7 @@ describe('definitions sharing a qualname', () => {
 
   it('make one target whose tests reach each definition, and a second run keeps them as they are', () => {
     const python = requirePython();
-    repo.write('pytest.ini', '[pytest]\npythonpath = src\ntestpaths = tests\n');
-    repo.write('src/words.py', BEFORE);
-    repo.write('tests/test_words.py', TESTS);
-    repo.write('.gitignore', '.coverage\ncoverage.json\n__pycache__/\n');
-    repo.write('.smarttestrc.json', JSON.stringify({ python, sourceRoots: ['src'] }));
-    repo.git('add', '-A');
-    repo.git('commit', '-qm', 'base');
-    repo.write('src/words.py', AFTER);
-    repo.git('add', 'src/words.py');
-    runPython(python, ['-m', 'coverage', 'run', '--source=src', '-m', 'pytest', '-q'], repo.root);
-    runPython(python, ['-m', 'coverage', 'json', '-o', 'coverage.json'], repo.root);
+    stagedChange(repo, python, { base: { 'src/words.py': BEFORE, 'tests/test_words.py': TESTS }, changed: { 'src/words.py': AFTER }, config: { sourceRoots: ['src'] } });
 
     const plan = JSON.parse(runCli(['plan', '--format', 'json'], repo.root).stdout) as { functions: Array<{ qualname: string; selected: boolean; uncoveredChangedLines: number[] }> };
     expect(plan.functions.filter((f) => f.qualname === 'split_words.is_sep').map((f) => [f.selected, f.uncoveredChangedLines])).toEqual([

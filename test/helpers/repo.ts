@@ -65,3 +65,22 @@ export function runPython(python: string, args: string[], cwd: string): string {
   if (result.status !== 0) throw new Error(`${python} ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
+
+/**
+ * A project (pytest.ini with `pythonpath = src`, `.gitignore`, `.smarttestrc.json` naming
+ * `python` and `config`) whose `base` files are committed; then the `changed` files are written
+ * and staged, and the tests run under coverage.py (with `--branch` when asked) to coverage.json,
+ * as a developer does before committing.
+ */
+export function stagedChange(repo: TempRepo, python: string, files: { base: Record<string, string>; changed: Record<string, string>; config?: Record<string, unknown>; branch?: boolean }): void {
+  repo.write('pytest.ini', '[pytest]\npythonpath = src\ntestpaths = tests\n');
+  for (const [rel, text] of Object.entries(files.base)) repo.write(rel, text);
+  repo.write('.gitignore', '.coverage\ncoverage.json\n__pycache__/\n');
+  repo.write('.smarttestrc.json', JSON.stringify({ python, ...files.config }));
+  repo.git('add', '-A');
+  repo.git('commit', '-qm', 'base');
+  for (const [rel, text] of Object.entries(files.changed)) repo.write(rel, text);
+  repo.git('add', ...Object.keys(files.changed));
+  runPython(python, ['-m', 'coverage', 'run', ...(files.branch ? ['--branch'] : []), '--source=src', '-m', 'pytest', '-q'], repo.root);
+  runPython(python, ['-m', 'coverage', 'json', '-o', 'coverage.json'], repo.root);
+}
