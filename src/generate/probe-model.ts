@@ -70,6 +70,11 @@ export const ProbeRequestSchema = z.object({
   /** Each candidate's expression runs this many Python frames deeper (0..100; default 0). */
   extraFrames: z.optional(z.int().check(z.gte(0), z.lte(100))),
   /**
+   * The wall clock reads this many seconds ahead while modules are imported and candidates run
+   * (time.time and its kin, datetime's now and today; smart_test_probe/clock.py). Default 0.
+   */
+  clockShift: z.optional(z.int().check(z.nonnegative())),
+  /**
    * Cap on the memory of the process running the candidates, in bytes (its data segment on
    * Linux, else its address space); null: none. Default 1 GiB.
    */

@@ -5,7 +5,8 @@
  * The first probe runs with PYTHONHASHSEED=0, TZ=UTC and sys.argv = ['pytest'], so the same
  * repository state gives the same tests. Each verification process runs with another hash seed
  * (string hashes, so set order), another time zone (with an odd offset), another working
- * directory, and another sys.argv (with arguments, as pytest's own command line has). Three such
+ * directory, and another sys.argv (with arguments, as pytest's own command line has); one of them
+ * reads a clock more than a year ahead (smart_test_probe/clock.py). Three such
  * processes run side by side (their cost is mostly Python's start and the module's import): a
  * set of strings keeps its order under another seed about one time in two (two strings) to one
  * time in six (three), so one in eight to one in two hundred under all three.
@@ -43,15 +44,23 @@ import type { TestCase } from './render.js';
 export const FIRST_RUN = { env: { PYTHONHASHSEED: '0', TZ: 'UTC' }, argv: ['pytest'], randomSeed: 0 } as const;
 
 /**
+ * How far ahead the second verification process's wall clock reads: a year and a month, nine
+ * hours and some minutes, so another year, month, weekday and hour of the day. A test must hold
+ * whenever it runs; a value that holds today's date, the next run of a daily job or whether 18:30
+ * has passed yet differs there (the time zones of the runs move the hour, rarely the date).
+ */
+export const CLOCK_SHIFT_SECONDS = (397 * 24 + 9) * 3600 + 17 * 60 + 23;
+
+/**
  * How the verification probes run: each different from the first and from each other. In the
  * first, fd 1 is a regular file as under pytest's capture (elsewhere it is /dev/null), and each
  * call runs 25 frames deeper: a call whose outcome depends on either (`os.path.isfile(1)`, the
- * length of the current stack) is found out.
+ * length of the current stack) is found out. The second reads a clock CLOCK_SHIFT_SECONDS ahead.
  */
 export const VERIFY_RUNS = [
-  { env: { PYTHONHASHSEED: '1', TZ: '<+1345>-13:45' }, argv: ['smart-test-verify', '--verify', '-x'], randomSeed: 1, stdoutFile: true, extraFrames: 25 },
-  { env: { PYTHONHASHSEED: '2', TZ: '<-0330>+03:30' }, argv: ['verify.py', 'one', 'two'], randomSeed: 2, stdoutFile: false, extraFrames: 0 },
-  { env: { PYTHONHASHSEED: '3', TZ: '<+0530>-05:30' }, argv: ['/usr/bin/verify', '-q'], randomSeed: 3, stdoutFile: false, extraFrames: 0 },
+  { env: { PYTHONHASHSEED: '1', TZ: '<+1345>-13:45' }, argv: ['smart-test-verify', '--verify', '-x'], randomSeed: 1, stdoutFile: true, extraFrames: 25, clockShift: 0 },
+  { env: { PYTHONHASHSEED: '2', TZ: '<-0330>+03:30' }, argv: ['verify.py', 'one', 'two'], randomSeed: 2, stdoutFile: false, extraFrames: 0, clockShift: CLOCK_SHIFT_SECONDS },
+  { env: { PYTHONHASHSEED: '3', TZ: '<+0530>-05:30' }, argv: ['/usr/bin/verify', '-q'], randomSeed: 3, stdoutFile: false, extraFrames: 0, clockShift: 0 },
 ] as const;
 
 /** The probe's switch that runs the request's calls in its own process (probe.py, runner.py `fork`). */
@@ -224,7 +233,7 @@ type VerifyRun = (typeof VERIFY_RUNS)[number];
 /** What every request of a verification process holds but its targets (the same for its warm-up, see VerifyWarmup). */
 function verifyHeader(opts: Omit<StabilityOptions, 'firstRoots'>, run: VerifyRun, root: string): Omit<ProbeRequest, 'targets'> {
   // Its tmp folder is named unlike the first run's, so a value listing the working directory differs.
-  return { sysPath: opts.sysPath, cwd: root, timeoutSeconds: opts.timeoutSeconds, allowSideEffects: opts.allowSideEffects, ...(opts.memoryBytes ? { memoryBytes: opts.memoryBytes } : {}), tmpPath: path.join(root, 'tmp-verify'), ...(opts.bytecodePath ? { bytecodePath: opts.bytecodePath } : {}), argv: [...run.argv], randomSeed: run.randomSeed, ...(run.stdoutFile ? { stdoutFile: true } : {}), ...(run.extraFrames ? { extraFrames: run.extraFrames } : {}) };
+  return { sysPath: opts.sysPath, cwd: root, timeoutSeconds: opts.timeoutSeconds, allowSideEffects: opts.allowSideEffects, ...(opts.memoryBytes ? { memoryBytes: opts.memoryBytes } : {}), tmpPath: path.join(root, 'tmp-verify'), ...(opts.bytecodePath ? { bytecodePath: opts.bytecodePath } : {}), argv: [...run.argv], randomSeed: run.randomSeed, ...(run.stdoutFile ? { stdoutFile: true } : {}), ...(run.extraFrames ? { extraFrames: run.extraFrames } : {}), ...(run.clockShift ? { clockShift: run.clockShift } : {}) };
 }
 
 const newRoot = async () => realpath(await mkdtemp(path.join(tmpdir(), 'smart-test-verify-')));

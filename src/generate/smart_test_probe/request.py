@@ -6,6 +6,7 @@ import os
 import sys
 
 from .state import PROBE_FILE, STATE, _Fatal
+from .clock import shift_clock
 from .runner import _Runner
 
 
@@ -33,6 +34,8 @@ def _validate(req):
     need(frames is None or (isinstance(frames, int) and not isinstance(frames, bool) and 0 <= frames <= 100), "extraFrames must be 0..100")
     seed = req.get("randomSeed")
     need(seed is None or (isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0), "randomSeed")
+    shift = req.get("clockShift")
+    need(shift is None or (isinstance(shift, int) and not isinstance(shift, bool) and shift >= 0), "clockShift must be >= 0")
     for t in req["targets"]:
         need(isinstance(t, dict), "target")
         for key in ("id", "module", "file", "qualname"):
@@ -102,6 +105,7 @@ def main():
     except (ValueError, _Fatal) as exc:
         _fatal(exc)
     STATE.extra_frames = request.get("extraFrames") or 0
+    shift_clock(request.get("clockShift") or 0)
     if request.get("stdoutFile"):
         # fd 1 a regular file, as pytest's capture makes it (a call that tests os.path.isfile(1)
         # or fstat(1) sees what it sees in the test); emptied after each run (see run_once).

@@ -205,6 +205,13 @@ describe('stable results (stability.ts), with a real Python', () => {
     '',
     'def late():',
     '    raise TimeoutError("job 7 is late by %.9f seconds" % (time.time() % 1))',
+    '',
+    'def due():',
+    '    import datetime',
+    '    return "next run on %s" % (datetime.date.today() + datetime.timedelta(days=1))',
+    '',
+    'def this_year():',
+    '    return time.localtime().tm_year',
   ].join('\n');
   const lines = source.split('\n');
 
@@ -237,6 +244,8 @@ describe('stable results (stability.ts), with a real Python', () => {
       ['fill', 'fill(obj)', {}],
       ['stamped', 'stamped()', {}],
       ['late', 'late()', {}],
+      ['due', 'due()', {}],
+      ['this_year', 'this_year()', {}],
     ];
     const work = realpathSync(mkdtempSync(path.join(tmpdir(), 'smart-test-first-')));
     try {
@@ -274,6 +283,8 @@ describe('stable results (stability.ts), with a real Python', () => {
         fill: 'keep',
         stamped: 'weaken', // the local time
         late: 'weaken', // the clock
+        due: 'weaken', // tomorrow's date: the time zones move it only at some hours of the day, the clock always
+        this_year: 'weaken', // the year: one verification process reads a clock more than a year ahead
       });
       // The attributes the call set, narrowed to those every run saw alike: not the local hour,
       // not a set's order; an object with an address was never reported.
@@ -286,6 +297,7 @@ describe('stable results (stability.ts), with a real Python', () => {
       // A string or message that differs: the start every run gave, before the date and the number.
       expect(rendered('stamped')).toMatch(/assert isinstance\(result, str\)\n    assert result\.startswith\('made 3 items at '\)$/);
       expect(rendered('late')).toContain("with pytest.raises(TimeoutError, match='^job 7 is late by '):");
+      expect(rendered('due')).toMatch(/assert isinstance\(result, str\)\n    assert result\.startswith\('next run on '\)$/);
       // `shown` differs in the order of a set: what all runs share is `{'`, too little to assert.
       expect(rendered('shown')).toMatch(/assert isinstance\(result, str\)$/);
     } finally {
