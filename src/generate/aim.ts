@@ -11,8 +11,9 @@ export interface Reaching {
 
 /**
  * Up to `max` items, in their original order: first, greedily, the ones reaching the most target
- * lines not reached yet (the earliest on ties); then, in order, any that reaches a line no kept
- * one reaches. The first item is kept when nothing else is, so a function that ran still gets a test.
+ * lines not reached yet (the earliest on ties); then, greedily again, those reaching the most
+ * lines no kept one reaches. The first item is kept when nothing else is, so a function that ran
+ * still gets a test.
  * A function with many branches may keep up to `maxAimed` items for target lines (one test per
  * branch, as a person writes them); the other items stop at `max`.
  */
@@ -38,9 +39,23 @@ export function chooseAimed<T extends Reaching>(items: readonly T[], targets: Re
     if (best < 0) break;
     keep(best);
   }
-  for (let i = 0; i < items.length && kept.size < max; i++) {
-    if (kept.has(i)) continue;
-    if (kept.size === 0 || items[i]!.lines.some((l) => !reached.has(l))) keep(i);
+  if (kept.size === 0 && items.length > 0 && max > 0) keep(0);
+  // Then the other lines, greedily too: a call that alone runs a whole branch (the iterator's
+  // path through a function that takes a list or an iterator) before calls that each add one line.
+  while (kept.size < max) {
+    let best = -1;
+    let bestGain = 0;
+    items.forEach((item, i) => {
+      if (kept.has(i)) return;
+      let gain = 0;
+      for (const l of new Set(item.lines)) if (!reached.has(l)) gain++;
+      if (gain > bestGain) {
+        best = i;
+        bestGain = gain;
+      }
+    });
+    if (best < 0) break;
+    keep(best);
   }
   return [...kept].sort((a, b) => a - b).map((i) => items[i]!);
 }

@@ -819,8 +819,8 @@ async function search(jobs: Job[], observed: Map<Job, Observed>, options: Genera
 
 /**
  * Coverage-guided choice (see aim.ts): first the candidates that reach the most target lines not
- * reached yet, then any that reaches a line the kept ones did not, in candidate order (doctest
- * examples first). Calls that failed for reasons other than the
+ * reached yet, then those that reach the most lines the kept ones did not (the earliest, so
+ * doctest examples and the tests' own calls, on ties). Calls that failed for reasons other than the
  * target's own `raise`, timed out, were blocked, or rest on the placeholder while a real call
  * exists are dropped.
  */

@@ -28,6 +28,12 @@ export interface Candidate {
   scan?: Candidate[];
   /** Its own time limit in the probe, in seconds (an entry point's is tighter than a call's). */
   timeoutSeconds?: number;
+  /**
+   * A search variant holding a value a loop may count to (`1000000000`, `float('inf')`: see
+   * search/values.ts slowValue): run after the round's other calls, as a call that runs out of
+   * time ends the rest of its round.
+   */
+  slow?: boolean;
   /** For a call of the tests' (seeds.ts): the test file and the test that wrote it. */
   from?: { file: string; test: string };
   /** Names the setup binds to container arguments of the call (watch-args.ts): their state after the call is asserted. */

@@ -14,7 +14,7 @@ import type { PyFunction } from '../../python/model.js';
 import type { Candidate } from '../infer/candidates.js';
 import type { ProbeCandidateResult } from '../probe-model.js';
 import { callParameters, calleeName, callSites, parameterOf, withArgument, type CallSite } from './call-sites.js';
-import { alternatives, guardLines, hintWindow, hintsNear, holdsWord, kindOf, stringLiterals, stripComment, swaps, type Hints, type Kind } from './values.js';
+import { alternatives, slowValue, guardLines, hintWindow, hintsNear, holdsWord, kindOf, stringLiterals, stripComment, swaps, type Hints, type Kind } from './values.js';
 import { tableExpressions, tableKeys, tableProbe } from './tables.js';
 import { progressSearch } from '../../report/messages/generate.js';
 import { MAX_SCANNED, SCAN_COST, byAffinity, entryScan, scannedEntries } from './entry-scan.js';
@@ -113,8 +113,10 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
     const batch: Array<{ subject: SearchSubject; candidates: Candidate[]; freshOnly?: true }> = [];
     for (const subject of subjects) {
       // A function one of whose calls ran out of time or memory, or ended its process, gets no more
-      // calls; an entry point's call that ran past its tighter limit stopped only the entry points after it.
-      if (subject.results.some((r, i) => (r.outcome === 'timeout' && !subject.candidates[i]?.entry) || r.outcome === 'crash' || (r.outcome === 'skipped' && !subject.candidates[i]?.entry) || isMemoryError(r))) continue;
+      // calls; an entry point's call that ran past its tighter limit stopped only the entry points
+      // after it, and a slow variant's (run last) only the slow ones.
+      const mayStop = (i: number) => !subject.candidates[i]?.entry && !subject.candidates[i]?.slow;
+      if (subject.results.some((r, i) => ((r.outcome === 'timeout' || r.outcome === 'skipped' || isMemoryError(r)) && mayStop(i)) || r.outcome === 'crash')) continue;
       const missed = missedTargets(subject);
       if (missed.length === 0) {
         // Every target line is reached; the calls that changed the module's state (the tests'
@@ -142,7 +144,10 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
       const fresh: Candidate[] = [];
       let used = 0;
       let reserved = 0;
+      // After a slow variant ran out of time or memory, no more of them: each such call costs its whole limit.
+      const slowStopped = subject.results.some((r, i) => (r.outcome === 'timeout' || isMemoryError(r)) && subject.candidates[i]?.slow);
       for (const c of await deriveCandidates(subject, missed, observed, room, subjects, scanned)) {
+        if (c.slow && slowStopped) continue;
         const k = c.scan ? SCAN_COST : c.entry ? entryCost : cost;
         if (used + k + reserved > left + 1e-9 && !found.has(candidateKey(c))) continue;
         fresh.push(c);
@@ -151,8 +156,8 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
       }
       if (fresh.length === 0) continue;
       // The target's own calls before the entry points' (one that runs out of time stops those
-      // after it), the entry scan last.
-      const order = (c: Candidate) => (c.scan ? 2 : c.entry ? 1 : 0);
+      // after it), then the entry scan, and the slow variants last.
+      const order = (c: Candidate) => (c.slow ? 3 : c.scan ? 2 : c.entry ? 1 : 0);
       fresh.sort((a, b) => order(a) - order(b));
       spent.set(subject, (spent.get(subject) ?? 0) + used);
       runSpent += used;
@@ -367,6 +372,11 @@ async function deriveCandidates(subject: SearchSubject, missed: readonly number[
   return out;
 }
 
+/** The variant marked slow when the value put in is one a call may take long over (values.ts slowValue). */
+function slowIf(value: string, c: Candidate): Candidate {
+  return slowValue(value) ? { ...c, slow: true } : c;
+}
+
 /**
  * A parent's variants: every argument of its calls (and of the receiver's constructor) replaced by
  * each alternative in turn, and each optional parameter of the target's call it leaves out given
@@ -383,7 +393,7 @@ function argumentVariants(parent: Candidate, sites: readonly CallSite[], params:
     site.args.forEach((arg, index) => {
       const param = target ? parameterOf(arg, index, params) : undefined;
       const into = named(param) ? first : rest;
-      for (const alt of alternatives(arg.text, hints, observed, 16, param)) into.push(replaced(parent, site, withArgument(site, index, alt), placeholder));
+      for (const alt of alternatives(arg.text, hints, observed, 16, param)) into.push(slowIf(alt, replaced(parent, site, withArgument(site, index, alt), placeholder)));
     });
     if (target && !site.unpacks) {
       const given = new Set(site.args.map((a) => a.keyword).filter((k): k is string => k !== null));
@@ -391,7 +401,7 @@ function argumentVariants(parent: Candidate, sites: readonly CallSite[], params:
       params.forEach((p, i) => {
         if (i < positional || given.has(p.name) || p.default === null || p.kind === 'var_positional' || p.kind === 'var_keyword' || p.kind === 'positional_only') return;
         const into = named(p.name) ? first : rest;
-        for (const alt of alternatives(p.default, hints, observed, 8, p.name)) into.push(replaced(parent, site, withArgument(site, null, alt, p.name), placeholder));
+        for (const alt of alternatives(p.default, hints, observed, 8, p.name)) into.push(slowIf(alt, replaced(parent, site, withArgument(site, null, alt, p.name), placeholder)));
       });
     }
   }

@@ -1,7 +1,7 @@
 /**
  * The values the search tries in place of one argument: literals and comparison operands near the
  * lines still missed (c-1, c, c+1 around numbers), the boundaries of the argument's kind (empty,
- * None, zero, negative, one more or one less element), and values of the same kind that other
+ * None, zero, negative, one more or one less element, a sequence's items as an iterator), and values of the same kind that other
  * calls of the run returned. All as Python source, most promising first, without repeats.
  */
 
@@ -64,6 +64,14 @@ const CROSS_KIND: Partial<Record<Kind, readonly string[]>> = {
 const MAX_OTHER_NAMES = 4;
 
 const MAGNITUDES = ['100000', '10000000', '1000000000'];
+
+/**
+ * A value a call may take long over (a loop counting to it, a list of that many items): the
+ * magnitudes, as integers or floats, and infinity. The search runs such variants last.
+ */
+export function slowValue(text: string): boolean {
+  return MAGNITUDES.includes(text) || MAGNITUDES.some((d) => text === `${d}.0`) || text === "float('inf')";
+}
 
 /** The kind of a Python literal, by its text; `other` for any other expression. */
 export function kindOf(text: string): Kind {
@@ -360,6 +368,9 @@ export function alternatives(text: string, hints: Hints, observed: ReadonlyMap<K
       const items = text === 'set()' ? [] : topLevelItems(text.slice(1, -1));
       const seq = (xs: string[]) => (xs.length === 0 ? (kind === 'set' ? 'set()' : `${open}${close}`) : kind === 'tuple' && xs.length === 1 ? `(${xs[0]},)` : `${open}${xs.join(', ')}${close}`);
       add(seq([]));
+      // The same items without a length or an index (a generator's): code that takes either
+      // often has a branch for each (`len(seq)` in a `try`, `except TypeError`).
+      if (items.length > 0) add(`iter(${text})`);
       const filler = items.length > 0 ? items : ints.length > 0 ? ints.slice(0, 1) : ['1'];
       for (const n of hints.lengths) add(seq(Array.from({ length: n }, (_, i) => kind === 'set' ? String(i) : filler[i % filler.length]!)));
       if (items.length > 0) {

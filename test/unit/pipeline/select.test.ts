@@ -53,8 +53,13 @@ describe('aimed choice', () => {
     { id: 'd', lines: [1, 2] },
   ];
 
-  it('keeps first what reaches target lines not reached yet, then any new line, in the original order', () => {
-    expect(chooseAimed(items, new Set([5]), 8).map((i) => i.id)).toEqual(['a', 'b', 'c']);
+  it('keeps first what reaches target lines not reached yet, then what reaches the most new lines, in the original order', () => {
+    // b runs every line a does: a adds nothing once b is kept.
+    expect(chooseAimed(items, new Set([5]), 8).map((i) => i.id)).toEqual(['b', 'c']);
+    // One call down a whole branch (an iterator's path) before calls that each add one line, within the limit.
+    const paths = [{ id: 'x', lines: [1, 2] }, { id: 'y', lines: [1, 3] }, { id: 'z', lines: [1, 4] }, { id: 'it', lines: [1, 5, 6, 7, 8] }];
+    expect(chooseAimed(paths, new Set(), 2).map((i) => i.id)).toEqual(['x', 'it']);
+    expect(chooseAimed(paths, new Set(), 8).map((i) => i.id)).toEqual(['x', 'y', 'z', 'it']);
     expect(chooseAimed(items, new Set([5]), 1).map((i) => i.id)).toEqual(['c']);
     expect(chooseAimed(items, new Set([4, 5]), 2).map((i) => i.id)).toEqual(['b', 'c']);
   });

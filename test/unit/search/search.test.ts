@@ -182,3 +182,39 @@ describe('directed search: the cost of a call', () => {
     expect(callCost(await subjectWith([timed(0.004, 30, 3), timed(0.04, 30, 3)]))).toBe(callCost(files));
   });
 });
+
+const COUNTER = `def count_up(n, items):
+    total = 0
+    for i in range(n):
+        total += i
+    if total > 10 ** 12:
+        return -1
+    return total
+`;
+
+describe('directed search: slow values', () => {
+  it('runs the variants a loop may count long over last, and one that runs out of time stops only those', async () => {
+    const mod = await parsePython(COUNTER);
+    const fn = mod.functions[0]!;
+    const parent: Candidate = { setup: [], expr: 'count_up(3, [1, 2])', origin: 'inferred', placeholder: false };
+    const subject: SearchSubject = { fn, lines: COUNTER.split('\n'), targets: new Set([6]), candidates: [parent], results: [returned([2, 3, 4, 5, 7])], placeholder: 'test_value' };
+    const rounds: Candidate[][] = [];
+    await directedSearch([subject], async (batch) => {
+      const candidates = batch[0]!.candidates;
+      rounds.push(candidates);
+      // The first slow call runs out of time: the probe skips the rest of the round.
+      const stop = candidates.findIndex((c) => c.expr.includes('1000000000'));
+      return [candidates.map((c, i): ProbeCandidateResult => (stop >= 0 && i === stop ? ({ outcome: 'timeout', lines: [3, 4] } as unknown as ProbeCandidateResult) : stop >= 0 && i > stop ? ({ outcome: 'skipped', reason: 'timeout', lines: [] } as unknown as ProbeCandidateResult) : returned([2, 3, 4, 5, 7])))];
+    }, { perFunction: 0.5, perRun: 3 });
+    const first = rounds[0]!;
+    const slow = first.map((c, i) => (c.slow ? i : -1)).filter((i) => i >= 0);
+    expect(first.filter((c) => /count_up\((100000|10000000|1000000000),/.test(c.expr)).every((c) => c.slow)).toBe(true);
+    expect(slow.length).toBeGreaterThan(0);
+    // All after the others: a slow call that stops the round costs no other variant.
+    expect(Math.min(...slow)).toBe(first.length - slow.length);
+    expect(first.some((c) => c.expr === 'count_up(3, iter([1, 2]))')).toBe(true);
+    // The search goes on after it, without slow variants.
+    expect(rounds.length).toBeGreaterThan(1);
+    expect(rounds.slice(1).flat().some((c) => c.slow)).toBe(false);
+  });
+});

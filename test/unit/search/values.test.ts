@@ -119,7 +119,10 @@ describe('search values', () => {
   it('offers boundaries of the same kind, hints first, never the value itself', () => {
     const hints = { numbers: ['9', '10', '11'], strings: ["'x'"], lengths: [2], attributeLengths: new Map(), names: new Map() };
     expect(alternatives('10', hints, new Map())).toEqual(['9', '11', '0', '-10', '1', '-1', '2', '1000', '100000', '10000000', '1000000000', 'None', "'1'"]);
-    expect(alternatives('[1, 2, 3]', hints, new Map())).toEqual(['[]', '[1, 2]', '[1]', '[3, 2, 1]', '[1, 2, 3, 3]', '[None]', 'None']);
+    // The same items as an iterator: the path of code that takes a sequence or an iterator and tries len() first.
+    expect(alternatives('[1, 2, 3]', hints, new Map())).toEqual(['[]', 'iter([1, 2, 3])', '[1, 2]', '[1]', '[3, 2, 1]', '[1, 2, 3, 3]', '[None]', 'None']);
+    expect(alternatives('(4, 5)', hints, new Map())).toContain('iter((4, 5))');
+    expect(alternatives('[]', hints, new Map())).not.toContain('iter([])');
     expect(alternatives("'ab'", hints, new Map([['str', ["'seen'"]]]))).toEqual(["'x'", "''", "' '", "'axb'", "'AB'", "'ab' * 2", "'0'", "'a'", "'seen'", 'None', '1']);
     expect(alternatives('True', hints, new Map())).toEqual(['False']);
     // An object: None, then plain values for the branch that rejects other types.
