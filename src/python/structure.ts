@@ -52,6 +52,12 @@ const PROPERTY = new Set([
   'abc.abstractproperty',
 ]);
 const PROPERTY_ACCESSOR = /^[^\s()[\]]+\.(?:setter|getter|deleter)$/u;
+/**
+ * Other libraries' and projects' own property descriptors, read as attributes too: `cachedproperty`
+ * (boltons), `cached_property` (werkzeug, django), `instanceproperty` (toolz), `classproperty`,
+ * `lazy_property`, and pyramid's `reify`: a bare or dotted name ending so, not a call.
+ */
+const PROPERTY_LIKE = /^(?:[A-Za-z_]\w*\.)*(?:[A-Za-z_]\w*_?property|reify)$/iu;
 
 /** Lines at column 0 where a top-level definition may start: split points of a broken region. */
 const TOP_LEVEL_DEF_START = /^(?:@|(?:async[ \t]+)?def[ \t]|class[ \t(:])/;
@@ -182,7 +188,7 @@ export function methodKind(decorators: string[]): FunctionKind {
     const d = raw.replace(/\s+/g, '');
     if (STATICMETHOD.has(d)) return 'staticmethod';
     if (CLASSMETHOD.has(d)) return 'classmethod';
-    if (PROPERTY.has(d) || PROPERTY_ACCESSOR.test(d)) return 'property';
+    if (PROPERTY.has(d) || PROPERTY_ACCESSOR.test(d) || PROPERTY_LIKE.test(d)) return 'property';
   }
   return 'method';
 }

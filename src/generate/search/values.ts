@@ -63,6 +63,9 @@ const CROSS_KIND: Partial<Record<Kind, readonly string[]>> = {
 
 const MAX_OTHER_NAMES = 4;
 
+const CALLABLE_TEXT = /^(?:lambda\b[\s\S]*|operator\.\w+|(?:str|int|float|bool|bytes|len|sum|sorted|reversed|list|tuple|dict|set|frozenset|abs|repr|min|max|map|filter|iter|next|type|callable|print|id|hash|round|ord|chr|any|all|zip|enumerate)(?:\.\w+)?)$/;
+const SAMPLE_LAMBDAS = ['lambda x: x', 'lambda *args, **kwargs: args'];
+
 const MAGNITUDES = ['100000', '10000000', '1000000000'];
 
 /**
@@ -388,6 +391,9 @@ export function alternatives(text: string, hints: Hints, observed: ReadonlyMap<K
     default:
       addOtherNames();
       add('None');
+      // A callable (a builtin, an operator, a lambda): plain Python functions in its place, which
+      // inspect.signature reads and which take any argument (a builtin type has no signature).
+      if (CALLABLE_TEXT.test(text.trim())) for (const f of SAMPLE_LAMBDAS) add(f);
   }
   for (const v of observed.get(kind) ?? []) add(v);
   // Another kind last: the `else` of an isinstance check, the error for a wrong type.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PyFunction, ParsedModule } from '../../../src/python/model.js';
-import { parsePython } from '../../../src/python/structure.js';
+import { methodKind, parsePython } from '../../../src/python/structure.js';
 
 /** Joins lines with LF; line N of the result is lines[N - 1]. */
 const py = (...lines: string[]): string => lines.join('\n') + '\n';
@@ -138,6 +138,11 @@ describe('parsePython: methods and classes', () => {
     expect(mod.hasSyntaxErrors).toBe(false);
     expect(mod.firstError).toBeNull();
     expect(mod.skipped).toEqual([]);
+  });
+
+  it("reads other libraries' and projects' property descriptors as properties, not calls or decorators that only look alike", () => {
+    for (const d of ['instanceproperty', 'cacheutils.cachedproperty', 'werkzeug.utils.cached_property', 'classproperty', 'lazy_property', 'reify']) expect(methodKind([d])).toBe('property');
+    for (const d of ['make_property(1)', 'property_cache', 'properties', 'lru_cache']) expect(methodKind([d])).toBe('method');
   });
 
   it('keeps decorator text without the @ and puts startLine on the first decorator', async () => {

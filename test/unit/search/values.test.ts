@@ -127,6 +127,10 @@ describe('search values', () => {
     expect(alternatives('True', hints, new Map())).toEqual(['False']);
     // An object: None, then plain values for the branch that rejects other types.
     expect(alternatives('pytz.BaseTzInfo()', hints, new Map())).toEqual(['None', '1', "'a'"]);
+    // A callable: plain functions in its place (a builtin type has no signature to read).
+    expect(alternatives('str', hints, new Map())).toEqual(['None', 'lambda x: x', 'lambda *args, **kwargs: args', '1', "'a'"]);
+    expect(alternatives('operator.add', hints, new Map())).toContain('lambda x: x');
+    expect(alternatives('config', hints, new Map())).not.toContain('lambda x: x');
   });
 
   it('finds the call of the target and the receiver constructor, and replaces one argument', async () => {
