@@ -78,7 +78,12 @@ class _Describing(object):
         entered = any(target.in_range(code, ln) for code, ln in frames)
         innermost = frames[-1] if frames else None
         raised_in = innermost is not None and target.in_range(innermost[0], innermost[1])
-        raise_stmt = raised_in and innermost[1] in RAISE_LINES(innermost[0].co_filename)
+        # Raised by a `raise` of the target, or by the one a handler of it ran to re-raise what it
+        # caught (`except StopIteration: raise`: the traceback still shows where it was raised first).
+        raise_stmt = raised_in and (
+            innermost[1] in RAISE_LINES(innermost[0].co_filename)
+            or any(line in RAISE_LINES.bare(innermost[0].co_filename) for line in run.get("lines") or ())
+        )
         message, _ = _truncate(_safe_str(exc), MESSAGE_LIMIT)
         if isinstance(exc, SystemExit):
             message = _truncate(_safe_str(exc.code), MESSAGE_LIMIT)[0] if exc.code is not None else ""

@@ -207,15 +207,22 @@ def prepare(candidates):
 
 
 class _RaiseLines(object):
-    """Which lines of a file lie inside a `raise` statement (cached per file)."""
+    """Which lines of a file lie inside a `raise` statement, and which hold a bare `raise` (the
+    re-raise of an `except` block), cached per file."""
 
     def __init__(self):
         self.cache = {}
 
     def __call__(self, file):
-        lines = self.cache.get(file)
-        if lines is None:
-            lines = set()
+        return self._read(file)[0]
+
+    def bare(self, file):
+        return self._read(file)[1]
+
+    def _read(self, file):
+        found = self.cache.get(file)
+        if found is None:
+            lines, bare = set(), set()
             try:
                 with io.open(file, "rb") as f:
                     tree = ast.parse(f.read())
@@ -223,10 +230,12 @@ class _RaiseLines(object):
                     if isinstance(node, ast.Raise):
                         end = getattr(node, "end_lineno", None) or node.lineno
                         lines.update(range(node.lineno, end + 1))
+                        if node.exc is None:
+                            bare.add(node.lineno)
             except Exception:
                 pass
-            self.cache[file] = lines
-        return lines
+            found = self.cache[file] = (lines, bare)
+        return found
 
 
 RAISE_LINES = _RaiseLines()
