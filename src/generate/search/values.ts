@@ -39,6 +39,13 @@ export interface Hints {
    * the other steers the same input into the sibling branch (see swaps).
    */
   words?: Map<string, string[]>;
+  /**
+   * Classes of the module (imported or defined) a name is tested against near the missed lines
+   * (`isinstance(val, Decimal)`, `isinstance(x, (Node, Leaf))`): name -> the classes, as written.
+   * The argument is tried as an instance built from its own value (`Decimal(1.5)`) and built
+   * bare (`Decimal()`).
+   */
+  instances?: Map<string, string[]>;
 }
 
 const INT = /^-?\d+$/;
@@ -136,7 +143,9 @@ export function hintsNear(lines: readonly string[], missed: readonly number[], f
       for (const k of [n - 1, n + 1, 2 * n + 1]) if (k >= 0 && k <= 64 && !lengths.includes(k)) lengths.push(k);
     }
   }
-  const names = comparedNames(window.map((l) => maskStrings(stripComment(lines[l - 1] ?? ''))), moduleGlobals(lines));
+  const globals = moduleGlobals(lines);
+  const names = comparedNames(window.map((l) => maskStrings(stripComment(lines[l - 1] ?? ''))), globals);
+  const instances = testedClasses(window.map((l) => maskStrings(stripComment(lines[l - 1] ?? ''))), globals);
   // Word literals by what is written before them on their line (`(node.func, `).
   const wordsAt = (l: number) => [...stripComment(lines[l - 1] ?? '').matchAll(/(?<![\w.'"])(['"])([A-Za-z_]\w{2,})\1/g)].map((m) => ({ word: m[2]!, before: m.input.slice(Math.max(0, m.index - WORD_CONTEXT), m.index).replace(/\s+/g, ' ') }));
   const nearLines = new Set(window);
@@ -162,7 +171,28 @@ export function hintsNear(lines: readonly string[], missed: readonly number[], f
       if (into.length > 0) words.set(word, [...(words.get(word) ?? []), ...into.filter((w) => !words.get(word)?.includes(w))]);
     }
   }
-  return { numbers, strings, lengths, attributeLengths, names, words };
+  return { numbers, strings, lengths, attributeLengths, names, words, instances };
+}
+
+const ISINSTANCE = /(?<![\w.])isinstance\(\s*([A-Za-z_]\w*)\s*,\s*([A-Za-z_][\w.]*|\([^()]*\))\s*\)/g;
+
+/** The name -> the module's classes it is tested against with isinstance (see Hints.instances). */
+function testedClasses(code: readonly string[], globals: ReadonlySet<string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const line of code) {
+    for (const m of line.matchAll(ISINSTANCE)) {
+      const name = m[1]!;
+      if (name === 'self' || name === 'cls') continue;
+      const classes = m[2]!.startsWith('(') ? topLevelItems(m[2]!.slice(1, -1)).map((t) => t.trim()) : [m[2]!];
+      for (const cls of classes) {
+        if (!WHOLE_DOTTED.test(cls) || !globals.has(cls.split('.')[0]!)) continue;
+        const list = out.get(name) ?? [];
+        if (!list.includes(cls)) list.push(cls);
+        out.set(name, list);
+      }
+    }
+  }
+  return out;
 }
 
 const DOTTED = '[A-Za-z_]\\w*(?:\\.[A-Za-z_]\\w*)*';
@@ -316,6 +346,11 @@ export function alternatives(text: string, hints: Hints, observed: ReadonlyMap<K
   // else (a local computed from it) after the kind's own hints, a few.
   const own = param !== undefined ? hints.names.get(param) ?? [] : [];
   for (const n of own) add(n);
+  // The classes it is tested against: an instance made from its value, then a bare one.
+  for (const cls of param !== undefined ? hints.instances?.get(param) ?? [] : []) {
+    if (kind !== 'none') add(`${cls}(${text})`);
+    add(`${cls}()`);
+  }
   const addOtherNames = () => {
     let n = 0;
     for (const [key, list] of hints.names) {

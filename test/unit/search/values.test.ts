@@ -77,6 +77,29 @@ describe('search values', () => {
     expect(alternatives('obj', { ...empty, names: hints.names }, new Map(), 3, 'value')).toEqual(['T.Keyword', 'T.Name', 'Mode.FAST']);
   });
 
+  it("tries an argument as an instance of the module's classes an isinstance near the missed lines tests it against", () => {
+    const lines = [
+      'from decimal import Decimal',
+      'import fractions',
+      'class Leaf: pass',
+      '',
+      'def fmt(val, fmt):',
+      '    if isinstance(val, str) and "," in val:',
+      '        val = val.replace(",", "")',
+      '    if isinstance(val, (Decimal, fractions.Fraction, Leaf, dict)) or isinstance(self, Leaf):',
+      '        return format(val, fmt)',
+      '    return str(val)',
+    ];
+    const hints = hintsNear(lines, [9], 6, 10);
+    // Not a builtin (the kinds' own variants cover those), not self.
+    expect(hints.instances).toEqual(new Map([['val', ['Decimal', 'fractions.Fraction', 'Leaf']]]));
+    const alts = alternatives('1.5', hints, new Map(), 16, 'val');
+    expect(alts.slice(0, 6)).toEqual(['Decimal(1.5)', 'Decimal()', 'fractions.Fraction(1.5)', 'fractions.Fraction()', 'Leaf(1.5)', 'Leaf()']);
+    expect(alternatives('None', hints, new Map(), 16, 'val')).toContain('Decimal()');
+    expect(alternatives('None', hints, new Map(), 16, 'val')).not.toContain('Decimal(None)');
+    expect(alternatives('1.5', hints, new Map(), 16, 'fmt')).not.toContain('Decimal(1.5)');
+  });
+
   it('puts the characters the code compares with inside a string, escapes kept whole', () => {
     expect(insertions("'foo.bar'", ["'\\\\'", "'-'", "'['"])).toEqual(["'foo\\\\.bar'", "'foo.ba\\\\r'", "'foo-.bar'", "'foo.ba-r'"]);
     expect(insertions('"a\\nb"', ["'-'"])).toEqual(['"a-\\nb"', '"a\\n-b"']);
