@@ -117,8 +117,12 @@ function assertion(test: TestCase, opts: RenderOptions, imports: Set<string>): s
   if (outcome.isNone) return ['assert result is None'];
   if (outcome.isBool) return [`assert result is ${outcome.repr}`];
   if (outcome.literal && !outcome.reprTruncated && outcome.repr.length <= 2000) {
-    const flat = outcome.type.module === 'builtins' && (outcome.type.qualname === 'float' || !/[[({].*[[({]/.test(outcome.repr.slice(1)));
-    if (outcome.hasFloat && flat) return [`assert result == pytest.approx(${outcome.repr})`];
+    // pytest.approx takes a number or a flat list or tuple of numbers: not nested data, and (in
+    // pytest before 7.3) not strings or None among them. Anything else is compared exactly
+    // (a float's repr gives the same float back).
+    const { qualname } = outcome.type;
+    const numbers = (qualname === 'list' || qualname === 'tuple') && !/[[({'"N]/.test(outcome.repr.slice(1, -1));
+    if (outcome.hasFloat && outcome.type.module === 'builtins' && (qualname === 'float' || numbers)) return [`assert result == pytest.approx(${outcome.repr})`];
     return [`assert result == ${outcome.repr}`];
   }
   if (!outcome.reprTruncated && !outcome.mentionsTmpPath && !/ at 0x[0-9a-fA-F]+/.test(outcome.repr) && outcome.repr.length <= 300 && !outcome.reprError) {
