@@ -29,7 +29,8 @@ export interface Hints {
    * Names of the module compared with near the missed lines (`ttype is T.Keyword`, `kind ==
    * Kind.FAST`, `mode in (MODE_A, MODE_B)`): what was compared with them (a parameter, a local)
    * -> the names, as written. Only names rooted in a module-level binding: an import, a class,
-   * a constant (an enum member, a token type, a sentinel) that no literal stands for.
+   * a constant (an enum member, a token type, a sentinel) that no literal stands for; and the
+   * builtin types a name holding a type is compared with (`valtype is float`).
    */
   names: Map<string, string[]>;
   /**
@@ -199,6 +200,8 @@ const DOTTED = '[A-Za-z_]\\w*(?:\\.[A-Za-z_]\\w*)*';
 // `x is A.B`, `x == B`, `x in (A, B)` (membership in one name is left out: its value is the container, not a member).
 const COMPARE = new RegExp(`(?<![\\w.])(${DOTTED})(?:\\s+(?:is\\s+not|is)\\s+|\\s*(?:==|!=)\\s*)(${DOTTED})(?![\\w.(\\[])|(?<![\\w.])(${DOTTED})\\s+(?:not\\s+)?in\\s+(\\([^()]*\\))`, 'g');
 const WHOLE_DOTTED = new RegExp(`^${DOTTED}$`);
+/** Builtin types a parameter holding a type is compared with (`if valtype is float:`). */
+const BUILTIN_TYPES = new Set(['int', 'float', 'str', 'bytes', 'bool', 'complex', 'list', 'tuple', 'dict', 'set', 'frozenset', 'bytearray', 'type', 'object']);
 const NOT_NAMES = new Set(['None', 'True', 'False', 'not', 'and', 'or', 'if', 'elif', 'while', 'return', 'self', 'cls', 'lambda', 'in', 'is']);
 
 /** `'...'` and `"..."` replaced by `''` (what code regexes read without being misled by text). */
@@ -224,7 +227,7 @@ function comparedNames(code: readonly string[], globals: ReadonlySet<string>): M
       const right = m[2] ?? m[4]!;
       const items = m[4] ? topLevelItems(right.slice(1, -1)).map((t) => t.trim()) : [right];
       if (!m[4] && isModuleName(left) && !isModuleName(right) && !NOT_NAMES.has(right)) add(right, left);
-      else if (!isModuleName(left) && !NOT_NAMES.has(left)) for (const item of items) if (WHOLE_DOTTED.test(item) && isModuleName(item)) add(left, item);
+      else if (!isModuleName(left) && !NOT_NAMES.has(left)) for (const item of items) if (WHOLE_DOTTED.test(item) && (isModuleName(item) || BUILTIN_TYPES.has(item))) add(left, item);
     }
   }
   return out;

@@ -91,6 +91,9 @@ describe('search values', () => {
       '    return str(val)',
     ];
     const hints = hintsNear(lines, [9], 6, 10);
+    // A name holding a type, compared with builtin types: those types are its values to try.
+    const typed = ['def fmt(val, valtype):', '    if valtype is int:', '        return 1', '    elif valtype in (float, Fraction):', '        return 2', '    return 0'];
+    expect(hintsNear(typed, [5], 2, 6).names).toEqual(new Map([['valtype', ['int', 'float']]]));
     // Not a builtin (the kinds' own variants cover those), not self.
     expect(hints.instances).toEqual(new Map([['val', ['Decimal', 'fractions.Fraction', 'Leaf']]]));
     const alts = alternatives('1.5', hints, new Map(), 16, 'val');
