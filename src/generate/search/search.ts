@@ -101,6 +101,48 @@ export function missedTargets(subject: SearchSubject): number[] {
   return [...subject.targets].filter((l) => !reached.has(l)).sort((a, b) => a - b);
 }
 
+/**
+ * Target lines every call that reached them raised after (`extract_format(',value', 'text')`
+ * runs the new grouping lines, then fails on the type): what those lines compute is asserted by
+ * no test. Only for a function some call returned from, and not lines of a block that ends in a
+ * `raise` (no call returns through those).
+ */
+export function raisedThrough(subject: SearchSubject): number[] {
+  const byReturn = new Set<number>();
+  const byRaise = new Set<number>();
+  subject.results.forEach((r, i) => {
+    const c = subject.candidates[i];
+    if (!usableResult(r) || c?.valueProbe || (changedModule(r) && c?.origin !== 'doctest')) return;
+    for (const l of r.lines) (r.outcome === 'return' ? byReturn : byRaise).add(l);
+  });
+  if (byReturn.size === 0) return [];
+  const raises = new Set(subject.fn.raises.map((r) => r.line));
+  return [...subject.targets].filter((l) => byRaise.has(l) && !byReturn.has(l) && !endsInRaise(subject.lines, l, subject.fn.endLine, raises)).sort((a, b) => a - b);
+}
+
+/** Line `l` is a `raise`, or a statement of a block that goes on, at its indentation, to a `raise`. */
+function endsInRaise(lines: readonly string[], l: number, last: number, raises: ReadonlySet<number>): boolean {
+  if (raises.has(l)) return true;
+  const indentOf = (text: string) => text.length - text.trimStart().length;
+  const own = indentOf(lines[l - 1] ?? '');
+  // A line of a `raise` written over several lines (its message's).
+  for (let k = l - 1; k >= Math.max(1, l - 8); k--) {
+    const text = lines[k - 1] ?? '';
+    if (text.trim() === '') continue;
+    if (indentOf(text) >= own) continue;
+    if (raises.has(k)) return true;
+    break;
+  }
+  for (let k = l + 1; k <= last; k++) {
+    const text = lines[k - 1] ?? '';
+    if (text.trim() === '' || text.trim().startsWith('#')) continue;
+    const ind = indentOf(text);
+    if (ind < own) return false;
+    if (ind === own && raises.has(k)) return true;
+  }
+  return false;
+}
+
 export async function directedSearch(subjects: readonly SearchSubject[], run: RunRound, budget: SearchBudget, progress?: (line: string) => void): Promise<SearchStats> {
   const stats: SearchStats = { rounds: 0, tried: 0, gained: 0, spent: 0 };
   const started = Date.now();
@@ -117,7 +159,7 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
       // after it, and a slow variant's (run last) only the slow ones.
       const mayStop = (i: number) => !subject.candidates[i]?.entry && !subject.candidates[i]?.slow;
       if (subject.results.some((r, i) => ((r.outcome === 'timeout' || r.outcome === 'skipped' || isMemoryError(r)) && mayStop(i)) || r.outcome === 'crash')) continue;
-      const missed = missedTargets(subject);
+      let missed = missedTargets(subject);
       if (missed.length === 0) {
         // Every target line is reached; the calls that changed the module's state (the tests'
         // `every().minute.do(job_fun)`) still take other paths: once, on instances of their own.
@@ -127,8 +169,11 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
           spent.set(subject, (spent.get(subject) ?? 0) + used);
           runSpent += used;
           batch.push({ subject, candidates: again, freshOnly: true });
+          continue;
         }
-        continue;
+        // Lines reached only by calls that raised: a call returning through them asserts what they compute.
+        missed = raisedThrough(subject);
+        if (missed.length === 0) continue;
       }
       const cost = callCost(subject);
       const entryCost = callCost(subject, true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CALL_COST, callCost, directedSearch, missedTargets, type SearchSubject } from '../../../src/generate/search/search.js';
+import { CALL_COST, callCost, directedSearch, missedTargets, raisedThrough, type SearchSubject } from '../../../src/generate/search/search.js';
 import type { Candidate } from '../../../src/generate/infer/candidates.js';
 import type { ProbeCandidateResult } from '../../../src/generate/probe-model.js';
 import { parsePython } from '../../../src/python/structure.js';
@@ -216,5 +216,46 @@ describe('directed search: slow values', () => {
     // The search goes on after it, without slow variants.
     expect(rounds.length).toBeGreaterThan(1);
     expect(rounds.slice(1).flat().some((c) => c.slow)).toBe(false);
+  });
+});
+
+const SPEC = `def extract(spec, types):
+    if spec.startswith(','):
+        spec = spec[1:]
+        grouping = ','
+    if spec and spec not in types:
+        message = 'bad spec'
+        raise ValueError(
+            message
+        )
+    return locals()
+`;
+
+describe('directed search: lines only raising calls ran', () => {
+  it('aims at target lines every call that reached them raised after, not at the lines of the block that raises', async () => {
+    const mod = await parsePython(SPEC);
+    const fn = mod.functions[0]!;
+    const raised = (lines: number[]): ProbeCandidateResult => ({ outcome: 'raise', raisedInTarget: true, raiseStatement: true, deterministic: true, lines, names: [], excType: { module: 'builtins', qualname: 'ValueError' }, excMessage: 'bad spec' }) as unknown as ProbeCandidateResult;
+    const subject: SearchSubject = {
+      fn,
+      lines: SPEC.split('\n'),
+      targets: new Set([3, 4, 6, 7, 8]),
+      candidates: [{ setup: [], expr: "extract(',x', 'd')", origin: 'inferred', placeholder: false }, { setup: [], expr: "extract('', 'd')", origin: 'inferred', placeholder: false }],
+      results: [raised([2, 3, 4, 5, 6, 7, 8]), returned([2, 5, 10])],
+      placeholder: 'test_value',
+    };
+    expect(missedTargets(subject)).toEqual([]);
+    // The grouping lines; not the message nor the raise (nor its message's line).
+    expect(raisedThrough(subject)).toEqual([3, 4]);
+    const rounds: string[][] = [];
+    await directedSearch([subject], async (batch) => {
+      rounds.push(batch[0]!.candidates.map((c) => c.expr));
+      return [batch[0]!.candidates.map((c) => (c.expr.startsWith("extract(','") ? returned([2, 3, 4, 5, 10]) : raised([2, 5, 6, 7])))];
+    }, { perFunction: 0.5, perRun: 3 });
+    // One round found a call returning through them; the search stopped there.
+    expect(rounds).toHaveLength(1);
+    expect(raisedThrough(subject)).toEqual([]);
+    // A function no call returned from: nothing to aim at.
+    expect(raisedThrough({ ...subject, results: [raised([2, 3, 4, 5, 6, 7, 8]), raised([2, 5, 6, 7, 8])] })).toEqual([]);
   });
 });
