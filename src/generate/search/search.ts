@@ -120,11 +120,27 @@ export function raisedThrough(subject: SearchSubject): number[] {
   return [...subject.targets].filter((l) => byRaise.has(l) && !byReturn.has(l) && !endsInRaise(subject.lines, l, subject.fn.endLine, raises)).sort((a, b) => a - b);
 }
 
-/** Line `l` is a `raise`, or a statement of a block that goes on, at its indentation, to a `raise`. */
+/**
+ * Line `l` is a `raise`, a line of one, a statement of a block that goes on, at its indentation,
+ * to a `raise`, or an `except`/`else` whose block does.
+ */
 function endsInRaise(lines: readonly string[], l: number, last: number, raises: ReadonlySet<number>): boolean {
   if (raises.has(l)) return true;
   const indentOf = (text: string) => text.length - text.trimStart().length;
   const own = indentOf(lines[l - 1] ?? '');
+  // An `except` or `else` whose block ends in a `raise`: a call that enters it raises.
+  const header = (lines[l - 1] ?? '').trim();
+  if (/^(except\b|else\s*:)/.test(header)) {
+    let body = -1;
+    for (let k = l + 1; k <= last; k++) {
+      const text = lines[k - 1] ?? '';
+      if (text.trim() === '' || text.trim().startsWith('#')) continue;
+      const ind = indentOf(text);
+      if (ind <= own) break;
+      if (body < 0) body = ind;
+      if (ind === body && raises.has(k)) return true;
+    }
+  }
   // A line of a `raise` written over several lines (its message's).
   for (let k = l - 1; k >= Math.max(1, l - 8); k--) {
     const text = lines[k - 1] ?? '';

@@ -228,6 +228,10 @@ const SPEC = `def extract(spec, types):
         raise ValueError(
             message
         )
+    try:
+        types[spec]
+    except KeyError:
+        raise
     return locals()
 `;
 
@@ -239,18 +243,18 @@ describe('directed search: lines only raising calls ran', () => {
     const subject: SearchSubject = {
       fn,
       lines: SPEC.split('\n'),
-      targets: new Set([3, 4, 6, 7, 8]),
+      targets: new Set([3, 4, 6, 7, 8, 12, 13]),
       candidates: [{ setup: [], expr: "extract(',x', 'd')", origin: 'inferred', placeholder: false }, { setup: [], expr: "extract('', 'd')", origin: 'inferred', placeholder: false }],
-      results: [raised([2, 3, 4, 5, 6, 7, 8]), returned([2, 5, 10])],
+      results: [raised([2, 3, 4, 5, 6, 7, 8]), returned([2, 5, 10, 11, 14]), raised([2, 5, 10, 11, 12, 13])],
       placeholder: 'test_value',
     };
     expect(missedTargets(subject)).toEqual([]);
-    // The grouping lines; not the message nor the raise (nor its message's line).
+    // The grouping lines; not the message nor the raise (nor its message's line), nor an except that re-raises.
     expect(raisedThrough(subject)).toEqual([3, 4]);
     const rounds: string[][] = [];
     await directedSearch([subject], async (batch) => {
       rounds.push(batch[0]!.candidates.map((c) => c.expr));
-      return [batch[0]!.candidates.map((c) => (c.expr.startsWith("extract(','") ? returned([2, 3, 4, 5, 10]) : raised([2, 5, 6, 7])))];
+      return [batch[0]!.candidates.map((c) => (c.expr.startsWith("extract(','") ? returned([2, 3, 4, 5, 10, 11, 14]) : raised([2, 5, 6, 7])))];
     }, { perFunction: 0.5, perRun: 3 });
     // One round found a call returning through them; the search stopped there.
     expect(rounds).toHaveLength(1);
