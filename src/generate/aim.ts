@@ -24,39 +24,29 @@ export function chooseAimed<T extends Reaching>(items: readonly T[], targets: Re
     kept.add(i);
     for (const l of items[i]!.lines) reached.add(l);
   };
-  while (kept.size < Math.max(max, maxAimed)) {
-    let best = -1;
-    let bestGain = 0;
-    items.forEach((item, i) => {
-      if (kept.has(i)) return;
-      let gain = 0;
-      for (const l of new Set(item.lines)) if (targets.has(l) && !reached.has(l)) gain++;
-      if (gain > bestGain) {
-        best = i;
-        bestGain = gain;
-      }
-    });
-    if (best < 0) break;
-    keep(best);
-  }
+  // Greedily, up to `limit` kept: the item reaching the most lines `counts` not reached yet (the earliest on ties).
+  const keepGreedily = (limit: number, counts: (line: number) => boolean): void => {
+    while (kept.size < limit) {
+      let best = -1;
+      let bestGain = 0;
+      items.forEach((item, i) => {
+        if (kept.has(i)) return;
+        let gain = 0;
+        for (const l of new Set(item.lines)) if (counts(l) && !reached.has(l)) gain++;
+        if (gain > bestGain) {
+          best = i;
+          bestGain = gain;
+        }
+      });
+      if (best < 0) break;
+      keep(best);
+    }
+  };
+  keepGreedily(Math.max(max, maxAimed), (l) => targets.has(l));
   if (kept.size === 0 && items.length > 0 && max > 0) keep(0);
   // Then the other lines, greedily too: a call that alone runs a whole branch (the iterator's
   // path through a function that takes a list or an iterator) before calls that each add one line.
-  while (kept.size < max) {
-    let best = -1;
-    let bestGain = 0;
-    items.forEach((item, i) => {
-      if (kept.has(i)) return;
-      let gain = 0;
-      for (const l of new Set(item.lines)) if (!reached.has(l)) gain++;
-      if (gain > bestGain) {
-        best = i;
-        bestGain = gain;
-      }
-    });
-    if (best < 0) break;
-    keep(best);
-  }
+  keepGreedily(max, () => true);
   return [...kept].sort((a, b) => a - b).map((i) => items[i]!);
 }
 

@@ -43,19 +43,13 @@ const WALKED = new Set([...CONTAINERS, ...DEFINITIONS, 'ERROR', 'raise_statement
 
 const STATICMETHOD = new Set(['staticmethod', 'builtins.staticmethod']);
 const CLASSMETHOD = new Set(['classmethod', 'builtins.classmethod']);
-const PROPERTY = new Set([
-  'property',
-  'builtins.property',
-  'cached_property',
-  'functools.cached_property',
-  'abstractproperty',
-  'abc.abstractproperty',
-]);
+const PROPERTY = new Set(['property', 'builtins.property']);
 const PROPERTY_ACCESSOR = /^[^\s()[\]]+\.(?:setter|getter|deleter)$/u;
 /**
- * Other libraries' and projects' own property descriptors, read as attributes too: `cachedproperty`
- * (boltons), `cached_property` (werkzeug, django), `instanceproperty` (toolz), `classproperty`,
- * `lazy_property`, and pyramid's `reify`: a bare or dotted name ending so, not a call.
+ * The other property descriptors, read as attributes too: `functools.cached_property`,
+ * `abc.abstractproperty`, other libraries' and projects' own (`cachedproperty` (boltons),
+ * `cached_property` (werkzeug, django), `instanceproperty` (toolz), `classproperty`,
+ * `lazy_property`), and pyramid's `reify`: a bare or dotted name ending so, not a call.
  */
 const PROPERTY_LIKE = /^(?:[A-Za-z_]\w*\.)*(?:[A-Za-z_]\w*_?property|reify)$/iu;
 

@@ -14,7 +14,7 @@ import type { PyFunction } from '../../python/model.js';
 import type { Candidate } from '../infer/candidates.js';
 import type { ProbeCandidateResult } from '../probe-model.js';
 import { callParameters, calleeName, callSites, parameterOf, withArgument, type CallSite } from './call-sites.js';
-import { alternatives, slowValue, guardLines, hintWindow, hintsNear, holdsWord, kindOf, stringLiterals, stripComment, swaps, type Hints, type Kind } from './values.js';
+import { alternatives, slowValue, guardLines, hintWindow, hintsNear, holdsWord, indentOf, kindOf, stringLiterals, stripComment, swaps, type Hints, type Kind } from './values.js';
 import { tableExpressions, tableKeys, tableProbe } from './tables.js';
 import { progressSearch } from '../../report/messages/generate.js';
 import { MAX_SCANNED, SCAN_COST, byAffinity, entryScan, scannedEntries } from './entry-scan.js';
@@ -90,13 +90,19 @@ export function usableResult(r: ProbeCandidateResult): boolean {
   return r.outcome === 'return' || (r.outcome === 'raise' && r.raisedInTarget && r.raiseStatement && r.deterministic !== false);
 }
 
+/**
+ * The call's lines count as reached by a test: its result is usable, and it is no value probe (an
+ * entry scan runs many calls at once) nor a call that changed its module's state (chooseCases
+ * drops it; a doctest example's stays).
+ */
+function reachesForTest(r: ProbeCandidateResult, c: Candidate | undefined): boolean {
+  return usableResult(r) && !c?.valueProbe && !(changedModule(r) && c?.origin !== 'doctest');
+}
+
 export function missedTargets(subject: SearchSubject): number[] {
   const reached = new Set<number>();
   subject.results.forEach((r, i) => {
-    const c = subject.candidates[i];
-    // A value probe's lines (an entry scan runs many calls at once) are no test's, nor those of a
-    // call that changed its module's state (chooseCases drops it; a doctest example's stays).
-    if (usableResult(r) && !c?.valueProbe && !(changedModule(r) && c?.origin !== 'doctest')) for (const l of r.lines) reached.add(l);
+    if (reachesForTest(r, subject.candidates[i])) for (const l of r.lines) reached.add(l);
   });
   return [...subject.targets].filter((l) => !reached.has(l)).sort((a, b) => a - b);
 }
@@ -111,9 +117,7 @@ export function raisedThrough(subject: SearchSubject): number[] {
   const byReturn = new Set<number>();
   const byRaise = new Set<number>();
   subject.results.forEach((r, i) => {
-    const c = subject.candidates[i];
-    if (!usableResult(r) || c?.valueProbe || (changedModule(r) && c?.origin !== 'doctest')) return;
-    for (const l of r.lines) (r.outcome === 'return' ? byReturn : byRaise).add(l);
+    if (reachesForTest(r, subject.candidates[i])) for (const l of r.lines) (r.outcome === 'return' ? byReturn : byRaise).add(l);
   });
   if (byReturn.size === 0) return [];
   const raises = new Set(subject.fn.raises.map((r) => r.line));
@@ -126,7 +130,6 @@ export function raisedThrough(subject: SearchSubject): number[] {
  */
 function endsInRaise(lines: readonly string[], l: number, last: number, raises: ReadonlySet<number>): boolean {
   if (raises.has(l)) return true;
-  const indentOf = (text: string) => text.length - text.trimStart().length;
   const own = indentOf(lines[l - 1] ?? '');
   // An `except` or `else` whose block ends in a `raise`: a call that enters it raises.
   const header = (lines[l - 1] ?? '').trim();

@@ -145,8 +145,9 @@ export function hintsNear(lines: readonly string[], missed: readonly number[], f
     }
   }
   const globals = moduleGlobals(lines);
-  const names = comparedNames(window.map((l) => maskStrings(stripComment(lines[l - 1] ?? ''))), globals);
-  const instances = testedClasses(window.map((l) => maskStrings(stripComment(lines[l - 1] ?? ''))), globals);
+  const windowCode = window.map((l) => maskStrings(stripComment(lines[l - 1] ?? '')));
+  const names = comparedNames(windowCode, globals);
+  const instances = testedClasses(windowCode, globals);
   // Word literals by what is written before them on their line (`(node.func, `).
   const wordsAt = (l: number) => [...stripComment(lines[l - 1] ?? '').matchAll(/(?<![\w.'"])(['"])([A-Za-z_]\w{2,})\1/g)].map((m) => ({ word: m[2]!, before: m.input.slice(Math.max(0, m.index - WORD_CONTEXT), m.index).replace(/\s+/g, ' ') }));
   const nearLines = new Set(window);
@@ -278,6 +279,11 @@ export function hintWindow(lines: readonly string[], missed: readonly number[], 
   return [...[...near].sort((a, b) => a - b), ...guards];
 }
 
+/** How many columns a line is indented by. */
+export function indentOf(text: string): number {
+  return text.length - text.trimStart().length;
+}
+
 /**
  * The headers of the blocks around line `m`, innermost first (by indentation, from `first` on):
  * each `if`/`elif`/`while`/`for`/`with`/`try` that encloses it, and for an `elif` or `else`
@@ -285,7 +291,6 @@ export function hintWindow(lines: readonly string[], missed: readonly number[], 
  */
 export function guardLines(lines: readonly string[], m: number, first: number): number[] {
   const out: number[] = [];
-  const indentOf = (text: string) => text.length - text.trimStart().length;
   let indent = indentOf(lines[m - 1] ?? '');
   let chainOpen = false;
   for (let l = m - 1; l >= first && indent > 0; l--) {

@@ -141,7 +141,7 @@ describe('parsePython: methods and classes', () => {
   });
 
   it("reads other libraries' and projects' property descriptors as properties, not calls or decorators that only look alike", () => {
-    for (const d of ['instanceproperty', 'cacheutils.cachedproperty', 'werkzeug.utils.cached_property', 'classproperty', 'lazy_property', 'reify']) expect(methodKind([d])).toBe('property');
+    for (const d of ['property', 'builtins.property', 'functools.cached_property', 'abc.abstractproperty', 'instanceproperty', 'cacheutils.cachedproperty', 'werkzeug.utils.cached_property', 'classproperty', 'lazy_property', 'reify']) expect(methodKind([d])).toBe('property');
     for (const d of ['make_property(1)', 'property_cache', 'properties', 'lru_cache']) expect(methodKind([d])).toBe('method');
   });
 
