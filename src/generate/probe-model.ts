@@ -37,6 +37,14 @@ export const ProbeTargetSchema = z.object({
   argv: z.optional(z.array(z.string())),
   /** Environment variables removed for this target's runs, as its test removes them (monkeypatch.delenv). */
   unsetEnv: z.optional(z.array(z.string())),
+  /** false: the lines its calls run are not traced (`lines` is empty): only their results count. Default true. */
+  traceLines: z.optional(z.boolean()),
+  /**
+   * Runs the candidates with a mutant of the target in place (smart_test_probe/mutants.py): the
+   * `index`-th of `count` small changes spread evenly over those possible on `lines` (of its
+   * own). One that cannot be made is reported as an import error of type MutantUnavailable.
+   */
+  mutant: z.optional(z.object({ lines: z.array(z.int()), count: z.int().check(z.positive()), index: z.int().check(z.nonnegative()) })),
 });
 
 export const ProbeRequestSchema = z.object({
@@ -267,14 +275,19 @@ export const ProbeImportErrorSchema = z.object({
   message: z.string(),
 });
 
+/** The mutant a target's candidates ran with (its `mutant`): the line it changes, and what it changes there ("< -> <="). */
+export const ProbeMutantSchema = z.object({ line: z.int(), change: z.string() });
+
 export const ProbeTargetResultSchema = z.object({
   id: z.string(),
-  /** Set when the module failed to import; its candidates were then not run. */
+  /** Set when the module failed to import (or the target's mutant could not be made); its candidates were then not run. */
   importError: z.nullable(ProbeImportErrorSchema),
   /** One result per candidate, in request order (none when the import failed). */
   candidates: z.array(ProbeCandidateResultSchema),
   /** Set when a candidate timed out, ran out of memory or crashed: the later ones were not run. */
   stopped: z.nullable(ProbeStoppedSchema),
+  /** For a target asked to run with a mutant, when it was made. */
+  mutant: z.optional(ProbeMutantSchema),
 });
 
 /**
@@ -284,7 +297,7 @@ export const ProbeTargetResultSchema = z.object({
 export const ProbeEventSchema = z.discriminatedUnion('event', [
   z.object({ event: z.literal('start'), probeVersion: z.int(), python: z.string(), fork: z.boolean() }),
   /** A target's module was imported (or failed to). */
-  z.object({ event: z.literal('target'), id: z.string(), importError: z.nullable(ProbeImportErrorSchema) }),
+  z.object({ event: z.literal('target'), id: z.string(), importError: z.nullable(ProbeImportErrorSchema), mutant: z.optional(ProbeMutantSchema) }),
   /** A child process (its own process group) runs a target's candidates (written when it starts). */
   z.object({ event: z.literal('fork'), pid: z.int(), target: z.string() }),
   /** That child runs another target of its chunk (written before it starts), or none for now (null). */
@@ -325,4 +338,5 @@ export type ProbeEvent = z.infer<typeof ProbeEventSchema>;
 export type ProbeCandidateResult = z.infer<typeof ProbeCandidateResultSchema>;
 export type ProbeOutcome = ProbeCandidateResult['outcome'];
 export type ProbeTargetResult = z.infer<typeof ProbeTargetResultSchema>;
+export type ProbeMutant = z.infer<typeof ProbeMutantSchema>;
 export type ProbeResponse = z.infer<typeof ProbeResponseSchema>;

@@ -108,17 +108,19 @@ export async function runProbe(python: string, request: ProbeRequest, opts: RunP
 function assemble(asked: ProbeTarget[], run: ProbeRun, timeoutSeconds: number): ProbeTargetResult[] {
   const out: ProbeTargetResult[] = [];
   let importError: ProbeTargetResult['importError'] = null;
+  let mutant: ProbeTargetResult['mutant'];
   let candidates: ProbeCandidateResult[] = [];
   for (const event of run.events) {
     const target = asked[out.length];
     if (event.event === 'target') {
       if (!target || event.id !== target.id) throw new ProbeError(`The execution probe (${String(event.id)}) answered targets out of order`, '');
       importError = event.importError;
+      mutant = event.mutant;
       candidates = [];
     } else if (event.event === 'candidate' && target) {
       candidates.push(event.result);
     } else if (event.event === 'end' && target) {
-      out.push(importError ? { id: target.id, importError, candidates: [], stopped: null } : finish(target, candidates, event.stopped, timeoutSeconds));
+      out.push(importError ? { id: target.id, importError, candidates: [], stopped: null } : { ...finish(target, candidates, event.stopped, timeoutSeconds), ...(mutant ? { mutant } : {}) });
     }
   }
   return out;

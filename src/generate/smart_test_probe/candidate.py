@@ -220,7 +220,7 @@ class _Candidates(object):
         self.call_timeout = candidate.get("timeoutSeconds")
         before = _module_state(target.module)
         seed = self.random_seed
-        first = self.run_once(target, codes, True, needs_asyncio, seed)
+        first = self.run_once(target, codes, target.trace, needs_asyncio, seed)
         self.current["first"] = first
         report = {"id": cid}
         report.update(self._describe(target, first))

@@ -59,7 +59,7 @@ class _Forking(object):
                 for entry in chunk:
                     if not entry.imported:
                         self.current_target = entry.spec["id"]
-                        entry.module, entry.error = self._import(importlib, entry.spec["module"])
+                        entry.module, entry.error = self._import_target(importlib, entry.spec)
                         entry.imported = True
                     if entry.module is not None and entry.spec["candidates"]:
                         prepare(entry.spec["candidates"])  # read here once, inherited by the children
@@ -108,7 +108,7 @@ class _Forking(object):
             if not entry.imported:
                 return
             if not entry.announced:
-                self.emit({"event": "target", "id": entry.spec["id"], "importError": entry.error})
+                self.emit(self._target_event(entry.spec, entry.error))
                 entry.announced = True
             while entry.sent < len(entry.relayed):
                 self.emit({"event": "candidate", "target": entry.spec["id"], "result": entry.relayed[entry.sent]})
@@ -157,6 +157,7 @@ class _Forking(object):
             target = _Target(spec, modules[spec["module"]])
             self.current_target = spec["id"]
             ambient = _enter_ambient(spec)
+            mutant = self._enter_mutant(spec)
             before = _process_marks()
             reports = []
             for candidate in spec["candidates"]:
@@ -170,6 +171,7 @@ class _Forking(object):
             self.emit({"event": "done", "last": last})
             if last:
                 os._exit(0)
+            self._leave_mutant(mutant)
             _leave_ambient(ambient)
 
 

@@ -45,6 +45,18 @@ def _validate(req):
         rs = t.get("ranges")
         need(rs is None or (isinstance(rs, list) and all(isinstance(r, list) and len(r) == 2 and all(isinstance(x, int) and not isinstance(x, bool) for x in r) for r in rs)), "target ranges")
         need(isinstance(t.get("candidates"), list), "target candidates")
+        need(t.get("traceLines") is None or isinstance(t.get("traceLines"), bool), "target traceLines must be a boolean")
+        mutant = t.get("mutant")
+        need(
+            mutant is None
+            or (
+                isinstance(mutant, dict)
+                and isinstance(mutant.get("lines"), list)
+                and all(isinstance(x, int) and not isinstance(x, bool) for x in mutant["lines"])
+                and all(isinstance(mutant.get(k), int) and not isinstance(mutant.get(k), bool) and mutant[k] >= 0 for k in ("count", "index"))
+            ),
+            "target mutant",
+        )
         need(strings(t.get("argv")) and strings(t.get("unsetEnv")), "target argv / unsetEnv")
         for c in t["candidates"]:
             need(isinstance(c, dict) and isinstance(c.get("id"), str), "candidate id")

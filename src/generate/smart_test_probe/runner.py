@@ -19,6 +19,7 @@ from .describe import _Describing, _stop_reason
 from .limits import DEFAULT_MEMORY, _cpu_count, _ignore_signals, _limit_memory
 from .child import _Forking
 from .bytecode import _SharedBytecode
+from .mutants import MutantUnavailable, install, prepare_mutant, undo
 
 
 PROBE_VERSION = 2
@@ -54,6 +55,8 @@ class _Runner(_Isolation, _Candidates, _Describing, _Forking):
         self.current_target = None  # id of the target being run, for _stuck
         # What the probe is doing now, for a report when a candidate never stops (see _stuck).
         self.current = None
+        # Prepared mutants (mutants.py) by target id: (function, original code, mutant code).
+        self.mutants = {}
         import pathlib
         import tempfile
 
@@ -97,8 +100,8 @@ class _Runner(_Isolation, _Candidates, _Describing, _Forking):
         else:
             for spec in self.request["targets"]:
                 self.current_target = spec["id"]
-                module, error = self._import(importlib, spec["module"])
-                self.emit({"event": "target", "id": spec["id"], "importError": error})
+                module, error = self._import_target(importlib, spec)
+                self.emit(self._target_event(spec, error))
                 stopped = None
                 if module is not None:
                     stopped = self._run_here(_Target(spec, module))
@@ -139,6 +142,7 @@ class _Runner(_Isolation, _Candidates, _Describing, _Forking):
             return None
         self.ran_here = True
         ambient = _enter_ambient(target.spec)
+        mutant = self._enter_mutant(target.spec)
         try:
             for candidate in target.spec["candidates"]:
                 report = self.candidate(target, candidate)
@@ -148,7 +152,36 @@ class _Runner(_Isolation, _Candidates, _Describing, _Forking):
                     return {"reason": reason, "candidate": candidate["id"]}
             return None
         finally:
+            self._leave_mutant(mutant)
             _leave_ambient(ambient)
+
+    def _import_target(self, importlib, spec):
+        """Imports the target's module, and makes its mutant when it names one (mutants.py): a
+        mutant that cannot be made is reported as the target's import error (MutantUnavailable),
+        and none of its candidates runs."""
+        module, error = self._import(importlib, spec["module"])
+        if module is not None and spec.get("mutant") is not None:
+            try:
+                self.mutants[spec["id"]] = prepare_mutant(spec, module)
+            except (MutantUnavailable, OSError, SyntaxError, ValueError, RecursionError) as exc:
+                return None, {"type": "MutantUnavailable", "message": _truncate(_safe_str(exc), MESSAGE_LIMIT)[0]}
+        return module, error
+
+    def _target_event(self, spec, error):
+        """The "target" event: its import error, and for a mutant made, where and what it changes."""
+        event = {"event": "target", "id": spec["id"], "importError": error}
+        prepared = self.mutants.get(spec["id"]) if error is None else None
+        if prepared is not None:
+            event["mutant"] = prepared[3]
+        return event
+
+    def _enter_mutant(self, spec):
+        prepared = self.mutants.get(spec["id"])
+        return install(prepared) if prepared is not None else None
+
+    def _leave_mutant(self, installed):
+        if installed is not None:
+            undo(installed)
 
     def _stuck(self):
         """A candidate (or import) ignores its timeout: report it as a timeout, then exit at once.

@@ -38,6 +38,8 @@ class _Target(object):
         ranges = spec.get("ranges")
         self.own_lines = frozenset(ln for a, b in ranges for ln in range(a, b + 1)) if ranges else None
         self.matcher = _FileMatcher(self.file)
+        # False: the lines its calls run are not traced (a mutant's runs: only their results count).
+        self.trace = spec.get("traceLines", True) is not False
 
     def in_range(self, code, lineno):
         inside = lineno in self.own_lines if self.own_lines is not None else self.first <= lineno <= self.last
