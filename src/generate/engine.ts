@@ -21,7 +21,7 @@ import { outermostFunction } from './infer/callables.js';
 import { findBlocks, markerLine, type ManagedBlock } from './managed.js';
 import { groupDefinitions, tracedSpan } from './definitions.js';
 import { moduleNameFor } from './module-name.js';
-import type { ProbeCandidateResult, ProbeRaise, ProbeRequest, ProbeReturn, ProbeStopped, ProbeTarget } from './probe-model.js';
+import type { ProbeCandidateResult, ProbeMutant, ProbeRaise, ProbeRequest, ProbeReturn, ProbeStopped, ProbeTarget } from './probe-model.js';
 import { findProjectPython, modulesPytestMayMiss } from './python-env.js';
 import { SharedBytecode } from './shared-bytecode.js';
 import { renderTest, type StaticOutcome, type TestCase } from './render.js';
@@ -30,9 +30,10 @@ import { mark } from '../report/timing.js';
 import { FIRST_RUN, VerifyWarmup, confirmed, verifyStability, weakened } from './stability.js';
 import { bindContainerArguments } from './watch-args.js';
 import { addDistinct, chooseAimed, unreachedTargets } from './aim.js';
-import { CALL_COST, ROUND_COST, candidateKey, directedSearch, type SearchSubject } from './search/search.js';
+import { CALL_COST, ROUND_COST, candidateKey, directedSearch, variantsToward, type SearchSubject } from './search/search.js';
 import { delegators, type Delegator } from './search/fresh-instances.js';
 import { REFINE_ROUNDS, boundaryChoice, boundaryRound, boundarySignature, refineBoundaries, type BoundaryGroup } from './search/boundary.js';
+import { mutationRound, type MutationSubject, type PoolItem } from './search/mutants.js';
 import { statementLines, statementStarts } from '../python/statements.js';
 import { readTestFile, testFileFor } from './test-file.js';
 
@@ -143,7 +144,7 @@ const ENTRY_TIMEOUT_SECONDS = 0.25;
 const SEARCH_TIMEOUT_SECONDS = 0.5;
 
 /** What the probe said about a job's candidates, or why it could not run them. */
-type Observed = { results: ProbeCandidateResult[]; tmpRoots: string[]; stopped: ProbeStopped | null } | { importError: string };
+type Observed = { results: ProbeCandidateResult[]; tmpRoots: string[]; stopped: ProbeStopped | null; mutant?: ProbeMutant } | { importError: string };
 
 interface Job {
   location: string;
@@ -174,6 +175,11 @@ interface Job {
   entryPool?: Candidate[];
   /** A time limit for its calls tighter than the run's (a search round's: SEARCH_TIMEOUT_SECONDS). */
   callTimeout?: number;
+  /** A mutation round's run (search/mutants.ts): lines not traced, and the mutant in place. */
+  traceLines?: false;
+  mutant?: ProbeTarget['mutant'];
+  /** Calls kept beyond the chosen ones for mutants only they tell apart (search/mutants.ts). */
+  mutantPicks?: ReadonlySet<Candidate>;
 }
 
 /**
@@ -363,6 +369,8 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
         // Search rounds run each call once: the stable-test check below runs the chosen ones again.
         await search(toRun, observed, options, async (batch) => (await probeAll(found.python!, batch, files, sysPath, repoRoot, config, resolveJobs(config.jobs), undefined, false, sessions)).observed);
         mark('search');
+        await sharpenByMutants(toRun, observed, options, async (batch) => (await probeAll(found.python!, batch, files, sysPath, repoRoot, config, resolveJobs(config.jobs), undefined, false, sessions)).observed);
+        mark('mutants');
       } catch (error) {
         probeFailure = error instanceof Error ? error.message.split('\n')[0]! : String(error);
         result.warnings.push(safeWarnings.probeFailed(probeFailure));
@@ -535,6 +543,8 @@ function probeTarget(job: Job, id: string, files: Array<{ module: string; source
     ...(job.ranges ? { ranges: job.ranges } : {}),
     ...(job.ambient.argv ? { argv: job.ambient.argv } : {}),
     ...(job.ambient.unsetEnv.length > 0 ? { unsetEnv: job.ambient.unsetEnv } : {}),
+    ...(job.traceLines === false ? { traceLines: false } : {}),
+    ...(job.mutant ? { mutant: job.mutant } : {}),
   };
 }
 
@@ -642,7 +652,7 @@ async function probeGroup(python: string, jobs: Job[], files: Array<{ module: st
       const job = jobs[Number(target.id)]!;
       if (target.importError) out.set(job, { importError: `${target.importError.type}: ${target.importError.message}` });
       // Only a target whose every candidate was reported ran to completion in the probe.
-      else if (target.candidates.length === job.candidates.length) out.set(job, { results: await asStatementLines(job.source, target.candidates), tmpRoots: [work], stopped: target.stopped });
+      else if (target.candidates.length === job.candidates.length) out.set(job, { results: await asStatementLines(job.source, target.candidates), tmpRoots: [work], stopped: target.stopped, ...(target.mutant ? { mutant: target.mutant } : {}) });
     }
     return out;
   } finally {
@@ -768,6 +778,25 @@ async function consumeIterators(observed: Map<Job, Observed>, probe: (jobs: Job[
 }
 
 /**
+ * A maker of the search's view of a job (its calls and their results, shared: what a round adds
+ * to one is the job's), with what it reads of a module read once a module.
+ */
+function searchSubjects(placeholder: string): (job: Job, results: ProbeCandidateResult[]) => SearchSubject {
+  // One array of lines per module: the search caches what it reads of a module by that array.
+  const linesOf = new Map<GenerationSource, string[]>();
+  // A module's delegating functions, read when a search first needs them.
+  const delegatorsOf = new Map<GenerationSource, Promise<Delegator[]>>();
+  const delegatorsFor = (source: GenerationSource) => () => delegatorsOf.get(source) ?? delegatorsOf.set(source, delegators(source.text, source.module).catch(() => [])).get(source)!;
+  return (job, results) => {
+    const subject: SearchSubject = { fn: job.via, lines: linesOf.get(job.source) ?? linesOf.set(job.source, job.source.text.split(/\r?\n/)).get(job.source)!, targets: job.targets, candidates: job.candidates, results, placeholder };
+    if (job.methodCalls) subject.methodCalls = job.methodCalls;
+    if (job.entryPool) subject.entryPool = job.entryPool;
+    subject.delegators = delegatorsFor(job.source);
+    return subject;
+  };
+}
+
+/**
  * The directed search (search/search.ts) for the targets whose target lines the first candidates
  * left unreached: new candidates run in rounds, and are added to the job's candidates and results.
  */
@@ -776,19 +805,11 @@ async function search(jobs: Job[], observed: Map<Job, Observed>, options: Genera
   const budget = { perFunction: options.config.searchBudget * scale, perRun: options.config.searchRunBudget * scale };
   if (budget.perFunction <= 0 || budget.perRun <= 0) return;
   const subjects = new Map<SearchSubject, Job>();
-  // One array of lines per module: the search caches what it reads of a module by that array.
-  const linesOf = new Map<GenerationSource, string[]>();
-  // A module's delegating functions, read when a search first needs them.
-  const delegatorsOf = new Map<GenerationSource, Promise<Delegator[]>>();
-  const delegatorsFor = (source: GenerationSource) => () => delegatorsOf.get(source) ?? delegatorsOf.set(source, delegators(source.text, source.module).catch(() => [])).get(source)!;
+  const subjectOf = searchSubjects(options.config.placeholder);
   for (const job of jobs) {
     const seen = observed.get(job);
     if (!seen || !('results' in seen) || seen.stopped) continue;
-    const subject: SearchSubject = { fn: job.via, lines: linesOf.get(job.source) ?? linesOf.set(job.source, job.source.text.split(/\r?\n/)).get(job.source)!, targets: job.targets, candidates: job.candidates, results: seen.results, placeholder: options.config.placeholder };
-    if (job.methodCalls) subject.methodCalls = job.methodCalls;
-    if (job.entryPool) subject.entryPool = job.entryPool;
-    subject.delegators = delegatorsFor(job.source);
-    subjects.set(subject, job);
+    subjects.set(subjectOf(job, seen.results), job);
   }
   if (subjects.size === 0) return;
   const runBatch: Parameters<typeof directedSearch>[1] = async (batch) => {
@@ -818,6 +839,100 @@ async function search(jobs: Job[], observed: Map<Job, Observed>, options: Genera
 }
 
 /**
+ * The mutation round (search/mutants.ts): each function's calls run again with small changes of
+ * its code in place, and calls telling apart a change the chosen ones do not are kept too
+ * (job.mutantPicks, added by chooseCases).
+ */
+async function sharpenByMutants(jobs: Job[], observed: Map<Job, Observed>, options: GenerationOptions, run: (batch: Job[]) => Promise<Map<Job, Observed>>): Promise<void> {
+  // A changed function may do what the code never does (delete what a condition kept): its calls
+  // run only where writes, processes and the network are blocked.
+  if (options.config.allowSideEffects) return;
+  const subjects: Array<MutationSubject<Job>> = [];
+  const roots = new Set<string>();
+  const subjectOf = searchSubjects(options.config.placeholder);
+  // The search's budgets at zero turn the search off: its calls derived for mutants too.
+  const derives = options.config.searchBudget > 0 && options.config.searchRunBudget > 0;
+  for (const job of jobs) {
+    const seen = observed.get(job);
+    if (!seen || !('results' in seen) || seen.stopped) continue;
+    for (const root of seen.tmpRoots) roots.add(root);
+    const { chosen, pool } = choicePool(job, seen.results);
+    if (chosen.length === 0) continue;
+    const span = tracedSpan(job.defs);
+    const ranges = job.ranges ?? [[span.firstLine, span.lastLine]];
+    const own = (line: number) => ranges.some(([a, b]) => a <= line && line <= b);
+    const subject: MutationSubject<Job> = { job, name: job.fn.qualname, chosen, others: pool.filter((p) => !chosen.includes(p)), own };
+    if (derives) {
+      const searched = subjectOf(job, seen.results);
+      subject.derive = (lines, room) => variantsToward(searched, lines, room);
+      subject.usable = ({ c, r }) => choosable(r, c) && !c.placeholder;
+    }
+    subjects.push(subject);
+  }
+  if (subjects.length === 0) return;
+  const picks = await mutationRound(
+    subjects,
+    async (batch) => {
+      const temporary = batch.map(({ job, candidates, mutant }) => ({ ...job, candidates, ...(mutant ? { mutant, traceLines: false as const } : {}) }));
+      const got = await run(temporary);
+      return temporary.map((t) => {
+        const o = got.get(t);
+        if (!o || !('results' in o)) return null;
+        for (const root of o.tmpRoots) roots.add(root);
+        return { results: o.results, ...(o.mutant ? { mutant: o.mutant } : {}) };
+      });
+    },
+    roots,
+  );
+  for (const [job, { kept, found }] of picks) {
+    job.mutantPicks = new Set(kept);
+    // The new calls kept join the job's, with their first results.
+    const seen = observed.get(job);
+    if (!seen || !('results' in seen)) continue;
+    for (const { c, r } of found) {
+      job.candidates.push(c);
+      seen.results.push(r);
+    }
+  }
+}
+
+/**
+ * A call that may become a test: it returned, or raised from the target's own `raise` (or the
+ * sample callable's), consistently.
+ */
+function choosable(r: ProbeCandidateResult, c: Candidate): boolean {
+  if (!(r.outcome === 'return' || (r.outcome === 'raise' && ((r.raisedInTarget && r.raiseStatement) || raisedBySample(c, r)) && r.deterministic !== false))) return false;
+  // A call of another function (a seed's entry point) is a test of the target only when it runs the target's lines.
+  if (c.valueProbe || (c.entry && r.lines.length === 0)) return false;
+  // A call that changes its module's state would change what the tests after its test see;
+  // a doctest example's author wrote that call for the module's documentation, and it stays.
+  return !r.changesModule || r.changesModule.length === 0 || c.origin === 'doctest';
+}
+
+/**
+ * The calls that became tests (`chosen`, see chooseCases) among those that could (`pool`: those
+ * that returned, or raised by the target's own `raise`), in the order they ran.
+ */
+function choicePool(job: Job, results: ProbeCandidateResult[]): { chosen: PoolItem[]; pool: PoolItem[] } {
+  const usable = results.map((r, i) => ({ r, c: job.candidates[i]! })).filter(({ r, c }) => choosable(r, c));
+  const real = usable.filter(({ c }) => !c.placeholder);
+  const pool = real.length > 0 ? real : usable.slice(0, 1);
+  const reaching = pool.map((p) => ({ ...p, lines: p.r.lines }));
+  const covering = chooseAimed(reaching, job.targets, MAX_TESTS_PER_TARGET, MAX_AIMED_TESTS);
+  const outcomes = addDistinct(reaching, covering, ({ r }) => outcomeKey(r), DISTINCT_EXTRA, Math.max(MAX_TESTS_PER_TARGET, covering.length));
+  // A call taking a path through the target that no kept call takes (a branch the other way over
+  // lines all run already) asserts what that path gives: a changed condition on it is caught.
+  const distinct = addDistinct(reaching, outcomes, ({ r }) => (r.lines.length > 0 ? [...new Set(r.lines)].sort((a, b) => a - b).join(',') : null), PATH_EXTRA, Math.max(MAX_TESTS_PER_TARGET, outcomes.length));
+  // Calls on either side of a comparison's boundary, a few beyond the others (search/boundary.ts).
+  const byKey = new Map<string, (typeof reaching)[number]>();
+  for (const p of reaching) if (!byKey.has(candidateKey(p.c))) byKey.set(candidateKey(p.c), p);
+  const edges = boundaryChoice(job.boundary ?? [], byKey, ({ r }) => boundarySignature(r)).filter((p) => !distinct.includes(p)).slice(0, BOUNDARY_EXTRA);
+  // And the calls the mutation round kept for changes of the code only they tell apart.
+  const chosen = reaching.filter((p) => distinct.includes(p) || edges.includes(p) || job.mutantPicks?.has(p.c));
+  return { chosen, pool: reaching };
+}
+
+/**
  * Coverage-guided choice (see aim.ts): first the candidates that reach the most target lines not
  * reached yet, then those that reach the most lines the kept ones did not (the earliest, so
  * doctest examples and the tests' own calls, on ties). Calls that failed for reasons other than the
@@ -826,28 +941,8 @@ async function search(jobs: Job[], observed: Map<Job, Observed>, options: Genera
  */
 function chooseCases(job: Job, results: ProbeCandidateResult[], machinePaths: readonly string[]): TestCase[] {
   const kept: TestCase[] = [];
-  const usable = results
-    .map((r, i) => ({ r, c: job.candidates[i]! }))
-    .filter(({ r, c }) => r.outcome === 'return' || (r.outcome === 'raise' && ((r.raisedInTarget && r.raiseStatement) || raisedBySample(c, r)) && r.deterministic !== false))
-    // A call of another function (a seed's entry point) is a test of the target only when it runs the target's lines.
-    .filter(({ r, c }) => !c.valueProbe && (!c.entry || r.lines.length > 0))
-    // A call that changes its module's state would change what the tests after its test see;
-    // a doctest example's author wrote that call for the module's documentation, and it stays.
-    .filter(({ r, c }) => !r.changesModule || r.changesModule.length === 0 || c.origin === 'doctest');
-  const real = usable.filter(({ c }) => !c.placeholder);
-  const pool = real.length > 0 ? real : usable.slice(0, 1);
-  const reaching = pool.map((p) => ({ ...p, lines: p.r.lines }));
-  const chosen = chooseAimed(reaching, job.targets, MAX_TESTS_PER_TARGET, MAX_AIMED_TESTS);
-  const outcomes = addDistinct(reaching, chosen, ({ r }) => outcomeKey(r), DISTINCT_EXTRA, Math.max(MAX_TESTS_PER_TARGET, chosen.length));
-  // A call taking a path through the target that no kept call takes (a branch the other way over
-  // lines all run already) asserts what that path gives: a changed condition on it is caught.
-  const distinct = addDistinct(reaching, outcomes, ({ r }) => (r.lines.length > 0 ? [...new Set(r.lines)].sort((a, b) => a - b).join(',') : null), PATH_EXTRA, Math.max(MAX_TESTS_PER_TARGET, outcomes.length));
-  // Calls on either side of a comparison's boundary, a few beyond the others (search/boundary.ts).
-  const byKey = new Map<string, (typeof reaching)[number]>();
-  for (const p of reaching) if (!byKey.has(candidateKey(p.c))) byKey.set(candidateKey(p.c), p);
-  const edges = boundaryChoice(job.boundary ?? [], byKey, ({ r }) => boundarySignature(r)).filter((p) => !distinct.includes(p)).slice(0, BOUNDARY_EXTRA);
-  const aimed = reaching.filter((p) => distinct.includes(p) || edges.includes(p));
-  for (const { r, c } of aimed) {
+  const { chosen } = choicePool(job, results);
+  for (const { r, c } of chosen) {
     const text = r.outcome === 'return' ? r.repr : r.outcome === 'raise' ? r.excMessage : '';
     const outcome = r as ProbeReturn | ProbeRaise;
     const asserted = assertedTexts(outcome, text).join('\n');

@@ -257,6 +257,17 @@ export async function directedSearch(subjects: readonly SearchSubject[], run: Ru
 }
 
 /**
+ * New calls derived from the subject's as a search round derives them, aimed at `lines`: lines
+ * its calls reach, where a change of the code goes unnoticed (search/mutants.ts). None has run
+ * yet; no entry scan, no slow value; at most `room`.
+ */
+export async function variantsToward(subject: SearchSubject, lines: readonly number[], room: number): Promise<Candidate[]> {
+  const tried = new Set(subject.candidates.map(candidateKey));
+  const derived = await deriveCandidates(subject, lines, observedValues([subject]), room, [subject], []);
+  return derived.filter((c) => !c.scan && !c.slow && !tried.has(candidateKey(c))).slice(0, room);
+}
+
+/**
  * Runs one round of new candidates and adds each subject's (those it got results for) to its
  * candidates and results; the number of candidates that ran.
  */
