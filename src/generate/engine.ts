@@ -637,7 +637,7 @@ async function probeGroup(python: string, jobs: Job[], files: Array<{ module: st
       ...probeTarget(job, String(i), files, repoRoot),
       candidates: job.candidates.map((c, k) => {
         const timeoutSeconds = c.timeoutSeconds ?? (c.entry ? ENTRY_TIMEOUT_SECONDS : job.callTimeout);
-        return { id: String(k), setup: c.setup, expr: c.expr, ...(timeoutSeconds ? { timeoutSeconds } : {}) };
+        return { id: String(k), setup: c.setup, expr: c.expr, ...(timeoutSeconds ? { timeoutSeconds } : {}), ...(c.expect ? { expect: c.expect } : {}) };
       }),
     }));
     // Loaded only when something is to be run: it builds the probe's zod schemas.
@@ -839,15 +839,19 @@ async function search(jobs: Job[], observed: Map<Job, Observed>, options: Genera
 }
 
 /**
- * The mutation round (search/mutants.ts): each function's calls run again with small changes of
- * its code in place, and calls telling apart a change the chosen ones do not are kept too
- * (job.mutantPicks, added by chooseCases).
+ * The mutation round (search/mutants.ts), for `generate`: each function's calls run again with
+ * small changes of its code in place, and calls telling apart a change the chosen ones do not
+ * are kept too (job.mutantPicks, added by chooseCases).
  */
 async function sharpenByMutants(jobs: Job[], observed: Map<Job, Observed>, options: GenerationOptions, run: (batch: Job[]) => Promise<Map<Job, Observed>>): Promise<void> {
+  // Off the commit path only: on real commits the search's calls already tell apart what the
+  // round's calls do, and the round's probe rounds would cost the hook a few tenths of a second.
+  if (options.command !== 'generate') return;
   // A changed function may do what the code never does (delete what a condition kept): its calls
   // run only where writes, processes and the network are blocked.
   if (options.config.allowSideEffects) return;
   const subjects: Array<MutationSubject<Job>> = [];
+  // The probe's working folders of the round's runs: a kept new call's result may show one.
   const roots = new Set<string>();
   const subjectOf = searchSubjects(options.config.placeholder);
   // The search's budgets at zero turn the search off: its calls derived for mutants too.
@@ -855,7 +859,6 @@ async function sharpenByMutants(jobs: Job[], observed: Map<Job, Observed>, optio
   for (const job of jobs) {
     const seen = observed.get(job);
     if (!seen || !('results' in seen) || seen.stopped) continue;
-    for (const root of seen.tmpRoots) roots.add(root);
     const { chosen, pool } = choicePool(job, seen.results);
     if (chosen.length === 0) continue;
     const span = tracedSpan(job.defs);
@@ -882,17 +885,17 @@ async function sharpenByMutants(jobs: Job[], observed: Map<Job, Observed>, optio
         return { results: o.results, ...(o.mutant ? { mutant: o.mutant } : {}) };
       });
     },
-    roots,
   );
   for (const [job, { kept, found }] of picks) {
     job.mutantPicks = new Set(kept);
     // The new calls kept join the job's, with their first results.
     const seen = observed.get(job);
-    if (!seen || !('results' in seen)) continue;
+    if (!seen || !('results' in seen) || found.length === 0) continue;
     for (const { c, r } of found) {
       job.candidates.push(c);
       seen.results.push(r);
     }
+    for (const root of roots) if (!seen.tmpRoots.includes(root)) seen.tmpRoots.push(root);
   }
 }
 
@@ -910,8 +913,12 @@ function choosable(r: ProbeCandidateResult, c: Candidate): boolean {
 }
 
 /**
- * The calls that became tests (`chosen`, see chooseCases) among those that could (`pool`: those
- * that returned, or raised by the target's own `raise`), in the order they ran.
+ * Coverage-guided choice (see aim.ts): first the candidates that reach the most target lines not
+ * reached yet, then those that reach the most lines the kept ones did not (the earliest, so
+ * doctest examples and the tests' own calls, on ties), then a few for results, paths and
+ * boundaries of their own, and the mutation round's picks. Calls that failed for reasons other
+ * than the target's own `raise`, timed out, were blocked, or rest on the placeholder while a real
+ * call exists are not in the `pool` they are chosen from (in the order they ran).
  */
 function choicePool(job: Job, results: ProbeCandidateResult[]): { chosen: PoolItem[]; pool: PoolItem[] } {
   const usable = results.map((r, i) => ({ r, c: job.candidates[i]! })).filter(({ r, c }) => choosable(r, c));
@@ -932,13 +939,7 @@ function choicePool(job: Job, results: ProbeCandidateResult[]): { chosen: PoolIt
   return { chosen, pool: reaching };
 }
 
-/**
- * Coverage-guided choice (see aim.ts): first the candidates that reach the most target lines not
- * reached yet, then those that reach the most lines the kept ones did not (the earliest, so
- * doctest examples and the tests' own calls, on ties). Calls that failed for reasons other than the
- * target's own `raise`, timed out, were blocked, or rest on the placeholder while a real call
- * exists are dropped.
- */
+/** The chosen calls (choicePool) as test cases; `machinePaths` are paths of this machine, which an asserted text must not hold. */
 function chooseCases(job: Job, results: ProbeCandidateResult[], machinePaths: readonly string[]): TestCase[] {
   const kept: TestCase[] = [];
   const { chosen } = choicePool(job, results);

@@ -15,6 +15,11 @@ export const ProbeCandidateSchema = z.object({
   expr: z.string(),
   /** A tighter time limit for this call than the request's (an entry point's call, exploratory). */
   timeoutSeconds: z.optional(z.number().check(z.positive())),
+  /**
+   * For a target with a mutant: the `digest` the call gave without it. A call giving another
+   * tells the mutant apart, and the target's later calls are not run (reported as skipped).
+   */
+  expect: z.optional(z.string()),
 });
 
 export const ProbeTargetSchema = z.object({
@@ -118,6 +123,11 @@ const common = {
   deterministic: z.nullable(z.boolean()),
   /** Globals of the target's module the first run rebound, added, removed or resized (a test doing so changes what later tests see). */
   changesModule: z.optional(z.array(z.string())),
+  /**
+   * A short hash of what a test of the call asserts (value, states and attributes, or exception
+   * type and message; addresses and tmp_path masked); null for an outcome that asserts nothing.
+   */
+  digest: z.optional(z.nullable(z.string())),
   /** What the first run printed (first 2,000 characters each). */
   stdout: z.string(),
   stderr: z.string(),

@@ -343,7 +343,7 @@ function worse(a: Verdict, b: Verdict): Verdict {
 }
 
 /** Object addresses and paths under the probe's working directory made alike. */
-export function mask(text: string, root: string): string {
+function mask(text: string, root: string): string {
   const escaped = root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return text.replace(new RegExp(`${escaped}[^\\s'",)\\]}]*`, 'g'), MASKS[0]).replace(/ at 0x[0-9a-fA-F]+/g, MASKS[1]);
 }

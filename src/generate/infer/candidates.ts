@@ -28,6 +28,8 @@ export interface Candidate {
   scan?: Candidate[];
   /** Its own time limit in the probe, in seconds (an entry point's is tighter than a call's). */
   timeoutSeconds?: number;
+  /** In a mutation round's run with a mutant (search/mutants.ts): the digest of its result without it. */
+  expect?: string;
   /**
    * A search variant holding a value a loop may count to (`1000000000`, `float('inf')`: see
    * search/values.ts slowValue): run after the round's other calls, as a call that runs out of

@@ -1,26 +1,25 @@
 /**
  * The mutation round: calls kept for what they tell apart, not only for the lines they reach.
- * After the choice of tests (aim.ts), a function's calls run again in the probe with each of a
- * few small changes of its code in place (mutants: a comparison turned round, a constant
- * changed, a returned value dropped; smart_test_probe/mutants.py). A change that none of the
- * chosen calls notices (each gives what it gave without it) is one its tests would let pass:
- * 1. the function's other calls that notice it are kept too, greedily, the call noticing the
- *    most such changes first;
- * 2. for the changes still unnoticed, new calls are derived from the function's as the search
- *    derives them (search.ts), aimed at the changed lines (their string literals and numbers),
- *    and those that notice one are kept.
+ * After the choice of tests (aim.ts), the chosen calls run again in the probe with each of a few
+ * small changes of the function's code in place (mutants: a comparison turned round, a constant
+ * changed, a returned value dropped; smart_test_probe/mutants.py), each expecting the digest of
+ * what it gave without (the probe stops a mutant's calls at the first that gives another). A
+ * change that none of the chosen calls notices is one the function's tests would let pass:
+ * 1. the function's other calls (a few with results or paths of their own) run with it, and
+ * 2. new calls derived from the function's as the search derives them (search.ts), aimed at the
+ *    changed line (its string literals and numbers), run as they are, then with it;
+ * the calls noticing the most such changes are kept, greedily, at most MUTANT_EXTRA a function.
  *
- * Bounded and deterministic: a few mutants per function, spread over the lines its calls run,
- * run with the chosen calls, and only those they let pass with the other calls (a few with results
- * or paths of their own) and the derived ones; the work budgeted by the Python calls each made in its first run (the same on any machine), and
- * each mutant's run under a short time limit (a mutant that loops is given up, not waited for).
+ * Bounded and deterministic: a few mutants per function, spread over the lines its calls run;
+ * the work budgeted by the Python calls the calls made in their first runs (the same on any
+ * machine); each mutant's run of a call under a short time limit (a mutant that loops is given
+ * up, not waited for); at most three probe rounds.
  */
 import type { Candidate } from '../infer/candidates.js';
 import type { ProbeCandidateResult, ProbeMutant } from '../probe-model.js';
-import { mask } from '../stability.js';
 
 /** Mutants of one function at most. */
-const MUTANTS = 6;
+const MUTANTS = 10;
 /** Other calls (not chosen) run with the mutants the chosen ones let pass, at most. */
 const POOL_EXTRA = 6;
 /** New calls derived for the mutants no call tells apart, per function. */
@@ -28,7 +27,7 @@ const DERIVED = 12;
 /** Tests kept beyond the chosen ones, for mutants only they notice. */
 export const MUTANT_EXTRA = 3;
 /** Python calls one function's mutation runs may make (its calls' counts, times the runs). */
-const FUNCTION_CALLS = 300_000;
+const FUNCTION_CALLS = 400_000;
 /** ...and the whole run's. */
 const RUN_CALLS = 1_000_000;
 /** A mutant's run of a call gets this many times the call's first (traced) run, within the limits below. */
@@ -91,9 +90,8 @@ interface Unnoticed<J> {
 
 /**
  * The calls to keep beyond each subject's chosen ones, by job, at most MUTANT_EXTRA a function.
- * `masks` are the run directories, whose names differ between any two runs.
  */
-export async function mutationRound<J>(subjects: readonly MutationSubject<J>[], runBatch: RunMutants<J>, masks: Iterable<string>): Promise<Map<J, MutationPicks>> {
+export async function mutationRound<J>(subjects: readonly MutationSubject<J>[], runBatch: RunMutants<J>): Promise<Map<J, MutationPicks>> {
   const run: RunMutants<J> = async (batch) => {
     const started = Date.now();
     const got = await runBatch(batch);
@@ -104,35 +102,41 @@ export async function mutationRound<J>(subjects: readonly MutationSubject<J>[], 
   const plans: Plan<J>[] = [];
   let spent = 0;
   for (const subject of subjects) {
+    // The chosen calls' results without a mutant are what the mutants' runs expect.
+    if (subject.chosen.some((p) => !p.r.digest)) continue;
     const plan = planFor(subject, RUN_CALLS - spent);
     if (!plan) continue;
     spent += plan.cost;
     plans.push({ subject, ...plan });
   }
   if (plans.length === 0) return picks;
-  // The chosen calls as they are, then with each mutant in place.
+  // The chosen calls with each mutant in place, each expecting what it gave without: the
+  // probe stops a mutant's calls at the first that gives something else. The calls reaching
+  // the most lines first, as they are the likeliest to notice.
   const batch: MutantRun<J>[] = [];
-  for (const { subject, lines, count } of plans) {
-    const candidates = timed(subject.chosen);
-    batch.push({ job: subject.job, candidates });
+  const orders = new Map<Plan<J>, PoolItem[]>();
+  for (const plan of plans) {
+    const { subject, lines, count } = plan;
+    const order = [...subject.chosen].sort((a, b) => new Set(b.r.lines).size - new Set(a.r.lines).size);
+    orders.set(plan, order);
+    const candidates = timed(order).map((c, i) => ({ ...c, expect: order[i]!.r.digest! }));
     for (let index = 0; index < count; index++) batch.push({ job: subject.job, candidates, mutant: { lines, count, index } });
   }
   const results = await run(batch);
   const open: Unnoticed<J>[] = [];
   let at = 0;
   for (const plan of plans) {
-    const baseline = results[at];
-    const mutated = results.slice(at + 1, at + 1 + plan.count);
-    at += 1 + plan.count;
-    if (!baseline) continue;
-    const told = tellsApart(baseline.results, mutated.map((m) => (m?.mutant ? m.results : null)), masks);
-    const caught = new Set(told.flatMap((t) => [...t]));
-    const made = mutated.flatMap((m, index) => (m?.mutant ? [{ index, made: m.mutant }] : []));
-    const left = made.filter((m) => !caught.has(m.index));
-    debug(`mutants of ${plan.subject.name}: ${made.length} made, ${plan.subject.chosen.length} chosen calls (${callsOf(plan.subject.chosen)} Python calls a run) tell apart ${made.length - left.length}; left ${left.map((m) => `${m.made.line} ${m.made.change}`).join('; ')}`);
-    if (left.length > 0) open.push({ plan, left });
+    const mutated = results.slice(at, at + plan.count);
+    at += plan.count;
+    const order = orders.get(plan)!;
+    const made = mutated.flatMap((m, index) => (m?.mutant ? [{ index, made: m.mutant, results: m.results }] : []));
+    // Left: every chosen call ran with it and gave what it gave without (none ran out of time).
+    const left = made.filter((m) => m.results.every((r, i) => r.digest != null && r.digest === order[i]!.r.digest));
+    const caught = made.filter((m) => m.results.some((r, i) => r.digest != null && r.digest !== order[i]!.r.digest)).length;
+    debug(`mutants of ${plan.subject.name}: ${made.length} made, ${order.length} chosen calls (${callsOf(order)} Python calls a run) tell apart ${caught}; left ${left.map((m) => `${m.made.line} ${m.made.change}`).join('; ')}`);
+    if (left.length > 0) open.push({ plan, left: left.map(({ index, made: where }) => ({ index, made: where })) });
   }
-  await keepForLeft(open, run, masks, RUN_CALLS - spent, picks);
+  await keepForLeft(open, run, RUN_CALLS - spent, picks);
   return picks;
 }
 
@@ -141,7 +145,7 @@ export async function mutationRound<J>(subjects: readonly MutationSubject<J>[], 
  * new calls derived toward the mutants' lines (run as they are first), run with each such mutant
  * in place; those telling apart the most are kept, the new ones with their first results.
  */
-async function keepForLeft<J>(open: readonly Unnoticed<J>[], run: RunMutants<J>, masks: Iterable<string>, budget: number, picks: Map<J, MutationPicks>): Promise<void> {
+async function keepForLeft<J>(open: readonly Unnoticed<J>[], run: RunMutants<J>, budget: number, picks: Map<J, MutationPicks>): Promise<void> {
   let left = budget;
   const derived = new Map<Unnoticed<J>, Candidate[]>();
   for (const entry of open) {
@@ -176,16 +180,16 @@ async function keepForLeft<J>(open: readonly Unnoticed<J>[], run: RunMutants<J>,
       const got = first[at++];
       const seen = new Set([...entry.plan.subject.chosen, ...entry.plan.others].map(signature));
       for (const [k, c] of fresh.entries()) {
-        const item = { c, r: got?.results[k] };
-        if (!item.r) continue;
-        const usable = { c, r: item.r };
-        if (!(entry.plan.subject.usable?.(usable) ?? true) || resultKey(item.r, []) === null || seen.has(signature(usable))) continue;
-        seen.add(signature(usable));
-        items.push(usable);
+        const r = got?.results[k];
+        if (!r?.digest) continue;
+        const item = { c, r };
+        if (!(entry.plan.subject.usable?.(item) ?? true) || seen.has(signature(item))) continue;
+        seen.add(signature(item));
+        items.push(item);
       }
     }
     const others = entry.plan.others;
-    const told = others.length > 0 ? tellsApart(others.map((o) => o.r), first.slice(at, at + entry.left.length).map((m) => (m?.mutant ? m.results : null)), masks) : [];
+    const told = others.length > 0 ? tellsApart(others.map((o) => o.r), first.slice(at, at + entry.left.length).map((m) => (m?.mutant ? m.results : null))) : [];
     if (others.length > 0) at += entry.left.length;
     if (items.length > 0) secondBatch.push(...mutantRuns(entry, items));
     found.push({ entry, told, items });
@@ -196,7 +200,7 @@ async function keepForLeft<J>(open: readonly Unnoticed<J>[], run: RunMutants<J>,
     let all = told;
     if (items.length > 0) {
       // The derived calls' first runs (traced) stand for their runs without a mutant.
-      all = [...told, ...tellsApart(items.map((i) => i.r), second.slice(at, at + entry.left.length).map((m) => (m?.mutant ? m.results : null)), masks)];
+      all = [...told, ...tellsApart(items.map((i) => i.r), second.slice(at, at + entry.left.length).map((m) => (m?.mutant ? m.results : null)))];
       at += entry.left.length;
     }
     const pool = [...entry.plan.others, ...items];
@@ -222,28 +226,28 @@ export function planFor<J>(subject: MutationSubject<J>, left: number): { others:
   for (const item of subject.others) {
     if (others.length >= POOL_EXTRA) break;
     const sig = signature(item);
-    if (seen.has(sig) || resultKey(item.r, []) === null) continue;
+    if (seen.has(sig) || !item.r.digest) continue;
     seen.add(sig);
     others.push(item);
   }
   const budget = Math.min(FUNCTION_CALLS, left);
   let count = MUTANTS;
-  while (count > 1 && callsOf(subject.chosen) * (count + 1) > budget) count--;
-  const cost = callsOf(subject.chosen) * (count + 1);
+  while (count > 1 && callsOf(subject.chosen) * count > budget) count--;
+  const cost = callsOf(subject.chosen) * count;
   return cost > budget ? null : { others, lines, count, cost };
 }
 
-/** The pool's calls by the mutants (indexes) each tells apart from its run without a mutant. */
-export function tellsApart(baseline: readonly ProbeCandidateResult[], mutated: ReadonlyArray<readonly ProbeCandidateResult[] | null>, masks: Iterable<string>): Array<Set<number>> {
+/**
+ * The calls by the mutants (indexes) each tells apart: with the mutant in place it gave another
+ * result (by its digest: what a test of it asserts) than `baseline`, its result without.
+ */
+export function tellsApart(baseline: readonly ProbeCandidateResult[], mutated: ReadonlyArray<readonly ProbeCandidateResult[] | null>): Array<Set<number>> {
   return baseline.map((base, i) => {
     const told = new Set<number>();
-    const want = resultKey(base, masks);
-    if (want === null) return told;
+    if (!base.digest) return told;
     mutated.forEach((results, m) => {
-      const got = results?.[i];
-      if (!got) return;
-      const key = resultKey(got, masks);
-      if (key !== null && key !== want) told.add(m);
+      const got = results?.[i]?.digest;
+      if (got && got !== base.digest) told.add(m);
     });
     return told;
   });
@@ -276,30 +280,9 @@ export function pickForMutants(told: ReadonlyArray<ReadonlySet<number>>, chosen:
   return kept.sort((a, b) => a - b);
 }
 
-/**
- * What a test of the result asserts, as one string (objects' addresses and the run directories
- * `masks` left out), or null for a run whose outcome tells nothing (it timed out, was blocked,
- * crashed or skipped). An exception counts by its type and message, whichever frame raised it.
- */
-export function resultKey(r: ProbeCandidateResult, masks: Iterable<string>): string | null {
-  const clean = (text: string | undefined) => {
-    if (text === undefined) return null;
-    // Each run's own tmp_path is another directory under a root.
-    let out = text.replace(/ at 0x[0-9a-fA-F]+/g, ' at 0x?');
-    for (const root of masks) out = mask(out, root);
-    return out;
-  };
-  if (r.outcome === 'return') {
-    const shown = (items: ReadonlyArray<readonly [string, string, boolean]> | undefined) => items?.map(([name, repr]) => [name, clean(repr)]) ?? null;
-    return JSON.stringify(['return', clean(r.repr), r.type, clean(r.receiverState), shown(r.receiverAttrs), clean(r.resultState), shown(r.resultAttrs), shown(r.argChanges), shown(r.argState)]);
-  }
-  if (r.outcome === 'raise' || r.outcome === 'error') return JSON.stringify(['raise', r.excType, clean(r.excMessage)]);
-  return null;
-}
-
 /** A call's result and path: two calls alike in both are alike for the round. */
 function signature({ r }: PoolItem): string {
-  return `${resultKey(r, []) ?? r.outcome}\0${[...new Set(r.lines)].sort((a, b) => a - b).join(',')}`;
+  return `${r.digest ?? r.outcome}\0${[...new Set(r.lines)].sort((a, b) => a - b).join(',')}`;
 }
 
 function callsOf(items: readonly PoolItem[]): number {

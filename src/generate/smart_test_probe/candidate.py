@@ -12,7 +12,7 @@ from .scan import SCAN, _scanner
 from .values import MAX_ATTRS, MESSAGE_LIMIT, STATE_LIMIT, _argument_reprs, _attribute_reprs, _shown_value, _changed_attributes, _is_literal_type, _receiver_state, _safe_str, _truncate, _type_ref
 from .snippets import WATCH, _compile, _snippet_free_names, _snippet_names
 from .isolation import _module_state, _seed_random, _state_changes
-from .describe import ATTRIBUTE_REPORTS, EXCEPTION_REPORTS, _fingerprint, _stop_reason
+from .describe import ATTRIBUTE_REPORTS, EXCEPTION_REPORTS, _digest, _fingerprint, _stop_reason
 
 
 try:
@@ -251,6 +251,7 @@ class _Candidates(object):
         report["io"] = first["io"]
         report["stdout"] = first["stdout"]
         report["stderr"] = first["stderr"]
+        report["digest"] = _digest(report, first)
         return report
 
 

@@ -11,7 +11,7 @@ from .state import STATE
 from .sandbox import _protect
 from .tracing import _Target
 from .isolation import _enter_ambient, _leave_ambient
-from .describe import _stop_reason
+from .describe import _stop_reason, _told_apart
 from .limits import _child_memory, _limit_memory, _restore_signals
 from .snippets import prepare
 
@@ -160,15 +160,19 @@ class _Forking(object):
             mutant = self._enter_mutant(spec)
             before = _process_marks()
             reports = []
+            told = False
             for candidate in spec["candidates"]:
                 report = self.candidate(target, candidate)
                 reports.append(report)
                 self.emit({"event": "candidate", "target": spec["id"], "result": report})
                 if _stop_reason(report) is not None:
                     break
+                told = _told_apart(candidate, report)
+                if told:
+                    break
             # The child decides whether it takes another target, and says so: the probe follows.
             last = _ends_child(reports) or _process_marks() != before
-            self.emit({"event": "done", "last": last})
+            self.emit({"event": "done", "last": last, "told": told})
             if last:
                 os._exit(0)
             self._leave_mutant(mutant)
@@ -363,7 +367,7 @@ class _Child(object):
                     entry.relayed.append(result)
                     self.deadline = time.perf_counter() + self.per_run
             elif kind == "done":
-                self._end_target(killed=False)
+                self._end_target(killed=False, told=bool(event.get("told")))
                 if not event.get("last", True):
                     self.runner.emit({"event": "runs", "pid": self.pid, "target": None})
                     self._next()
@@ -374,14 +378,15 @@ class _Child(object):
         if len(self.buf) > (32 << 20):
             self.buf = b""  # not the child's writing: drop it
 
-    def _end_target(self, killed):
-        """The running target ended: by its "done", or with its child (``killed`` by the probe, or gone)."""
+    def _end_target(self, killed, told=False):
+        """The running target ended: by its "done" (``told``: its mutant told apart, the later
+        calls not run), or with its child (``killed`` by the probe, or gone)."""
         entry = self.current
         last = entry.relayed[-1] if entry.relayed else None
         reported = len(entry.relayed)
         if last is not None and _stop_reason(last) is not None:
             entry.stopped = {"reason": _stop_reason(last), "candidate": last["id"]}
-        elif reported >= len(entry.asked):
+        elif reported >= len(entry.asked) or told:
             entry.stopped = None
         else:
             entry.stopped = {"reason": "timeout" if killed else "crash", "candidate": entry.asked[reported]}

@@ -115,6 +115,40 @@ def _stop_reason(report):
     return None
 
 
+# The report's fields a test of the call asserts (render.ts), for its digest.
+DIGEST_FIELDS = (
+    "outcome", "repr", "type", "receiverState", "receiverAttrs", "resultState", "resultAttrs",
+    "argChanges", "argState", "excType", "excMessage",
+)
+
+
+def _told_apart(candidate, report):
+    """The call was run with the result it gave without the target's mutant given ("expect": that
+    run's digest), and gave another: the mutant is told apart, and the target's later calls are
+    not run."""
+    expect = candidate.get("expect")
+    return expect is not None and report.get("digest") is not None and report["digest"] != expect
+
+
+def _digest(report, run):
+    """A short hash of what a test of the call asserts (its value, the state it left, or its
+    exception's type and message), objects' addresses and the run's tmp_path masked; None for
+    an outcome that asserts nothing (a timeout, a blocked or crashed call)."""
+    if report.get("outcome") not in ("return", "raise", "error"):
+        return None
+    import hashlib
+    import json
+
+    shown = {k: report[k] for k in DIGEST_FIELDS if k in report}
+    if shown["outcome"] == "error":
+        shown["outcome"] = "raise"  # whichever frame raised it, the test sees the same exception
+    text = json.dumps(shown, sort_keys=True, ensure_ascii=True, default=str)
+    if run.get("tmp"):
+        text = text.replace(run["tmp"], "<tmp_path>")
+    text = ADDRESS_RE.sub(" at 0x?", text)
+    return hashlib.sha1(text.encode("ascii")).hexdigest()[:16]
+
+
 def _fingerprint(described, run):
     """What must be equal between the two runs for a candidate to be deterministic."""
     outcome = described["outcome"]

@@ -63,6 +63,7 @@ def _validate(req):
             need(isinstance(c.get("expr"), str), "candidate expr")
             need(isinstance(c.get("setup"), list) and all(isinstance(s, str) for s in c["setup"]), "setup")
             need(strings(c.get("watch")), "candidate watch")
+            need(c.get("expect") is None or isinstance(c.get("expect"), str), "candidate expect")
             ct = c.get("timeoutSeconds")
             need(ct is None or (isinstance(ct, (int, float)) and not isinstance(ct, bool) and ct > 0), "candidate timeoutSeconds must be > 0")
 

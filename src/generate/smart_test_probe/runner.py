@@ -15,7 +15,7 @@ from .tracing import _Target
 from .values import MESSAGE_LIMIT, _safe_str, _truncate
 from .isolation import _Isolation, _enter_ambient, _leave_ambient
 from .candidate import _Candidates
-from .describe import _Describing, _stop_reason
+from .describe import _Describing, _stop_reason, _told_apart
 from .limits import DEFAULT_MEMORY, _cpu_count, _ignore_signals, _limit_memory
 from .child import _Forking
 from .bytecode import _SharedBytecode
@@ -150,6 +150,8 @@ class _Runner(_Isolation, _Candidates, _Describing, _Forking):
                 reason = _stop_reason(report)
                 if reason is not None:
                     return {"reason": reason, "candidate": candidate["id"]}
+                if _told_apart(candidate, report):
+                    return None
             return None
         finally:
             self._leave_mutant(mutant)

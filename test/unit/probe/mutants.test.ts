@@ -94,6 +94,26 @@ describe('a mutant of the target', () => {
     expect(named!.importError?.type).toBe('MutantUnavailable');
   });
 
+  it('stops a mutant\'s calls at the first that gives another result than it gave without (its digest)', async () => {
+    const calls = ['clamp(5)', 'clamp(-1)', 'clamp(3)'];
+    const span = { qualname: 'clamp', firstLine: 8, lastLine: 11 } as const;
+    const plain = await runProbe(python, mod.request([mod.target('0', calls, span)], { repeat: false }), { timeoutMs: 60_000 });
+    const digests = plain.targets[0]!.candidates.map((r) => r.digest!);
+    expect(new Set(digests).size).toBe(3);
+    const expecting = (index: number): ProbeTarget => ({
+      ...mod.target(String(index), calls, { ...span, traceLines: false, mutant: { lines: [9, 10, 11], count: 8, index } }),
+      candidates: calls.map((expr, i) => ({ id: String(i), setup: [], expr, expect: digests[i]! })),
+    });
+    // `x < lo` -> `x <= lo` changes none of them; `return lo` -> `return None` changes clamp(-1), the second.
+    const res = await runProbe(python, mod.request([expecting(0), expecting(1)], { repeat: false }), { timeoutMs: 60_000 });
+    const [same, told] = res.targets;
+    expect(same!.candidates.map((r) => r.digest)).toEqual(digests);
+    expect(same!.stopped).toBeNull();
+    expect(told!.candidates.map((r) => r.outcome)).toEqual(['return', 'return', 'skipped']);
+    expect(told!.candidates[1]!.digest).not.toBe(digests[1]);
+    expect(told!.stopped).toBeNull();
+  });
+
   it('leaves docstrings and defaults alone, and a mutant that loops stops its own target only', async () => {
     const res = await runProbe(
       python,
