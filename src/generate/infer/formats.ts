@@ -346,9 +346,9 @@ export async function stringsMatching(py: PyPattern): Promise<{ matching: string
 /** For each function and parameter, the strings generated from the patterns it is matched against. */
 export async function formatExamples(source: string, functions: readonly PyFunction[]): Promise<Map<PyFunction, Map<string, Value[]>>> {
   const uses = await regexUses(source, functions);
-  const out = formatStringUses(source, functions);
+  const out = new Map<PyFunction, Map<string, Value[]>>();
   for (const [fn, params] of uses) {
-    const perParam = out.get(fn) ?? new Map<string, Value[]>();
+    const perParam = new Map<string, Value[]>();
     for (const [param, patterns] of params) {
       const values: Value[] = [];
       const others: Value[] = [];
@@ -357,48 +357,7 @@ export async function formatExamples(source: string, functions: readonly PyFunct
         for (const s of matching) if (!values.some((v) => v.src === pyStr(s))) values.push({ src: pyStr(s), origin: 'body' });
         if (other !== null && others.length === 0) others.push({ src: pyStr(other), origin: 'body' });
       }
-      if (values.length > 0) perParam.set(param, [...values, ...others, ...(perParam.get(param) ?? [])]);
-    }
-    if (perParam.size > 0) out.set(fn, perParam);
-  }
-  return out;
-}
-
-/** A name that says it holds a format or a template. */
-const FORMAT_NAME = /fmt|format|template|tpl|spec|pattern|msg|message/i;
-
-/**
- * How a format string is used, and valid examples of such a format (Python source): a format
- * spec (`format(value, spec)`, `f"{value:{spec}}"`), a date format (`d.strftime(fmt)`,
- * `strptime(s, fmt)`), a printf format (`fmt % args`), a str.format template (`fmt.format(...)`);
- * the last two only for a name that says it is one (`x % 2` is arithmetic). `p` is the name.
- */
-const FORMAT_USES: Array<[(p: string) => RegExp, string[], RegExp?]> = [
-  [(p) => new RegExp(`\\bformat\\((?:[^()\\n]|\\([^()\\n]*\\))*,\\s*${p}\\s*\\)|\\{[^{}\\n]*:\\{${p}\\}\\}|__format__\\(\\s*${p}\\s*\\)`), ["'.2f'", "'g'"]],
-  [(p) => new RegExp(`\\.strftime\\(\\s*${p}\\s*\\)|\\bstrptime\\((?:[^()\\n]|\\([^()\\n]*\\))*,\\s*${p}\\s*\\)`), ["'%Y-%m-%d'", "'%H:%M:%S'"]],
-  [(p) => new RegExp(`(?<![\\w.])${p}\\s*%(?!=)`), ["'%s'"], FORMAT_NAME],
-  [(p) => new RegExp(`(?<![\\w.])${p}\\.format\\(`), ["'{}'"], FORMAT_NAME],
-];
-
-/**
- * For each function, the parameters its body uses as a format string (FORMAT_USES), with
- * examples of that format: `format(x, floatfmt)` gets `'.2f'` and `'g'` where a name alone says
- * nothing (`1`, the placeholder). Read from the body's text, its comments left out.
- */
-function formatStringUses(source: string, functions: readonly PyFunction[]): Map<PyFunction, Map<string, Value[]>> {
-  const out = new Map<PyFunction, Map<string, Value[]>>();
-  if (!/format|strftime|strptime|%/.test(source)) return out;
-  const lines = source.split(/\r?\n/);
-  for (const fn of functions) {
-    const params = fn.parameters.filter((p) => p.kind !== 'var_positional' && p.kind !== 'var_keyword' && /^[A-Za-z_]\w*$/.test(p.name) && p.name !== 'self' && p.name !== 'cls');
-    if (params.length === 0) continue;
-    const body = lines.slice(fn.bodyStartLine - 1, fn.endLine).map((l) => l.replace(/#.*$/, '')).join('\n');
-    const perParam = new Map<string, Value[]>();
-    for (const param of params) {
-      for (const [use, examples, named] of FORMAT_USES) {
-        if ((named && !named.test(param.name)) || !use(param.name).test(body)) continue;
-        perParam.set(param.name, [...(perParam.get(param.name) ?? []), ...examples.map((src) => ({ src, origin: 'body' as const }))]);
-      }
+      if (values.length > 0) perParam.set(param, [...values, ...others]);
     }
     if (perParam.size > 0) out.set(fn, perParam);
   }

@@ -152,46 +152,6 @@ describe('parameters matched against a pattern', () => {
   });
 });
 
-describe('parameters used as a format string', () => {
-  it('get examples of the format their use says, names alone only where the use is ambiguous', async () => {
-    const src = [
-      'def cell(val, floatfmt="g"):',
-      '    return format(float(val), floatfmt)',
-      '',
-      'def stamp(d, fmt):',
-      '    return d.strftime(fmt)',
-      '',
-      'def parse(s, layout):',
-      '    return datetime.strptime(s, layout)',
-      '',
-      'def show(x, spec):',
-      '    return f"{x:{spec}}"',
-      '',
-      'def line(msg_fmt, *args):',
-      '    return msg_fmt % args',
-      '',
-      'def greet(template, name):',
-      '    return template.format(name)',
-      '',
-      'def half(n, d):',
-      '    return n % d  # arithmetic: n is no format',
-    ].join('\n');
-    const mod = await parsePython(src);
-    const examples = await formatExamples(src, mod.functions);
-    const of = (fn: string, param: string) => examples.get(mod.functions.find((f) => f.name === fn)!)?.get(param)?.map((v) => v.src);
-    expect(of('cell', 'floatfmt')).toEqual(["'.2f'", "'g'"]);
-    expect(of('stamp', 'fmt')).toEqual(["'%Y-%m-%d'", "'%H:%M:%S'"]);
-    expect(of('parse', 'layout')).toEqual(["'%Y-%m-%d'", "'%H:%M:%S'"]);
-    expect(of('show', 'spec')).toEqual(["'.2f'", "'g'"]);
-    expect(of('line', 'msg_fmt')).toEqual(["'%s'"]);
-    expect(of('greet', 'template')).toEqual(["'{}'"]);
-    expect(of('half', 'n')).toBeUndefined();
-    // Each is a format Python takes.
-    const shown = python(`import datetime, json\nprint(json.dumps([format(1.5, '.2f'), format(1.5, 'g'), datetime.date(2024, 1, 31).strftime('%Y-%m-%d'), '%s' % 'x', '{}'.format('y')]))`, null);
-    expect(shown).toEqual(['1.50', '1.5', '2024-01-31', 'x', 'y']);
-  });
-});
-
 describe('names with a well-known format', () => {
   it('get valid examples (checked by Python\'s own parsers)', () => {
     const names = ['uuid', 'created_at', 'date', 'start_time', 'tz', 'duration', 'email', 'url', 'ipv6', 'ip', 'host', 'json', 'version', 'semver'];
