@@ -115,19 +115,19 @@ def _stop_reason(report):
     return None
 
 
-# The report's fields a test of the call asserts (render.ts), for its digest.
-DIGEST_FIELDS = (
-    "outcome", "repr", "type", "receiverState", "receiverAttrs", "resultState", "resultAttrs",
-    "argChanges", "argState", "excType", "excMessage",
-)
-
-
 def _told_apart(candidate, report):
     """The call was run with the result it gave without the target's mutant given ("expect": that
     run's digest), and gave another: the mutant is told apart, and the target's later calls are
     not run."""
     expect = candidate.get("expect")
     return expect is not None and report.get("digest") is not None and report["digest"] != expect
+
+
+# The report's fields a test of the call asserts (render.ts), for its digest.
+DIGEST_FIELDS = (
+    "outcome", "repr", "type", "receiverState", "receiverAttrs", "resultState", "resultAttrs",
+    "argChanges", "argState", "excType", "excMessage",
+)
 
 
 def _digest(report, run):
