@@ -55,7 +55,7 @@ class _Runner(_Isolation, _Candidates, _Describing, _Forking):
         self.current_target = None  # id of the target being run, for _stuck
         # What the probe is doing now, for a report when a candidate never stops (see _stuck).
         self.current = None
-        # Prepared mutants (mutants.py) by target id: (function, original code, mutant code).
+        # Prepared mutants (mutants.py) by target id: (function, original code, mutant code, where).
         self.mutants = {}
         import pathlib
         import tempfile
@@ -165,8 +165,9 @@ class _Runner(_Isolation, _Candidates, _Describing, _Forking):
         if module is not None and spec.get("mutant") is not None:
             try:
                 self.mutants[spec["id"]] = prepare_mutant(spec, module)
-            except (MutantUnavailable, OSError, SyntaxError, ValueError, RecursionError) as exc:
-                return None, {"type": "MutantUnavailable", "message": _truncate(_safe_str(exc), MESSAGE_LIMIT)[0]}
+            except Exception as exc:  # noqa: B902 - whatever went wrong, this mutant is not made
+                message = exc if isinstance(exc, MutantUnavailable) else "%s: %s" % (type(exc).__name__, _safe_str(exc))
+                return None, {"type": "MutantUnavailable", "message": _truncate(_safe_str(message), MESSAGE_LIMIT)[0]}
         return module, error
 
     def _target_event(self, spec, error):
