@@ -6,11 +6,9 @@
  * Python, real pytest; the same repository gives byte-identical tests.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readFileSync, rmSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { requirePython } from '../helpers/python.js';
-import { cleanEnv, makeRepo, runCli, runPython, type TempRepo } from '../helpers/repo.js';
+import { makeRepo, runPython, type TempRepo } from '../helpers/repo.js';
+import { expectEachCaught, generateAll } from '../helpers/mutants.js';
 
 const MARKUP = `def escape_html(text):
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -38,28 +36,15 @@ describe('the mutation round', () => {
   });
   afterEach(() => repo.cleanup());
 
-  function generate(python: string): string {
-    repo.write('.smarttestrc.json', JSON.stringify({ python }));
-    rmSync(path.join(repo.root, 'tests'), { recursive: true, force: true });
-    const r = runCli(['generate', 'src/markup.py', '--all'], repo.root);
-    expect(r.code, r.stderr).toBe(0);
-    return readFileSync(path.join(repo.root, 'tests/test_markup.py'), 'utf8');
-  }
-
   it('keeps calls that catch changes the other tests let pass', () => {
     const python = requirePython();
     repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
     repo.write('src/markup.py', MARKUP);
-    const text = generate(python);
+    const text = generateAll(repo, python, 'markup');
     expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_markup.py'], repo.root)).toMatch(/passed/);
-    for (const [from, to] of MUTANTS) {
-      repo.write('src/markup.py', MARKUP.replace(from, to));
-      const r = spawnSync(python, ['-m', 'pytest', '-q', '-x', '-p', 'no:cacheprovider', 'tests/test_markup.py'], { cwd: repo.root, env: cleanEnv({ PYTHONDONTWRITEBYTECODE: '1' }), encoding: 'utf8' });
-      expect(r.status, `the change to ${to} was not caught:\n${text}`).toBe(1);
-    }
-    repo.write('src/markup.py', MARKUP);
+    expectEachCaught(repo, python, 'markup', MARKUP, MUTANTS, text);
     // A few more tests, not dozens.
     expect((text.match(/^def test_/gm) ?? []).length).toBeLessThanOrEqual(12);
-    expect(generate(python)).toBe(text);
+    expect(generateAll(repo, python, 'markup')).toBe(text);
   });
 });
