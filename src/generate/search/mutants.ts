@@ -17,6 +17,7 @@
  */
 import type { Candidate } from '../infer/candidates.js';
 import type { ProbeCandidateResult, ProbeMutant } from '../probe-model.js';
+import { addDistinct } from '../aim.js';
 
 /** Mutants of one function at most. */
 const MUTANTS = 10;
@@ -178,15 +179,8 @@ async function keepForLeft<J>(open: readonly Unnoticed<J>[], run: RunMutants<J>,
     let items: PoolItem[] = [];
     if (fresh) {
       const got = first[at++];
-      const seen = new Set([...entry.plan.subject.chosen, ...entry.plan.others].map(signature));
-      for (const [k, c] of fresh.entries()) {
-        const r = got?.results[k];
-        if (!r?.digest) continue;
-        const item = { c, r };
-        if (!(entry.plan.subject.usable?.(item) ?? true) || seen.has(signature(item))) continue;
-        seen.add(signature(item));
-        items.push(item);
-      }
+      const ran = fresh.flatMap((c, k) => (got?.results[k] ? [{ c, r: got.results[k] }] : [])).filter((item) => entry.plan.subject.usable?.(item) ?? true);
+      items = addDistinct(ran, [...entry.plan.subject.chosen, ...entry.plan.others], distinctKey, Infinity, Infinity);
     }
     const others = entry.plan.others;
     const told = others.length > 0 ? tellsApart(others.map((o) => o.r), first.slice(at, at + entry.left.length).map((m) => (m?.mutant ? m.results : null))) : [];
@@ -221,15 +215,7 @@ async function keepForLeft<J>(open: readonly Unnoticed<J>[], run: RunMutants<J>,
 export function planFor<J>(subject: MutationSubject<J>, left: number): { others: PoolItem[]; lines: number[]; count: number; cost: number } | null {
   const lines = [...new Set([...subject.chosen, ...subject.others].flatMap((p) => p.r.lines))].filter(subject.own).sort((a, b) => a - b);
   if (lines.length === 0 || subject.chosen.length === 0) return null;
-  const seen = new Set(subject.chosen.map(signature));
-  const others: PoolItem[] = [];
-  for (const item of subject.others) {
-    if (others.length >= POOL_EXTRA) break;
-    const sig = signature(item);
-    if (seen.has(sig) || !item.r.digest) continue;
-    seen.add(sig);
-    others.push(item);
-  }
+  const others = addDistinct(subject.others, subject.chosen, distinctKey, POOL_EXTRA, Infinity);
   const budget = Math.min(FUNCTION_CALLS, left);
   let count = MUTANTS;
   while (count > 1 && callsOf(subject.chosen) * count > budget) count--;
@@ -280,9 +266,9 @@ export function pickForMutants(told: ReadonlyArray<ReadonlySet<number>>, chosen:
   return kept.sort((a, b) => a - b);
 }
 
-/** A call's result and path: two calls alike in both are alike for the round. */
-function signature({ r }: PoolItem): string {
-  return `${r.digest ?? r.outcome}\0${[...new Set(r.lines)].sort((a, b) => a - b).join(',')}`;
+/** A call's result and path (null for a result that asserts nothing): two calls alike in both are alike for the round. */
+function distinctKey({ r }: PoolItem): string | null {
+  return r.digest ? `${r.digest}\0${[...new Set(r.lines)].sort((a, b) => a - b).join(',')}` : null;
 }
 
 function callsOf(items: readonly PoolItem[]): number {

@@ -159,24 +159,15 @@ def _host(tree, first, last):
 
 def _sites(host):
     """The changes possible in `host`'s body, in a fixed order: [(line, col, number, apply,
-    change)], where apply() makes the change in that tree and change says what it is. Docstrings, decorators, defaults, annotations
-    and f-strings' parts are left alone."""
+    change)], where apply() makes the change in that tree and change says what it is.
+    Docstrings, decorators, defaults, annotations and f-strings' parts are left alone."""
     out = []
 
     def add(node, apply, change):
         out.append((node.lineno, node.col_offset, len(out), apply, change))
 
-    def replace_in(parent, field, index, new):
-        def apply():
-            if index is None:
-                setattr(parent, field, new)
-            else:
-                getattr(parent, field)[index] = new
-
-        return apply
-
     def visit(node, parent, field, index):
-        if isinstance(node, (ast.JoinedStr,)) or (isinstance(node, ast.expr) and isinstance(parent, ast.arg)):
+        if isinstance(node, ast.JoinedStr) or (isinstance(node, ast.expr) and isinstance(parent, ast.arg)):
             return
         if isinstance(node, ast.Compare):
             for i, op in enumerate(node.ops):
@@ -191,7 +182,7 @@ def _sites(host):
             if swap is not None:
                 add(node, _set_attr(node, "op", swap()), "%s -> %s" % (_SYMBOL[type(node.op)], _SYMBOL[swap]))
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.USub)):
-            add(node, replace_in(parent, field, index, node.operand), "%s dropped" % _SYMBOL[type(node.op)])
+            add(node, _replace(parent, field, index, node.operand), "%s dropped" % _SYMBOL[type(node.op)])
         elif isinstance(node, ast.Constant) and field != "body":
             value = node.value
             if isinstance(value, bool):
@@ -207,9 +198,9 @@ def _sites(host):
         elif isinstance(node, (ast.If, ast.While)) and not isinstance(node.test, (ast.Compare, ast.BoolOp, ast.UnaryOp)):
             add(node, _set_attr(node, "test", ast.copy_location(ast.UnaryOp(ast.Not(), node.test), node.test)), "condition negated")
         elif isinstance(node, ast.Break):
-            add(node, replace_in(parent, field, index, ast.copy_location(ast.Continue(), node)), "break -> continue")
+            add(node, _replace(parent, field, index, ast.copy_location(ast.Continue(), node)), "break -> continue")
         elif isinstance(node, ast.Continue):
-            add(node, replace_in(parent, field, index, ast.copy_location(ast.Break(), node)), "continue -> break")
+            add(node, _replace(parent, field, index, ast.copy_location(ast.Break(), node)), "continue -> break")
         for name, value in ast.iter_fields(node):
             if isinstance(node, _DEFS + (ast.Lambda,)) and name in ("decorator_list", "args", "returns"):
                 continue
@@ -252,6 +243,11 @@ def _set_item(items, index, value):
         items[index] = value
 
     return apply
+
+
+def _replace(parent, field, index, new):
+    """Puts `new` where a node stands: parent.<field>, or parent.<field>[index]."""
+    return _set_attr(parent, field, new) if index is None else _set_item(getattr(parent, field), index, new)
 
 
 def _live_function(module, classes, host, file):
