@@ -82,8 +82,10 @@ export function spawnProbe(python: string, request: ProbeRequest, opts: ProbePro
  */
 export class ProbeSession {
   private child: ChildProcess | null = null;
-  /** Set by close(): a request under way then ends its process when it is answered. */
+  /** Set by close(): no process is kept for another request after it. */
   private closed = false;
+  /** Every process the session started that has not exited yet (close() waits for them). */
+  private readonly alive = new Set<ChildProcess>();
 
   constructor(
     readonly python: string,
@@ -95,6 +97,7 @@ export class ProbeSession {
    * that ended while it waited (killed from outside) and answers nothing is replaced by a new one.
    */
   async run(request: ProbeRequest, timeoutMs: number, totalMs: number, stallMs?: number): Promise<ProbeRun> {
+    if (this.closed) throw new ProbeError('The probe session was closed', '');
     const kept = this.child;
     if (kept) {
       const started = Date.now();
@@ -105,7 +108,15 @@ export class ProbeSession {
         timeoutMs = Math.max(1, timeoutMs - (Date.now() - started));
       }
     }
-    return this.ask(startProbe(this.python, request.cwd, this.env, true), request, timeoutMs, totalMs, stallMs);
+    const child = startProbe(this.python, request.cwd, this.env, true);
+    this.alive.add(child);
+    child.once('exit', () => this.alive.delete(child));
+    return this.ask(child, request, timeoutMs, totalMs, stallMs);
+  }
+
+  /** Set once close() is called: the session runs no more requests, and a request it was answering goes no further. */
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   /** The process's pid, while one waits for a request. */
@@ -129,11 +140,42 @@ export class ProbeSession {
     }
   }
 
-  /** Ends the process (it exits when its input ends), or, while it answers a request, once it has answered. */
-  close(): void {
+  /**
+   * Ends every process of the session, one waiting for a request or one still answering (a
+   * warm-up's imports), and settles once they have exited: their folders can then be removed
+   * with nothing left to write into them or into the temporary directory.
+   */
+  async close(): Promise<void> {
     this.closed = true;
-    if (this.child) end(this.child);
     this.child = null;
+    await Promise.all([...this.alive].map(stop));
+  }
+}
+
+/** How long close() waits for a killed process to be gone (a process in the kernel's hands may take a moment). */
+const EXIT_WAIT_MS = 2000;
+
+/** Kills `child`'s process group and settles when it has exited (or after EXIT_WAIT_MS). */
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, EXIT_WAIT_MS);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    killGroup(child);
+  });
+}
+
+/** Kills the process and whatever it started in its group. */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    if (process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
+    else child.kill('SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
   }
 }
 
@@ -174,7 +216,7 @@ function collect(child: ChildProcess, python: string, timeoutMs: number, totalMs
     const watch = (): void => {
       if (stallMs === undefined) return;
       clearTimeout(stall);
-      stall = setTimeout(killGroup, stallMs);
+      stall = setTimeout(() => killGroup(child), stallMs);
     };
     const onData = (chunk: Buffer): void => {
       watch();
@@ -206,17 +248,8 @@ function collect(child: ChildProcess, python: string, timeoutMs: number, totalMs
       if (error) reject(error);
       else resolve(value as ProbeRun);
     };
-    const killGroup = (): void => {
-      if (child.pid === undefined) return;
-      try {
-        if (process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
-        else child.kill('SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    };
     const timer = setTimeout(() => {
-      killGroup();
+      killGroup(child);
       killOrphans(parseEvents(Buffer.concat(stdout).toString('utf8')).events);
       finish(new ProbeError(withStderr(`The execution probe (${python}) did not finish within ${totalMs} ms and was killed`, stderr), stderr));
     }, timeoutMs);

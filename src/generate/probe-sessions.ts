@@ -75,15 +75,17 @@ export class ProbeSessions {
   async close(): Promise<void> {
     const all = [...this.kept.values()];
     this.kept.clear();
-    for (const kept of all) kept.session.close();
-    await Promise.all(all.map((kept) => rm(kept.work, { recursive: true, force: true })));
+    await Promise.all(all.map(async (kept) => {
+      await kept.session.close();
+      await rm(kept.work, { recursive: true, force: true });
+    }));
   }
 
   private async trim(): Promise<void> {
     const idle = [...this.kept].filter(([, kept]) => !kept.busy).sort((a, b) => a[1].used - b[1].used);
     for (const [key, kept] of idle.slice(0, Math.max(0, idle.length - MAX_IDLE_SESSIONS))) {
       this.kept.delete(key);
-      kept.session.close();
+      await kept.session.close();
       await rm(kept.work, { recursive: true, force: true });
     }
   }

@@ -268,10 +268,12 @@ export class VerifyWarmup {
     return new VerifyWarmup(opts.python, runs);
   }
 
-  /** Ends the processes (one still importing ends when it has) and removes their folders. */
+  /** Ends the processes (one still importing too) and, once they are gone, removes their folders. */
   async close(): Promise<void> {
-    for (const { session } of this.runs) session.close();
-    await Promise.all(this.runs.map(({ root }) => rm(root, { recursive: true, force: true })));
+    await Promise.all(this.runs.map(async ({ session, root }) => {
+      await session.close();
+      await rm(root, { recursive: true, force: true });
+    }));
   }
 }
 

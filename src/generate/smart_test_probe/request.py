@@ -124,7 +124,9 @@ def main():
         # or fstat(1) sees what it sees in the test); emptied after each run (see run_once).
         import tempfile
 
-        spool = tempfile.TemporaryFile()
+        # In the request's folder, which smart-test removes: never tempfile's default directory,
+        # whose first use leaves a file of its own there if the process is killed meanwhile.
+        spool = tempfile.TemporaryFile(dir=request["cwd"])
         os.dup2(spool.fileno(), 1)
         spool.close()
         STATE.stdout_file = True

@@ -62,6 +62,7 @@ beforeAll(() => {
   mkdirSync(work);
   writeFileSync(path.join(src, 'counted.py'), COUNTED);
   writeFileSync(path.join(src, 'broken.py'), 'raise ImportError("not today")\n');
+  writeFileSync(path.join(src, 'slow.py'), 'import time\n\ntime.sleep(30)\n');
 });
 
 afterAll(() => {
@@ -85,7 +86,7 @@ describe('ProbeSession', () => {
       const fresh = await runProbe(python, request([target('counted', ['importer()'])]), { timeoutMs: 30_000 });
       expect(repr(fresh.targets[0]!.candidates[0])).not.toBe(pid1);
     } finally {
-      session.close();
+      await session.close();
     }
   });
 
@@ -97,7 +98,7 @@ describe('ProbeSession', () => {
       const second = await runProbe(python, request([target('counted', ['importer()'])]), { timeoutMs: 30_000, session });
       expect(repr(second.targets[0]!.candidates[0])).not.toBe(repr(first.targets[0]!.candidates[0]));
     } finally {
-      session.close();
+      await session.close();
     }
   });
 
@@ -108,7 +109,7 @@ describe('ProbeSession', () => {
       const answers = [await ask(), await ask()];
       expect(answers.map((a) => repr(a.targets[0]!.candidates[0]))).toEqual(['101', '101']);
     } finally {
-      session.close();
+      await session.close();
     }
   });
 
@@ -124,26 +125,29 @@ describe('ProbeSession', () => {
       // Having run calls itself, it takes no further request.
       expect(session.pid).toBeUndefined();
     } finally {
-      session.close();
+      await session.close();
     }
   });
 
-  it('closed while it answers a request, the process ends once it has answered', async () => {
+  it('closed while it answers a request, the process is killed, and close settles once it is gone', async () => {
     const session = new ProbeSession(python, {});
-    const asked = runProbe(python, request([target('counted', ['importer()'])]), { timeoutMs: 30_000, session });
-    session.close();
-    const pid = Number(repr((await asked).targets[0]!.candidates[0]));
+    // Its import takes 30 s: the request is under way for as long as the test lasts.
+    const asked = runProbe(python, request([target('slow', ['1'])]), { timeoutMs: 60_000, session });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const started = Date.now();
+    await session.close();
+    expect(Date.now() - started).toBeLessThan(10_000);
+    // Not finished in another process either: the request fails.
+    await expect(asked).rejects.toThrow(/closed/);
     expect(session.pid).toBeUndefined();
-    const alive = () => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(alive()).toBe(false);
+  });
+
+  it('closed while it waits for a request, its process has exited when close settles', async () => {
+    const session = new ProbeSession(python, {});
+    await runProbe(python, request([target('counted', ['importer()'])]), { timeoutMs: 30_000, session });
+    const pid = session.pid!;
+    await session.close();
+    expect(() => process.kill(pid, 0)).toThrow();
   });
 
   it('a request whose call crashes its child leaves the session running', async () => {
@@ -154,7 +158,7 @@ describe('ProbeSession', () => {
       const second = await runProbe(python, request([target('counted', ['importer()'])], { allowSideEffects: true }), { timeoutMs: 30_000, session });
       expect(repr(second.targets[0]!.candidates[0])).toBe(repr(first.targets[0]!.candidates[0]));
     } finally {
-      session.close();
+      await session.close();
     }
   });
 
@@ -169,7 +173,7 @@ describe('ProbeSession', () => {
       expect(second.targets[0]!.candidates[0]!.outcome).toBe('return');
       expect(repr(second.targets[0]!.candidates[0])).not.toBe(repr(first.targets[0]!.candidates[0]));
     } finally {
-      session.close();
+      await session.close();
     }
   });
 
@@ -179,7 +183,7 @@ describe('ProbeSession', () => {
       await runProbe(python, request([target('counted', ['importer()'])]), { timeoutMs: 30_000, session });
       await expect(runProbe(python, request([target('counted', ['importer()'])], { timeoutSeconds: 3 }), { timeoutMs: 30_000, session })).rejects.toThrow(/differ only in targets, repeat/);
     } finally {
-      session.close();
+      await session.close();
     }
   });
 });
