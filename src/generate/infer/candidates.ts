@@ -63,6 +63,8 @@ export interface TargetContext {
 
 const MAX_INFERRED = 64;
 const MAX_PER_PARAMETER = 6;
+/** Instances of the class built for a parameter taking one (besides the receiver itself). */
+const MAX_OTHER_INSTANCES = 2;
 
 /** Why a function gets no candidates, or null when it can be called. */
 /** A property's setter or deleter (`@size.setter`): reading the property never runs it. */
@@ -169,23 +171,26 @@ function inferredCandidates(target: TargetContext): Candidate[] {
   // With the keywords its body reads from its **kwargs (`kwargs.pop('trace', ())`): a call may pass them.
   const params = withHiddenKeywords(callParameters(fn), facts?.hidden ?? []);
   const valuesOf = (p: Parameter) => parameterValues(withInferredType(p, fn, target.types), facts?.params.get(p.name), ctx);
-  const pools = params.map((p) => {
-    const general = usable(target.extraValues ? target.extraValues(fn, p, valuesOf(p)) : valuesOf(p));
-    // Another instance of the method's own class (`other` of __eq__, __lt__, merge(other)):
-    // the receiver itself is one, built the same way.
-    const own = fn.kind === 'method' && sameClassParameter(p, cls?.name ?? fn.className?.split('.').pop() ?? '') ? [{ src: 'obj', origin: 'body' as const }] : [];
-    return [...own, ...general.filter((v) => v.src !== 'obj')].slice(0, MAX_PER_PARAMETER);
-  });
-
   // How the call is made, by kind.
   const className = cls?.qualname ?? fn.className ?? '';
   const ctorVariants = (fn.kind === 'method' || fn.kind === 'property') && !isConstructor(fn) ? receiversFor(target, className) : [['']];
+  const pools = params.map((p) => {
+    const general = usable(target.extraValues ? target.extraValues(fn, p, valuesOf(p)) : valuesOf(p));
+    // Another instance of the method's own class (`other` of __eq__, __lt__, merge(other)): the
+    // receiver itself, then instances built as the receivers are (an equal one, a different one).
+    const own = fn.kind === 'method' && sameClassParameter(p, cls?.name ?? fn.className?.split('.').pop() ?? '') ? [{ src: 'obj', origin: 'body' as const }, TWIN, ...otherInstances(ctorVariants)] : [];
+    return [...own, ...general.filter((v) => v.src !== 'obj')].slice(0, MAX_PER_PARAMETER);
+  });
   const wrap = (call: string) => (fn.isAsync ? `asyncio.run(${call})` : call);
   const callee = fn.kind === 'method' || fn.kind === 'property' ? `obj.${fn.name}` : fn.kind === 'classmethod' || fn.kind === 'staticmethod' ? `${className}.${fn.name}` : fn.name;
 
   const out: Candidate[] = [];
-  const emit = (ctorSetup: string[], choice: Array<Value | null>) => {
+  const emit = (ctorSetup: string[], chosen: Array<Value | null>) => {
     if (out.length >= MAX_INFERRED) return;
+    // The receiver's twin is built as this receiver is; a receiver it cannot copy has none.
+    const twin = chosen.includes(TWIN) ? otherInstances([ctorSetup])[0] : undefined;
+    if (chosen.includes(TWIN) && !twin) return;
+    const choice = chosen.map((v) => (v === TWIN ? twin! : v));
     const setup = [...new Set([...choice.flatMap((v) => v?.setup ?? []), ...ctorSetup])];
     const placeholder = choice.some((v) => v?.placeholder) || setup.some((s) => s.includes(target.placeholder));
     if (isConstructor(fn) && cls) {
@@ -223,6 +228,21 @@ function inferredCandidates(target: TargetContext): Candidate[] {
         }
       });
     }
+  }
+  return out;
+}
+
+/** Stands for an instance equal to the receiver but not it (`other` of `__eq__`): built by emit as the receiver is. */
+const TWIN: Value = { src: 'other', origin: 'body' };
+
+/** Instances other than the receiver, built as the first receivers are: `other = ...` in place of `obj = ...`. */
+function otherInstances(receivers: readonly string[][]): Value[] {
+  const out: Value[] = [];
+  for (const setup of receivers.slice(0, MAX_OTHER_INSTANCES)) {
+    const built = /^obj = (.+)$/s.exec(setup.at(-1) ?? '');
+    // Only a receiver made by its last statement alone (its state not set up by later ones).
+    if (!built || setup.slice(0, -1).some((line) => /\bobj\b/.test(line))) continue;
+    out.push({ src: 'other', origin: 'body', setup: [...setup.slice(0, -1), `other = ${built[1]}`] });
   }
   return out;
 }

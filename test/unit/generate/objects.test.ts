@@ -145,12 +145,28 @@ describe('objects: receivers for methods, by route and in order', () => {
     expect(list[5]!.origin).toBe('inferred');
   });
 
-  it('passes the receiver itself where a method takes another instance of its class', async () => {
+  it('passes the receiver itself, an equal instance and a different one where a method takes another instance of its class', async () => {
     const src = 'class Money:\n    def __init__(self, cents: int):\n        self.cents = cents\n\n    def __lt__(self, other):\n        return self.cents < other.cents\n\n    def add(self, amount: "Money", note: str = ""):\n        return Money(self.cents + amount.cents)\n';
-    for (const [name, call] of [['Money.__lt__', 'obj.__lt__(obj)'], ['Money.add', 'obj.add(obj)']] as const) {
+    for (const [name, method] of [['Money.__lt__', '__lt__'], ['Money.add', 'add']] as const) {
       const candidates = buildCandidates(await target(src, name));
-      expect(candidates.map((c) => c.expr), name).toContain(call);
+      expect(candidates.map((c) => c.expr), name).toContain(`obj.${method}(obj)`);
+      const withOther = candidates.filter((c) => c.expr === `obj.${method}(other)`).map((c) => c.setup.join('; '));
+      // Built as the receiver is (equal to it), and as the other receiver is (different).
+      const pairs = withOther.map((setup) => /^other = (Money\(\d+\)); obj = (Money\(\d+\))$/.exec(setup)?.slice(1) ?? []);
+      expect(pairs.some(([a, b]) => a === b), name).toBe(true);
+      expect(pairs.some(([a, b]) => a !== b), name).toBe(true);
     }
+  });
+
+  it('builds no other instance from a receiver whose state later statements set', async () => {
+    const src = 'class Tally:\n    def __init__(self):\n        self.n = 0\n\n    def __eq__(self, other):\n        return self.n == other.n\n';
+    const seeds: SeedSet = { direct: [], entries: [], methodArgs: [], receivers: [['obj = Tally()', 'obj.n = 3']] };
+    const candidates = buildCandidates(await target(src, 'Tally.__eq__', seeds));
+    // The seed's receiver (state set after it is built) is not copied: `other` is always built as the plain constructor's.
+    expect(candidates.filter((c) => c.expr === 'obj.__eq__(other)').map((c) => c.setup)).toEqual([
+      ['other = Tally()', 'obj = Tally()', 'obj.n = 3'],
+      ['other = Tally()', 'obj = Tally()'],
+    ]);
   });
   it('builds a class without its own __init__ as its base in the module is built', async () => {
     const src = [
