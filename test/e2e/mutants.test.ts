@@ -29,6 +29,38 @@ const MUTANTS: Array<[string, string]> = [
   ['replace("#", "%23")', 'replace("#", "%2")'],
 ];
 
+const SPAN = `class Span:
+    """A closed range of integers, written \`lo:hi\`.
+
+    >>> Span("3:7").width()
+    4
+    """
+
+    def __init__(self, spec):
+        lo, hi = spec.split(":")
+        self.lo = int(lo)
+        self.hi = int(hi)
+
+    def width(self):
+        return self.hi - self.lo
+
+    def __eq__(self, other):
+        if not isinstance(other, Span):
+            return NotImplemented
+        if self is other:
+            return True
+        return self.lo == other.lo and self.hi == other.hi
+`;
+
+/**
+ * Changes of SPAN's comparison past `self is other`: only an equal instance that is not the
+ * receiver tells them apart, and only the doctest says how to build one (`Span("3:7")`).
+ */
+const SPAN_MUTANTS: Array<[string, string]> = [
+  ['self.lo == other.lo', 'self.lo != other.lo'],
+  ['self.hi == other.hi', 'self.hi != other.hi'],
+];
+
 describe('the mutation round', () => {
   let repo: TempRepo;
   beforeEach(() => {
@@ -46,5 +78,15 @@ describe('the mutation round', () => {
     // A few more tests, not dozens.
     expect((text.match(/^def test_/gm) ?? []).length).toBeLessThanOrEqual(12);
     expect(generateAll(repo, python, 'markup')).toBe(text);
+  });
+
+  it('gives a method taking another instance of its class an equal one that is not the receiver', () => {
+    const python = requirePython();
+    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
+    repo.write('src/span.py', SPAN);
+    const text = generateAll(repo, python, 'span');
+    expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_span.py'], repo.root)).toMatch(/passed/);
+    expectEachCaught(repo, python, 'span', SPAN, SPAN_MUTANTS, text);
+    expect(generateAll(repo, python, 'span')).toBe(text);
   });
 });

@@ -51,13 +51,37 @@ export function doctestReceivers(cls: PyClass, module: string): string[][] {
     const assignment = isAssignment(example.source);
     if (builds.test(example.source)) {
       const imports = [...setup, example.source].some((s) => new RegExp(`\\b${escape(top)}\\.`).test(s)) ? [`import ${module}`] : [];
-      const name = assignment ? /^\s*([A-Za-z_]\w*)\s*=[^=]/.exec(example.source)?.[1] : undefined;
-      if (assignment && name) out.push([...imports, ...setup, example.source, `obj = ${name}`]);
-      else if (!assignment && !/^\s*(import|from|for|while|with|if|def|class|del|assert|print)\b/.test(example.source)) out.push([...imports, ...setup, `obj = ${example.source}`]);
+      const bound = assignment ? /^\s*([A-Za-z_]\w*)\s*=(?!=)(.*)$/s.exec(example.source) : null;
+      // Only what a call of the class (or of a factory on it) gives: `Span("3:7").width()` is no Span.
+      const built = !assignment ? leadingClassCall(example.source, cls) : null;
+      if (bound && leadingClassCall(bound[2]!, cls) === bound[2]!.trim()) out.push([...imports, ...setup, example.source, `obj = ${bound[1]}`]);
+      else if (built) out.push([...imports, ...setup, `obj = ${built}`]);
     }
     if (assignment || example.want === '' || /^\s*(from\s+\S+\s+import|import)\b/.test(example.source)) setup.push(example.source);
   }
   return out;
+}
+
+/**
+ * The call of the class (or of a factory on it) `expr` starts with (`Span("3:7")` of
+ * `Span("3:7").width()`, `Span.parse(s)`, `mod.Span(1)`), or null.
+ */
+function leadingClassCall(expr: string, cls: PyClass): string | null {
+  const text = expr.trim();
+  const head = new RegExp(`^(?:[A-Za-z_][\\w.]*\\.)?${escape(cls.name)}(?:\\.[A-Za-z_]\\w*)?\\s*\\(`).exec(text);
+  if (!head) return null;
+  let depth = 1;
+  let quote: string | null = null;
+  for (let i = head[0].length; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch) && --depth === 0) return text.slice(0, i + 1);
+  }
+  return null;
 }
 
 /** Setup statements that build `obj` from the class's constructor: one with the first values, one with alternatives (and one value for `*args`). */

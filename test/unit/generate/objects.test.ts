@@ -57,6 +57,35 @@ describe('objects: receivers for methods, by route and in order', () => {
     expect(setups.some((s) => s.some((l) => l.startsWith('obj = Span.parse(')))).toBe(true);
   });
 
+  it('takes from a doctest only what a call of the class gives, never what a method of it returns', async () => {
+    const src = [
+      'class Span:',
+      '    """A span.',
+      '',
+      '    >>> w = Span("1:2").width()',
+      '    >>> Span("3:7").width()',
+      '    4',
+      '    >>> Span.parse("5:9")',
+      '    Span(5, 9)',
+      '    """',
+      '    def __init__(self, spec):',
+      '        self.lo, self.hi = map(int, spec.split(":"))',
+      '',
+      '    @classmethod',
+      '    def parse(cls, spec):',
+      '        return cls(spec)',
+      '',
+      '    def width(self):',
+      '        return self.hi - self.lo',
+    ].join('\n');
+    const setups = receiversFor(await target(src, 'Span.width'), 'Span');
+    // `w` is an int: not a receiver. The expression's leading call is; the factory's call too.
+    expect(setups.slice(0, 2)).toEqual([
+      ['w = Span("1:2").width()', 'obj = Span("3:7")'],
+      ['w = Span("1:2").width()', 'obj = Span.parse("5:9")'],
+    ]);
+  });
+
   it('builds dataclasses, attrs classes and NamedTuples from their fields', async () => {
     const src = [
       'from dataclasses import dataclass, field',
