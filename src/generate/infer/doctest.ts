@@ -1,4 +1,5 @@
 /** Doctest examples in a docstring, parsed as the doctest module does. */
+import { indentOf } from '../search/values.js';
 
 export interface DoctestExample {
   /** The example's source: `>>> ` and `... ` prompts removed, lines joined with newlines. */
@@ -33,16 +34,12 @@ export function parseDoctest(docstring: string | null): DoctestExample[] {
     }
     const want: string[] = [];
     while (i < lines.length && lines[i]!.trim() !== '' && !PROMPT.test(lines[i]!)) {
-      want.push(lines[i]!.slice(Math.min(indent, leadingSpaces(lines[i]!))));
+      want.push(lines[i]!.slice(Math.min(indent, indentOf(lines[i]!))));
       i++;
     }
     examples.push({ source: source.join('\n').replace(/\s+$/, ''), want: want.join('\n') });
   }
   return examples;
-}
-
-function leadingSpaces(line: string): number {
-  return line.length - line.trimStart().length;
 }
 
 /**

@@ -13,7 +13,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { guardLines, stripComment } from '../search/values.js';
+import { guardLines, indentOf, stripComment } from '../search/values.js';
 
 export interface Reachers {
   /** Names of functions (module-level or methods) whose body leads to the target, nearest first. */
@@ -133,7 +133,6 @@ export function dispatches(code: string, name: string): boolean {
 
 /** The innermost `def` whose body holds line `n` (1-based), by indentation. */
 function enclosingDef(lines: readonly string[], n: number): { name: string; line: number } | null {
-  const indentOf = (text: string) => text.length - text.trimStart().length;
   let indent = indentOf(lines[n - 1] ?? '');
   for (let l = n - 1; l >= 1 && indent > 0; l--) {
     const text = lines[l - 1] ?? '';
