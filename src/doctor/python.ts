@@ -30,6 +30,8 @@ interface Inspection {
   version: string;
   executable: string;
   fromRoot: string[];
+  /** Of fromRoot, those found outside the repository (an installed copy), with where. */
+  fromRootElsewhere: Array<[string, string]>;
   fromSources: string[];
   pytest: { ok: boolean; version?: string; error?: string };
   coverage: { ok: boolean; version?: string; error?: string };
@@ -83,8 +85,11 @@ export async function pythonChecks(ctx: PythonContext): Promise<Check[]> {
   else if (names.length === 0) checks.push(ok('pytest-path', t.pytestPathNone));
   else {
     const missing = names.filter((n) => !seen.fromRoot.includes(n));
-    if (missing.length === 0) checks.push(ok('pytest-path', t.pytestPathFound(names)));
-    else checks.push(warn('pytest-path', t.pytestPathMissing(missing), t.pytestPathMissingFix(packages.get(missing[0]!) ?? '.')));
+    // Found, but an installed copy, where the repository has the package under a source root.
+    const elsewhere = seen.fromRootElsewhere.filter(([n]) => seen.fromSources.includes(n));
+    if (missing.length > 0) checks.push(warn('pytest-path', t.pytestPathMissing(missing), t.pytestPathMissingFix(packages.get(missing[0]!) ?? '.')));
+    else if (elsewhere.length > 0) checks.push(warn('pytest-path', t.pytestPathElsewhere(elsewhere[0]![0], elsewhere[0]![1], packages.get(elsewhere[0]![0]) ?? '.'), t.pytestPathMissingFix(packages.get(elsewhere[0]![0]) ?? '.')));
+    else checks.push(ok('pytest-path', t.pytestPathFound(names)));
   }
   return checks;
 }
@@ -131,6 +136,22 @@ def found(name):
     except BaseException:
         return False
 
+def where(name):
+    try:
+        spec = importlib.util.find_spec(name)
+    except BaseException:
+        return None
+    if spec is None:
+        return None
+    if spec.has_location and isinstance(spec.origin, str):
+        return spec.origin
+    locations = list(spec.submodule_search_locations or [])
+    return locations[0] if locations else None
+
+def outside(place):
+    inside = os.path.realpath(top) + os.sep
+    return not os.path.realpath(place).startswith(inside)
+
 def load(name):
     try:
         module = importlib.import_module(name)
@@ -141,10 +162,15 @@ def load(name):
 
 sys.path[:] = [top] + base
 from_root = [n for n in names if found(n)]
+from_root_elsewhere = []
+for n in from_root:
+    place = where(n)
+    if place is not None and outside(place):
+        from_root_elsewhere.append([n, place])
 sys.path[:] = roots + base
 from_sources = [n for n in names if found(n)]
 sys.path[:] = base
-out = {"version": ".".join(str(v) for v in sys.version_info[:3]), "executable": sys.executable or "", "fromRoot": from_root, "fromSources": from_sources, "pytest": load("pytest"), "coverage": load("coverage")}
+out = {"version": ".".join(str(v) for v in sys.version_info[:3]), "executable": sys.executable or "", "fromRoot": from_root, "fromRootElsewhere": from_root_elsewhere, "fromSources": from_sources, "pytest": load("pytest"), "coverage": load("coverage")}
 sys.stdout.write(json.dumps(out) + "\n")
 `;
 
@@ -171,7 +197,7 @@ function inspect(python: string, root: string, sysPath: string[], names: string[
       try {
         if (code !== 0) throw new Error(signal ? `stopped by ${signal}` : `exit status ${code}`);
         const parsed = JSON.parse(text) as Inspection;
-        if (typeof parsed.version !== 'string' || !Array.isArray(parsed.fromRoot) || !Array.isArray(parsed.fromSources)) throw new Error('unexpected output');
+        if (typeof parsed.version !== 'string' || !Array.isArray(parsed.fromRoot) || !Array.isArray(parsed.fromRootElsewhere) || !Array.isArray(parsed.fromSources)) throw new Error('unexpected output');
         resolve(parsed);
       } catch (e) {
         const last = Buffer.concat(err).toString('utf8').trim().split('\n').at(-1);

@@ -346,8 +346,10 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
     } else {
       result.python = found.python;
       warmVerification(found.python);
-      const missed = await modulesPytestMayMiss(found.python, modules, repoRoot, found.fromRoot);
-      if (missed.length > 0) result.warnings.push(warn.notOnPytestPath(missed, config.sourceRoots));
+      const imported = modules.map((module) => ({ module, file: files.find((f) => f.module === module)!.source.file }));
+      const { missing, elsewhere } = await modulesPytestMayMiss(found.python, imported, repoRoot, found.fromRoot);
+      if (missing.length > 0) result.warnings.push(warn.notOnPytestPath(missing, config.sourceRoots));
+      if (elsewhere.length > 0) result.warnings.push(warn.pytestImportsElsewhere(elsewhere, imported, config.sourceRoots));
       // A progress line only when running the candidates takes more than about a second.
       const calls = toRun.reduce((n, j) => n + j.candidates.length, 0);
       const slow = setTimeout(() => options.progress?.(progressLine(calls, toRun.length, found.python!)), 1000);

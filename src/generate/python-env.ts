@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -41,20 +41,49 @@ export interface FoundPython {
   python: string | null;
   tried: string[];
   /** For modulesPytestMayMiss: of `modules`, those the found Python finds from the repository's root. */
-  fromRoot?: { root: string; modules: readonly string[]; found: ReadonlySet<string> };
+  fromRoot?: { root: string; modules: readonly string[]; found: Found };
+}
+
+/** The modules a question found, each with the file it would be imported from (null: none, a namespace package). */
+export type Found = ReadonlyMap<string, string | null>;
+
+/** What pytest started at the repository root would import of the modules the generated tests import. */
+export interface PytestImports {
+  /** Not importable from the root (a src layout not installed, no `pythonpath` set). */
+  missing: string[];
+  /** Importable, but from another copy than the repository's (an installed release of the project). */
+  elsewhere: Array<{ module: string; file: string }>;
 }
 
 /**
- * Of `modules`, those pytest started at the repository root is unlikely to import: not
- * importable from the root as they are (installed, or a flat layout), while no pytest
- * configuration file sets `pythonpath`. The probe puts the source roots on sys.path itself;
- * the generated tests rely on the project's own pytest setup. One Python process for all.
+ * Of `modules` (each with its file in the repository), those pytest started at the repository
+ * root is unlikely to import as smart-test ran them: not importable from the root as they are,
+ * or imported from another copy (the project installed, not in editable mode), while no pytest
+ * configuration file sets `pythonpath`. The probe puts the source roots on sys.path itself; the
+ * generated tests rely on the project's own pytest setup. One Python process for all.
  */
-export async function modulesPytestMayMiss(python: string, modules: readonly string[], repoRoot: string, known?: FoundPython['fromRoot']): Promise<string[]> {
-  if (modules.length === 0 || pytestPythonpathFile(repoRoot) !== null) return [];
+export async function modulesPytestMayMiss(python: string, modules: ReadonlyArray<{ module: string; file: string }>, repoRoot: string, known?: FoundPython['fromRoot']): Promise<PytestImports> {
+  const none: PytestImports = { missing: [], elsewhere: [] };
+  if (modules.length === 0 || pytestPythonpathFile(repoRoot) !== null) return none;
+  const names = modules.map((m) => m.module);
   // Answered already by the process that found the Python (findProjectPython's `fromRoot`).
-  const found = known && known.root === repoRoot && modules.every((m) => known.modules.includes(m)) ? known.found : (await findable(python, [{ modules, sysPath: [repoRoot] }]))[0]!;
-  return modules.filter((m) => !found.has(m));
+  const found = known && known.root === repoRoot && names.every((m) => known.modules.includes(m)) ? known.found : (await findable(python, [{ modules: names, sysPath: [repoRoot] }]))[0]!;
+  for (const { module, file } of modules) {
+    if (!found.has(module)) none.missing.push(module);
+    else {
+      const origin = found.get(module);
+      if (origin && realOrSame(origin) !== realOrSame(path.resolve(repoRoot, file))) none.elsewhere.push({ module, file: origin });
+    }
+  }
+  return none;
+}
+
+function realOrSame(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
 }
 
 /** The pytest configuration file at the repository root that sets `pythonpath`, or null when none does. */
@@ -81,19 +110,23 @@ export const PYTEST_CONFIG_FILES = ['pytest.ini', 'pyproject.toml', 'setup.cfg',
  * parent packages of dotted names) is forgotten before the next, so each answer is the one a
  * process of its own would give.
  */
-function findable(python: string, questions: ReadonlyArray<{ modules: readonly string[]; sysPath: readonly string[] }>): Promise<Array<Set<string>>> {
+function findable(python: string, questions: ReadonlyArray<{ modules: readonly string[]; sysPath: readonly string[] }>): Promise<Found[]> {
   const code = [
     'import importlib, importlib.util, sys, json',
     'base = list(sys.path)',
     'before = set(sys.modules)',
     'def found(name):',
     '    try:',
-    '        return importlib.util.find_spec(name) is not None',
+    '        spec = importlib.util.find_spec(name)',
     '    except Exception:',
-    '        return False',
+    '        return None',
+    '    if spec is None:',
+    '        return None',
+    '    origin = spec.origin if spec.has_location else None',
+    '    return [name, origin if isinstance(origin, str) else None]',
     'def ask(front, names):',
     '    sys.path[:] = front + base',
-    '    out = [m for m in names if found(m)]',
+    '    out = [f for f in map(found, names) if f is not None]',
     '    for name in set(sys.modules) - before:',
     '        del sys.modules[name]',
     '    importlib.invalidate_caches()',
@@ -101,7 +134,7 @@ function findable(python: string, questions: ReadonlyArray<{ modules: readonly s
     'print(json.dumps([ask(q["sysPath"], q["modules"]) for q in json.loads(sys.argv[1])]))',
   ].join('\n');
   return new Promise((resolve) => {
-    const none = () => questions.map(() => new Set<string>());
+    const none = () => questions.map((): Found => new Map());
     const child = spawn(python, ['-c', code, JSON.stringify(questions)], { stdio: ['ignore', 'pipe', 'ignore'] });
     const out: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -119,7 +152,8 @@ function findable(python: string, questions: ReadonlyArray<{ modules: readonly s
         answers = [];
       }
       if (!Array.isArray(answers) || answers.length !== questions.length) return resolve(none());
-      resolve(answers.map((names) => new Set(Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : [])));
+      const pair = (p: unknown): p is [string, string | null] => Array.isArray(p) && typeof p[0] === 'string' && (typeof p[1] === 'string' || p[1] === null);
+      resolve(answers.map((pairs): Found => new Map(Array.isArray(pairs) ? pairs.filter(pair) : [])));
     });
   });
 }

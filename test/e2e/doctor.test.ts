@@ -300,6 +300,17 @@ describe('smart-test doctor', () => {
     expect(pytestPath.message).toContain('may not import calc');
     expect(pytestPath.fix).toContain('`pythonpath = ["src"]` under [tool.pytest.ini_options]');
 
+    // An installed copy of the package (here on PYTHONPATH, as site-packages would be) is what
+    // pytest imports once `calc` is no longer missing: said so, with the same fix.
+    const site = tempDir('smart-test-doctor-site-');
+    mkdirSync(path.join(site, 'calc'));
+    writeFileSync(path.join(site, 'calc', '__init__.py'), '');
+    const installed = runCli(['doctor', '--format', 'json'], repo.root, { ...ENV, PYTHONPATH: site });
+    const elsewhere = byId(JSON.parse(installed.stdout) as CheckData[], 'pytest-path');
+    expect(elsewhere.status).toBe('warn');
+    expect(elsewhere.message).toContain(`imports calc from ${realpathSync(path.join(site, 'calc', '__init__.py'))}, not from src/calc: an installed copy`);
+    expect(elsewhere.fix).toContain('`pythonpath = ["src"]` under [tool.pytest.ini_options]');
+
     const outside = tempDir('smart-test-doctor-nogit-');
     const result = runCli(['doctor', '--format', 'json'], outside, ENV);
     expect(result.code).toBe(2);

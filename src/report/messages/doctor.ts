@@ -140,6 +140,8 @@ export const doctorText = {
   pytestPathNone: 'no project modules to check.',
   pytestPathMissing: (missing: readonly string[]) =>
     `pytest started at the top of the repository may not import ${andList(missing)}: no pytest configuration sets \`pythonpath\` and ${missing.length === 1 ? 'it is' : 'they are'} not installed, so the generated tests fail with ModuleNotFoundError.`,
+  pytestPathElsewhere: (name: string, place: string, root: string) =>
+    `pytest started at the top of the repository imports ${name} from ${place}, not from ${root === '.' ? name : `${root}/${name}`}: an installed copy, so the generated tests (written for the repository's code) check that copy instead.`,
   pytestPathMissingFix: (root: string) =>
     `Add \`pythonpath = ["${root}"]\` under [tool.pytest.ini_options] in pyproject.toml (or \`pythonpath = ${root}\` under [pytest] in pytest.ini; pytest 7+), or \`pip install -e .\`.`,
 

@@ -49,6 +49,12 @@ export const warnings = {
   sideEffects: (qualname: string, what: string) => `${qualname}: not run because it ${what}; no test calls it`,
   targetGone: (target: string, file: string) =>
     `${file}:1:1: tests generated for ${target} remain, but ${target} no longer exists; delete them or point them at its replacement`,
+  pytestImportsElsewhere: (elsewhere: ReadonlyArray<{ module: string; file: string }>, imported: ReadonlyArray<{ module: string; file: string }>, roots: readonly string[]) => {
+    const [first] = elsewhere;
+    const own = imported.find((m) => m.module === first!.module)!.file;
+    const others = elsewhere.length > 1 ? ` (and ${plural(elsewhere.length - 1, 'more module')} likewise)` : '';
+    return `the generated tests import ${first!.module}, which pytest run at the repository root imports from ${first!.file}, not from ${own}${others}: the tests assert what the repository's code does, and that other copy (an installed release?) may do otherwise. Add \`pythonpath = ${roots.find((r) => r !== '.') ?? '.'}\` under [pytest] (or [tool.pytest.ini_options]), or \`pip install -e .\``;
+  },
   notOnPytestPath: (modules: readonly string[], roots: readonly string[]) =>
     `the generated tests import ${andList(modules)}, which pytest may not find from the repository root: no pytest configuration sets \`pythonpath\` and ${modules.length === 1 ? 'the package is' : 'they are'} not installed. Add \`pythonpath = ${roots.find((r) => r !== '.') ?? '.'}\` under [pytest] (or [tool.pytest.ini_options]), or \`pip install -e .\``,
 };
