@@ -57,8 +57,6 @@ export async function runProbe(python: string, request: ProbeRequest, opts: RunP
   let oneAtATime = false;
   // At least once: an empty request still checks that the probe starts.
   for (let first = true; first || pending.length > 0; first = false) {
-    // A closed session's request is not finished in new processes: nobody waits for its answer.
-    if (opts.session?.isClosed) throw new ProbeError('The probe session was closed', '');
     const asked = pending.map((i) => full.targets[i]!);
     const env = oneAtATime ? { ...opts.env, SMART_TEST_PROBE_JOBS: '1' } : opts.env;
     const left = Math.max(1, deadline - Date.now());
@@ -66,7 +64,9 @@ export async function runProbe(python: string, request: ProbeRequest, opts: RunP
       opts.session && !oneAtATime && first
         ? await opts.session.run({ ...full, targets: asked }, left, opts.timeoutMs, opts.stallMs)
         : await spawnProbe(python, { ...full, targets: asked }, { env, timeoutMs: left, ...(opts.stallMs ? { stallMs: opts.stallMs } : {}) }, opts.timeoutMs);
-    // Closed while it answered: its process was killed, and what it said is not the code's doing.
+    // Closed while it answered: its process was killed, and what it said is not the code's doing;
+    // nor is the request finished in new processes (nobody waits for its answer). A session
+    // closed before refuses the request itself (ProbeSession.run).
     if (opts.session?.isClosed) throw new ProbeError('The probe session was closed', '');
     const start = run.events[0];
     if (start?.event === 'start') header = { probeVersion: start.probeVersion, python: start.python };
