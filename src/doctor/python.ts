@@ -15,7 +15,7 @@ import type { Config } from '../config/model.js';
 import { selectSources } from '../git/files-filter.js';
 import type { Repo } from '../git/repo.js';
 import { moduleNameFor } from '../generate/module-name.js';
-import { findProjectPython, pytestPythonpathFile } from '../generate/python-env.js';
+import { PLACE_PY, findProjectPython, pytestPythonpathFile } from '../generate/python-env.js';
 import { doctorText as t } from '../report/messages/doctor.js';
 import { error, ok, warn, type Check } from './model.js';
 
@@ -130,27 +130,11 @@ roots, names, top = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3
 here = os.getcwd()
 base = [p for p in sys.path if p not in ("", here)]
 
-def found(name):
-    try:
-        return importlib.util.find_spec(name) is not None
-    except BaseException:
-        return False
+${PLACE_PY}
 
-def where(name):
-    try:
-        spec = importlib.util.find_spec(name)
-    except BaseException:
-        return None
-    if spec is None:
-        return None
-    if spec.has_location and isinstance(spec.origin, str):
-        return spec.origin
-    locations = list(spec.submodule_search_locations or [])
-    return locations[0] if locations else None
-
-def outside(place):
+def outside(path):
     inside = os.path.realpath(top) + os.sep
-    return not os.path.realpath(place).startswith(inside)
+    return not os.path.realpath(path).startswith(inside)
 
 def load(name):
     try:
@@ -161,14 +145,17 @@ def load(name):
         return {"ok": False, "error": type(e).__name__ + (": " + text[0] if text else "")}
 
 sys.path[:] = [top] + base
-from_root = [n for n in names if found(n)]
+from_root = []
 from_root_elsewhere = []
-for n in from_root:
-    place = where(n)
-    if place is not None and outside(place):
-        from_root_elsewhere.append([n, place])
+for n in names:
+    p = place(n)
+    if p is not None:
+        from_root.append(n)
+        where = p[0] or p[1]
+        if where is not None and outside(where):
+            from_root_elsewhere.append([n, where])
 sys.path[:] = roots + base
-from_sources = [n for n in names if found(n)]
+from_sources = [n for n in names if place(n) is not None]
 sys.path[:] = base
 out = {"version": ".".join(str(v) for v in sys.version_info[:3]), "executable": sys.executable or "", "fromRoot": from_root, "fromRootElsewhere": from_root_elsewhere, "fromSources": from_sources, "pytest": load("pytest"), "coverage": load("coverage")}
 sys.stdout.write(json.dumps(out) + "\n")

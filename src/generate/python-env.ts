@@ -110,23 +110,34 @@ export const PYTEST_CONFIG_FILES = ['pytest.ini', 'pyproject.toml', 'setup.cfg',
  * parent packages of dotted names) is forgotten before the next, so each answer is the one a
  * process of its own would give.
  */
+/**
+ * Python source of `place(name)`: None when `name` is not found, else (the file it would be
+ * imported from or None, the first folder of a package without one or None). Needs importlib.util.
+ * Shared with doctor's inspection (doctor/python.ts).
+ */
+export const PLACE_PY = [
+  'def place(name):',
+  '    try:',
+  '        spec = importlib.util.find_spec(name)',
+  '    except BaseException:',
+  '        return None',
+  '    if spec is None:',
+  '        return None',
+  '    if spec.has_location and isinstance(spec.origin, str):',
+  '        return (spec.origin, None)',
+  '    folders = list(spec.submodule_search_locations or [])',
+  '    return (None, folders[0] if folders else None)',
+].join('\n');
+
 function findable(python: string, questions: ReadonlyArray<{ modules: readonly string[]; sysPath: readonly string[] }>): Promise<Found[]> {
   const code = [
     'import importlib, importlib.util, sys, json',
     'base = list(sys.path)',
     'before = set(sys.modules)',
-    'def found(name):',
-    '    try:',
-    '        spec = importlib.util.find_spec(name)',
-    '    except Exception:',
-    '        return None',
-    '    if spec is None:',
-    '        return None',
-    '    origin = spec.origin if spec.has_location else None',
-    '    return [name, origin if isinstance(origin, str) else None]',
+    PLACE_PY,
     'def ask(front, names):',
     '    sys.path[:] = front + base',
-    '    out = [f for f in map(found, names) if f is not None]',
+    '    out = [[n, p[0]] for n, p in ((n, place(n)) for n in names) if p is not None]',
     '    for name in set(sys.modules) - before:',
     '        del sys.modules[name]',
     '    importlib.invalidate_caches()',
