@@ -6,8 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { requirePython } from '../helpers/python.js';
-import { makeRepo, runPython, type TempRepo } from '../helpers/repo.js';
-import { expectEachCaught, generateAll } from '../helpers/mutants.js';
+import { makeRepo, type TempRepo } from '../helpers/repo.js';
+import { expectEachCaught, expectGeneratedPass, generateAll, writeModule } from '../helpers/mutants.js';
 
 const SHIPPING = `def shipping(weight, express=False):
     if weight <= 0:
@@ -42,11 +42,10 @@ describe('boundary calls and whole messages', () => {
 
   it('writes tests that fail on each boundary and message mutant, and pass on the code', () => {
     const python = requirePython();
-    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
-    repo.write('src/shipping.py', SHIPPING);
+    writeModule(repo, 'shipping', SHIPPING);
     const text = generateAll(repo, python, 'shipping');
     expect(text).toContain("match='^weight must be positive$'");
-    expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_shipping.py'], repo.root)).toMatch(/passed/);
+    expectGeneratedPass(repo, python, 'shipping');
     // A few tests per function, not dozens.
     expect((text.match(/^def test_/gm) ?? []).length).toBeLessThanOrEqual(2 * 11);
     expectEachCaught(repo, python, 'shipping', SHIPPING, MUTANTS, text);

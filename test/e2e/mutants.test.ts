@@ -7,8 +7,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { requirePython } from '../helpers/python.js';
-import { makeRepo, runPython, type TempRepo } from '../helpers/repo.js';
-import { expectEachCaught, generateAll } from '../helpers/mutants.js';
+import { makeRepo, type TempRepo } from '../helpers/repo.js';
+import { expectEachCaught, expectGeneratedPass, generateAll, writeModule } from '../helpers/mutants.js';
 
 const MARKUP = `def escape_html(text):
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -70,10 +70,9 @@ describe('the mutation round', () => {
 
   it('keeps calls that catch changes the other tests let pass', () => {
     const python = requirePython();
-    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
-    repo.write('src/markup.py', MARKUP);
+    writeModule(repo, 'markup', MARKUP);
     const text = generateAll(repo, python, 'markup');
-    expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_markup.py'], repo.root)).toMatch(/passed/);
+    expectGeneratedPass(repo, python, 'markup');
     expectEachCaught(repo, python, 'markup', MARKUP, MUTANTS, text);
     // A few more tests, not dozens.
     expect((text.match(/^def test_/gm) ?? []).length).toBeLessThanOrEqual(12);
@@ -82,10 +81,9 @@ describe('the mutation round', () => {
 
   it('gives a method taking another instance of its class an equal one that is not the receiver', () => {
     const python = requirePython();
-    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
-    repo.write('src/span.py', SPAN);
+    writeModule(repo, 'span', SPAN);
     const text = generateAll(repo, python, 'span');
-    expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_span.py'], repo.root)).toMatch(/passed/);
+    expectGeneratedPass(repo, python, 'span');
     expectEachCaught(repo, python, 'span', SPAN, SPAN_MUTANTS, text);
     expect(generateAll(repo, python, 'span')).toBe(text);
   });

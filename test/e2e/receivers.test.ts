@@ -5,8 +5,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { requirePython } from '../helpers/python.js';
-import { makeRepo, runPython, type TempRepo } from '../helpers/repo.js';
-import { generateAll } from '../helpers/mutants.js';
+import { makeRepo, type TempRepo } from '../helpers/repo.js';
+import { expectGeneratedPass, generateAll, writeModule } from '../helpers/mutants.js';
 
 const TOKENS = `class Token:
     def __init__(self, text: str):
@@ -34,12 +34,11 @@ describe('receivers', () => {
 
   it('a method is tested on an instance of its class, not on what a wrongly annotated factory returns', () => {
     const python = requirePython();
-    repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
-    repo.write('src/tokens.py', TOKENS);
+    writeModule(repo, 'tokens', TOKENS);
     const text = generateAll(repo, python, 'tokens');
     const tests = testsOf(text, 'Token.__len__');
     expect(tests.length).toBeGreaterThan(0);
     for (const test of tests) expect(test).toMatch(/obj = Token\(/);
-    expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_tokens.py'], repo.root)).toMatch(/passed/);
+    expectGeneratedPass(repo, python, 'tokens');
   });
 });

@@ -7,7 +7,18 @@ import { readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { cleanEnv, runCli, type TempRepo } from './repo.js';
+import { cleanEnv, runCli, runPython, type TempRepo } from './repo.js';
+
+/** `source` as `src/<module>.py` of a repository whose pytest imports from src/ (`pythonpath = src`). */
+export function writeModule(repo: TempRepo, module: string, source: string): void {
+  repo.write('pytest.ini', '[pytest]\npythonpath = src\n');
+  repo.write(`src/${module}.py`, source);
+}
+
+/** The generated tests of `module` pass under pytest (runPython throws, with pytest's output, when they do not). */
+export function expectGeneratedPass(repo: TempRepo, python: string, module: string): void {
+  expect(runPython(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', `tests/test_${module}.py`], repo.root)).toMatch(/passed/);
+}
 
 /** The text of `tests/test_<module>.py` as `generate src/<module>.py --all` writes it in a fresh tests folder. */
 export function generateAll(repo: TempRepo, python: string, module: string): string {
