@@ -77,3 +77,30 @@ export function addDistinct<T>(items: readonly T[], chosen: readonly T[], keyOf:
   }
   return items.filter((item) => out.includes(item));
 }
+
+/**
+ * Up to `extra` more items for other lines (`linesOf`: lines beyond the target's, such as those of
+ * the other functions a change touched): greedily, each reaching the most of those lines that no
+ * chosen or added item reaches (the earliest on ties); then, in order, each taking a path over
+ * them (the set of them it runs) that no chosen or added item takes.
+ */
+export function addReaching<T>(items: readonly T[], chosen: readonly T[], linesOf: (item: T) => readonly number[], extra: number): T[] {
+  const out = [...chosen];
+  const reached = new Set(chosen.flatMap((c) => linesOf(c)));
+  while (out.length - chosen.length < extra) {
+    let best: T | null = null;
+    let bestGain = 0;
+    for (const item of items) {
+      if (out.includes(item)) continue;
+      let gain = 0;
+      for (const l of new Set(linesOf(item))) if (!reached.has(l)) gain++;
+      if (gain > bestGain) [best, bestGain] = [item, gain];
+    }
+    if (best === null) break;
+    out.push(best);
+    for (const l of linesOf(best)) reached.add(l);
+  }
+  const path = (item: T) => (linesOf(item).length > 0 ? [...new Set(linesOf(item))].sort((a, b) => a - b).join(',') : null);
+  const paths = addDistinct(items, out, path, extra - (out.length - chosen.length), out.length + extra);
+  return items.filter((item) => paths.includes(item));
+}

@@ -18,6 +18,7 @@ import type { Candidate } from './infer/candidates.js';
 import { iteratorReruns, moduleExtras, raisedBySample, shapedCandidates } from './infer/extras.js';
 import { MAX_READ_BYTES, TestSeeds, type SeedSet } from './infer/seeds.js';
 import { outermostFunction } from './infer/callables.js';
+import { callersAmong } from './infer/callers.js';
 import { findBlocks, markerLine, type ManagedBlock } from './managed.js';
 import { groupDefinitions, tracedSpan } from './definitions.js';
 import { moduleNameFor } from './module-name.js';
@@ -29,7 +30,7 @@ import { sideEffectOf } from './side-effects.js';
 import { mark } from '../report/timing.js';
 import { FIRST_RUN, VerifyWarmup, confirmed, verifyStability, weakened } from './stability.js';
 import { bindContainerArguments } from './watch-args.js';
-import { addDistinct, chooseAimed, unreachedTargets } from './aim.js';
+import { addDistinct, addReaching, chooseAimed, unreachedTargets } from './aim.js';
 import { CALL_COST, ROUND_COST, candidateKey, directedSearch, variantsToward, type SearchSubject } from './search/search.js';
 import { delegators, type Delegator } from './search/fresh-instances.js';
 import { REFINE_ROUNDS, boundaryChoice, boundaryRound, boundarySignature, refineBoundaries, type BoundaryGroup } from './search/boundary.js';
@@ -50,6 +51,12 @@ export interface GenerationSource {
    * uncovered lines) the plan found. A target missing here aims at every statement of its body.
    */
   targetLines?: ReadonlyMap<string, { lines: number[]; kind: TargetKind }>;
+  /**
+   * The bodies of the other functions of the file the change touched (not targets): the probe
+   * traces them too, and a target keeps a few calls more for their lines and paths
+   * (choicePool), so its tests also tell apart changes of the code the commit changed around it.
+   */
+  alongside?: PyFunction[];
 }
 
 /** What a target's lines are: changed lines no test runs, lines no test runs, or every statement. */
@@ -78,7 +85,9 @@ export function sourcesFromPlan(plan: Plan): GenerationSource[] {
       if (changed.length > 0) targetLines.set(qualname, { lines: changed, kind: 'changed' });
       else if (uncovered.length > 0) targetLines.set(qualname, { lines: uncovered, kind: 'uncovered' });
     }
-    return { file: s.file, text: s.text, module: s.module, targets, targetLines };
+    // Only for a change of lines (not an added file, nor files named without a change).
+    const around = Array.isArray(s.changed) && s.changed.length > 0 ? s.touched.filter((fn) => !selected.has(`${s.file}\0${fn.qualname}`)) : [];
+    return { file: s.file, text: s.text, module: s.module, targets, targetLines, ...(around.length > 0 ? { alongside: around } : {}) };
   });
 }
 
@@ -129,6 +138,10 @@ const DISTINCT_EXTRA = 6;
 const PATH_EXTRA = 3;
 /** Tests kept beyond those for calls on either side of a comparison's boundary (see search/boundary.ts). */
 const BOUNDARY_EXTRA = 3;
+/** Tests kept beyond the others for lines and paths of the other functions the change touched (see addReaching). */
+const ALONGSIDE_EXTRA = 3;
+/** Calls of each function the change touched that calls a target, tried as entry calls of the target (infer/callers.ts). */
+const MAX_CALLER_CALLS = 8;
 /** `generate` is not on the commit path: its search may take this many times the configured budgets (and it reads as many times the tests for seeds). */
 const GENERATE_SEARCH_SCALE = 4;
 const CALL_TIMEOUT_SECONDS = 2;
@@ -264,6 +277,7 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
     const extras = await moduleExtras(source.text, source.module.functions);
     await yieldToEvents();
     const reads = ambientReads(source.text, source.module.functions);
+    const sourceLines = source.text.split(/\r?\n/);
     // The calls the generator infers for a function of this module (the tests' seeds first, when given).
     const shape = (target: PyFunction, owner: PyClass | null, seeds?: SeedSet) =>
       shapedCandidates({ fn: target, cls: owner, module: named.module, facts, types, functions: source.module.functions, placeholder: config.placeholder, source: source.text, ...(seeds ? { seeds } : {}) }, extras, source.module.classes, source.targets, status.throughOuter);
@@ -305,6 +319,21 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
         continue;
       }
       const candidates = shaped.candidates;
+      // The calls of the functions the change touched around it that call it (infer/callers.ts).
+      if (source.alongside && fn.kind !== 'nested') {
+        const seen = new Set(candidates.map(candidateKey));
+        for (const caller of callersAmong(fn, source.alongside, sourceLines)) {
+          const owner = caller.className ? source.module.classes.find((c) => c.qualname === caller.className) ?? null : null;
+          const callerSeeds = testSeeds ? await testSeeds.seedsFor({ fn: caller, cls: owner, module: named.module, file: source.file, text: source.text, parsed: source.module }).catch(() => undefined) : undefined;
+          const built = shape(caller, owner, callerSeeds);
+          if ('reason' in built) continue;
+          const calls = built.candidates.filter((c) => !c.placeholder && !c.valueProbe && !c.entry && !seen.has(candidateKey(c))).slice(0, MAX_CALLER_CALLS);
+          for (const c of calls) {
+            seen.add(candidateKey(c));
+            candidates.push({ ...c, entry: true, timeoutSeconds: ENTRY_TIMEOUT_SECONDS });
+          }
+        }
+      }
       await yieldToEvents();
       const effect = config.allowSideEffects ? null : sideEffectOf(defs.map((d) => source.text.split('\n').slice(d.startLine - 1, d.endLine).join('\n')).join('\n'));
       const read = reads.get(fn.qualname);
@@ -543,6 +572,7 @@ function probeTarget(job: Job, id: string, files: Array<{ module: string; source
     qualname: job.fn.qualname,
     ...tracedSpan(job.defs),
     ...(job.ranges ? { ranges: job.ranges } : {}),
+    ...(job.source.alongside && job.traceLines !== false ? { alsoRanges: job.source.alongside.map((fn): [number, number] => [fn.bodyStartLine, fn.endLine]) } : {}),
     ...(job.ambient.argv ? { argv: job.ambient.argv } : {}),
     ...(job.ambient.unsetEnv.length > 0 ? { unsetEnv: job.ambient.unsetEnv } : {}),
     ...(job.traceLines === false ? { traceLines: false } : {}),
@@ -942,8 +972,12 @@ function choicePool(job: Job, results: ProbeCandidateResult[]): { chosen: PoolIt
   const byKey = new Map<string, (typeof reaching)[number]>();
   for (const p of reaching) if (!byKey.has(candidateKey(p.c))) byKey.set(candidateKey(p.c), p);
   const edges = boundaryChoice(job.boundary ?? [], byKey, ({ r }) => boundarySignature(r)).filter((p) => !distinct.includes(p)).slice(0, BOUNDARY_EXTRA);
+  // Calls running lines of the other functions the change touched that no kept call runs, then
+  // other paths through them: changes there are told apart too (GenerationSource.alongside).
+  const kept = reaching.filter((p) => distinct.includes(p) || edges.includes(p));
+  const around = job.source.alongside ? addReaching(reaching, kept, ({ r }) => r.alsoLines ?? [], ALONGSIDE_EXTRA) : kept;
   // And the calls the mutation round kept for changes of the code only they tell apart.
-  const chosen = reaching.filter((p) => distinct.includes(p) || edges.includes(p) || job.mutantPicks?.has(p.c));
+  const chosen = reaching.filter((p) => around.includes(p) || job.mutantPicks?.has(p.c));
   return { chosen, pool: reaching };
 }
 

@@ -37,6 +37,11 @@ export const ProbeTargetSchema = z.object({
    * traced and count as the target's (for a traceback too).
    */
   ranges: z.optional(z.array(z.tuple([z.int(), z.int()]))),
+  /**
+   * Lines of the same file beyond the target's (the other functions the change touched), traced
+   * apart: a call's `alsoLines` are those of them it ran. Lines of the target's own are not.
+   */
+  alsoRanges: z.optional(z.array(z.tuple([z.int(), z.int()]))),
   candidates: z.array(ProbeCandidateSchema),
   /** sys.argv for this target's runs (over the request's), as its test sets it with monkeypatch. */
   argv: z.optional(z.array(z.string())),
@@ -107,6 +112,8 @@ const common = {
   id: z.string(),
   /** Lines of the target file within [firstLine, lastLine] executed during the first run. */
   lines: z.array(z.int()),
+  /** Lines of the target's `alsoRanges` the first run executed (absent when it has none). */
+  alsoLines: z.optional(z.array(z.int())),
   /** Free names of setup + expr found in the module's namespace (to import in the test). */
   names: z.array(ProbeNameSchema),
   /** Wall time of the first run. */

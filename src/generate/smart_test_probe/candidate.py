@@ -57,9 +57,11 @@ class _Candidates(object):
         out_raw, out_stream = _capture_stream()
         err_raw, err_stream = _capture_stream()
         lines = set()
+        also = set()
         calls = [0]
         ns[SCAN] = _scanner(lines, calls)
-        tracer = _make_tracer(target.matcher, target.first, target.last, lines, calls, target.own_lines) if trace else None
+        extra = (target.also_lines, target.also_spans, also) if target.also_lines else None
+        tracer = _make_tracer(target.matcher, target.first, target.last, lines, calls, target.own_lines, extra) if trace else None
         snap = self._snapshot()
         os.chdir(self.cwd)
         _reopen_std_fds()  # a previous run may have closed them: they must not be reused by other files
@@ -69,7 +71,7 @@ class _Candidates(object):
         STATE.blocked = []
         STATE.io = 0
         STATE.tmp_real = tmp
-        result = {"value": None, "exc": None, "phase": None, "lines": lines}
+        result = {"value": None, "exc": None, "phase": None, "lines": lines, "also": also}
         run = {"phase": "setup", "lines": lines, "out": out_raw, "err": err_raw, "started": time.perf_counter()}
         if self.current is not None:
             self.current["run"] = run
@@ -245,6 +247,8 @@ class _Candidates(object):
                         del report[key]
         self.current = None
         report["lines"] = sorted(first["lines"])
+        if target.also_lines:
+            report["alsoLines"] = sorted(first["also"])
         report["names"] = names
         report["seconds"] = round(first["seconds"], 6)
         report["calls"] = first["calls"]

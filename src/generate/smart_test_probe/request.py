@@ -42,8 +42,9 @@ def _validate(req):
             need(isinstance(t.get(key), str), "target %s" % key)
         for key in ("firstLine", "lastLine"):
             need(isinstance(t.get(key), int) and not isinstance(t.get(key), bool), "target %s" % key)
-        rs = t.get("ranges")
-        need(rs is None or (isinstance(rs, list) and all(isinstance(r, list) and len(r) == 2 and all(isinstance(x, int) and not isinstance(x, bool) for x in r) for r in rs)), "target ranges")
+        for key in ("ranges", "alsoRanges"):
+            rs = t.get(key)
+            need(rs is None or (isinstance(rs, list) and all(isinstance(r, list) and len(r) == 2 and all(isinstance(x, int) and not isinstance(x, bool) for x in r) for r in rs)), "target " + key)
         need(isinstance(t.get("candidates"), list), "target candidates")
         need(t.get("traceLines") is None or isinstance(t.get("traceLines"), bool), "target traceLines must be a boolean")
         mutant = t.get("mutant")

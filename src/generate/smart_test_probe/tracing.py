@@ -37,6 +37,11 @@ class _Target(object):
         # only, not those of the code around them within first..last.
         ranges = spec.get("ranges")
         self.own_lines = frozenset(ln for a, b in ranges for ln in range(a, b + 1)) if ranges else None
+        # Lines of the other functions the change touched, traced apart (a call's "alsoLines").
+        also = spec.get("alsoRanges")
+        self.also_spans = [(a, b) for a, b in also] if also else []
+        own = self.own_lines if self.own_lines is not None else range(self.first, self.last + 1)
+        self.also_lines = frozenset(ln for a, b in self.also_spans for ln in range(a, b + 1)).difference(own) or None
         self.matcher = _FileMatcher(self.file)
         # False: the lines its calls run are not traced (a mutant's runs: only their results count).
         self.trace = spec.get("traceLines", True) is not False
@@ -46,14 +51,29 @@ class _Target(object):
         return inside and self.matcher(code.co_filename)
 
 
-def _make_tracer(matcher, first, last, lines, calls, only=None):
+def _make_tracer(matcher, first, last, lines, calls, only=None, also=None):
     """The global trace function of one run: it adds the target's lines it sees run to `lines`,
     and counts in calls[0] the Python calls the run makes (a measure of its work that does not
     depend on the machine's speed). `only`, when given, is the set of lines within first..last
-    that are the target's."""
+    that are the target's. `also`, when given, is (lines, spans, seen): other lines of the file,
+    within those spans, whose runs are added to the set `seen`."""
     add = lines.add
 
-    if only is None:
+    if also is not None:
+        extra, spans, seen = also
+        add_extra = seen.add
+        inside = only.__contains__ if only is not None else (lambda ln: first <= ln <= last)
+
+        def local(frame, event, arg):
+            if event == "line":
+                ln = frame.f_lineno
+                if inside(ln):
+                    add(ln)
+                elif ln in extra:
+                    add_extra(ln)
+            return local
+
+    elif only is None:
         def local(frame, event, arg):
             if event == "line":
                 ln = frame.f_lineno
@@ -80,8 +100,9 @@ def _make_tracer(matcher, first, last, lines, calls, only=None):
             hit = cache.get(filename)
             if hit is None:
                 hit = matcher(filename)
-            # Only the code whose lines overlap the target's: the rest of its file runs untraced.
-            hit = hit and _overlaps(code, first, last)
+            # Only the code whose lines overlap the target's (or the other traced spans): the rest
+            # of its file runs untraced.
+            hit = hit and (_overlaps(code, first, last) or (also is not None and any(_overlaps(code, a, b) for a, b in also[1])))
             codes[code] = hit
         return local if hit else None
 

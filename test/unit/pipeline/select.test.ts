@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../../src/pipeline/select.js';
-import { addDistinct, chooseAimed, unreachedTargets } from '../../../src/generate/aim.js';
+import { addDistinct, addReaching, chooseAimed, unreachedTargets } from '../../../src/generate/aim.js';
 import { lineRanges } from '../../../src/report/messages/plan.js';
 import { isTouched } from '../../../src/pipeline/touched.js';
 import type { PyFunction } from '../../../src/python/model.js';
@@ -70,6 +70,17 @@ describe('aimed choice', () => {
     expect(addDistinct(all, [all[0]!], key, 2, 8)).toEqual([all[0], all[1], all[4]]);
     expect(addDistinct(all, [all[0]!], key, 2, 2)).toEqual([all[0], all[1]]);
     expect(addDistinct(all, [all[4]!], key, 0, 8)).toEqual([all[4]]);
+  });
+
+  it('adds items for other lines no kept item reaches (most first), then for other paths over them, within the limit', () => {
+    const all = [{ also: [20] }, { also: [20, 21] }, { also: [30, 31, 32] }, { also: [20] }, { also: [] }, { also: [21] }];
+    const lines = (i: { also: number[] }) => i.also;
+    // [30-32] reaches the most; then [20, 21]; nothing reaches a line they do not, so then paths: [21].
+    expect(addReaching(all, [all[0]!], lines, 3)).toEqual([all[0], all[1], all[2], all[5]]);
+    expect(addReaching(all, [all[0]!], lines, 1)).toEqual([all[0], all[2]]);
+    expect(addReaching(all, [all[0]!], lines, 0)).toEqual([all[0]]);
+    // Items reaching none of those lines are never added for them.
+    expect(addReaching([{ also: [] }, { also: [] }], [], lines, 3)).toEqual([]);
   });
 
   it('keeps the first item when none reaches anything new, and reports what no kept item reaches', () => {
