@@ -446,6 +446,7 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
     const changing = seen?.results.find((r) => r.changesModule && r.changesModule.length > 0);
     if (blocked && blocked.outcome === 'blocked') job.report.detail = safeStatus.sideEffect(effectOfEvent(blocked.blockedBy, blocked.blockedDetail), 'blocked');
     else if (changing?.changesModule) job.report.detail = safeStatus.changesModule(changing.changesModule);
+    else if (seen && 'results' in seen && seen.results.some((r, i) => choosable(r, job.candidates[i]!))) job.report.detail = status.noCallRanIt;
     else if (seen || job.candidates.length === 0) job.report.detail = status.noPassingCall;
     else job.report.detail = job.candidates.some((c) => c.origin === 'doctest') ? status.noStaticTest : safeStatus.staticDoctestOnly;
   }
@@ -948,20 +949,18 @@ function choosable(r: ProbeCandidateResult, c: Candidate): boolean {
  * Coverage-guided choice (see aim.ts): first the candidates that reach the most target lines not
  * reached yet, then those that reach the most lines the kept ones did not (the earliest, so
  * doctest examples and the tests' own calls, on ties), then a few for results, paths and
- * boundaries of their own, and the mutation round's picks. Calls that failed for reasons other
- * than the target's own `raise`, timed out, were blocked, rest on the placeholder while a real
- * call exists, or ran none of the target's lines while another call did are not in the `pool`
- * they are chosen from (in the order they ran).
+ * boundaries of their own, then a few for the lines and paths of the functions the change
+ * touched around it, and the mutation round's picks. Calls that failed for reasons other than
+ * the target's own `raise`, timed out, were blocked, ran none of the target's lines, or rest on
+ * the placeholder while a real call exists are not in the `pool` they are chosen from (in the
+ * order they ran).
  */
 function choicePool(job: Job, results: ProbeCandidateResult[]): { chosen: PoolItem[]; pool: PoolItem[] } {
-  const usable = results.map((r, i) => ({ r, c: job.candidates[i]! })).filter(({ r, c }) => choosable(r, c));
+  // A call that ran none of the target's lines is no test of it: a receiver that is no instance
+  // of the class (a factory's guess), an outer function's call that never calls the nested one.
+  const usable = results.map((r, i) => ({ r, c: job.candidates[i]! })).filter(({ r, c }) => choosable(r, c) && r.lines.length > 0);
   const real = usable.filter(({ c }) => !c.placeholder);
-  const candidates = real.length > 0 ? real : usable.slice(0, 1);
-  // A call that ran none of the target's lines while others did is no test of it: a receiver
-  // that is no instance of the class (a factory's guess), an outer function's call that never
-  // calls the nested one.
-  const running = candidates.filter(({ r }) => r.lines.length > 0);
-  const pool = running.length > 0 ? running : candidates;
+  const pool = real.length > 0 ? real : usable.slice(0, 1);
   const reaching = pool.map((p) => ({ ...p, lines: p.r.lines }));
   const covering = chooseAimed(reaching, job.targets, MAX_TESTS_PER_TARGET, MAX_AIMED_TESTS);
   const outcomes = addDistinct(reaching, covering, ({ r }) => outcomeKey(r), DISTINCT_EXTRA, Math.max(MAX_TESTS_PER_TARGET, covering.length));

@@ -31,6 +31,7 @@ export const status = {
   noCandidates: (why: string) => `no test written: ${why}`,
   throughOuter: (outer: string) => `a nested function: the tests of ${outer}, which defines it, reach its lines`,
   noPassingCall: 'no test written: none of the inferred calls ran without an error; write one by hand',
+  noCallRanIt: 'no test written: the calls that ran without an error ran none of its lines (a nested function its outer function did not call, a receiver of another class); write one by hand',
   noStaticTest: 'no test written: nothing can be asserted without running the code (run without --no-execute)',
   noModule: (file: string) =>
     `no test written: ${file} is not importable as a module under the configured sourceRoots; add its root to "sourceRoots"`,
