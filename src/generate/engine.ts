@@ -323,6 +323,8 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
       if (source.alongside && fn.kind !== 'nested') {
         const seen = new Set(candidates.map(candidateKey));
         for (const caller of callersAmong(fn, source.alongside, sourceLines)) {
+          // Not one whose code shows a side effect (as a target's would not be run).
+          if (!config.allowSideEffects && sideEffectOf(sourceLines.slice(caller.startLine - 1, caller.endLine).join('\n'))) continue;
           const owner = caller.className ? source.module.classes.find((c) => c.qualname === caller.className) ?? null : null;
           const callerSeeds = testSeeds ? await testSeeds.seedsFor({ fn: caller, cls: owner, module: named.module, file: source.file, text: source.text, parsed: source.module }).catch(() => undefined) : undefined;
           const built = shape(caller, owner, callerSeeds);

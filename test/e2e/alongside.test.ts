@@ -87,4 +87,18 @@ describe('functions the change touched around a target', () => {
       ['shipping=5', 'shipping=6'],
     ], text);
   });
+
+  it("does not run a touched caller whose code shows a side effect (a target's would not be run either)", () => {
+    const python = requirePython();
+    const notify = (text: string) => text.replace('def price(items, shipping=5):\n', 'def price(items, shipping=5, notify=False):\n    if notify:\n        subprocess.run(["true"])\n').replace('def _discount', 'import subprocess\n\n\ndef _discount');
+    // The tests run every line of price (it is not selected).
+    const tests = `${TESTS}\n\ndef test_notify():\n    assert price([1], notify=True) == 6\n`;
+    stagedChange(repo, python, { base: { 'src/shop.py': notify(BASE), 'tests/test_pricing.py': tests }, changed: { 'src/shop.py': notify(CHANGED) } });
+    const run = runCli(['run', '--format', 'json'], repo.root);
+    expect(run.code, run.stderr).toBe(1);
+    expect((JSON.parse(run.stdout) as RunJson).functions.filter((f) => f.selected).map((f) => f.qualname)).toEqual(['_discount']);
+    const text = readFileSync(path.join(repo.root, 'tests/test_shop.py'), 'utf8');
+    expect(text).toMatch(/_discount\(/);
+    expect(text).not.toMatch(/price\(/);
+  });
 });
