@@ -35,6 +35,7 @@ import { CALL_COST, ROUND_COST, candidateKey, directedSearch, variantsToward, ty
 import { delegators, type Delegator } from './search/fresh-instances.js';
 import { REFINE_ROUNDS, boundaryChoice, boundaryRound, boundarySignature, refineBoundaries, type BoundaryGroup } from './search/boundary.js';
 import { mutationRound, type MutationSubject, type PoolItem } from './search/mutants.js';
+import { alongsideRound } from './search/alongside.js';
 import { statementLines, statementStarts } from '../python/statements.js';
 import { readTestFile, testFileFor } from './test-file.js';
 
@@ -826,6 +827,8 @@ function searchSubjects(placeholder: string): (job: Job, results: ProbeCandidate
     const subject: SearchSubject = { fn: job.via, lines: linesOf.get(job.source) ?? linesOf.set(job.source, job.source.text.split(/\r?\n/)).get(job.source)!, targets: job.targets, candidates: job.candidates, results, placeholder };
     if (job.methodCalls) subject.methodCalls = job.methodCalls;
     if (job.entryPool) subject.entryPool = job.entryPool;
+    const around = job.source.alongside;
+    if (around) subject.alongside = around.map((fn) => subject.lines.slice(fn.bodyStartLine - 1, fn.endLine).join('\n')).join('\n');
     subject.delegators = delegatorsFor(job.source);
     return subject;
   };
@@ -871,6 +874,10 @@ async function search(jobs: Job[], observed: Map<Job, Observed>, options: Genera
     const all = [...(groups.get(subject) ?? []), ...(refined.get(subject) ?? [])];
     if (all.length > 0) subjects.get(subject)!.boundary = all;
   }
+  // Then the tests' entry calls that also run the other functions the change touched.
+  const after = stats.spent + ROUND_COST + (calls() - before) * CALL_COST;
+  const around = await alongsideRound([...subjects.keys()], runBatch, budget, after);
+  if (process.env.SMART_TEST_SEARCH_DEBUG && around > 0) process.stderr.write(`alongside round spent ${around.toFixed(3)}\n`);
 }
 
 /**

@@ -75,13 +75,36 @@ export function entryScan(pool: readonly Candidate[]): Candidate | null {
 
 /** The calls a scan that ran found to run new lines (then new paths) of the function, in its order (at most MAX_SCANNED). */
 export function scannedEntries(candidates: readonly Candidate[], results: readonly ProbeCandidateResult[]): Candidate[] {
+  return scannedCalls(candidates, results, 0, MAX_SCANNED);
+}
+
+/** How many of the calls scans found for the other functions a change touched (scannedAlongside) are tried. */
+export const MAX_SCANNED_ALONGSIDE = 6;
+
+/**
+ * The calls scans traced with the other functions a change touched (the probe's `alsoRanges`)
+ * found to run the function and new lines (then new paths) of those, in their order (at most
+ * MAX_SCANNED_ALONGSIDE).
+ */
+export function scannedAlongside(candidates: readonly Candidate[], results: readonly ProbeCandidateResult[]): Candidate[] {
+  return scannedCalls(candidates, results, 1, MAX_SCANNED_ALONGSIDE);
+}
+
+/**
+ * The calls of the `part`th list of indexes the scans returned (a scan traced with other spans
+ * returns two lists, `[[...], [...]]`; one without them, one), at most `max`.
+ */
+function scannedCalls(candidates: readonly Candidate[], results: readonly ProbeCandidateResult[], part: number, max: number): Candidate[] {
   const out: Candidate[] = [];
   candidates.forEach((c, i) => {
     const r = results[i];
-    if (!c.scan || !r || r.outcome !== 'return' || !r.literal || !/^\[[\d, ]*\]$/.test(r.repr)) return;
-    for (const index of r.repr.slice(1, -1).split(',').filter((x) => x.trim() !== '').map(Number)) {
+    if (!c.scan || !r || r.outcome !== 'return' || !r.literal) return;
+    const lists = /^\[[\d, ]*\]$/.test(r.repr) ? [r.repr] : /^\[\[[\d, ]*\], \[[\d, ]*\]\]$/.test(r.repr) ? (r.repr.slice(1, -1).match(/\[[\d, ]*\]/g) ?? []) : [];
+    const list = lists[part];
+    if (!list) return;
+    for (const index of list.slice(1, -1).split(',').filter((x) => x.trim() !== '').map(Number)) {
       const found = c.scan[index];
-      if (found && out.length < MAX_SCANNED) out.push({ ...found });
+      if (found && out.length < max) out.push({ ...found });
     }
   });
   return out;

@@ -40,6 +40,8 @@ export interface SearchSubject {
   methodCalls?: (method: string, className?: string) => Candidate[];
   /** The tests' other calls of its entry points (seeds.ts), for the entry scan (entry-scan.ts). */
   entryPool?: Candidate[];
+  /** The code of the other functions of its file the change touched, traced in its calls too (alongside.ts). */
+  alongside?: string;
   /** Its module's functions that pass their arguments to a default instance (fresh-instances.ts), read once per module. */
   delegators?: () => Promise<Delegator[]>;
 }

@@ -59,8 +59,8 @@ class _Candidates(object):
         lines = set()
         also = set()
         calls = [0]
-        ns[SCAN] = _scanner(lines, calls)
-        extra = (target.also_lines, target.also_spans, also) if target.also_lines else None
+        extra = (target.also_lines, target.also_spans, also) if target.also_lines and trace else None
+        ns[SCAN] = _scanner(lines, calls, also if extra else None)
         tracer = _make_tracer(target.matcher, target.first, target.last, lines, calls, target.own_lines, extra) if trace else None
         snap = self._snapshot()
         os.chdir(self.cwd)

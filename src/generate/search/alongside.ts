@@ -1,0 +1,57 @@
+/**
+ * The alongside round: a commit changes a function and the code around it (the checker's method
+ * it adds a branch to, and the helpers that branch calls), and its author's tests run all of it.
+ * The functions the change touched that need no tests of their own (every changed line covered)
+ * are traced in every call of the targets' (the probe's `alsoRanges`), and a target keeps a few
+ * calls for their lines and paths (engine.ts choicePool). A target reached only through entry
+ * points (a table formatter's `_format`, run by `tabulate(rows, maxcolwidths=...)`) has few such
+ * calls among its own: this round scans the tests' entry calls (entry-scan.ts), those sharing
+ * words with the other functions' code first, for those that run the target and lines, or
+ * paths, of the other functions none before ran, and tries them as calls of their own.
+ *
+ * Two probe rounds at most (the scans, then what they and the directed search's scans found),
+ * within what the search's run budget has left.
+ */
+import type { Candidate } from '../infer/candidates.js';
+import { SCAN_COST, byAffinity, entryScan, scannedAlongside } from './entry-scan.js';
+import { ROUND_COST, callCost, candidateKey, runRound, type RunRound, type SearchBudget, type SearchSubject } from './search.js';
+
+/** Runs the round for the subjects with other touched functions (`alongside`) and an entry pool; returns the nominal seconds it spent. */
+export async function alongsideRound(subjects: readonly SearchSubject[], run: RunRound, budget: SearchBudget, spent: number): Promise<number> {
+  let left = budget.perRun - spent;
+  const start = left;
+  const eligible = subjects.filter((s) => s.alongside && s.entryPool && s.entryPool.length > 0 && !s.results.some((r) => r.outcome === 'timeout' || r.outcome === 'crash' || r.outcome === 'skipped'));
+  // First a scan of each, its calls about what the other functions' code names first (the
+  // directed search's scan, if any, put those about the target's missed lines first).
+  const scans: Array<{ subject: SearchSubject; candidates: Candidate[] }> = [];
+  for (const subject of eligible) {
+    const scan = entryScan(byAffinity(subject.entryPool!, subject.alongside!));
+    if (!scan || subject.candidates.some((c) => c.scan && candidateKey(c) === candidateKey(scan)) || left - ROUND_COST - SCAN_COST < 0) continue;
+    left -= SCAN_COST;
+    scans.push({ subject, candidates: [scan] });
+  }
+  if (scans.length > 0) {
+    left -= ROUND_COST;
+    await runRound(scans, run);
+  }
+  // Then the calls every scan of it found, not tried yet, each at an entry call's cost.
+  const found: Array<{ subject: SearchSubject; candidates: Candidate[] }> = [];
+  for (const subject of eligible) {
+    const tried = new Set(subject.candidates.map(candidateKey));
+    const cost = callCost(subject, true);
+    const calls: Candidate[] = [];
+    for (const c of scannedAlongside(subject.candidates, subject.results)) {
+      const key = candidateKey(c);
+      if (tried.has(key) || left - ROUND_COST - cost < 0) continue;
+      tried.add(key);
+      left -= cost;
+      calls.push(c);
+    }
+    if (calls.length > 0) found.push({ subject, candidates: calls });
+  }
+  if (found.length > 0) {
+    left -= ROUND_COST;
+    await runRound(found, run);
+  }
+  return start - left;
+}
