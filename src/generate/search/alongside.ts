@@ -9,8 +9,8 @@
  * words with the other functions' code first, for those that run the target and lines, or
  * paths, of the other functions none before ran, and tries them as calls of their own.
  *
- * Two probe rounds at most (the scans, then what they and the directed search's scans found),
- * within what the search's run budget has left.
+ * Two probe rounds at most (the scans of the targets the directed search did not scan, then what
+ * every scan found), within what the search's run budget has left.
  */
 import type { Candidate } from '../infer/candidates.js';
 import { SCAN_COST, byAffinity, entryScan, scannedAlongside } from './entry-scan.js';
@@ -21,12 +21,13 @@ export async function alongsideRound(subjects: readonly SearchSubject[], run: Ru
   let left = budget.perRun - spent;
   const start = left;
   const eligible = subjects.filter((s) => s.alongside && s.entryPool && s.entryPool.length > 0 && !s.results.some((r) => r.outcome === 'timeout' || r.outcome === 'crash' || r.outcome === 'skipped'));
-  // First a scan of each, its calls about what the other functions' code names first (the
-  // directed search's scan, if any, put those about the target's missed lines first).
+  // First a scan of each the directed search did not scan (its scan, traced with the other
+  // functions too, found theirs), its calls about what the other functions' code names first.
   const scans: Array<{ subject: SearchSubject; candidates: Candidate[] }> = [];
   for (const subject of eligible) {
+    if (subject.candidates.some((c) => c.scan)) continue;
     const scan = entryScan(byAffinity(subject.entryPool!, subject.alongside!));
-    if (!scan || subject.candidates.some((c) => c.scan && candidateKey(c) === candidateKey(scan)) || left - ROUND_COST - SCAN_COST < 0) continue;
+    if (!scan || left - ROUND_COST - SCAN_COST < 0) continue;
     left -= SCAN_COST;
     scans.push({ subject, candidates: [scan] });
   }
