@@ -995,11 +995,39 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], machinePaths: re
   const { chosen } = choicePool(job, results);
   for (const { r, c } of chosen) {
     const text = r.outcome === 'return' ? r.repr : r.outcome === 'raise' ? r.excMessage : '';
-    const outcome = r as ProbeReturn | ProbeRaise;
-    const asserted = assertedTexts(outcome, text).join('\n');
-    kept.push({ candidate: c, outcome, names: r.names.map((n) => n.name), pathDependent: machinePaths.some((t) => asserted.includes(t)) || differsInTest(outcome, text, c) });
+    const observed = r as ProbeReturn | ProbeRaise;
+    const differs = (shown: string) => machinePaths.some((t) => shown.includes(t)) || showsTestDefinitions(shown, c);
+    // The value or message itself differs in the test: only what stays true is asserted (render.ts).
+    const pathDependent = machinePaths.some((t) => text.includes(t)) || differsInTest(observed, text, c);
+    kept.push({ candidate: c, outcome: pathDependent ? observed : withoutDiffering(observed, differs), names: r.names.map((n) => n.name), pathDependent });
   }
   return kept;
+}
+
+type AttributeList = Array<[string, string, boolean]>;
+
+/**
+ * The outcome without the states and attributes whose text differs when the test runs (a built
+ * object's `module` attribute naming the probe's module for a function the test defines, a path
+ * of this machine): the others are still asserted. A copy: the results stay as the probe gave them.
+ */
+function withoutDiffering(r: ProbeReturn | ProbeRaise, differs: (shown: string) => boolean): ProbeReturn | ProbeRaise {
+  const kept = (attrs: AttributeList | undefined) => {
+    const left = attrs?.filter(([, shown]) => !differs(shown));
+    return left && left.length > 0 ? left : undefined;
+  };
+  if (r.outcome === 'raise') {
+    const { excAttrs, ...rest } = r;
+    const left = kept(excAttrs);
+    return left ? { ...rest, excAttrs: left } : rest;
+  }
+  const { receiverState, resultState, receiverAttrs, resultAttrs, argChanges, argState, ...rest } = r;
+  const out: ProbeReturn = { ...rest };
+  if (receiverState !== undefined && !differs(receiverState)) out.receiverState = receiverState;
+  if (resultState !== undefined && !differs(resultState)) out.resultState = resultState;
+  const lists = { receiverAttrs: kept(receiverAttrs), resultAttrs: kept(resultAttrs), argChanges: kept(argChanges), argState: kept(argState) };
+  for (const [key, list] of Object.entries(lists) as Array<[keyof typeof lists, AttributeList | undefined]>) if (list) out[key] = list;
+  return out;
 }
 
 /** The repository's path (as given and resolved) and the user's home directory: paths of this machine. */
@@ -1017,13 +1045,7 @@ async function localPaths(repoRoot: string): Promise<string[]> {
 function differsInTest(r: ProbeReturn | ProbeRaise, text: string, c: Candidate): boolean {
   // The value or message asserted as text (an object's repr with an address never is: see render.ts).
   if ((r.outcome === 'raise' || r.literal) && / at 0x[0-9a-fA-F]+/.test(text)) return true;
-  return showsTestDefinitions(assertedTexts(r, text).join('\n'), c);
-}
-
-/** Everything a test of the result may assert: the value or message (`text`), and the states and attributes. */
-function assertedTexts(r: ProbeReturn | ProbeRaise, text: string): string[] {
-  const shown = r.outcome === 'return' ? [r.receiverState, r.resultState, ...[...(r.receiverAttrs ?? []), ...(r.resultAttrs ?? []), ...(r.argChanges ?? [])].map((a) => a[1])] : (r.excAttrs ?? []).map((a) => a[1]);
-  return [text, ...shown].filter((t): t is string => t !== undefined);
+  return showsTestDefinitions(text, c);
 }
 
 /** The text names something the test defines, or the probe's stand-ins for the test's own names. */
