@@ -36,6 +36,7 @@ import { delegators, type Delegator } from './search/fresh-instances.js';
 import { REFINE_ROUNDS, boundaryChoice, boundaryRound, boundarySignature, refineBoundaries, type BoundaryGroup } from './search/boundary.js';
 import { mutationRound, type MutationSubject, type PoolItem } from './search/mutants.js';
 import { alongsideRound } from './search/alongside.js';
+import { resultMethods } from './search/result-calls.js';
 import { statementLines, statementStarts } from '../python/statements.js';
 import { readTestFile, testFileFor } from './test-file.js';
 
@@ -817,7 +818,7 @@ async function consumeIterators(observed: Map<Job, Observed>, probe: (jobs: Job[
  * A maker of the search's view of a job (its calls and their results, shared: what a round adds
  * to one is the job's), with what it reads of a module read once a module.
  */
-function searchSubjects(placeholder: string): (job: Job, results: ProbeCandidateResult[]) => SearchSubject {
+function searchSubjects(placeholder: string, sourceRoots: readonly string[]): (job: Job, results: ProbeCandidateResult[]) => SearchSubject {
   // One array of lines per module: the search caches what it reads of a module by that array.
   const linesOf = new Map<GenerationSource, string[]>();
   // A module's delegating functions, read when a search first needs them.
@@ -828,7 +829,12 @@ function searchSubjects(placeholder: string): (job: Job, results: ProbeCandidate
     if (job.methodCalls) subject.methodCalls = job.methodCalls;
     if (job.entryPool) subject.entryPool = job.entryPool;
     const around = job.source.alongside;
-    if (around) subject.alongside = around.map((fn) => subject.lines.slice(fn.bodyStartLine - 1, fn.endLine).join('\n')).join('\n');
+    if (around) {
+      subject.alongside = around.map((fn) => subject.lines.slice(fn.bodyStartLine - 1, fn.endLine).join('\n')).join('\n');
+      const module = moduleNameFor(job.source.file, sourceRoots)?.module;
+      const methods = module ? resultMethods(around, module) : [];
+      if (methods.length > 0) subject.resultMethods = methods;
+    }
     subject.delegators = delegatorsFor(job.source);
     return subject;
   };
@@ -843,7 +849,7 @@ async function search(jobs: Job[], observed: Map<Job, Observed>, options: Genera
   const budget = { perFunction: options.config.searchBudget * scale, perRun: options.config.searchRunBudget * scale };
   if (budget.perFunction <= 0 || budget.perRun <= 0) return;
   const subjects = new Map<SearchSubject, Job>();
-  const subjectOf = searchSubjects(options.config.placeholder);
+  const subjectOf = searchSubjects(options.config.placeholder, options.config.sourceRoots);
   for (const job of jobs) {
     const seen = observed.get(job);
     if (!seen || !('results' in seen) || seen.stopped) continue;
@@ -895,7 +901,7 @@ async function sharpenByMutants(jobs: Job[], observed: Map<Job, Observed>, optio
   const subjects: Array<MutationSubject<Job>> = [];
   // The probe's working folders of the round's runs: a kept new call's result may show one.
   const roots = new Set<string>();
-  const subjectOf = searchSubjects(options.config.placeholder);
+  const subjectOf = searchSubjects(options.config.placeholder, options.config.sourceRoots);
   // The search's budgets at zero turn the search off: its calls derived for mutants too.
   const derives = options.config.searchBudget > 0 && options.config.searchRunBudget > 0;
   for (const job of jobs) {

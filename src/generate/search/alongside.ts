@@ -14,18 +14,19 @@
  */
 import type { Candidate } from '../infer/candidates.js';
 import { SCAN_COST, byAffinity, entryScan, scannedAlongside } from './entry-scan.js';
+import { resultCalls } from './result-calls.js';
 import { ROUND_COST, callCost, candidateKey, runRound, type RunRound, type SearchBudget, type SearchSubject } from './search.js';
 
 /** Runs the round for the subjects with other touched functions (`alongside`) and an entry pool; returns the nominal seconds it spent. */
 export async function alongsideRound(subjects: readonly SearchSubject[], run: RunRound, budget: SearchBudget, spent: number): Promise<number> {
   let left = budget.perRun - spent;
   const start = left;
-  const eligible = subjects.filter((s) => s.alongside && s.entryPool && s.entryPool.length > 0 && !s.results.some((r) => r.outcome === 'timeout' || r.outcome === 'crash' || r.outcome === 'skipped'));
+  const eligible = subjects.filter((s) => s.alongside && !s.results.some((r) => r.outcome === 'timeout' || r.outcome === 'crash' || r.outcome === 'skipped'));
   // First a scan of each the directed search did not scan (its scan, traced with the other
   // functions too, found theirs), its calls about what the other functions' code names first.
   const scans: Array<{ subject: SearchSubject; candidates: Candidate[] }> = [];
   for (const subject of eligible) {
-    if (subject.candidates.some((c) => c.scan)) continue;
+    if (!subject.entryPool || subject.entryPool.length === 0 || subject.candidates.some((c) => c.scan)) continue;
     const scan = entryScan(byAffinity(subject.entryPool!, subject.alongside!));
     if (!scan || left - ROUND_COST - SCAN_COST < 0) continue;
     left -= SCAN_COST;
@@ -35,18 +36,24 @@ export async function alongsideRound(subjects: readonly SearchSubject[], run: Ru
     left -= ROUND_COST;
     await runRound(scans, run);
   }
-  // Then the calls every scan of it found, not tried yet, each at an entry call's cost.
+  // Then the calls every scan of it found, not tried yet, each at an entry call's cost, and the
+  // touched methods called on what its calls returned (result-calls.ts).
   const found: Array<{ subject: SearchSubject; candidates: Candidate[] }> = [];
   for (const subject of eligible) {
     const tried = new Set(subject.candidates.map(candidateKey));
-    const cost = callCost(subject, true);
     const calls: Candidate[] = [];
-    for (const c of scannedAlongside(subject.candidates, subject.results)) {
+    const add = (c: Candidate, cost: number) => {
       const key = candidateKey(c);
-      if (tried.has(key) || left - ROUND_COST - cost < 0) continue;
+      if (tried.has(key) || left - ROUND_COST - cost < 0) return;
       tried.add(key);
       left -= cost;
       calls.push(c);
+    };
+    const entryCost = callCost(subject, true);
+    for (const c of scannedAlongside(subject.candidates, subject.results)) add(c, entryCost);
+    if (subject.resultMethods) {
+      const ownCost = callCost(subject);
+      for (const c of resultCalls(subject.resultMethods, subject.candidates, subject.results)) add(c, c.entry ? entryCost : ownCost);
     }
     if (calls.length > 0) found.push({ subject, candidates: calls });
   }

@@ -11,6 +11,7 @@
  * stops the search early when calls are far slower than that.
  */
 import type { PyFunction } from '../../python/model.js';
+import type { ResultMethod } from './result-calls.js';
 import type { Candidate } from '../infer/candidates.js';
 import type { ProbeCandidateResult } from '../probe-model.js';
 import { callParameters, calleeName, callSites, parameterOf, withArgument, type CallSite } from './call-sites.js';
@@ -42,6 +43,8 @@ export interface SearchSubject {
   entryPool?: Candidate[];
   /** The code of the other functions of its file the change touched, traced in its calls too (alongside.ts). */
   alongside?: string;
+  /** Those of them that can be called on an instance of their class with no argument (result-calls.ts). */
+  resultMethods?: ResultMethod[];
   /** Its module's functions that pass their arguments to a default instance (fresh-instances.ts), read once per module. */
   delegators?: () => Promise<Delegator[]>;
 }
