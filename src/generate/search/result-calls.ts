@@ -14,6 +14,7 @@
 import type { Candidate } from '../infer/candidates.js';
 import type { PyFunction } from '../../python/model.js';
 import type { ProbeCandidateResult } from '../probe-model.js';
+import { splitTopLevel } from '../infer/python-literal.js';
 
 /** A touched method of a class, as a call on an expression giving an instance of it. */
 export interface ResultMethod {
@@ -94,27 +95,7 @@ export function primary(expr: string): string {
   const head = /^[A-Za-z_][\w.]*/.exec(expr);
   if (!head) return `(${expr})`;
   if (head[0].length === expr.length) return expr;
-  if (expr[head[0].length] !== '(') return `(${expr})`;
-  return closingOf(expr, head[0].length) === expr.length - 1 ? expr : `(${expr})`;
-}
-
-/** The index of the bracket closing the one at `open`, skipping string literals; -1 when there is none. */
-function closingOf(text: string, open: number): number {
-  let depth = 0;
-  let quote: string | null = null;
-  for (let i = open; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = null;
-      continue;
-    }
-    if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === '(' || ch === '[' || ch === '{') depth++;
-    else if (ch === ')' || ch === ']' || ch === '}') {
-      depth--;
-      if (depth === 0) return i;
-    }
-  }
-  return -1;
+  // A call: its first bracket closes at the end when what is between them is balanced.
+  const call = expr[head[0].length] === '(' && expr.endsWith(')') && splitTopLevel(expr.slice(head[0].length + 1, -1)).balanced;
+  return call ? expr : `(${expr})`;
 }
