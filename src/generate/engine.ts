@@ -818,21 +818,23 @@ async function consumeIterators(observed: Map<Job, Observed>, probe: (jobs: Job[
  * A maker of the search's view of a job (its calls and their results, shared: what a round adds
  * to one is the job's), with what it reads of a module read once a module.
  */
-function searchSubjects(placeholder: string, sourceRoots: readonly string[]): (job: Job, results: ProbeCandidateResult[]) => SearchSubject {
+function searchSubjects(config: Pick<Config, 'placeholder' | 'sourceRoots' | 'allowSideEffects'>): (job: Job, results: ProbeCandidateResult[]) => SearchSubject {
   // One array of lines per module: the search caches what it reads of a module by that array.
   const linesOf = new Map<GenerationSource, string[]>();
   // A module's delegating functions, read when a search first needs them.
   const delegatorsOf = new Map<GenerationSource, Promise<Delegator[]>>();
   const delegatorsFor = (source: GenerationSource) => () => delegatorsOf.get(source) ?? delegatorsOf.set(source, delegators(source.text, source.module).catch(() => [])).get(source)!;
   return (job, results) => {
-    const subject: SearchSubject = { fn: job.via, lines: linesOf.get(job.source) ?? linesOf.set(job.source, job.source.text.split(/\r?\n/)).get(job.source)!, targets: job.targets, candidates: job.candidates, results, placeholder };
+    const subject: SearchSubject = { fn: job.via, lines: linesOf.get(job.source) ?? linesOf.set(job.source, job.source.text.split(/\r?\n/)).get(job.source)!, targets: job.targets, candidates: job.candidates, results, placeholder: config.placeholder };
     if (job.methodCalls) subject.methodCalls = job.methodCalls;
     if (job.entryPool) subject.entryPool = job.entryPool;
     const around = job.source.alongside;
     if (around) {
       subject.alongside = around.map((fn) => subject.lines.slice(fn.bodyStartLine - 1, fn.endLine).join('\n')).join('\n');
-      const module = moduleNameFor(job.source.file, sourceRoots)?.module;
-      const methods = module ? resultMethods(around, module) : [];
+      const module = moduleNameFor(job.source.file, config.sourceRoots)?.module;
+      // Not a method whose code shows a side effect (as a target's or a caller's would not be run).
+      const runnable = config.allowSideEffects ? around : around.filter((fn) => !sideEffectOf(subject.lines.slice(fn.startLine - 1, fn.endLine).join('\n')));
+      const methods = module ? resultMethods(runnable, module) : [];
       if (methods.length > 0) subject.resultMethods = methods;
     }
     subject.delegators = delegatorsFor(job.source);
@@ -849,7 +851,7 @@ async function search(jobs: Job[], observed: Map<Job, Observed>, options: Genera
   const budget = { perFunction: options.config.searchBudget * scale, perRun: options.config.searchRunBudget * scale };
   if (budget.perFunction <= 0 || budget.perRun <= 0) return;
   const subjects = new Map<SearchSubject, Job>();
-  const subjectOf = searchSubjects(options.config.placeholder, options.config.sourceRoots);
+  const subjectOf = searchSubjects(options.config);
   for (const job of jobs) {
     const seen = observed.get(job);
     if (!seen || !('results' in seen) || seen.stopped) continue;
@@ -901,7 +903,7 @@ async function sharpenByMutants(jobs: Job[], observed: Map<Job, Observed>, optio
   const subjects: Array<MutationSubject<Job>> = [];
   // The probe's working folders of the round's runs: a kept new call's result may show one.
   const roots = new Set<string>();
-  const subjectOf = searchSubjects(options.config.placeholder, options.config.sourceRoots);
+  const subjectOf = searchSubjects(options.config);
   // The search's budgets at zero turn the search off: its calls derived for mutants too.
   const derives = options.config.searchBudget > 0 && options.config.searchRunBudget > 0;
   for (const job of jobs) {

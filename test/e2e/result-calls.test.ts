@@ -88,4 +88,19 @@ describe('calls on what a target returned', () => {
       ['name + "=" + name', 'name + "==" + name'],
     ], text);
   });
+
+  it('does not call a touched method whose code shows a side effect (a target\'s would not be run either)', () => {
+    const python = requirePython();
+    // call_text() now also starts a process when asked to; the tests run every line of it.
+    const spawning = (text: string) =>
+      `import subprocess\n\n\n${text.replace('    def call_text(self):\n', '    def call_text(self, echo=False):\n        if echo:\n            subprocess.run(["true"])\n')}`;
+    const tests = `${TESTS}\n\ndef test_echo():\n    assert Signature(["a"]).call_text(echo=True) == "a"\n`;
+    stagedChange(repo, python, { base: { 'src/sig.py': spawning(BASE), 'tests/test_signature.py': tests }, changed: { 'src/sig.py': spawning(CHANGED) } });
+    const run = runCli(['run', '--format', 'json'], repo.root);
+    expect(run.code, run.stderr).toBe(1);
+    expect((JSON.parse(run.stdout) as RunJson).functions.filter((f) => f.selected).map((f) => f.qualname)).toEqual(['Signature.of']);
+    const text = readFileSync(path.join(repo.root, 'tests/test_sig.py'), 'utf8');
+    expect(text).toMatch(/Signature\.of\(/);
+    expect(text).not.toMatch(/call_text/);
+  });
 });
