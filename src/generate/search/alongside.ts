@@ -7,17 +7,19 @@
  * points (a table formatter's `_format`, run by `tabulate(rows, maxcolwidths=...)`) has few such
  * calls among its own: this round scans the tests' entry calls (entry-scan.ts), those sharing
  * words with the other functions' code first, for those that run the target and lines, or
- * paths, of the other functions none before ran, and tries them as calls of their own.
+ * paths, of the other functions none before ran, and tries them as calls of their own. A
+ * target returning instances of a class whose methods the change touched has those methods
+ * called on what its calls returned (result-calls.ts).
  *
  * Two probe rounds at most (the scans of the targets the directed search did not scan, then what
- * every scan found), within what the search's run budget has left.
+ * every scan found with the calls on results), within what the search's run budget has left.
  */
 import type { Candidate } from '../infer/candidates.js';
 import { SCAN_COST, byAffinity, entryScan, scannedAlongside } from './entry-scan.js';
 import { resultCalls } from './result-calls.js';
 import { ROUND_COST, callCost, candidateKey, runRound, type RunRound, type SearchBudget, type SearchSubject } from './search.js';
 
-/** Runs the round for the subjects with other touched functions (`alongside`) and an entry pool; returns the nominal seconds it spent. */
+/** Runs the round for the subjects with other touched functions (`alongside`); returns the nominal seconds it spent. */
 export async function alongsideRound(subjects: readonly SearchSubject[], run: RunRound, budget: SearchBudget, spent: number): Promise<number> {
   let left = budget.perRun - spent;
   const start = left;
