@@ -39,7 +39,12 @@ export interface ParamFacts {
   probedAttributes?: string[];
 }
 
-export type UseHint = 'str' | 'number' | 'int' | 'list' | 'dict' | 'iterable' | 'bytes' | 'none' | 'attribute' | 'callable' | 'path';
+/**
+ * `format-spec`: the parameter is a format specification (`format(x, spec)`, `f"{x:{spec}}"`);
+ * `time-format`: a strftime format (`when.strftime(fmt)`); `to-number`: it is converted with
+ * `int()` or `float()` (a number, or a number's text).
+ */
+export type UseHint = 'str' | 'number' | 'int' | 'list' | 'dict' | 'iterable' | 'bytes' | 'none' | 'attribute' | 'callable' | 'path' | 'format-spec' | 'time-format' | 'to-number';
 
 export interface BodyFacts {
   params: Map<string, ParamFacts>;
@@ -152,6 +157,13 @@ function analyse(def: Node, fn: PyFunction, hidden: readonly HiddenKeyword[]): B
         }
         break;
       }
+      case 'format_specifier': {
+        // `f"{x:{spec}}"`: the whole specification is the parameter (not `{x:>{width}}`).
+        const whole = /^:\s*\{\s*([A-Za-z_]\w*)\s*\}$/.exec(node.text);
+        const expr = whole ? node.namedChildren.find((c) => c?.type === 'format_expression')?.namedChildren.find((c) => c?.type === 'identifier') : null;
+        if (expr) factsFor(expr)?.uses.add('format-spec');
+        break;
+      }
       case 'string':
         if (node !== docstring && !hasInterpolation(node) && !node.text.match(/^[A-Za-z]*[bB]/)) push(strings, node.text);
         break;
@@ -219,10 +231,15 @@ function compareWith(facts: ParamFacts, other: Node, op: string, paramOnLeft: bo
   if (op === 'in' || op === 'not in') {
     if (!paramOnLeft) return;
     if (['tuple', 'list', 'set'].includes(other.type)) {
-      for (const el of other.namedChildren) if (el && isLiteral(el)) push(facts.literals, el.text);
+      for (const el of other.namedChildren) if (el && (isLiteral(el) || isBuiltinType(el))) push(facts.literals, el.text);
     } else if (other.type === 'string' && !hasInterpolation(other)) {
       facts.uses.add('str');
     }
+    return;
+  }
+  // `valtype is float`: the parameter holds a type, and that one is a value of it.
+  if (isBuiltinType(other) && ['is', 'is not', '==', '!='].includes(op)) {
+    push(facts.literals, other.text);
     return;
   }
   if (op === 'is' || op === 'is not') {
@@ -267,6 +284,8 @@ function call(node: Node, factsFor: (n: Node | null | undefined) => ParamFacts |
     }
     return;
   }
+  // `float(val)`, `int(text.strip())`: converted to a number, itself or a string method's result of it.
+  if (fn.type === 'identifier' && (fn.text === 'int' || fn.text === 'float') && args.length >= 1) factsFor(methodChainRoot(args[0]!))?.uses.add('to-number');
   if (fn.type === 'identifier' && ['int', 'float', 'str', 'len', 'list', 'dict', 'bytes', 'callable', 'iter', 'sorted'].includes(fn.text) && args.length >= 1) {
     const facts = factsFor(args[0]);
     if (!facts) return;
@@ -274,6 +293,14 @@ function call(node: Node, factsFor: (n: Node | null | undefined) => ParamFacts |
     if (fn.text === 'callable') facts.uses.add('callable');
     return;
   }
+  // `format(value, spec)`: a format specification; `when.strftime(fmt)`, `datetime.strptime(text, fmt)`: a time format.
+  if (fn.type === 'identifier' && fn.text === 'format' && args.length === 2) {
+    factsFor(args[1])?.uses.add('format-spec');
+    return;
+  }
+  const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  if (method === 'strftime' && args.length >= 1) factsFor(args[0])?.uses.add('time-format');
+  if (method === 'strptime' && args.length >= 2) factsFor(args[1])?.uses.add('time-format');
   if (fn.type === 'attribute') {
     const facts = factsFor(fn.childForFieldName('object'));
     const method = fn.childForFieldName('attribute')?.text;
@@ -287,6 +314,25 @@ function call(node: Node, factsFor: (n: Node | null | undefined) => ParamFacts |
   // A parameter called like a function.
   const facts = factsFor(fn);
   if (facts) facts.uses.add('callable');
+}
+
+/** The name a chain of method calls starts from (`val` of `val.replace(',', '').strip()`), or the node itself. */
+function methodChainRoot(node: Node): Node {
+  let current = node;
+  while (current.type === 'call') {
+    const fn = current.childForFieldName('function');
+    const object = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+    if (!object) break;
+    current = object;
+  }
+  return current;
+}
+
+/** Builtin types a parameter holding a type is compared with. */
+export const BUILTIN_TYPES = new Set(['str', 'int', 'float', 'bytes', 'bool', 'list', 'dict', 'tuple', 'set', 'frozenset', 'complex', 'bytearray']);
+
+function isBuiltinType(node: Node): boolean {
+  return node.type === 'identifier' && BUILTIN_TYPES.has(node.text);
 }
 
 function isLiteral(node: Node): boolean {

@@ -1,5 +1,5 @@
 import type { Parameter } from '../../python/model.js';
-import type { ModuleTypes, ParamFacts } from '../../python/facts.js';
+import { BUILTIN_TYPES, type ModuleTypes, type ParamFacts } from '../../python/facts.js';
 import { baseName, parseAnnotation, type TypeExpr } from './annotation.js';
 import { classNamed } from './param-types.js';
 import { pyStr, strValue } from './python-literal.js';
@@ -34,6 +34,11 @@ const MAX_FLUENT = 2;
 /** Types an isinstance check names that cannot be built without arguments (abstract, or a protocol). */
 const ABSTRACT_TYPES = new Set(['Callable', 'Hashable', 'Sized', 'Container', 'Awaitable', 'Coroutine', 'AsyncIterable', 'AsyncIterator', 'Generator', 'Reversible', 'Number', 'Integral', 'Real', 'Rational', 'Complex', 'type', 'ABC', 'ABCMeta', 'Protocol', 'function', 'FunctionType', 'MethodType', 'ModuleType', 'BuiltinFunctionType', 'LambdaType', 'GeneratorType', 'CodeType', 'FrameType', 'TracebackType']);
 
+/** Format specifications: decimals and thousands (numbers), a width and none (anything). */
+const FORMAT_SPECS = ["'.2f'", "','", "'>8'", "''"];
+/** strftime formats: a date, a time, both. */
+const TIME_FORMATS = ["'%Y-%m-%d'", "'%H:%M:%S'", "'%Y-%m-%dT%H:%M:%S'"];
+
 /**
  * Candidate values for one parameter, most trusted first: literals the body compares it with
  * and branch boundaries, `isinstance` partitions, prefixes and keys; then its annotation; its
@@ -57,6 +62,8 @@ export function parameterValues(param: Parameter, facts: ParamFacts | undefined,
 
   if (facts) {
     for (const lit of facts.literals) add(lit, 'body');
+    // A type compared with builtin types (`valtype is float`): one none of them is, for the branch after them.
+    if (facts.literals.some((l) => BUILTIN_TYPES.has(l))) add('object', 'body');
     for (const b of facts.boundaries) add(b, 'body');
     for (const p of facts.prefixes) {
       const v = strValue(p);
@@ -68,8 +75,14 @@ export function parameterValues(param: Parameter, facts: ParamFacts | undefined,
     }
     for (const c of facts.contains) {
       const v = strValue(c);
-      if (v !== null) add(pyStr(`a${v}b`), 'body');
+      if (v === null) continue;
+      add(pyStr(`a${v}b`), 'body');
+      // Converted to a number too (`',' in val`, then `float(val.replace(',', ''))`): a number's text holding it.
+      if (facts.uses.has('to-number')) add(pyStr(`1${v}000`), 'body');
     }
+    // A format specification or a strftime format the body passes on: valid ones, each a path of its own.
+    if (facts.uses.has('format-spec')) for (const spec of FORMAT_SPECS) add(spec, 'body');
+    if (facts.uses.has('time-format')) for (const format of TIME_FORMATS) add(format, 'body');
     if (facts.keys.length > 0) add(`{${facts.keys.map((k) => `${k}: ${k.startsWith("'") || k.startsWith('"') ? "'value'" : '1'}`).join(', ')}}`, 'body');
     // One value of each checked type before a second one of any: each branch gets its value.
     const byType = facts.isinstanceTypes.map((t) => isinstanceValues(t, param.name, facts, ctx, depth));

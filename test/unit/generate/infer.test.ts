@@ -106,6 +106,19 @@ describe('parameter values', () => {
     expect(values.slice(0, 2)).toEqual(["b'hello world'", "b'caf\\xe9 \\xff'"]);
   });
 
+  it('gives a format specification, a strftime format, and a number\'s text holding a checked substring', async () => {
+    const src = 'def f(val, kind, spec, width, when, fmt, text, pattern):\n    if kind is float and "," in val:\n        val = float(val.replace(",", ""))\n    a = format(val, spec) + f"{val:{spec}}" + f"{val:>{width}}"\n    return when.strftime(fmt), datetime.strptime(text, pattern)\n';
+    const specs = await firstParameterValues(src, 'spec');
+    expect(specs.slice(0, 4)).toEqual(["'.2f'", "','", "'>8'", "''"]);
+    // A width inside a specification is no specification.
+    expect(await firstParameterValues(src, 'width')).not.toContain("'.2f'");
+    for (const name of ['fmt', 'pattern']) expect((await firstParameterValues(src, name))[0]).toBe("'%Y-%m-%d'");
+    // Converted with float() after `',' in val`: the text of a number holding a comma, after the plain one.
+    expect((await firstParameterValues(src, 'val')).slice(0, 2)).toEqual(["'a,b'", "'1,000'"]);
+    // Compared with builtin types: each, then one none of them is.
+    expect((await firstParameterValues(src, 'kind')).slice(0, 2)).toEqual(['float', 'object']);
+  });
+
   it('puts the body\'s literals and branch boundaries first', async () => {
     const src = 'def f(x, mode):\n    if x > 10:\n        return 1\n    if mode in ("fast", "slow"):\n        return 2\n    return 0\n';
     const mod = await parsePython(src);
