@@ -298,9 +298,9 @@ function call(node: Node, factsFor: (n: Node | null | undefined) => ParamFacts |
     factsFor(args[1])?.uses.add('format-spec');
     return;
   }
-  const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
-  if (method === 'strftime' && args.length >= 1) factsFor(args[0])?.uses.add('time-format');
-  if (method === 'strptime' && args.length >= 2) factsFor(args[1])?.uses.add('time-format');
+  const called = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  if (called === 'strftime' && args.length >= 1) factsFor(args[0])?.uses.add('time-format');
+  if (called === 'strptime' && args.length >= 2) factsFor(args[1])?.uses.add('time-format');
   if (fn.type === 'attribute') {
     const facts = factsFor(fn.childForFieldName('object'));
     const method = fn.childForFieldName('attribute')?.text;
