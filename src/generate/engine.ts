@@ -36,7 +36,7 @@ import { delegators, type Delegator } from './search/fresh-instances.js';
 import { REFINE_ROUNDS, boundaryChoice, boundaryRound, boundarySignature, refineBoundaries, type BoundaryGroup } from './search/boundary.js';
 import { mutationRound, type MutationSubject, type PoolItem } from './search/mutants.js';
 import { alongsideRound } from './search/alongside.js';
-import { resultMethods } from './search/result-calls.js';
+import { resultMethods, type ResultMethod } from './search/result-calls.js';
 import { statementLines, statementStarts } from '../python/statements.js';
 import { readTestFile, testFileFor } from './test-file.js';
 
@@ -326,7 +326,7 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
         const seen = new Set(candidates.map(candidateKey));
         for (const caller of callersAmong(fn, source.alongside, sourceLines)) {
           // Not one whose code shows a side effect (as a target's would not be run).
-          if (!config.allowSideEffects && sideEffectOf(sourceLines.slice(caller.startLine - 1, caller.endLine).join('\n'))) continue;
+          if (!config.allowSideEffects && sideEffectOf(codeOf(sourceLines, caller))) continue;
           const owner = caller.className ? source.module.classes.find((c) => c.qualname === caller.className) ?? null : null;
           const callerSeeds = testSeeds ? await testSeeds.seedsFor({ fn: caller, cls: owner, module: named.module, file: source.file, text: source.text, parsed: source.module }).catch(() => undefined) : undefined;
           const built = shape(caller, owner, callerSeeds);
@@ -339,7 +339,7 @@ async function generateWith(sources: GenerationSource[], options: GenerationOpti
         }
       }
       await yieldToEvents();
-      const effect = config.allowSideEffects ? null : sideEffectOf(defs.map((d) => source.text.split('\n').slice(d.startLine - 1, d.endLine).join('\n')).join('\n'));
+      const effect = config.allowSideEffects ? null : sideEffectOf(defs.map((d) => codeOf(sourceLines, d)).join('\n'));
       const read = reads.get(fn.qualname);
       const ambient: AmbientSetting = { argv: read?.argv ? argvFor(source.file) : null, unsetEnv: read?.env ?? [] };
       const job: Job = { location: `${source.file}:${fn.defLine}:1: ${fn.qualname}`, source, fn, defs, ranges, codeHash, candidates, report: rep, cases: [], targets: new Set(aim.lines), staticOnly: effect, ambient, via: shaped.via };
@@ -824,6 +824,18 @@ function searchSubjects(config: Pick<Config, 'placeholder' | 'sourceRoots' | 'al
   // A module's delegating functions, read when a search first needs them.
   const delegatorsOf = new Map<GenerationSource, Promise<Delegator[]>>();
   const delegatorsFor = (source: GenerationSource) => () => delegatorsOf.get(source) ?? delegatorsOf.set(source, delegators(source.text, source.module).catch(() => [])).get(source)!;
+  // A module's touched methods that can be called on what its targets return, found once a module.
+  const resultMethodsOf = new Map<GenerationSource, ResultMethod[]>();
+  const resultMethodsFor = (source: GenerationSource, lines: readonly string[], around: readonly PyFunction[]) => {
+    let methods = resultMethodsOf.get(source);
+    if (!methods) {
+      const module = moduleNameFor(source.file, config.sourceRoots)?.module;
+      // Not a method whose code shows a side effect (as a target's or a caller's would not be run).
+      const runnable = config.allowSideEffects ? around : around.filter((fn) => !sideEffectOf(codeOf(lines, fn)));
+      resultMethodsOf.set(source, (methods = module ? resultMethods(runnable, module) : []));
+    }
+    return methods;
+  };
   return (job, results) => {
     const subject: SearchSubject = { fn: job.via, lines: linesOf.get(job.source) ?? linesOf.set(job.source, job.source.text.split(/\r?\n/)).get(job.source)!, targets: job.targets, candidates: job.candidates, results, placeholder: config.placeholder };
     if (job.methodCalls) subject.methodCalls = job.methodCalls;
@@ -831,10 +843,7 @@ function searchSubjects(config: Pick<Config, 'placeholder' | 'sourceRoots' | 'al
     const around = job.source.alongside;
     if (around) {
       subject.alongside = around.map((fn) => subject.lines.slice(fn.bodyStartLine - 1, fn.endLine).join('\n')).join('\n');
-      const module = moduleNameFor(job.source.file, config.sourceRoots)?.module;
-      // Not a method whose code shows a side effect (as a target's or a caller's would not be run).
-      const runnable = config.allowSideEffects ? around : around.filter((fn) => !sideEffectOf(subject.lines.slice(fn.startLine - 1, fn.endLine).join('\n')));
-      const methods = module ? resultMethods(runnable, module) : [];
+      const methods = resultMethodsFor(job.source, subject.lines, around);
       if (methods.length > 0) subject.resultMethods = methods;
     }
     subject.delegators = delegatorsFor(job.source);
@@ -1006,7 +1015,7 @@ function chooseCases(job: Job, results: ProbeCandidateResult[], machinePaths: re
     const observed = r as ProbeReturn | ProbeRaise;
     const differs = (shown: string) => machinePaths.some((t) => shown.includes(t)) || showsTestDefinitions(shown, c);
     // The value or message itself differs in the test: only what stays true is asserted (render.ts).
-    const pathDependent = machinePaths.some((t) => text.includes(t)) || differsInTest(observed, text, c);
+    const pathDependent = differs(text) || showsAddress(observed, text);
     kept.push({ candidate: c, outcome: pathDependent ? observed : withoutDiffering(observed, differs), names: r.names.map((n) => n.name), pathDependent });
   }
   return kept;
@@ -1045,15 +1054,17 @@ async function localPaths(repoRoot: string): Promise<string[]> {
 }
 
 /**
- * A value or message asserted as text holds what is different when the test runs: an object's
- * address (a string that embeds `<function f at 0x...>`, which the probe's checks mask), or a
- * class or function the test itself defines (`<class 'pkg.mod.SampleClass'>` in the probe is
- * `<class 'tests.test_mod.test_f.<locals>.SampleClass'>` in the test).
+ * A value or message asserted as text holds an object's address (a string that embeds
+ * `<function f at 0x...>`, which the probe's checks mask): it differs when the test runs. An
+ * object's repr with an address is never asserted as text (render.ts).
  */
-function differsInTest(r: ProbeReturn | ProbeRaise, text: string, c: Candidate): boolean {
-  // The value or message asserted as text (an object's repr with an address never is: see render.ts).
-  if ((r.outcome === 'raise' || r.literal) && / at 0x[0-9a-fA-F]+/.test(text)) return true;
-  return showsTestDefinitions(text, c);
+function showsAddress(r: ProbeReturn | ProbeRaise, text: string): boolean {
+  return (r.outcome === 'raise' || r.literal) && / at 0x[0-9a-fA-F]+/.test(text);
+}
+
+/** A function's code as written, decorators included, from the module's lines. */
+function codeOf(lines: readonly string[], fn: PyFunction): string {
+  return lines.slice(fn.startLine - 1, fn.endLine).join('\n');
 }
 
 /** The text names something the test defines, or the probe's stand-ins for the test's own names. */
